@@ -1,0 +1,69 @@
+"""Checks shared by every module: parameter contracts and 'did you mean' suggestions."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from numbers import Integral, Real
+
+from tagkit.errors import ParameterError
+
+
+def suggest(found: str, allowed: Iterable[str], *, cutoff: float = 0.6) -> str | None:
+    """The allowed string closest to ``found``, or None when nothing is close."""
+    allowed = [a for a in allowed if isinstance(a, str)]
+    by_key = {a.casefold(): a for a in allowed}
+    match = difflib.get_close_matches(str(found).casefold(), list(by_key), n=1, cutoff=cutoff)
+    return by_key[match[0]] if match else None
+
+
+def did_you_mean(found: str, allowed: Iterable[str]) -> str:
+    hint = suggest(found, allowed)
+    return f" Did you mean {hint!r}?" if hint else ""
+
+
+def check_choice(value, *, name: str, owner: str, choices: Iterable[str]):
+    choices = list(choices)
+    if value not in choices:
+        listed = ", ".join(repr(c) for c in choices)
+        hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+        raise ParameterError(
+            f"The {name!r} parameter of {owner} must be one of {listed}. Got {value!r} instead.{hint}"
+        )
+    return value
+
+
+def check_int(value, *, name: str, owner: str, low: int | None = None, high: int | None = None):
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise ParameterError(
+            f"The {name!r} parameter of {owner} must be an int{_range(low, high)}. Got {value!r} instead."
+        )
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ParameterError(
+            f"The {name!r} parameter of {owner} must be an int{_range(low, high)}. Got {value!r} instead."
+        )
+    return int(value)
+
+
+def check_fraction(value, *, name: str, owner: str, closed_low: bool = False, closed_high: bool = True):
+    """A float in (0, 1] by default."""
+    interval = ("[" if closed_low else "(") + "0, 1" + ("]" if closed_high else ")")
+    ok = isinstance(value, Real) and not isinstance(value, bool)
+    if ok:
+        value = float(value)
+        ok = (value >= 0 if closed_low else value > 0) and (value <= 1 if closed_high else value < 1)
+    if not ok:
+        raise ParameterError(
+            f"The {name!r} parameter of {owner} must be a float in {interval}. Got {value!r} instead."
+        )
+    return value
+
+
+def _range(low, high) -> str:
+    if low is not None and high is not None:
+        return f" in [{low}, {high}]"
+    if low is not None:
+        return f" >= {low}"
+    if high is not None:
+        return f" <= {high}"
+    return ""

@@ -1,0 +1,392 @@
+"""A raw catalogue table in, products and raw tags out, in any of three shapes.
+
+- ``wide``: one column per dimension; a cell may hold several values separated by , ; | 、 ，
+- ``long``: rows of ``product_id, dimension, value``;
+- ``tag_string``: one delimited tag string per product (as in a Shopify export's ``Tags``):
+  items are ``dimension:value`` or bare values.
+
+Every cell that cannot be used is written to ``Catalogue.problems`` with its row, column, what
+was found and what was done about it; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from tagkit._checks import check_choice, did_you_mean
+from tagkit.errors import InputError
+from tagkit.seasons import QUARTERS, SeasonCalendar
+from tagkit.taxonomy import VALUE_SEPARATORS, Taxonomy, tag_key
+
+SHAPES = ("auto", "wide", "long", "tag_string")
+SOURCES = ("own", "competitor", "market")
+ROLES = ("core", "image")
+
+# tagkit's field -> spellings recognised in a header without any mapping
+FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "product_id": ("product_id", "product id", "productid", "sku", "id", "item_id", "style_id", "style",
+                   "商品id", "商品编号", "款号", "货号"),
+    "name": ("name", "title", "product_name", "product name", "商品名称", "标题", "名称"),
+    "price": ("price", "unit_price", "retail_price", "售价", "价格", "吊牌价"),
+    "launch_date": ("launch_date", "launch date", "release_date", "launched", "上市日期", "上新日期"),
+    "launch_season": ("launch_season", "season", "launch season", "上市季节", "季度", "季节"),
+    "source": ("source", "来源"),
+    "role": ("role", "product_role", "角色"),
+    "stock": ("stock", "inventory", "stock_units", "库存"),
+    "rank": ("rank", "bestseller_rank", "sales_rank", "排名", "销量排名"),
+    "tags": ("tags", "tag", "tag_string", "标签"),
+    "dimension": ("dimension", "tag_dimension", "维度"),
+    "value": ("value", "tag_value", "标签值"),
+    "category": ("category", "品类", "类目"),
+}
+ATTRIBUTES = ("name", "price", "launch_date", "launch_season", "source", "role", "stock", "rank", "category")
+_SPLIT = re.compile("[" + re.escape(VALUE_SEPARATORS) + "]")
+_DIMENSION_VALUE = re.compile(r"^\s*([^:：=]+?)\s*[:：=]\s*(.*)$")
+_ROLE_ALIASES = {tag_key(a): r for r, aliases in {
+    "core": ("core", "regular", "常规", "常规款", "hit bet", "hit-bet"),
+    "image": ("image", "image product", "brand image", "形象款", "形象"),
+}.items() for a in aliases}
+_SOURCE_ALIASES = {tag_key(a): s for s, aliases in {
+    "own": ("own", "brand", "ours", "自有", "本品牌"),
+    "competitor": ("competitor", "competition", "竞品", "竞争对手"),
+    "market": ("market", "marketplace", "市场", "大盘"),
+}.items() for a in aliases}
+DATE_FORMATS = ("%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
+PROBLEM_COLUMNS = ["file", "row", "column", "found", "problem", "action"]
+RAW_TAG_COLUMNS = ["product_id", "row", "column", "raw_dimension", "raw_value"]
+SET_ASIDE = "row set aside"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Products (one row each), their raw tags (one row per tag) and every problem met."""
+
+    products: pd.DataFrame
+    raw_tags: pd.DataFrame
+    problems: pd.DataFrame
+    file: str
+    shape: str
+    columns: dict = field(default_factory=dict)
+    rows_read: int = 0
+
+    @property
+    def rows_set_aside(self) -> int:
+        aside = self.problems[self.problems["action"] == SET_ASIDE]
+        return int(aside["row"].nunique())
+
+    def __repr__(self) -> str:
+        return (f"Catalogue({self.file!r}, shape={self.shape!r}, {len(self.products)} products, "
+                f"{len(self.raw_tags)} raw tags, {len(self.problems)} problems)")
+
+
+def parse_catalogue(
+    frame: pd.DataFrame,
+    *,
+    taxonomy: Taxonomy,
+    calendar: SeasonCalendar = QUARTERS,
+    shape: str = "auto",
+    columns: dict | None = None,
+    default_source: str = "own",
+    date_format: str | None = None,
+    file: str = "<table>",
+) -> Catalogue:
+    """Turn a table of text cells (index = row numbers) into a :class:`Catalogue`.
+
+    ``columns`` maps tagkit's names (``product_id``, ``name``, ``price``, ``launch_date``,
+    ``launch_season``, ``source``, ``role``, ``stock``, ``rank``, ``tags``, ``dimension``,
+    ``value``, or a dimension of the taxonomy) to the column names of the file.
+    """
+    owner = "parse_catalogue"
+    check_choice(shape, name="shape", owner=owner, choices=SHAPES)
+    check_choice(default_source, name="default_source", owner=owner, choices=SOURCES)
+    fields, dimension_columns = _resolve_columns(list(frame.columns), columns or {}, taxonomy, file)
+    shape = _decide_shape(shape, fields, dimension_columns, file, list(frame.columns))
+    log = _ProblemLog(file)
+    frame = frame.astype(str)
+    pid = frame[fields["product_id"]].str.strip()
+    missing_id = pid == ""
+    for row in frame.index[missing_id]:
+        log.add(row, fields["product_id"], "", "missing product_id", SET_ASIDE)
+    frame, pid = frame[~missing_id], pid[~missing_id]
+
+    if shape == "long":
+        products, raw_tags = _long(frame, pid, fields, log)
+    else:
+        duplicated = pid.duplicated(keep="first")
+        first_row = pd.Series(pid.index, index=pid.values).groupby(level=0).first()
+        for row, value in pid[duplicated].items():
+            log.add(row, fields["product_id"], value,
+                    f"duplicate product_id (first on row {first_row[value]})", SET_ASIDE)
+        frame, pid = frame[~duplicated], pid[~duplicated]
+        products = _attributes(frame, pid, fields)
+        raw_tags = _wide_and_string_tags(frame, pid, fields, dimension_columns)
+
+    products = _clean_attributes(products, fields, calendar, default_source, date_format, log)
+    extra = [c for c in frame.columns if c not in set(fields.values()) | set(dimension_columns.values())]
+    if shape != "long" and extra:
+        passthrough = frame[extra].set_axis(pid.values).groupby(level=0, sort=False).first()
+        passthrough = passthrough.rename(columns={c: f"{c} (file)" for c in extra if c in products.columns})
+        products = products.join(passthrough, on="product_id")
+    return Catalogue(
+        products=products.reset_index(drop=True),
+        raw_tags=raw_tags.reset_index(drop=True),
+        problems=log.frame(),
+        file=file,
+        shape=shape,
+        columns={**fields, **{f"dimension {d}": c for d, c in dimension_columns.items()}},
+        rows_read=int(len(missing_id)),
+    )
+
+
+class _ProblemLog:
+    def __init__(self, file: str):
+        self.file = file
+        self.rows: list[dict] = []
+
+    def add(self, row, column, found, problem, action):
+        self.rows.append({"file": self.file, "row": int(row), "column": column, "found": str(found)[:200],
+                          "problem": problem, "action": action})
+
+    def frame(self) -> pd.DataFrame:
+        out = pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS)
+        return out.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+
+
+def _resolve_columns(header: list[str], mapping: dict, taxonomy: Taxonomy, file: str):
+    problems, fields, dimensions = [], {}, {}
+    for key, column in mapping.items():
+        column = str(column)
+        if column not in header:
+            problems.append(f"column {column!r} (given for {key!r}) is not in the file; its columns are "
+                            f"{', '.join(map(repr, header))}.{did_you_mean(column, header)}")
+            continue
+        if key in FIELD_SYNONYMS:
+            fields[key] = column
+        elif taxonomy.resolve_dimension(key) is not None:
+            dimensions[taxonomy.resolve_dimension(key)] = column
+        else:
+            allowed = list(FIELD_SYNONYMS) + list(taxonomy.dimension_names)
+            problems.append(f"{key!r} in the column mapping is neither a tagkit field nor a dimension of the "
+                            f"taxonomy; allowed are {', '.join(allowed)}.{did_you_mean(key, allowed)}")
+    if problems:
+        raise InputError(f"{file}: the column mapping does not fit the file:", problems)
+    taken = set(fields.values()) | set(dimensions.values())
+    for column in header:
+        if column in taken:
+            continue
+        key = tag_key(column)
+        found = next((f for f, names in FIELD_SYNONYMS.items() if f != "category" and f not in fields
+                      and key in {tag_key(n) for n in names}), None)
+        if found:
+            fields[found] = column
+            continue
+        dimension = taxonomy.resolve_dimension(column)
+        if dimension is not None and dimension not in dimensions:
+            dimensions[dimension] = column
+        elif "category" not in fields and key in {tag_key(n) for n in FIELD_SYNONYMS["category"]}:
+            fields["category"] = column
+    if "product_id" not in fields:
+        raise InputError(
+            f"{file}: no product id column. Expected one named {', '.join(FIELD_SYNONYMS['product_id'][:5])}…, "
+            f"or a column mapping such as columns: {{product_id: <your column>}}. The file's columns are "
+            f"{', '.join(map(repr, header))}."
+        )
+    return fields, dimensions
+
+
+def _decide_shape(shape: str, fields: dict, dimensions: dict, file: str, header: list[str]) -> str:
+    has_long = "dimension" in fields and "value" in fields
+    if shape == "auto":
+        shape = "long" if has_long else "tag_string" if "tags" in fields else "wide"
+    needs = {
+        "long": (has_long, "'dimension' and 'value' columns"),
+        "tag_string": ("tags" in fields, "a 'tags' column"),
+        "wide": (bool(dimensions) or "tags" in fields, "at least one column named after a dimension of the taxonomy"),
+    }[shape]
+    if not needs[0]:
+        raise InputError(
+            f"{file}: a {shape!r} catalogue needs {needs[1]}; the file's columns are "
+            f"{', '.join(map(repr, header))}. Map your column names with columns: {{...}}."
+        )
+    return shape
+
+
+def _attributes(frame: pd.DataFrame, pid: pd.Series, fields: dict) -> pd.DataFrame:
+    products = pd.DataFrame({"product_id": pid.values}, index=frame.index)
+    for name in ATTRIBUTES:
+        if name in fields:
+            products[name] = frame[fields[name]].str.strip().values
+    return products
+
+
+def _split_cells(values: pd.Series) -> pd.Series:
+    """Each cell split on every separator; index repeated per part, empty parts removed."""
+    parts = values.str.split(_SPLIT).explode().str.strip()
+    return parts[parts.notna() & (parts != "")]
+
+
+def _wide_and_string_tags(frame, pid, fields, dimension_columns) -> pd.DataFrame:
+    pieces = []
+    for dimension, column in dimension_columns.items():
+        parts = _split_cells(frame[column])
+        pieces.append(pd.DataFrame({"product_id": pid.loc[parts.index].values, "row": parts.index,
+                                    "column": column, "raw_dimension": dimension, "raw_value": parts.values}))
+    if "tags" in fields:
+        pieces.append(_tag_string_parts(frame[fields["tags"]], pid, fields["tags"]))
+    return _concat_tags(pieces)
+
+
+def _tag_string_parts(cells: pd.Series, pid: pd.Series, column: str) -> pd.DataFrame:
+    parts = _split_cells(cells)
+    split = parts.str.extract(_DIMENSION_VALUE)
+    has_dimension = split[0].notna() & (split[1].str.strip() != "")
+    return pd.DataFrame({
+        "product_id": pid.loc[parts.index].values,
+        "row": parts.index,
+        "column": column,
+        "raw_dimension": split[0].where(has_dimension).str.strip().values,
+        "raw_value": split[1].where(has_dimension, parts).str.strip().values,
+    })
+
+
+def _concat_tags(pieces) -> pd.DataFrame:
+    pieces = [p for p in pieces if len(p)]
+    if not pieces:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "str") for c in RAW_TAG_COLUMNS})
+    out = pd.concat(pieces, ignore_index=True)
+    out["row"] = out["row"].astype("int64")
+    return out.sort_values(["row", "column"], kind="stable")[RAW_TAG_COLUMNS]
+
+
+def _long(frame: pd.DataFrame, pid: pd.Series, fields: dict, log: _ProblemLog):
+    attributes = _attributes(frame, pid, fields)
+    present = [c for c in ATTRIBUTES if c in attributes.columns]
+    first_rows = pd.Series(frame.index, index=pid.values).groupby(level=0, sort=False).first()
+    for name in present:
+        values = attributes[["product_id", name]][attributes[name] != ""]
+        counts = values.groupby("product_id")[name].nunique()
+        for product in counts[counts > 1].index:
+            rows = values[values["product_id"] == product]
+            kept = rows[name].iloc[0]
+            for row, value in rows[name].items():
+                if value != kept:
+                    log.add(row, fields[name], value,
+                            f"{name} of product {product} differs from row {rows.index[0]} ({kept!r})",
+                            f"kept {kept!r}")
+    blank = attributes[present].replace("", np.nan) if present else attributes[[]]
+    products = pd.concat([attributes[["product_id"]], blank], axis=1).groupby("product_id", sort=False).first()
+    products = products.reindex(first_rows.index).fillna("").reset_index(names="product_id")
+    products.index = first_rows.values
+
+    dimension_text = frame[fields["dimension"]].str.strip()
+    value_text = frame[fields["value"]]
+    empty = value_text.str.strip() == ""
+    for row in frame.index[empty & (dimension_text != "")]:
+        log.add(row, fields["value"], "", f"no tag value for dimension {dimension_text[row]!r}", SET_ASIDE)
+    parts = _split_cells(value_text[~empty])
+    raw_dimension = dimension_text.loc[parts.index]
+    raw_tags = pd.DataFrame({
+        "product_id": pid.loc[parts.index].values,
+        "row": parts.index,
+        "column": fields["value"],
+        "raw_dimension": raw_dimension.where(raw_dimension != "").values,
+        "raw_value": parts.values,
+    })
+    return products, _concat_tags([raw_tags])
+
+
+def parse_dates(text: pd.Series, date_format: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """Dates from text; returns (dates, unparseable mask). Day/month order is never guessed."""
+    text = text.astype(str).str.strip()
+    given = text != ""
+    if date_format:
+        dates = pd.to_datetime(text.where(given), format=date_format, errors="coerce")
+    else:
+        dates = pd.to_datetime(text.where(given), format="ISO8601", errors="coerce")
+        for fmt in DATE_FORMATS:
+            todo = given & dates.isna()
+            if not todo.any():
+                break
+            dates = dates.where(~todo, pd.to_datetime(text.where(todo), format=fmt, errors="coerce"))
+    return dates.astype("datetime64[ns]"), given & dates.isna()
+
+
+def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Numbers from text such as '¥1,299.00'; returns (values, unparseable mask)."""
+    text = text.astype(str).str.strip()
+    cleaned = text.str.replace(r"^[¥￥$€£]|\s|(?<=\d),(?=\d{3}(?:\D|$))", "", regex=True)
+    values = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce").astype("float64")
+    return values, (text != "") & values.isna()
+
+
+def _clean_attributes(products, fields, calendar, default_source, date_format, log) -> pd.DataFrame:
+    out = pd.DataFrame({"product_id": products["product_id"].astype(str).values}, index=products.index)
+    out["name"] = products["name"].replace("", np.nan) if "name" in products else np.nan
+
+    for name, low in (("price", 0), ("stock", 0), ("rank", 1)):
+        if name in products:
+            values, bad = parse_numbers(products[name])
+            negative = values < low
+            for row in products.index[bad]:
+                log.add(row, fields[name], products.at[row, name], f"{name}: expected a number", "value left empty")
+            for row in products.index[negative]:
+                log.add(row, fields[name], products.at[row, name], f"{name}: expected a number >= {low}",
+                        "value left empty")
+            out[name] = values.where(~negative)
+        else:
+            out[name] = np.nan
+
+    if "launch_date" in products:
+        dates, bad = parse_dates(products["launch_date"], date_format)
+        out_of_range = dates.notna() & ((dates.dt.year < 1990) | (dates.dt.year > 2100))
+        for row in products.index[bad]:
+            log.add(row, fields["launch_date"], products.at[row, "launch_date"],
+                    "launch_date: expected a date such as 2025-03-14"
+                    + ("" if date_format else " (day/month order is never guessed; set date_format)"),
+                    "value left empty")
+        for row in products.index[out_of_range]:
+            log.add(row, fields["launch_date"], products.at[row, "launch_date"],
+                    "launch_date: expected a year between 1990 and 2100", "value left empty")
+        out["launch_date"] = dates.where(~out_of_range)
+    else:
+        out["launch_date"] = pd.Series(pd.NaT, index=products.index, dtype="datetime64[ns]")
+    from_date = calendar.season_of(out["launch_date"])
+
+    season = pd.Series(pd.NA, index=products.index, dtype="string")
+    if "launch_season" in products:
+        for row, text in products["launch_season"].items():
+            if text == "":
+                continue
+            try:
+                season[row] = calendar.parse(text)
+            except Exception:
+                log.add(row, fields["launch_season"], text,
+                        f"launch_season: expected a season of the {calendar.name!r} calendar such as "
+                        f"2025{calendar.codes[0]}", "value left empty")
+        disagree = season.notna() & from_date.notna() & (season != from_date)
+        for row in products.index[disagree.fillna(False)]:
+            log.add(row, fields["launch_season"], season[row],
+                    f"launch_season {season[row]} disagrees with launch_date "
+                    f"{out.at[row, 'launch_date']:%Y-%m-%d} ({from_date[row]})", "kept the date's season")
+    out["launch_season"] = from_date.fillna(season).astype("string")
+
+    out["source"] = _choice(products, fields, "source", _SOURCE_ALIASES, SOURCES, default_source, log)
+    out["role"] = _choice(products, fields, "role", _ROLE_ALIASES, ROLES, "core", log)
+    if "category" in products:
+        out["category"] = products["category"].replace("", np.nan)
+    return out
+
+
+def _choice(products, fields, name, aliases, allowed, default, log) -> pd.Series:
+    if name not in products:
+        return pd.Series(default, index=products.index, dtype="str")
+    text = products[name]
+    values = text.map(lambda t: aliases.get(tag_key(t)) if t != "" else default)
+    for row in products.index[values.isna()]:
+        log.add(row, fields[name], text[row], f"{name}: expected one of {', '.join(allowed)}"
+                f"{did_you_mean(text[row], allowed)}", f"used {default!r}")
+    return values.fillna(default).astype("str")

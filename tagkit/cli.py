@@ -1,0 +1,108 @@
+"""The ``tagkit`` command: ``tagkit report``, ``tagkit check``, ``tagkit demo``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tagkit.errors import TagkitError
+
+
+def _report(args) -> int:
+    from tagkit.report import run_report
+
+    index = run_report(args.season, data_dir=args.data, params_file=args.params, out_dir=args.out,
+                       only=args.only, progress=not args.quiet)
+    print(f"Report: {index}")
+    return 0
+
+
+def _check(args) -> int:
+    """Tag health and sales row accounting in the terminal, without rendering reports."""
+    import pandas as pd
+
+    from tagkit.health import health_by_input, input_overview, read_inputs
+    from tagkit.io.dataset import open_dataset
+
+    dataset = open_dataset(args.data)
+    taxonomy = dataset.read_taxonomy()
+    inputs = read_inputs(dataset, taxonomy)
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_colwidth", 50):
+        print(f"Dataset: {dataset.name} ({dataset.folder})\n")
+        print(input_overview(inputs, taxonomy).to_string(index=False), "\n")
+        health = health_by_input(inputs, taxonomy)
+        print(f"Tag problems: {len(health):,} (the {min(len(health), args.rows)} largest)")
+        print(health.head(args.rows).to_string(index=False), "\n")
+        if dataset.has("sales"):
+            sales = dataset.read_sales(inputs["catalogue"].products, set_aside_path=args.set_aside)
+            print(sales.accounting.to_string(index=False))
+            for warning in sales.warnings:
+                print(f"\nnote: {warning}")
+            if sales.set_aside_file:
+                print(f"\nSet-aside order lines written to {sales.set_aside_file}")
+    return 0
+
+
+def _demo(args) -> int:
+    from tagkit.demo import write_demo
+
+    for path in write_demo(args.out, seed=args.seed):
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from tagkit.demo import SEED
+    from tagkit.paths import DEMO_DATA
+
+    parser = argparse.ArgumentParser(prog="tagkit", description="Structured product tags, hit mining and season "
+                                     "planning for merchandisers.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    report = sub.add_parser("report", help="run the quarterly batch of notebooks and render the HTML reports",
+                            description="Run every notebook in notebooks/ for a season with papermill, render "
+                            "each to self-contained HTML and write reports/<season>/index.html. The previous "
+                            "reports of the season stay in place unless every notebook succeeds.")
+    report.add_argument("--season", required=True, help="season to report on, e.g. 2025Q4 (or 2025AW with a named "
+                        "calendar)")
+    report.add_argument("--data", default=None, metavar="DIR", help="dataset folder holding dataset.yml "
+                        "(default: the bundled demo brand)")
+    report.add_argument("--params", default=None, metavar="FILE.yml", help="notebook parameters: a 'shared' "
+                        "section and one section per notebook name")
+    report.add_argument("--out", default=None, metavar="DIR", help="reports folder (default: reports/)")
+    report.add_argument("--only", action="append", metavar="NOTEBOOK", help="run only this notebook "
+                        "(repeatable), e.g. --only 01_tag_health")
+    report.add_argument("--quiet", action="store_true", help="no per-cell progress bars")
+    report.set_defaults(func=_report)
+
+    check = sub.add_parser("check", help="print tag health and sales row accounting for a dataset",
+                           description="Read every input of a dataset, print the tag problems and the order-line "
+                           "accounting. Nothing is rendered.")
+    check.add_argument("--data", default=None, metavar="DIR", help="dataset folder (default: the demo brand)")
+    check.add_argument("--rows", type=int, default=25, help="tag problems to print (default: 25)")
+    check.add_argument("--set-aside", default=None, metavar="FILE.csv", help="write the set-aside order lines here")
+    check.set_defaults(func=_check)
+
+    demo = sub.add_parser("demo", help="regenerate the demo brand's data (seeded, byte-identical)",
+                          description="Generate the embedded demo brand: catalogue, order lines, competitor best "
+                          "sellers, candidate pipeline, taxonomy and ground truth.")
+    demo.add_argument("--out", default=str(DEMO_DATA), metavar="DIR", help=f"target folder (default: {DEMO_DATA})")
+    demo.add_argument("--seed", type=int, default=SEED, help=f"random seed (default: {SEED})")
+    demo.set_defaults(func=_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except TagkitError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

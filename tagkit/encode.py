@@ -1,0 +1,60 @@
+"""Canonical tags into a boolean product x item matrix.
+
+The columns are the taxonomy's items in taxonomy order, never the items that happen to occur,
+so every season, every file and every run has the same columns in the same order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tagkit.tags import USABLE
+from tagkit.taxonomy import Taxonomy
+
+
+def encode_tags(
+    resolved: pd.DataFrame,
+    taxonomy: Taxonomy,
+    *,
+    products=None,
+    expand_parents: bool = True,
+    sparse: bool = False,
+) -> pd.DataFrame:
+    """One row per product, one boolean column per taxonomy item (``dimension=value``).
+
+    ``products`` (a product table or a list of ids) fixes the rows and their order; products
+    without any usable tag get a row of False. With ``expand_parents`` a product tagged
+    ``category=midi-dress`` is also ``category=dress``. ``sparse=True`` returns pandas sparse
+    columns (for catalogues of a million products), which mlxtend accepts as they are.
+    """
+    usable = resolved[resolved["status"].isin(USABLE)]
+    if products is None:
+        index = pd.Index(sorted(usable["product_id"].astype(str).unique()), name="product_id")
+    else:
+        ids = products["product_id"] if isinstance(products, pd.DataFrame) else pd.Series(list(products))
+        index = pd.Index(ids.astype(str), name="product_id")
+        if index.has_duplicates:
+            raise ValueError("encode_tags: the products list holds duplicate product ids.")
+    items = taxonomy.items
+    position = {item: i for i, item in enumerate(items)}
+    pairs = usable[["product_id", "item"]].astype(str).drop_duplicates()
+    if expand_parents:
+        parents = {item: taxonomy.ancestors(item) for item in pairs["item"].unique()}
+        extra = [(p, a) for p, i in zip(pairs["product_id"], pairs["item"]) for a in parents[i]]
+        if extra:
+            pairs = pd.concat([pairs, pd.DataFrame(extra, columns=["product_id", "item"])]).drop_duplicates()
+    rows = index.get_indexer(pairs["product_id"])
+    cols = pairs["item"].map(position).to_numpy()
+    keep = rows >= 0
+    rows, cols = rows[keep], cols[keep]
+    columns = pd.Index(items, name="item")
+    if sparse:
+        from scipy import sparse as sp
+
+        matrix = sp.csc_matrix((np.ones(len(rows), dtype=bool), (rows, cols)), shape=(len(index), len(items)))
+        out = pd.DataFrame.sparse.from_spmatrix(matrix, index=index, columns=columns)
+        return out.astype(pd.SparseDtype(bool, False))
+    dense = np.zeros((len(index), len(items)), dtype=bool)
+    dense[rows, cols] = True
+    return pd.DataFrame(dense, index=index, columns=columns)

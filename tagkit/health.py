@@ -1,0 +1,123 @@
+"""Every catalogue input of a dataset, read with its tags resolved, and what their health says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tagkit.catalogue import Catalogue
+from tagkit.encode import encode_tags
+from tagkit.io.dataset import CATALOGUE_INPUTS, Dataset
+from tagkit.io.sales import Sales
+from tagkit.tags import NOT_RESOLVED, USABLE, missing_required, normalise_tags, tag_coverage, tag_health
+from tagkit.taxonomy import Taxonomy
+
+INPUT_LABELS = {"catalogue": "own catalogue", "competitors": "competitor best sellers",
+                "candidates": "candidate pipeline"}
+
+
+@dataclass(frozen=True)
+class TaggedCatalogue:
+    """A catalogue and its resolved tags (one row per raw tag, see :func:`normalise_tags`)."""
+
+    catalogue: Catalogue
+    tags: pd.DataFrame
+
+    @property
+    def products(self) -> pd.DataFrame:
+        return self.catalogue.products
+
+    @property
+    def file(self) -> str:
+        return self.catalogue.file
+
+    def matrix(self, taxonomy: Taxonomy, *, sparse: bool = False) -> pd.DataFrame:
+        return encode_tags(self.tags, taxonomy, products=self.products, sparse=sparse)
+
+    def __repr__(self) -> str:
+        return f"TaggedCatalogue({self.catalogue!r})"
+
+
+def read_inputs(dataset: Dataset, taxonomy: Taxonomy, *, unknown: str = "report") -> dict[str, TaggedCatalogue]:
+    """The dataset's catalogue inputs (own catalogue, competitors, candidates, when present)."""
+    out = {}
+    for which in CATALOGUE_INPUTS:
+        if dataset.has(which):
+            catalogue = dataset.read_catalogue(which, taxonomy=taxonomy)
+            out[which] = TaggedCatalogue(catalogue, normalise_tags(catalogue.raw_tags, taxonomy, unknown=unknown))
+    return out
+
+
+def input_overview(inputs: dict[str, TaggedCatalogue], taxonomy: Taxonomy) -> pd.DataFrame:
+    """One row per input file: rows, products, tags understood, problems."""
+    rows = []
+    for which, tagged in inputs.items():
+        tags, products = tagged.tags, tagged.products
+        missing = missing_required(tags, products, taxonomy)
+        rows.append({
+            "input": INPUT_LABELS.get(which, which),
+            "file": tagged.file,
+            "shape": tagged.catalogue.shape,
+            "rows_read": tagged.catalogue.rows_read,
+            "rows_set_aside": tagged.catalogue.rows_set_aside,
+            "products": len(products),
+            "raw_tags": len(tags),
+            "tags_understood": round(float(tags["status"].isin(USABLE).mean()), 4) if len(tags) else 0.0,
+            "unresolved_tags": int(tags["status"].isin(NOT_RESOLVED).sum()),
+            "products_missing_required": len(missing),
+            "cell_problems": len(tagged.catalogue.problems),
+        })
+    return pd.DataFrame(rows)
+
+
+def health_by_input(inputs: dict[str, TaggedCatalogue], taxonomy: Taxonomy) -> pd.DataFrame:
+    """The tag-health tables of all inputs, one under the other, with the input they come from."""
+    frames = [tag_health(t.tags, t.products, taxonomy).assign(input=INPUT_LABELS.get(w, w), file=t.file)
+              for w, t in inputs.items()]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return frame[["input", "file", *[c for c in frame.columns if c not in ("input", "file")]]]
+
+
+def cell_problems(inputs: dict[str, TaggedCatalogue]) -> pd.DataFrame:
+    """Every catalogue cell or row that could not be used, from all inputs."""
+    frames = [t.catalogue.problems for t in inputs.values()]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def season_products(products: pd.DataFrame, season: str) -> pd.DataFrame:
+    return products[products["launch_season"] == season]
+
+
+def tag_health_summary(inputs: dict[str, TaggedCatalogue], sales: Sales | None, taxonomy: Taxonomy,
+                       season: str) -> tuple[str, dict]:
+    """A few sentences for the top of the tag-health report, and the key figures behind them."""
+    own = inputs["catalogue"]
+    products, tags = own.products, own.tags
+    launched = season_products(products, season)
+    missing = missing_required(tags, products, taxonomy)
+    complete = 1 - len(missing) / len(products) if len(products) else 0.0
+    unresolved = tags[tags["status"].isin(NOT_RESOLVED)]
+    coverage = tag_coverage(tags, products, taxonomy)
+    weakest = coverage.sort_values(["coverage", "dimension"]).iloc[0]
+    figures = {
+        "products": int(len(products)),
+        "products_launched_in_season": int(len(launched)),
+        "share_fully_tagged": round(complete, 4),
+        "unresolved_tags": int(len(unresolved)),
+        "unresolved_distinct_values": int(unresolved[["dimension", "raw_value"]].drop_duplicates().shape[0]),
+    }
+    sentences = [
+        f"**{len(products):,} products** in the own catalogue ({len(launched):,} launched in {season}); "
+        f"**{complete:.1%}** carry every required dimension ({', '.join(d.name for d in taxonomy.dimensions if d.required)}).",
+        f"{len(unresolved):,} raw tags ({len(unresolved) / max(len(tags), 1):.1%}) could not be matched to the "
+        f"taxonomy: {figures['unresolved_distinct_values']:,} distinct values, listed below with the closest "
+        "canonical value where there is one.",
+        f"The least covered dimension is **{weakest['label']}** ({weakest['coverage']:.0%} of products).",
+    ]
+    if sales is not None:
+        figures.update(rows_read=sales.rows_read, rows_used=sales.rows_used, rows_set_aside=sales.rows_set_aside)
+        sentences.append(
+            f"Sales: **{sales.rows_used:,} of {sales.rows_read:,} order lines used** "
+            f"({sales.rows_used / max(sales.rows_read, 1):.1%}); {sales.rows_set_aside:,} set aside with their reasons.")
+    return " ".join(sentences), figures

@@ -1,0 +1,150 @@
+"""A dataset folder: ``dataset.yml`` says which file is what and how to read it.
+
+```yaml
+name: My brand
+calendar: quarters                 # or {name: halves, seasons: [{code: SS, start_month: 2}, ...]}
+taxonomy: taxonomy.yml
+catalogue:   {path: products.csv, shape: wide, columns: {product_id: SKU}}
+sales:       {path: orders/*.csv, kind: order_lines, columns: {date: Order date}}
+competitors: {path: competitors.csv, shape: tag_string, source: competitor}   # optional
+candidates:  {path: pipeline.xlsx, shape: long}                                # optional
+```
+Paths are relative to the folder holding ``dataset.yml``.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from tagkit._checks import did_you_mean
+from tagkit.catalogue import Catalogue
+from tagkit.errors import InputError
+from tagkit.io.readers import read_catalogue, read_taxonomy
+from tagkit.io.sales import Sales, read_sales
+from tagkit.io.yaml_files import read_yaml
+from tagkit.paths import DEMO_DATA
+from tagkit.seasons import SeasonCalendar, calendar_from_config
+from tagkit.taxonomy import Taxonomy
+
+CONFIG_NAME = "dataset.yml"
+_TOP_KEYS = {"name", "calendar", "taxonomy", "catalogue", "sales", "competitors", "candidates", "description"}
+_CATALOGUE_KEYS = {"path", "shape", "columns", "source", "encoding", "sheet", "header_row", "date_format"}
+_SALES_KEYS = {"path", "kind", "columns", "encoding", "date_format", "latest_date", "min_id_match", "memory_limit"}
+CATALOGUE_INPUTS = ("catalogue", "competitors", "candidates")
+_DEFAULT_SOURCE = {"catalogue": "own", "competitors": "competitor", "candidates": "own"}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A brand's input files and how to read them; read them through its methods."""
+
+    folder: Path
+    name: str
+    calendar: SeasonCalendar
+    taxonomy_file: Path
+    inputs: dict = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"Dataset({self.name!r}, folder={str(self.folder)!r}, inputs={sorted(self.inputs)})"
+
+    def has(self, which: str) -> bool:
+        return which in self.inputs
+
+    def files(self) -> list[Path]:
+        """Every input file, for the run manifest."""
+        out = [self.taxonomy_file]
+        for spec in self.inputs.values():
+            out.extend(_paths(self.folder, spec["path"]))
+        return out
+
+    def read_taxonomy(self) -> Taxonomy:
+        return read_taxonomy(self.taxonomy_file)
+
+    def read_catalogue(self, which: str = "catalogue", *, taxonomy: Taxonomy | None = None) -> Catalogue:
+        """Read the ``catalogue``, ``competitors`` or ``candidates`` file."""
+        if which not in CATALOGUE_INPUTS:
+            raise InputError(f"{which!r} is not a catalogue input; choose one of {', '.join(CATALOGUE_INPUTS)}.")
+        if which not in self.inputs:
+            raise InputError(f"{self.folder / CONFIG_NAME} has no {which!r} entry.")
+        spec = dict(self.inputs[which])
+        path = self.folder / spec.pop("path")
+        spec.setdefault("source", _DEFAULT_SOURCE[which])
+        return read_catalogue(path, taxonomy=taxonomy or self.read_taxonomy(), calendar=self.calendar, **spec)
+
+    def read_sales(self, products: pd.DataFrame, *, set_aside_path=None, progress: bool = False) -> Sales:
+        spec = dict(self.inputs["sales"])
+        paths = [str(self.folder / p) for p in _as_list(spec.pop("path"))]
+        return read_sales(paths, products=products, calendar=self.calendar, set_aside_path=set_aside_path,
+                          progress=progress, **spec)
+
+
+def open_dataset(folder=None) -> Dataset:
+    """The dataset in ``folder`` (the bundled demo brand when ``folder`` is None or empty)."""
+    folder = Path(folder) if folder not in (None, "") else DEMO_DATA
+    config_file = folder / CONFIG_NAME if folder.is_dir() else folder
+    if not config_file.exists():
+        raise InputError(f"{config_file}: no dataset config here. A dataset folder holds a {CONFIG_NAME} that "
+                         "names its taxonomy, catalogue and sales files (see README, 'Data formats').")
+    folder = config_file.parent
+    data, lines = read_yaml(config_file)
+    problems = []
+
+    def where(*path):
+        return f"line {lines.get(path, '?')}"
+
+    if not isinstance(data, dict):
+        raise InputError(f"{config_file}: expected a mapping with 'taxonomy', 'catalogue' and 'sales'.")
+    for key in data:
+        if key not in _TOP_KEYS:
+            problems.append(f"{where(key)}: unknown entry {key!r}; allowed are {', '.join(sorted(_TOP_KEYS))}."
+                            f"{did_you_mean(key, _TOP_KEYS)}")
+    for key in ("taxonomy", "catalogue", "sales"):
+        if key not in data:
+            problems.append(f"the {key!r} entry is missing")
+    try:
+        calendar = calendar_from_config(data.get("calendar"))
+    except Exception as err:
+        problems.append(f"{where('calendar')}: {err}")
+        calendar = calendar_from_config(None)
+    inputs = {}
+    for key in ("catalogue", "sales", "competitors", "candidates"):
+        if key not in data:
+            continue
+        spec = data[key]
+        if isinstance(spec, str):
+            spec = {"path": spec}
+        allowed = _SALES_KEYS if key == "sales" else _CATALOGUE_KEYS
+        if not isinstance(spec, dict) or "path" not in spec:
+            problems.append(f"{where(key)}: {key!r} must be a file name or a mapping with 'path'; found {spec!r}")
+            continue
+        for option in spec:
+            if option not in allowed:
+                problems.append(f"{where(key, option)}: {key} has an unknown option {option!r}; allowed are "
+                                f"{', '.join(sorted(allowed))}.{did_you_mean(option, allowed)}")
+        for pattern in _as_list(spec["path"]):
+            if not _paths(folder, pattern):
+                problems.append(f"{where(key, 'path')}: {key} file {pattern!r} not found in {folder}")
+        inputs[key] = {k: v for k, v in spec.items() if k in allowed}
+    taxonomy_file = folder / str(data.get("taxonomy", "taxonomy.yml"))
+    if "taxonomy" in data and not taxonomy_file.exists():
+        problems.append(f"{where('taxonomy')}: taxonomy file {str(data['taxonomy'])!r} not found in {folder}")
+    if problems:
+        raise InputError(f"{config_file} does not describe a usable dataset:", problems)
+    return Dataset(folder.resolve(), str(data.get("name", folder.name)), calendar, taxonomy_file.resolve(), inputs)
+
+
+def _as_list(value) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _paths(folder: Path, patterns) -> list[Path]:
+    out = []
+    for pattern in _as_list(patterns):
+        full = folder / pattern
+        out.extend(sorted(Path(p) for p in glob.glob(str(full))) if any(c in pattern for c in "*?[") else
+                   ([full] if full.exists() else []))
+    return out

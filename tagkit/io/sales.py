@@ -1,0 +1,560 @@
+"""Sales intake: order lines (or sales already aggregated) into product x season metrics.
+
+Order lines are aggregated by DuckDB straight from the files, in one scan that also sorts
+every row into *used* or *set aside, with a reason*; pandas only ever holds the per-product
+tables. Rows read = rows used + rows set aside, always; the set-aside rows are written to a
+CSV file with their file, row and reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob
+import gzip
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tagkit._checks import check_choice, check_fraction, did_you_mean
+from tagkit.catalogue import parse_numbers
+from tagkit.errors import InputError
+from tagkit.io._files import atomic_write, check_file, detect_encoding, file_kind, read_table, sniff_delimiter
+from tagkit.seasons import QUARTERS, SeasonCalendar
+from tagkit.taxonomy import tag_key
+
+ORDER_LINE_FIELDS: dict[str, tuple[str, ...]] = {
+    "product_id": ("product_id", "product id", "sku", "item_id", "style_id", "商品id", "商品编号", "款号", "货号"),
+    "date": ("date", "order_date", "ordered_at", "order_time", "timestamp", "created_at", "下单时间", "日期", "时间"),
+    "quantity": ("quantity", "qty", "units", "数量", "件数"),
+    "revenue": ("revenue", "line_total", "amount", "sales", "net_sales", "销售额", "金额", "实付金额"),
+    "unit_price": ("unit_price", "price", "单价", "价格"),
+    "channel": ("channel", "sales_channel", "渠道", "平台"),
+}
+AGGREGATED_FIELDS: dict[str, tuple[str, ...]] = {
+    "product_id": ORDER_LINE_FIELDS["product_id"],
+    "season": ("season", "季度", "季节"),
+    "units": ("units", "quantity", "qty", "销量"),
+    "revenue": ORDER_LINE_FIELDS["revenue"],
+    "returns": ("returns", "returned_units", "退货"),
+    "days_on_sale": ("days_on_sale", "days", "在售天数"),
+}
+KINDS = ("order_lines", "aggregated")
+TIMESTAMP_FORMATS = ("%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y%m%d", "%Y.%m.%d",
+                     "%Y-%m-%d %H:%M", "%Y年%m月%d日")
+METRIC_COLUMNS = ["product_id", "season", "lines", "units", "returns", "net_units", "revenue", "first_sale",
+                  "last_sale", "days_on_sale", "units_per_week"]
+ACCOUNTING_COLUMNS = ["reason", "rows", "share_of_rows_read"]
+UNKNOWN_ID = "unknown product id"
+
+
+@dataclass(frozen=True)
+class Sales:
+    """Per product and season metrics, with the account of every row read."""
+
+    metrics: pd.DataFrame
+    accounting: pd.DataFrame
+    rows_read: int
+    rows_used: int
+    rows_set_aside: int
+    set_aside_file: Path | None
+    files: tuple[str, ...]
+    data_end: pd.Timestamp | None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def __repr__(self) -> str:
+        return (f"Sales({self.rows_read:,} rows read, {self.rows_used:,} used, {self.rows_set_aside:,} set aside; "
+                f"{len(self.metrics):,} product x season rows)")
+
+
+def read_sales(
+    paths,
+    *,
+    products: pd.DataFrame,
+    calendar: SeasonCalendar = QUARTERS,
+    kind: str = "order_lines",
+    columns: dict | None = None,
+    encoding: str | None = None,
+    date_format: str | None = None,
+    latest_date=None,
+    set_aside_path=None,
+    min_id_match: float = 0.5,
+    memory_limit: str = "2GB",
+    threads: int | None = None,
+    progress: bool = False,
+) -> Sales:
+    """Read sales and aggregate them per product and season.
+
+    ``paths`` is a file, a glob (``sales/*.parquet``) or a list of them, in CSV or Parquet.
+    ``products`` is the catalogue's product table (``product_id`` and ``launch_date``).
+    ``columns`` maps tagkit's names to the file's column names, as for catalogues.
+    Rows dated after ``latest_date`` (default: today) or before 1990 are set aside.
+    When less than ``min_id_match`` of the rows name a catalogue product, an
+    :class:`InputError` explains why, if it can tell (lost leading zeros, Excel-style ids...).
+    """
+    owner = "read_sales"
+    check_choice(kind, name="kind", owner=owner, choices=KINDS)
+    check_fraction(min_id_match, name="min_id_match", owner=owner, closed_low=True)
+    files = _expand(paths)
+    if "product_id" not in products.columns:
+        raise InputError("read_sales: the products table has no 'product_id' column; pass catalogue.products.")
+    if kind == "aggregated":
+        return _read_aggregated(files, products, calendar, columns or {}, encoding, set_aside_path)
+    with _Engine(memory_limit=memory_limit, threads=threads, progress=progress) as engine:
+        return engine.order_lines(files, products, calendar, columns or {}, encoding, date_format,
+                                  latest_date, set_aside_path, min_id_match)
+
+
+def _expand(paths) -> list[Path]:
+    items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    files: list[Path] = []
+    for item in items:
+        text = str(item)
+        if any(ch in text for ch in "*?["):
+            found = sorted(Path(p) for p in glob.glob(text))
+            if not found:
+                raise InputError(f"{text}: no file matches this pattern.")
+            files.extend(found)
+        else:
+            files.append(check_file(item))
+    kinds = {file_kind(f) for f in files}
+    if not files:
+        raise InputError("read_sales: no sales file given.")
+    if len(kinds) > 1 or kinds <= {"excel"}:
+        raise InputError(
+            f"read_sales: order lines must all be CSV or all Parquet (Excel cannot hold millions of rows); "
+            f"found {', '.join(sorted(f.name for f in files))}."
+        )
+    for f in files:
+        check_file(f)
+    return files
+
+
+def _q(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _lit(text) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+class _Engine:
+    """A private DuckDB connection with bounded memory and its own spill folder."""
+
+    def __init__(self, *, memory_limit: str, threads: int | None, progress: bool):
+        import duckdb
+
+        self.tmp = Path(tempfile.mkdtemp(prefix="tagkit-sales-"))
+        self.con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(self.tmp / "spill")})
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        if progress:  # DuckDB draws its bar after two seconds of work
+            self.con.execute("SET enable_progress_bar = true")
+        self.readable: dict[Path, Path] = {}  # original file -> a UTF-8 file DuckDB can read
+        self.delimiter: str | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.con.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # --- sources ------------------------------------------------------------------------------
+    def _readable(self, f: Path, encoding: str | None) -> Path:
+        if f not in self.readable:
+            enc = encoding or detect_encoding(f)
+            utf8 = codecs.lookup(enc).name in ("utf-8", "utf-8-sig")
+            self.readable[f] = f if utf8 else self._utf8_copy(f, enc)
+            if self.delimiter is None:
+                opener = gzip.open if f.name.lower().endswith(".gz") and utf8 else open
+                with opener(self.readable[f], "rt", encoding="utf-8-sig", errors="replace") as fh:
+                    head = "".join(fh.readline() for _ in range(20))
+                self.delimiter = "\t" if f.name.lower().endswith((".tsv", ".tsv.gz")) else sniff_delimiter(head)
+        return self.readable[f]
+
+    def _utf8_copy(self, path: Path, encoding: str) -> Path:
+        """Stream a non-UTF-8 file into a UTF-8 copy that DuckDB can read."""
+        target = self.tmp / f"{len(self.readable)}-{path.name.removesuffix('.gz')}.utf8.csv"
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        opener = gzip.open if path.name.lower().endswith(".gz") else open
+        line = 1
+        with opener(path, "rb") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+            while chunk := src.read(1 << 20):
+                try:
+                    text = decoder.decode(chunk)
+                except UnicodeDecodeError as err:
+                    line += chunk[: err.start].count(b"\n")
+                    raise InputError(f"{path}: near line {line}: the bytes cannot be read as {encoding}. "
+                                     "Save the file as CSV UTF-8, or give its encoding.") from err
+                line += text.count("\n")
+                dst.write(text)
+            dst.write(decoder.decode(b"", final=True))
+        return target
+
+    def _relation(self, files: list[Path], encoding: str | None, *, rejects: str | None = None) -> str:
+        """A DuckDB table function over the files; its ``filename`` column names the original file."""
+        if file_kind(files[0]) == "parquet":
+            listed = ", ".join(_lit(f) for f in files)
+            return (f"(SELECT * REPLACE (filename), file_row_number + 1 AS _tk_record FROM read_parquet([{listed}], "
+                    "filename = true, file_row_number = true, union_by_name = true))")
+        readable = [self._readable(f, encoding) for f in files]
+        listed = ", ".join(_lit(r) for r in readable)
+        errors = (f"store_rejects = true, rejects_table = {_lit(rejects)}, rejects_scan = {_lit(rejects + '_scan')}"
+                  if rejects else "ignore_errors = true")
+        originals = " ".join(f"WHEN {_lit(r)} THEN {_lit(f)}" for f, r in zip(files, readable))
+        return (f"(SELECT * REPLACE (CASE filename {originals} ELSE filename END AS filename) FROM read_csv([{listed}], "
+                f"all_varchar = true, header = true, delim = {_lit(self.delimiter)}, quote = '\"', escape = '\"', "
+                f"filename = true, {errors}))")
+
+    def _columns(self, relation: str) -> dict[str, str]:
+        rows = self.con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+        return {r[0]: r[1] for r in rows if r[0] not in ("filename", "_tk_record")}
+
+    # --- the typed, classified rows ----------------------------------------------------------
+    def _typed(self, relation: str, types: dict[str, str], fields: dict[str, str], date_format, latest) -> str:
+        """Every row with typed _tk_ columns and _tk_reason (NULL when the row is usable)."""
+        def text(col):
+            return f"nullif(trim(CAST({_q(col)} AS VARCHAR)), '')"
+
+        def number(col):
+            if _numeric(types[col]):
+                return f"CAST({_q(col)} AS DOUBLE)"
+            return f"try_cast(regexp_replace({text(col)}, '^[¥￥$€£]\\s*', '') AS DOUBLE)"
+
+        date_col = fields["date"]
+        if "TIMESTAMP" in types[date_col].upper() or types[date_col].upper() == "DATE":
+            ts = f"CAST({_q(date_col)} AS TIMESTAMP)"
+        elif date_format:
+            ts = f"try_strptime({text(date_col)}, {_lit(date_format)})"
+        else:
+            formats = ", ".join(_lit(f) for f in TIMESTAMP_FORMATS)
+            ts = f"coalesce(try_cast({text(date_col)} AS TIMESTAMP), try_strptime({text(date_col)}, [{formats}]))"
+        qty = number(fields["quantity"]) if "quantity" in fields else "1.0"
+        raw_qty = text(fields["quantity"]) if "quantity" in fields else "'1'"
+        if "revenue" in fields:
+            rev, raw_rev = number(fields["revenue"]), text(fields["revenue"])
+        elif "unit_price" in fields:
+            rev, raw_rev = f"({number(fields['unit_price'])} * ({qty}))", text(fields["unit_price"])
+        else:
+            rev, raw_rev = "CAST(NULL AS DOUBLE)", "CAST(NULL AS VARCHAR)"
+        return f"""
+            SELECT *, CASE
+                WHEN _tk_product_id IS NULL THEN 'missing product id'
+                WHEN _tk_raw_date IS NULL THEN 'missing date'
+                WHEN _tk_ts IS NULL THEN 'unparseable date'
+                WHEN _tk_ts < TIMESTAMP '1990-01-01' OR _tk_ts >= TIMESTAMP {_lit(latest)} THEN 'date out of range'
+                WHEN _tk_raw_quantity IS NULL THEN 'missing quantity'
+                WHEN _tk_quantity IS NULL THEN 'non-numeric quantity'
+                WHEN _tk_quantity = 0 THEN 'zero quantity'
+                WHEN _tk_quantity <> round(_tk_quantity) THEN 'fractional quantity'
+                WHEN _tk_raw_revenue IS NOT NULL AND _tk_revenue IS NULL THEN 'non-numeric revenue'
+                ELSE NULL END AS _tk_reason
+            FROM (
+                SELECT {text(fields["product_id"])} AS _tk_product_id, {text(date_col)} AS _tk_raw_date, {ts} AS _tk_ts,
+                       {raw_qty} AS _tk_raw_quantity, {qty} AS _tk_quantity,
+                       {raw_rev} AS _tk_raw_revenue, {rev} AS _tk_revenue, *
+                FROM {relation})"""
+
+    def order_lines(self, files, products, calendar, mapping, encoding, date_format, latest_date,
+                    set_aside_path, min_id_match) -> Sales:
+        csv = file_kind(files[0]) == "csv"
+        relation = self._relation(files, encoding, rejects="tagkit_rejects" if csv else None)
+        types = self._columns(relation)
+        fields = _resolve(types, mapping, ORDER_LINE_FIELDS, ("product_id", "date"), files[0])
+        latest = (pd.Timestamp(latest_date) if latest_date is not None
+                  else pd.Timestamp.today().normalize() + pd.Timedelta(days=1))
+        catalogue = pd.DataFrame({"product_id": products["product_id"].astype(str).unique()})
+        self.con.register("catalogue_ids", catalogue)
+        typed = self._typed(relation, types, fields, date_format, latest)
+        season = calendar.sql_season("_tk_ts")
+        # the one scan over all order lines: classify, then aggregate the usable rows
+        agg = self.con.execute(f"""
+            WITH agg AS (
+                SELECT _tk_reason AS reason,
+                       CASE WHEN _tk_reason IS NULL THEN _tk_product_id END AS product_id,
+                       CASE WHEN _tk_reason IS NULL THEN {season} END AS season,
+                       count(*) AS lines,
+                       sum(CASE WHEN _tk_quantity > 0 THEN _tk_quantity ELSE 0 END) AS units,
+                       sum(CASE WHEN _tk_quantity < 0 THEN -_tk_quantity ELSE 0 END) AS returns,
+                       sum(CASE WHEN _tk_quantity < 0 THEN -abs(_tk_revenue) ELSE _tk_revenue END) AS revenue,
+                       min(_tk_ts) AS first_sale, max(_tk_ts) AS last_sale
+                FROM ({typed})
+                GROUP BY ALL)
+            SELECT a.*, a.reason IS NULL AND c.product_id IS NULL AS unknown_id
+            FROM agg a LEFT JOIN catalogue_ids c ON a.product_id = c.product_id""").df()
+        malformed = self._rejected_lines("tagkit_rejects") if csv else _no_rejects()
+        used = agg[agg["reason"].isna() & ~agg["unknown_id"]]
+        unknown = agg[agg["unknown_id"]]
+        counts = agg[agg["reason"].notna()].groupby("reason")["lines"].sum()
+        if len(unknown):
+            counts[UNKNOWN_ID] = unknown["lines"].sum()
+        for reason, n in malformed.groupby("reason").size().items():
+            counts[reason] = counts.get(reason, 0) + n
+        counts = counts.astype("int64")
+        rows_used = int(used["lines"].sum())
+        rows_set_aside = int(counts.sum())
+        rows_read = rows_used + rows_set_aside
+        if rows_read == 0:
+            raise InputError(f"{', '.join(map(str, files))}: no order lines (only a header).")
+
+        warnings = []
+        with_id = rows_read - int(counts.get("missing product id", 0)) - len(malformed)
+        unknown_rows = int(unknown["lines"].sum())
+        if unknown_rows:
+            warnings.append(self._diagnose_ids(unknown, unknown_rows, with_id))
+        if with_id and (with_id - unknown_rows) / with_id < min_id_match:
+            raise InputError(
+                f"{', '.join(f.name for f in files)}: only {with_id - unknown_rows:,} of {with_id:,} order lines "
+                f"({(with_id - unknown_rows) / with_id:.1%}) name a product of the catalogue, below min_id_match="
+                f"{min_id_match}. " + warnings[-1]
+            )
+        if counts.get("unparseable date", 0) and not date_format:
+            warnings.append(
+                f"{counts['unparseable date']:,} order lines have dates tagkit could not read; tagkit never guesses "
+                "day/month order, so dates such as 05/01/2025 need date_format (e.g. '%d/%m/%Y')."
+            )
+        set_aside_file = None
+        if set_aside_path is not None:
+            self.con.register("unknown_set_aside", pd.DataFrame({"product_id": unknown["product_id"].astype(str)}))
+            set_aside_file = self._write_set_aside(files, encoding, types, fields, date_format, latest, malformed,
+                                                   Path(set_aside_path))
+        data_end = pd.Timestamp(used["last_sale"].max()) if len(used) else None
+        metrics = finish_metrics(used, products, calendar, data_end,
+                                 has_revenue=bool({"revenue", "unit_price"} & set(fields)))
+        return Sales(metrics, accounting_table(rows_read, rows_used, counts), rows_read, rows_used, rows_set_aside,
+                     set_aside_file, tuple(str(f) for f in files), data_end, tuple(warnings))
+
+    def _rejected_lines(self, rejects: str) -> pd.DataFrame:
+        tables = {r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if rejects not in tables:
+            return _no_rejects()
+        frame = self.con.execute(f"""
+            SELECT s.file_path AS file, e.line AS row, min(e.error_type) AS error, min(e.csv_line) AS raw_line
+            FROM {rejects} e JOIN {rejects}_scan s USING (scan_id, file_id)
+            GROUP BY ALL ORDER BY file, row""").df()
+        originals = {str(r): str(f) for f, r in self.readable.items()}
+        frame["file"] = frame["file"].map(lambda p: originals.get(p, p))
+        labels = {"TOO MANY COLUMNS": "too many columns", "MISSING COLUMNS": "too few columns",
+                  "UNQUOTED VALUE": "malformed quoting", "INVALID UNICODE": "invalid characters"}
+        frame["reason"] = "malformed line: " + frame["error"].map(labels).fillna(frame["error"].str.lower())
+        return frame[["file", "row", "reason", "raw_line"]].astype({"row": "int64"})
+
+    def _diagnose_ids(self, unknown: pd.DataFrame, unknown_rows: int, with_id: int) -> str:
+        ids = unknown.groupby("product_id")["lines"].sum().reset_index()
+        self.con.register("unknown_ids", ids)
+        checks = {
+            "leading zeros": "ltrim(u.product_id, '0') = ltrim(c.product_id, '0')",
+            "Excel number formats (a trailing .0)": "regexp_replace(u.product_id, '\\.0+$', '') = c.product_id",
+            "case and spaces": "upper(replace(u.product_id, ' ', '')) = upper(replace(c.product_id, ' ', ''))",
+        }
+        head = (f"{unknown_rows:,} of {with_id:,} order lines ({unknown_rows / max(with_id, 1):.1%}) name product "
+                "ids that are not in the catalogue; they are set aside.")
+        for cause, condition in checks.items():
+            matched_ids, matched_rows = self.con.execute(f"""
+                SELECT count(*), coalesce(sum(lines), 0) FROM unknown_ids u
+                WHERE EXISTS (SELECT 1 FROM catalogue_ids c WHERE {condition})""").fetchall()[0]
+            if matched_rows and matched_rows >= 0.5 * unknown_rows:
+                example = self.con.execute(f"""
+                    SELECT u.product_id, min(c.product_id) FROM unknown_ids u JOIN catalogue_ids c ON {condition}
+                    GROUP BY u.product_id, u.lines ORDER BY u.lines DESC, u.product_id LIMIT 1""").fetchall()[0]
+                return (f"{head} {int(matched_rows):,} of them ({matched_rows / unknown_rows:.0%}, {matched_ids:,} ids) "
+                        f"would match once {cause} are set right, e.g. sales id {example[0]!r} = catalogue id "
+                        f"{example[1]!r}: the ids probably went through a spreadsheet. Export the ids as text.")
+        examples = ", ".join(repr(i) for i in ids.sort_values(["lines", "product_id"], ascending=[False, True])
+                             ["product_id"].head(3))
+        return f"{head} Examples: {examples}. Are they products of another brand, or of a catalogue not loaded?"
+
+    def _write_set_aside(self, files, encoding, types, fields, date_format, latest, malformed, path) -> Path:
+        """Second scan, only when rows were set aside: write them with file, row and reason."""
+        originals = ", ".join(f"CAST({_q(c)} AS VARCHAR) AS {_q(c)}" for c in types)
+        keep = ("_tk_reason IS NOT NULL OR _tk_product_id IN (SELECT product_id FROM unknown_set_aside)")
+        reason = f"coalesce(_tk_reason, '{UNKNOWN_ID}')"
+        parts = []
+        if file_kind(files[0]) == "parquet":
+            typed = self._typed(self._relation(files, encoding), types, fields, date_format, latest)
+            parts.append(f"SELECT filename AS file, _tk_record AS row, {reason} AS reason, {originals} "
+                         f"FROM ({typed}) WHERE {keep}")
+        else:
+            shifts = malformed[["file", "row"]].sort_values(["file", "row"]).reset_index(drop=True)
+            shifts["shift"] = shifts.groupby("file").cumcount() + 1
+            # good records before each rejected line: its line, less the header and earlier rejects
+            shifts["good_before"] = shifts["row"] - 1 - shifts["shift"]
+            self.con.register("reject_shifts", shifts.astype({"row": "int64", "shift": "int64", "good_before": "int64"}))
+            for f in files:
+                typed = self._typed(self._relation([f], encoding), types, fields, date_format, latest)
+                # line = record number + header line + rejected lines before it
+                parts.append(f"""
+                    SELECT n.filename AS file, n._tk_k + 1 + coalesce(s.shift, 0) AS row, {reason} AS reason,
+                           {originals}
+                    FROM (SELECT row_number() OVER () AS _tk_k, * FROM ({typed})) n
+                    ASOF LEFT JOIN reject_shifts s ON n.filename = s.file AND n._tk_k > s.good_before
+                    WHERE {keep}""")
+            if len(malformed):
+                self.con.register("malformed_lines", malformed)
+                rest = "".join(f", NULL AS {_q(c)}" for c in list(types)[1:])
+                parts.append(f"SELECT file, row, reason, raw_line AS {_q(next(iter(types)))}{rest} FROM malformed_lines")
+        query = " UNION ALL ".join(f"({p})" for p in parts)
+        return atomic_write(path, lambda tmp: self.con.execute(
+            f"COPY (SELECT * FROM ({query}) ORDER BY file, row) TO {_lit(tmp)} (FORMAT CSV, HEADER, DELIMITER ',')"))
+
+
+def _no_rejects() -> pd.DataFrame:
+    return pd.DataFrame({"file": pd.Series(dtype="str"), "row": pd.Series(dtype="int64"),
+                         "reason": pd.Series(dtype="str"), "raw_line": pd.Series(dtype="str")})
+
+
+def _numeric(duck_type: str) -> bool:
+    t = duck_type.upper()
+    return any(t.startswith(n) for n in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                                         "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL", "REAL"))
+
+
+def _resolve(types: dict, mapping: dict, known: dict, required: tuple, file: Path) -> dict[str, str]:
+    header = list(types)
+    problems, fields = [], {}
+    for key, column in mapping.items():
+        if key not in known:
+            problems.append(f"{key!r} in the column mapping is not a sales field; allowed are "
+                            f"{', '.join(known)}.{did_you_mean(key, known)}")
+        elif column not in header:
+            problems.append(f"column {column!r} (given for {key!r}) is not in the file; its columns are "
+                            f"{', '.join(map(repr, header))}.{did_you_mean(str(column), header)}")
+        else:
+            fields[key] = column
+    taken = set(fields.values())
+    for column in header:
+        key = tag_key(column)
+        found = next((f for f, names in known.items() if f not in fields and column not in taken
+                      and key in {tag_key(n) for n in names}), None)
+        if found:
+            fields[found] = column
+            taken.add(column)
+    for need in required:
+        if need not in fields and not any(need in p for p in problems):
+            problems.append(f"no {need!r} column: expected one named {', '.join(known[need][:4])}…, or a column "
+                            f"mapping such as columns: {{{need}: <your column>}}; the file's columns are "
+                            f"{', '.join(map(repr, header))}.")
+    if problems:
+        raise InputError(f"{file}: the sales columns do not fit:", problems)
+    return fields
+
+
+def finish_metrics(used: pd.DataFrame, products: pd.DataFrame, calendar: SeasonCalendar,
+                   data_end: pd.Timestamp | None, *, has_revenue: bool) -> pd.DataFrame:
+    """Per product x season metrics from the aggregated lines (one row per product and season).
+
+    Products launched in a season without any sale in it get a row of zeros, so that a season's
+    catalogue includes its misses. Days on sale run from the launch date (or the first sale, if
+    earlier or if no launch date is known) to the season's end or the last day of data.
+    """
+    cols = ["product_id", "season", "lines", "units", "returns", "revenue", "first_sale", "last_sale"]
+    rows = used[cols].copy() if len(used) else pd.DataFrame(columns=cols)
+    launch = products[["product_id"]].astype(str).assign(
+        launch_date=pd.to_datetime(products.get("launch_date"), errors="coerce") if "launch_date" in products else pd.NaT,
+        launch_season=products["launch_season"].astype("string") if "launch_season" in products else pd.NA,
+    ).drop_duplicates("product_id")
+    if data_end is not None:
+        end_ordinal = calendar.ordinal(calendar.season_of([data_end]).iloc[0])
+        launched = launch[launch["launch_season"].notna()]
+        launched = launched[[calendar.ordinal(s) <= end_ordinal for s in launched["launch_season"]]]
+        launched = launched[~(launched["launch_date"] > data_end)]
+        have = set(zip(rows["product_id"], rows["season"]))
+        missing = launched[[(p, s) not in have for p, s in zip(launched["product_id"], launched["launch_season"])]]
+        zeros = pd.DataFrame({"product_id": missing["product_id"].values, "season": missing["launch_season"].values,
+                              "lines": 0, "units": 0.0, "returns": 0.0, "revenue": 0.0 if has_revenue else np.nan,
+                              "first_sale": pd.NaT, "last_sale": pd.NaT})
+        rows = pd.concat([rows, zeros], ignore_index=True) if len(zeros) else rows
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in METRIC_COLUMNS})
+    rows["first_sale"] = pd.to_datetime(rows["first_sale"])
+    rows["last_sale"] = pd.to_datetime(rows["last_sale"])
+    first_ever = rows.groupby("product_id")["first_sale"].transform("min")
+    rows = rows.merge(launch[["product_id", "launch_date"]], on="product_id", how="left")
+    on_sale_from = pd.concat([rows["launch_date"], first_ever], axis=1).min(axis=1)
+    seasons = sorted(set(rows["season"]), key=calendar.ordinal)
+    bounds = pd.DataFrame([(s, *calendar.bounds(s)) for s in seasons], columns=["season", "season_start", "season_end"])
+    rows = rows.merge(bounds, on="season", how="left")
+    start = pd.concat([rows["season_start"], on_sale_from.dt.normalize()], axis=1).max(axis=1)
+    end = rows["season_end"].where(rows["season_end"] <= data_end.normalize(), data_end.normalize())
+    rows["days_on_sale"] = ((end - start).dt.days + 1).clip(lower=1).astype("int64")
+    rows["lines"] = rows["lines"].astype("int64")
+    for col in ("units", "returns"):
+        rows[col] = rows[col].astype("float64").round().astype("int64")
+    rows["net_units"] = rows["units"] - rows["returns"]
+    rows["revenue"] = rows["revenue"].astype("float64").round(2) if has_revenue else np.nan
+    rows["units_per_week"] = (rows["net_units"] / (rows["days_on_sale"] / 7)).round(4)
+    order = rows["season"].map({s: i for i, s in enumerate(seasons)})
+    rows = rows.assign(_order=order).sort_values(["_order", "product_id"], kind="stable")
+    return rows[METRIC_COLUMNS].reset_index(drop=True)
+
+
+def accounting_table(rows_read: int, rows_used: int, set_aside: pd.Series) -> pd.DataFrame:
+    """rows read, rows used, then one line per reason for setting rows aside (largest first)."""
+    lines = [("rows read", rows_read), ("rows used", rows_used)]
+    for reason, n in sorted(set_aside.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append((f"set aside: {reason}", int(n)))
+    frame = pd.DataFrame(lines, columns=["reason", "rows"])
+    frame["share_of_rows_read"] = (frame["rows"] / rows_read).round(6) if rows_read else 0.0
+    return frame
+
+
+def _read_aggregated(files, products, calendar, mapping, encoding, set_aside_path) -> Sales:
+    frames = []
+    for f in files:
+        table = read_table(f, encoding=encoding)
+        table.insert(0, "file", str(f))
+        frames.append(table.reset_index())
+    table = pd.concat(frames, ignore_index=True)
+    fields = _resolve({c: "VARCHAR" for c in table.columns if c not in ("file", "row")}, mapping,
+                      AGGREGATED_FIELDS, ("product_id", "season", "units"), files[0])
+    known = set(products["product_id"].astype(str))
+    out = pd.DataFrame({"file": table["file"], "row": table["row"],
+                        "product_id": table[fields["product_id"]].str.strip()})
+    reason = pd.Series(pd.NA, index=table.index, dtype="object")
+    seasons = []
+    for value in table[fields["season"]]:
+        try:
+            seasons.append(calendar.parse(value))
+        except Exception:
+            seasons.append(None)
+    out["season"] = seasons
+    numbers = {}
+    for name in ("units", "revenue", "returns", "days_on_sale"):
+        if name in fields:
+            numbers[name], bad = parse_numbers(table[fields[name]])
+            reason = reason.where(reason.notna() | ~bad, f"non-numeric {name}")
+    reason = reason.where(reason.notna() | out["season"].notna(), "unreadable season")
+    reason = reason.where(reason.notna() | (out["product_id"] != ""), "missing product id")
+    reason = reason.where(reason.notna() | out["product_id"].isin(known), UNKNOWN_ID)
+    ok = reason.isna()
+    used = out[ok].assign(
+        lines=1,
+        units=numbers["units"][ok].fillna(0),
+        returns=numbers["returns"][ok].fillna(0) if "returns" in numbers else 0.0,
+        revenue=numbers["revenue"][ok] if "revenue" in numbers else np.nan,
+        first_sale=pd.NaT, last_sale=pd.NaT,
+    )
+    used = used.groupby(["product_id", "season"], as_index=False).agg(
+        lines=("lines", "sum"), units=("units", "sum"), returns=("returns", "sum"), revenue=("revenue", "sum"),
+        first_sale=("first_sale", "min"), last_sale=("last_sale", "max"))
+    last_season = max(used["season"], key=calendar.ordinal) if len(used) else None
+    data_end = calendar.bounds(last_season)[1] if last_season else None
+    metrics = finish_metrics(used, products, calendar, data_end, has_revenue="revenue" in fields)
+    if "days_on_sale" in numbers:
+        given = out[ok].assign(days=numbers["days_on_sale"][ok]).groupby(["product_id", "season"])["days"].max()
+        days = metrics.set_index(["product_id", "season"]).index.map(given)
+        metrics["days_on_sale"] = pd.Series(days, index=metrics.index).fillna(metrics["days_on_sale"]).astype("int64")
+        metrics["units_per_week"] = (metrics["net_units"] / (metrics["days_on_sale"] / 7)).round(4)
+    counts = reason[~ok].value_counts()
+    set_aside_file = None
+    if set_aside_path is not None:
+        aside = pd.concat([out[["file", "row"]], reason.rename("reason"), table.drop(columns=["file", "row"])],
+                          axis=1)[~ok]
+        set_aside_file = atomic_write(set_aside_path, lambda tmp: aside.to_csv(tmp, index=False))
+    return Sales(metrics, accounting_table(len(table), int(ok.sum()), counts), len(table), int(ok.sum()),
+                 int((~ok).sum()), set_aside_file, tuple(str(f) for f in files), data_end)

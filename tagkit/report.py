@@ -1,0 +1,340 @@
+"""The quarterly batch: run every notebook with papermill, render self-contained HTML, index it.
+
+Also the few helpers notebooks call to talk to the reader: :func:`show_summary`,
+:func:`show_table`, :func:`check_parameters` and :func:`output_folder`.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+import pandas as pd
+
+from tagkit._checks import check_choice, check_int, did_you_mean
+from tagkit.errors import ParameterError, ReportError, TagkitError
+from tagkit.io.dataset import open_dataset
+from tagkit.io.yaml_files import read_yaml
+from tagkit.paths import NOTEBOOKS, REPORTS
+
+SCRATCH = "scratch"
+SHARED_PARAMETERS = ("season", "data_dir", "output_dir")
+# The contract of every tuning parameter a notebook may declare: one place, one wording.
+PARAMETER_CONTRACTS = {
+    "unknown_tags": ("choice", ("report", "raise")),
+    "top_values": ("int", 1, 60),
+    "table_rows": ("int", 1, 500),
+}
+_SUMMARY_KEY = "tagkit"
+
+
+# --- helpers for notebooks ----------------------------------------------------------------------
+def check_parameters(notebook: str, **values) -> None:
+    """Check notebook parameters against :data:`PARAMETER_CONTRACTS`; explain a wrong value."""
+    owner = f"the notebook {notebook}"
+    for name, value in values.items():
+        contract = PARAMETER_CONTRACTS.get(name)
+        if contract is None:
+            raise ParameterError(f"{owner} has no parameter {name!r}.{did_you_mean(name, PARAMETER_CONTRACTS)}")
+        if contract[0] == "choice":
+            check_choice(value, name=name, owner=owner, choices=contract[1])
+        elif contract[0] == "int":
+            check_int(value, name=name, owner=owner, low=contract[1], high=contract[2])
+
+
+def output_folder(output_dir: str, season: str) -> Path:
+    """Where a notebook writes its exports: ``output_dir``, or reports/scratch/<season> when empty."""
+    folder = Path(output_dir) if output_dir else REPORTS / SCRATCH / season
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def show_summary(text: str, figures: dict | None = None) -> None:
+    """Show the summary in words at the top of a report; the runner copies it to the index page."""
+    from IPython.display import Markdown, display
+
+    safe = html.escape(text, quote=False)
+    display(Markdown(safe), metadata={_SUMMARY_KEY: {"summary": safe, "figures": figures or {}}})
+
+
+def show_table(frame: pd.DataFrame, *, max_rows: int = 20, note: str | None = None) -> None:
+    """A table for the report: the first ``max_rows`` rows, escaped, with the count of the rest."""
+    from IPython.display import HTML, display
+
+    shown = frame.head(max_rows)
+    body = shown.to_html(index=False, escape=True, na_rep="", classes="tk-table", border=0,
+                         float_format=lambda x: f"{x:,.4g}")
+    rest = f"Showing {len(shown):,} of {len(frame):,} rows." if len(frame) > len(shown) else f"{len(frame):,} rows."
+    caption = html.escape(" ".join(p for p in (rest, note or "") if p))
+    display(HTML(f'{body}<p class="tk-note">{caption}</p>'))
+
+
+def show_notes(notes) -> None:
+    """Warnings a reader must see (e.g. why order lines were set aside), as a list."""
+    from IPython.display import Markdown, display
+
+    notes = [n for n in notes if n]
+    if notes:
+        display(Markdown("\n".join(f"- **Note:** {html.escape(str(n), quote=False)}" for n in notes)))
+
+
+def show_files(paths, *, folder: Path) -> None:
+    """Links to the exports written beside the report."""
+    from IPython.display import HTML, display
+
+    items = []
+    for path in paths:
+        if path is None:
+            continue
+        path = Path(path)
+        name = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
+        size = path.stat().st_size if path.exists() else 0
+        items.append(f'<li><a href="{html.escape(name)}">{html.escape(name)}</a> ({size / 1024:,.0f} KB)</li>')
+    display(HTML(f"<ul>{''.join(items)}</ul>"))
+
+
+# --- the batch ----------------------------------------------------------------------------------
+def notebooks_in(folder: Path) -> list[Path]:
+    found = sorted(p for p in Path(folder).glob("*.ipynb") if not p.name.startswith("."))
+    if not found:
+        raise ReportError(f"{folder}: no notebooks to run.")
+    return found
+
+
+def run_report(
+    season: str,
+    *,
+    data_dir=None,
+    params_file=None,
+    out_dir=None,
+    notebooks_dir=None,
+    only: list[str] | None = None,
+    progress: bool = True,
+    echo=print,
+) -> Path:
+    """Run the quarterly batch for ``season``; returns the path of ``<out_dir>/<season>/index.html``.
+
+    Nothing in ``<out_dir>/<season>/`` changes unless every notebook succeeds. When one fails,
+    :class:`ReportError` names the notebook and the cell, and the executed notebook is kept
+    in ``<out_dir>/.failed/<season>/``.
+    """
+    import papermill as pm
+
+    dataset = open_dataset(data_dir)
+    season = dataset.calendar.parse(season)
+    out_dir = Path(out_dir) if out_dir else REPORTS
+    notebooks = notebooks_in(Path(notebooks_dir) if notebooks_dir else NOTEBOOKS)
+    if only:
+        names = {p.stem: p for p in notebooks}
+        unknown = [o for o in only if Path(o).stem not in names]
+        if unknown:
+            raise ParameterError(f"--only {unknown[0]!r} is not a notebook of the batch; they are "
+                                 f"{', '.join(names)}.{did_you_mean(Path(unknown[0]).stem, names)}")
+        notebooks = [names[Path(o).stem] for o in only]
+    declared = {p.stem: pm.inspect_notebook(str(p)) for p in notebooks}
+    parameters = _parameters(params_file, declared)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    build = out_dir / f".build-{season}-{uuid.uuid4().hex[:8]}"
+    build.mkdir()
+    started = time.monotonic()
+    pages = []
+    try:
+        for i, notebook in enumerate(notebooks, start=1):
+            echo(f"[{i}/{len(notebooks)}] {notebook.stem}: running")
+            t0 = time.monotonic()
+            given = {"season": season, "data_dir": str(dataset.folder), "output_dir": str(build)}
+            given.update(parameters.get("shared", {}))
+            given.update(parameters.get(notebook.stem, {}))
+            given = {k: v for k, v in given.items() if k in declared[notebook.stem]}
+            executed = build / notebook.name
+            try:
+                pm.execute_notebook(str(notebook), str(executed), parameters=given, kernel_name="python3",
+                                    progress_bar=progress, cwd=str(build), log_output=False)
+            except pm.PapermillExecutionError as err:
+                kept = _keep_failed(executed, out_dir, season)
+                first_line = next((line for line in (err.source or "").splitlines() if line.strip()), "")
+                raise ReportError(
+                    f"{notebook.name}, cell {err.cell_index + 1} ({first_line.strip()[:80]!r}) failed with "
+                    f"{err.ename}: {err.evalue}\n"
+                    f"The executed notebook is kept at {kept}; the reports in {out_dir / season} were not changed."
+                ) from None
+            pages.append(render_notebook(executed, build / f"{notebook.stem}.html", season=season,
+                                         brand=dataset.name))
+            echo(f"[{i}/{len(notebooks)}] {notebook.stem}: done in {time.monotonic() - t0:.1f} s")
+        write_index(pages, build / "index.html", season=season, brand=dataset.name)
+        for executed in build.glob("*.ipynb"):
+            executed.unlink()
+        final = _replace(build, out_dir / season)
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    echo(f"All {len(notebooks)} report(s) built in {time.monotonic() - started:.1f} s.")
+    return final / "index.html"
+
+
+def _parameters(params_file, declared: dict[str, dict]) -> dict[str, dict]:
+    if params_file is None:
+        return {}
+    data, lines = read_yaml(params_file)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParameterError(f"{params_file}: expected a mapping of 'shared' and notebook names to parameters.")
+    problems = []
+    allowed_sections = ["shared", *declared]
+    everything = {name for params in declared.values() for name in params}
+    for section, values in data.items():
+        where = f"{params_file}, line {lines.get((section,), '?')}"
+        if section not in allowed_sections:
+            problems.append(f"{where}: {section!r} is neither 'shared' nor a notebook of the batch "
+                            f"({', '.join(declared)}).{did_you_mean(str(section), allowed_sections)}")
+            continue
+        if not isinstance(values, dict):
+            problems.append(f"{where}: {section!r} must map parameter names to values.")
+            continue
+        names = everything if section == "shared" else set(declared[section])
+        for name in values:
+            if name in SHARED_PARAMETERS:
+                problems.append(f"{where}: {name!r} is set by the command line (--season/--data/--out), "
+                                "not in the parameters file.")
+            elif name not in names:
+                problems.append(f"{where}: {name!r} is not a parameter of {section!r}; it takes "
+                                f"{', '.join(sorted(names - set(SHARED_PARAMETERS)))}.{did_you_mean(name, names)}")
+    if problems:
+        raise ParameterError(f"{params_file} does not fit the notebooks:\n  - " + "\n  - ".join(problems))
+    return data
+
+
+def _keep_failed(executed: Path, out_dir: Path, season: str) -> Path:
+    target = out_dir / ".failed" / season / executed.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if executed.exists():
+        shutil.copyfile(executed, target)
+    return target
+
+
+def _replace(build: Path, final: Path) -> Path:
+    """Swap the new build in for the previous reports of the season."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".old-{final.name}-{uuid.uuid4().hex[:8]}")
+        os.replace(final, old)
+    os.replace(build, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+# --- rendering --------------------------------------------------------------------------------
+def render_notebook(executed: Path, target: Path, *, season: str, brand: str) -> dict:
+    """Render an executed notebook as one self-contained HTML page without code; returns its entry
+    for the index (title, summary, file)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    summary, figures = "", {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get(_SUMMARY_KEY)
+            if meta:
+                summary, figures = meta.get("summary", ""), meta.get("figures", {})
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                continue  # warnings and progress bars belong to the log, not to the report
+            outputs.append(output)
+        cell["outputs"] = outputs
+    title = _title(nb)
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
+    page = _PAGE.format(title=html.escape(f"{title} · {season}"), brand=html.escape(brand),
+                        season=html.escape(season), heading="", css=_CSS, body=body,
+                        back='<a href="index.html">All reports of this season</a>')
+    target.write_text(page, encoding="utf-8")
+    return {"file": target.name, "title": title, "summary": summary, "figures": figures}
+
+
+def _title(nb) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return "Report"
+
+
+def _markdown_bold(escaped: str) -> str:
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
+
+
+def write_index(pages: list[dict], target: Path, *, season: str, brand: str) -> Path:
+    items = "\n".join(
+        f'<li><h2><a href="{html.escape(p["file"])}">{html.escape(p["title"])}</a></h2>'
+        f'<p>{_markdown_bold(p["summary"]) or "&nbsp;"}</p></li>' for p in pages)
+    body = f'<ul class="tk-index">{items}</ul>'
+    page = _PAGE.format(title=html.escape(f"tagkit reports · {season}"), brand=html.escape(brand),
+                        season=html.escape(season), heading=f"<h1>Quarterly reports, {html.escape(season)}</h1>",
+                        css=_CSS, body=body, back="")
+    target.write_text(page, encoding="utf-8")
+    return target
+
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+<header><div class="tk-brand">tagkit · {brand}</div><div class="tk-season">{season}</div></header>
+<main>
+{heading}
+{body}
+<footer>{back}</footer>
+</main>
+</body>
+</html>
+"""
+
+_CSS = """
+:root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --accent: #35608f; --band: #f5f7fa; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.55 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans",
+       "PingFang SC", "Microsoft YaHei", sans-serif; color: var(--ink); background: #fff; }
+header { display: flex; justify-content: space-between; padding: 10px 28px; background: var(--accent); color: #fff;
+         font-size: 13px; letter-spacing: .02em; }
+main { max-width: 1120px; margin: 0 auto; padding: 8px 28px 48px; }
+h1 { font-size: 26px; margin: 28px 0 8px; }
+h2 { font-size: 19px; margin: 30px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 16px; margin: 22px 0 6px; }
+p, li { max-width: 80ch; }
+img { max-width: 100%; height: auto; display: block; margin: 8px 0 4px; }
+table { border-collapse: collapse; font-size: 13px; margin: 8px 0; max-width: 100%; display: block; overflow-x: auto; }
+th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+th { background: var(--band); font-weight: 600; position: sticky; top: 0; }
+td { font-variant-numeric: tabular-nums; }
+tr:nth-child(even) td { background: #fbfcfd; }
+.tk-note { color: var(--muted); font-size: 13px; margin-top: 2px; }
+.output_stdout pre, .output_text pre { background: var(--band); padding: 8px 12px; border-radius: 4px;
+         white-space: pre-wrap; font-size: 13px; }
+.output_error { display: none; }
+footer { margin-top: 40px; font-size: 13px; color: var(--muted); }
+a { color: var(--accent); }
+ul.tk-index { list-style: none; padding: 0; }
+ul.tk-index li { border: 1px solid var(--line); border-radius: 6px; padding: 4px 18px 10px; margin: 16px 0; }
+ul.tk-index h2 { border: 0; margin: 12px 0 4px; }
+"""
+

@@ -1,0 +1,341 @@
+"""The tag taxonomy: dimensions, their canonical values, aliases in any language, and parents.
+
+Matching ignores case, surrounding spaces, full-width forms and the differences between
+``-``, ``_`` and spaces, so ``Off White``, ``off-white`` and ``OFF_WHITE`` are one tag.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tagkit.errors import TagkitError, TaxonomyError
+
+# Characters that separate several values in one cell, or a dimension from its value.
+VALUE_SEPARATORS = ",;|、，；"
+_FORBIDDEN = set(VALUE_SEPARATORS) | {":", "=", "：", "\n", "\r", "\t"}
+_DIMENSION_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_IGNORED = re.compile(r"[\s\-_\u200b\ufeff]+")
+
+_DIMENSION_KEYS = {"name", "label", "aliases", "multi", "required", "values", "description"}
+_VALUE_KEYS = {"name", "label", "aliases", "parent", "description"}
+
+
+def tag_key(text) -> str:
+    """The matching key of a tag: NFKC-folded, case-folded, without spaces, '-' or '_'."""
+    return _IGNORED.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
+
+
+@dataclass(frozen=True)
+class TagValue:
+    name: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None  # an item, 'dimension=value'
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    label: str
+    values: tuple[TagValue, ...]
+    multi: bool = False
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def value_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.values)
+
+
+def item_name(dimension: str, value: str) -> str:
+    return f"{dimension}={value}"
+
+
+class Taxonomy:
+    """A validated taxonomy. Build it with :func:`tagkit.read_taxonomy` or :meth:`from_dict`."""
+
+    def __init__(self, dimensions: tuple[Dimension, ...], *, source: str = "<taxonomy>"):
+        self.dimensions = tuple(dimensions)
+        self.source = source
+        self._by_name = {d.name: d for d in self.dimensions}
+        self._dimension_keys: dict[str, str] = {}
+        self._value_keys: dict[str, dict[str, str]] = {}
+        self._bare: dict[str, list[tuple[str, str]]] = {}
+        self._parent: dict[str, str | None] = {}
+        for d in self.dimensions:
+            for text in (d.name, d.label, *d.aliases):
+                self._dimension_keys.setdefault(tag_key(text), d.name)
+            keys: dict[str, str] = {}
+            for v in d.values:
+                self._parent[item_name(d.name, v.name)] = v.parent
+                for text in (v.name, v.label, *v.aliases):
+                    keys.setdefault(tag_key(text), v.name)
+            self._value_keys[d.name] = keys
+            for key, value in keys.items():
+                self._bare.setdefault(key, []).append((d.name, value))
+
+    def __repr__(self) -> str:
+        return f"Taxonomy({len(self.dimensions)} dimensions, {len(self.items)} items, source={self.source!r})"
+
+    # --- lookups ----------------------------------------------------------------------------
+    @property
+    def dimension_names(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.dimensions)
+
+    @property
+    def items(self) -> list[str]:
+        """Every tag item, ``dimension=value``, in taxonomy order: the columns of every encoding."""
+        return [item_name(d.name, v.name) for d in self.dimensions for v in d.values]
+
+    def dimension(self, name: str) -> Dimension:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            from tagkit._checks import did_you_mean
+
+            raise TagkitError(
+                f"{name!r} is not a dimension of the taxonomy {self.source}; it has "
+                f"{', '.join(self.dimension_names)}.{did_you_mean(name, self.dimension_names)}"
+            ) from None
+
+    def resolve_dimension(self, raw) -> str | None:
+        """The dimension named by ``raw`` (its name, label or an alias), or None."""
+        return self._dimension_keys.get(tag_key(raw))
+
+    def resolve_value(self, dimension: str, raw) -> str | None:
+        """The canonical value of ``dimension`` that ``raw`` spells, or None."""
+        return self._value_keys[dimension].get(tag_key(raw))
+
+    def candidates(self, raw) -> list[tuple[str, str]]:
+        """Every (dimension, value) that a bare ``raw`` value could mean, in taxonomy order."""
+        return list(self._bare.get(tag_key(raw), []))
+
+    def parent(self, item: str) -> str | None:
+        return self._parent[item]
+
+    def ancestors(self, item: str) -> list[str]:
+        """Parents of ``item``, nearest first."""
+        out, current = [], self._parent[item]
+        while current is not None:
+            out.append(current)
+            current = self._parent[current]
+        return out
+
+    def suggest(self, raw, dimension: str | None = None) -> str | None:
+        """The closest canonical item to ``raw``, within ``dimension`` when given."""
+        key = tag_key(raw)
+        if not key:
+            return None
+        pool: dict[str, str] = {}
+        for d in [self._by_name[dimension]] if dimension in self._by_name else self.dimensions:
+            for k, value in self._value_keys[d.name].items():
+                pool.setdefault(k, item_name(d.name, value))
+        match = difflib.get_close_matches(key, list(pool), n=1, cutoff=0.7)
+        return pool[match[0]] if match else None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per item: dimension, value, labels, parent, aliases, flags."""
+        rows = [
+            {
+                "item": item_name(d.name, v.name),
+                "dimension": d.name,
+                "dimension_label": d.label,
+                "value": v.name,
+                "value_label": v.label,
+                "parent": v.parent,
+                "aliases": ", ".join(v.aliases),
+                "multi": d.multi,
+                "required": d.required,
+            }
+            for d in self.dimensions
+            for v in d.values
+        ]
+        return pd.DataFrame(rows)
+
+    # --- building ---------------------------------------------------------------------------
+    @classmethod
+    def from_dict(
+        cls, data, *, source: str = "<taxonomy>", lines: Mapping[tuple, int] | None = None
+    ) -> Taxonomy:
+        """Validate a parsed taxonomy file; every problem is collected before raising.
+
+        ``lines`` maps a path in ``data`` (a tuple of keys and indexes) to its line in the file,
+        so that messages can point at both places of a contradiction.
+        """
+        return _Builder(source, lines or {}).build(data)
+
+
+class _Builder:
+    def __init__(self, source: str, lines: Mapping[tuple, int]):
+        self.source = source
+        self.lines = lines
+        self.problems: list[str] = []
+
+    def where(self, path: tuple) -> str:
+        for cut in range(len(path), 0, -1):
+            if path[:cut] in self.lines:
+                return f"line {self.lines[path[:cut]]}"
+        return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
+
+    def problem(self, path: tuple, text: str):
+        self.problems.append(f"{self.where(path)}: {text}")
+
+    def _text(self, value, path: tuple, what: str) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or str(value).strip() == "":
+            self.problem(path, f"{what} must be a non-empty text; found {value!r}")
+            return None
+        text = str(value).strip()
+        bad = sorted({c for c in text if c in _FORBIDDEN})
+        if bad:
+            self.problem(path, f"{what} {text!r} contains {' '.join(repr(c) for c in bad)}, which separate tags in input files")
+            return None
+        return text
+
+    def _flag(self, spec: dict, key: str, path: tuple) -> bool:
+        value = spec.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(path + (key,), f"'{key}' must be true or false; found {value!r}")
+            return False
+        return value
+
+    def _aliases(self, spec: dict, path: tuple, what: str) -> list[tuple[str, tuple]]:
+        raw = spec.get("aliases", []) or []
+        if isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
+            raw = [raw]
+        if not isinstance(raw, list):
+            self.problem(path + ("aliases",), f"the aliases of {what} must be a list; found {raw!r}")
+            return []
+        out = []
+        for j, alias in enumerate(raw):
+            text = self._text(alias, path + ("aliases", j), f"alias of {what}")
+            if text is not None:
+                out.append((text, path + ("aliases", j)))
+        return out
+
+    def _unknown_keys(self, spec: dict, allowed: set[str], path: tuple, what: str):
+        from tagkit._checks import did_you_mean
+
+        for key in spec:
+            if key not in allowed:
+                self.problem(
+                    path + (key,),
+                    f"{what} has an unknown key {key!r}; allowed are {', '.join(sorted(allowed))}."
+                    f"{did_you_mean(str(key), allowed)}",
+                )
+
+    def build(self, data) -> Taxonomy:
+        if not isinstance(data, dict) or not isinstance(data.get("dimensions"), list) or not data["dimensions"]:
+            raise TaxonomyError(self.source, ["the file must hold a non-empty list under 'dimensions'"])
+        dimension_places: dict[str, tuple[str, tuple]] = {}  # key -> (dimension name, path)
+        parsed = []
+        for i, spec in enumerate(data["dimensions"]):
+            path = ("dimensions", i)
+            if isinstance(spec, str):
+                spec = {"name": spec}
+            if not isinstance(spec, dict):
+                self.problem(path, f"a dimension must be a mapping with 'name' and 'values'; found {spec!r}")
+                continue
+            self._unknown_keys(spec, _DIMENSION_KEYS, path, "a dimension")
+            name = self._text(spec.get("name"), path + ("name",), "a dimension name")
+            if name is None:
+                continue
+            if not _DIMENSION_NAME.match(name):
+                self.problem(path + ("name",), f"dimension name {name!r} must be lower-case letters, digits and '_' (it becomes a column name)")
+            label = self._text(spec.get("label", name.replace("_", " ").capitalize()), path + ("label",), f"the label of {name!r}") or name
+            aliases = self._aliases(spec, path, f"dimension {name!r}")
+            for text, where in [(name, path + ("name",)), (label, path + ("label",)), *aliases]:
+                key = tag_key(text)
+                other = dimension_places.get(key)
+                if other and other[0] != name:
+                    self.problem(where, f"dimension {name!r} is also called {text!r}, which already names dimension {other[0]!r} ({self.where(other[1])})")
+                dimension_places.setdefault(key, (name, where))
+            values_spec = spec.get("values")
+            if not isinstance(values_spec, list) or not values_spec:
+                self.problem(path + ("values",), f"dimension {name!r} is empty: list at least one value under 'values'")
+                values_spec = []
+            parsed.append((i, name, label, tuple(t for t, _ in aliases), self._flag(spec, "multi", path), self._flag(spec, "required", path), values_spec))
+
+        value_names = {name: set() for _, name, *_ in parsed}
+        for i, name, *_rest, values_spec in parsed:
+            for spec in values_spec:
+                if isinstance(spec, dict) and spec.get("name") is not None:
+                    value_names[name].add(str(spec["name"]).strip())
+                elif isinstance(spec, (str, int, float)) and not isinstance(spec, bool):
+                    value_names[name].add(str(spec).strip())
+
+        dimensions = []
+        parents: dict[str, tuple[str | None, tuple]] = {}
+        for i, name, label, aliases, multi, required, values_spec in parsed:
+            key_places: dict[str, tuple[str, str, tuple]] = {}  # key -> (value, spelling, path)
+            seen_values: dict[str, tuple] = {}
+            values = []
+            for j, spec in enumerate(values_spec):
+                path = ("dimensions", i, "values", j)
+                if not isinstance(spec, dict):
+                    spec = {"name": spec}
+                self._unknown_keys(spec, _VALUE_KEYS, path, f"a value of {name!r}")
+                value = self._text(spec.get("name"), path + ("name",), f"a value name of {name!r}")
+                if value is None:
+                    continue
+                if value in seen_values:
+                    self.problem(path + ("name",), f"value {value!r} of dimension {name!r} is declared twice (also {self.where(seen_values[value])})")
+                    continue
+                seen_values[value] = path + ("name",)
+                vlabel = self._text(spec.get("label", value), path + ("label",), f"the label of {value!r}") or value
+                valiases = self._aliases(spec, path, f"{name}={value}")
+                for text, where in [(value, path + ("name",)), (vlabel, path + ("label",)), *valiases]:
+                    key = tag_key(text)
+                    other = key_places.get(key)
+                    if other and other[0] != value:
+                        self.problem(
+                            where,
+                            f"in dimension {name!r}, {text!r} (of value {value!r}) and {other[1]!r} (of value "
+                            f"{other[0]!r}, {self.where(other[2])}) are the same tag once case, spaces, '-' and '_' "
+                            "are ignored, so an input tag could not be told apart",
+                        )
+                    key_places.setdefault(key, (value, text, where))
+                parent = self._parent(spec.get("parent"), name, value, value_names, path + ("parent",))
+                parents[item_name(name, value)] = (parent, path + ("parent",))
+                values.append(TagValue(value, vlabel, tuple(t for t, _ in valiases), parent))
+            dimensions.append(Dimension(name, label, tuple(values), multi, required, aliases))
+
+        for item, (_, path) in parents.items():
+            seen, current = [item], parents[item][0]
+            while current is not None and current in parents:
+                if current in seen:
+                    self.problem(path, f"the parents of {item!r} form a cycle: {' -> '.join(seen + [current])}")
+                    break
+                seen.append(current)
+                current = parents[current][0]
+        if self.problems:
+            raise TaxonomyError(self.source, self.problems)
+        return Taxonomy(tuple(dimensions), source=self.source)
+
+    def _parent(self, raw, dimension: str, value: str, value_names: dict, path: tuple) -> str | None:
+        if raw is None:
+            return None
+        text = str(raw).strip()
+        parent_dim, _, parent_value = text.rpartition("=")
+        parent_dim = parent_dim.strip() or dimension
+        parent_value = parent_value.strip()
+        if parent_dim not in value_names or parent_value not in value_names[parent_dim]:
+            from tagkit._checks import did_you_mean
+
+            pool = value_names.get(parent_dim, set())
+            self.problem(
+                path,
+                f"the parent {text!r} of {dimension}={value} is not a value of "
+                f"{'dimension ' + repr(parent_dim) if parent_dim in value_names else 'the taxonomy (no dimension ' + repr(parent_dim) + ')'}"
+                f".{did_you_mean(parent_value, pool)}",
+            )
+            return None
+        if (parent_dim, parent_value) == (dimension, value):
+            self.problem(path, f"{dimension}={value} cannot be its own parent")
+            return None
+        return item_name(parent_dim, parent_value)
