@@ -443,6 +443,11 @@ def generate(seed: int = SEED) -> dict:
     catalogue["Price (CNY)"] = products["price"].map("{:.0f}".format)
     catalogue["Launch date"] = products["launch_date"].dt.strftime("%Y-%m-%d")
     catalogue["Role"] = products["role"]
+    # the faults of a hand-kept product master: unreadable prices, a date typo, rows pasted twice
+    bad = rng.choice(len(catalogue), 9, replace=False)
+    catalogue.loc[bad[:4], "Price (CNY)"] = ["TBC", "¥ see sheet", "n/a", "-1"]
+    catalogue.loc[bad[4:6], "Launch date"] = ["2024-02-30", "31/12/2024"]
+    catalogue = pd.concat([catalogue, catalogue.iloc[np.sort(bad[6:])]], ignore_index=True)
 
     competitors = _competitors(rng, mess, seasons)
     candidates = _candidates(rng, mess, next_id)
@@ -517,6 +522,7 @@ def _ground_truth(products: pd.DataFrame, lines: pd.DataFrame, faults: dict, see
         "competitor_whitespace": [{**w, "note": "wins among competitor best sellers; rare in the brand's own range"}
                                   for w in WHITESPACE],
         "order_line_faults": {k: int(v) for k, v in faults.items()},
+        "catalogue_faults": "4 unreadable or negative prices, 2 unreadable launch dates, 3 rows pasted twice at the end",
         "tag_mess": "about 12% Chinese aliases, 12% English aliases, 10% case/spacing variants, 1.2% typos, 0.6% "
                     "unknown values; 0.8% of products miss a required colour or material; 0.3% give two colours",
     }

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
 
 COLOURS = {"ok": "#2a7f62", "warn": "#e0a526", "bad": "#c4473a", "neutral": "#9aa5b1", "accent": "#35608f"}
 
 
-def _theme():
+def _libs():
+    """matplotlib and seaborn, imported on first use: importing tagkit stays fast for batch code."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
     sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
+    return plt, sns
 
 
-def plot_tag_coverage(coverage: pd.DataFrame) -> plt.Figure:
+def plot_tag_coverage(coverage: pd.DataFrame) -> "plt.Figure":
     """Share of products per dimension with a usable value, with unmatched tags only, or no tag."""
-    _theme()
+    plt, _ = _libs()
     frame = coverage.iloc[::-1].reset_index(drop=True)
     n = frame["n_products"].where(frame["n_products"] > 0, 1)
     usable = 100 * frame["n_tagged"] / n
@@ -39,9 +46,9 @@ def plot_tag_coverage(coverage: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def plot_value_distribution(counts: pd.DataFrame, *, top: int = 12, columns: int = 3) -> plt.Figure:
+def plot_value_distribution(counts: pd.DataFrame, *, top: int = 12, columns: int = 3) -> "plt.Figure":
     """Products per value, one small chart per dimension (the ``top`` most used values)."""
-    _theme()
+    plt, sns = _libs()
     dimensions = list(dict.fromkeys(counts["dimension"]))
     rows = math.ceil(len(dimensions) / columns)
     fig, axes = plt.subplots(rows, columns, figsize=(4.2 * columns, 2.9 * rows), squeeze=False)
@@ -60,9 +67,9 @@ def plot_value_distribution(counts: pd.DataFrame, *, top: int = 12, columns: int
     return fig
 
 
-def plot_set_aside(accounting: pd.DataFrame) -> plt.Figure:
+def plot_set_aside(accounting: pd.DataFrame) -> "plt.Figure":
     """Order lines set aside, by reason."""
-    _theme()
+    plt, sns = _libs()
     aside = accounting[accounting["reason"].str.startswith("set aside")].copy()
     aside["reason"] = aside["reason"].str.removeprefix("set aside: ")
     fig, ax = plt.subplots(figsize=(8, 0.4 * max(len(aside), 1) + 1.4))

@@ -62,11 +62,16 @@ def show_summary(text: str, figures: dict | None = None) -> None:
     display(Markdown(safe), metadata={_SUMMARY_KEY: {"summary": safe, "figures": figures or {}}})
 
 
-def show_table(frame: pd.DataFrame, *, max_rows: int = 20, note: str | None = None) -> None:
-    """A table for the report: the first ``max_rows`` rows, escaped, with the count of the rest."""
+def show_table(frame: pd.DataFrame, *, max_rows: int = 20, note: str | None = None,
+               percent: tuple[str, ...] = ()) -> None:
+    """A table for the report: the first ``max_rows`` rows, escaped, headers in words, the
+    ``percent`` columns (shares in [0, 1]) as percentages, and the count of the rows not shown."""
     from IPython.display import HTML, display
 
-    shown = frame.head(max_rows)
+    shown = frame.head(max_rows).copy()
+    for column in percent:
+        shown[column] = shown[column].map(lambda x: "" if pd.isna(x) else f"{100 * x:.1f}%")
+    shown.columns = [str(c).replace("_", " ") for c in shown.columns]
     body = shown.to_html(index=False, escape=True, na_rep="", classes="tk-table", border=0,
                          float_format=lambda x: f"{x:,.4g}")
     rest = f"Showing {len(shown):,} of {len(frame):,} rows." if len(frame) > len(shown) else f"{len(frame):,} rows."

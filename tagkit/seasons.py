@@ -1,8 +1,8 @@
 """Season calendars: quarters by default, or named seasons such as SS (Feb-Jul) and AW (Aug-Jan).
 
 A season is labelled by the year in which it starts and its code: ``2025Q3``, ``2025AW``
-(August 2025 to January 2026). The same definition gives the pandas labels and the SQL
-expression the sales engine uses, so the two cannot drift apart.
+(August 2025 to January 2026). This module is the only definition of seasons: the sales engine
+groups order lines by month and maps each month to its season here.
 """
 
 from __future__ import annotations
@@ -114,14 +114,6 @@ class SeasonCalendar:
         codes = np.array(self.codes, dtype=object)[index]
         out[ok] = [f"{y}{c}" for y, c in zip(year, codes)]
         return out
-
-    def sql_season(self, column: str) -> str:
-        """A DuckDB/ANSI SQL expression giving the season label of the timestamp ``column``."""
-        whens = []
-        for code, month in reversed(self.seasons):
-            whens.append(f"WHEN month({column}) >= {month} THEN CAST(year({column}) AS VARCHAR) || '{code}'")
-        last = self.codes[-1]
-        return f"(CASE {' '.join(whens)} ELSE CAST(year({column}) - 1 AS VARCHAR) || '{last}' END)"
 
 
 QUARTERS = SeasonCalendar("quarters", (("Q1", 1), ("Q2", 4), ("Q3", 7), ("Q4", 10)))

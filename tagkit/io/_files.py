@@ -178,14 +178,17 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
         raise InputError(f"{path}: the file holds no text; expected a header row and data rows.")
     delimiter = "\t" if path.name.lower().endswith((".tsv", ".tsv.gz")) else sniff_delimiter(text)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, na_filter=False,
+        # header=None: pandas would silently rename a repeated column name to 'name.1'
+        grid = pd.read_csv(
+            io.StringIO(text), sep=delimiter, dtype=str, header=None, keep_default_na=False, na_filter=False,
             skip_blank_lines=True, engine="python",
         )
     except (pd.errors.ParserError, csv.Error) as err:
         raise InputError(f"{path}: not a readable CSV table ({err}).") from err
     except pd.errors.EmptyDataError as err:
         raise InputError(f"{path}: the file holds no header row.") from err
+    frame = grid.iloc[1:].fillna("")
+    frame.columns = [str(c) for c in grid.iloc[0]]
     frame.index = _csv_rows(text, delimiter, len(frame))
     frame.index.name = "row"
     return frame

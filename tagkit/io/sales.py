@@ -50,6 +50,9 @@ METRIC_COLUMNS = ["product_id", "season", "lines", "units", "returns", "net_unit
                   "last_sale", "days_on_sale", "units_per_week"]
 ACCOUNTING_COLUMNS = ["reason", "rows", "share_of_rows_read"]
 UNKNOWN_ID = "unknown product id"
+# Why a row is set aside, in the order the checks apply (a row gets the first that fits).
+ROW_REASONS = ("missing date", "unparseable date", "date out of range", "missing quantity", "non-numeric quantity",
+               "zero quantity", "fractional quantity", "non-numeric revenue", "missing product id", UNKNOWN_ID)
 
 
 @dataclass(frozen=True)
@@ -200,7 +203,7 @@ class _Engine:
         """A DuckDB table function over the files; its ``filename`` column names the original file."""
         if file_kind(files[0]) == "parquet":
             listed = ", ".join(_lit(f) for f in files)
-            return (f"(SELECT * REPLACE (filename), file_row_number + 1 AS _tk_record FROM read_parquet([{listed}], "
+            return (f"(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _tk_record FROM read_parquet([{listed}], "
                     "filename = true, file_row_number = true, union_by_name = true))")
         readable = [self._readable(f, encoding) for f in files]
         listed = ", ".join(_lit(r) for r in readable)
@@ -217,7 +220,8 @@ class _Engine:
 
     # --- the typed, classified rows ----------------------------------------------------------
     def _typed(self, relation: str, types: dict[str, str], fields: dict[str, str], date_format, latest) -> str:
-        """Every row with typed _tk_ columns and _tk_reason (NULL when the row is usable)."""
+        """Every row with typed _tk_ columns, the month it falls in, and _tk_code (0 when the row is
+        usable so far; product ids are checked after the aggregation, on distinct ids only)."""
         def text(col):
             return f"nullif(trim(CAST({_q(col)} AS VARCHAR)), '')"
 
@@ -228,35 +232,40 @@ class _Engine:
 
         date_col = fields["date"]
         if "TIMESTAMP" in types[date_col].upper() or types[date_col].upper() == "DATE":
-            ts = f"CAST({_q(date_col)} AS TIMESTAMP)"
+            ts, raw_date = f"CAST({_q(date_col)} AS TIMESTAMP)", f"{_q(date_col)}"
         elif date_format:
-            ts = f"try_strptime({text(date_col)}, {_lit(date_format)})"
+            ts, raw_date = f"try_strptime({text(date_col)}, {_lit(date_format)})", text(date_col)
         else:
             formats = ", ".join(_lit(f) for f in TIMESTAMP_FORMATS)
             ts = f"coalesce(try_cast({text(date_col)} AS TIMESTAMP), try_strptime({text(date_col)}, [{formats}]))"
+            raw_date = text(date_col)
         qty = number(fields["quantity"]) if "quantity" in fields else "1.0"
-        raw_qty = text(fields["quantity"]) if "quantity" in fields else "'1'"
+        raw_qty = (_q(fields["quantity"]) if _numeric(types[fields["quantity"]]) else text(fields["quantity"])) \
+            if "quantity" in fields else "1"
         if "revenue" in fields:
-            rev, raw_rev = number(fields["revenue"]), text(fields["revenue"])
+            rev = number(fields["revenue"])
+            raw_rev = _q(fields["revenue"]) if _numeric(types[fields["revenue"]]) else text(fields["revenue"])
         elif "unit_price" in fields:
-            rev, raw_rev = f"({number(fields['unit_price'])} * ({qty}))", text(fields["unit_price"])
+            rev = f"({number(fields['unit_price'])} * ({qty}))"
+            raw_rev = _q(fields["unit_price"]) if _numeric(types[fields["unit_price"]]) else text(fields["unit_price"])
         else:
-            rev, raw_rev = "CAST(NULL AS DOUBLE)", "CAST(NULL AS VARCHAR)"
+            rev, raw_rev = "CAST(NULL AS DOUBLE)", "NULL"
+        code = {reason: i for i, reason in enumerate(ROW_REASONS, start=1)}
         return f"""
             SELECT *, CASE
-                WHEN _tk_product_id IS NULL THEN 'missing product id'
-                WHEN _tk_raw_date IS NULL THEN 'missing date'
-                WHEN _tk_ts IS NULL THEN 'unparseable date'
-                WHEN _tk_ts < TIMESTAMP '1990-01-01' OR _tk_ts >= TIMESTAMP {_lit(latest)} THEN 'date out of range'
-                WHEN _tk_raw_quantity IS NULL THEN 'missing quantity'
-                WHEN _tk_quantity IS NULL THEN 'non-numeric quantity'
-                WHEN _tk_quantity = 0 THEN 'zero quantity'
-                WHEN _tk_quantity <> round(_tk_quantity) THEN 'fractional quantity'
-                WHEN _tk_raw_revenue IS NOT NULL AND _tk_revenue IS NULL THEN 'non-numeric revenue'
-                ELSE NULL END AS _tk_reason
+                WHEN _tk_raw_date IS NULL THEN {code['missing date']}
+                WHEN _tk_ts IS NULL THEN {code['unparseable date']}
+                WHEN _tk_ts < TIMESTAMP '1990-01-01' OR _tk_ts >= TIMESTAMP {_lit(latest)} THEN {code['date out of range']}
+                WHEN _tk_raw_quantity IS NULL THEN {code['missing quantity']}
+                WHEN _tk_quantity IS NULL THEN {code['non-numeric quantity']}
+                WHEN _tk_quantity = 0 THEN {code['zero quantity']}
+                WHEN _tk_quantity <> round(_tk_quantity) THEN {code['fractional quantity']}
+                WHEN _tk_raw_revenue IS NOT NULL AND _tk_revenue IS NULL THEN {code['non-numeric revenue']}
+                ELSE 0 END AS _tk_code,
+                year(_tk_ts) * 12 + month(_tk_ts) - 1 AS _tk_month
             FROM (
-                SELECT {text(fields["product_id"])} AS _tk_product_id, {text(date_col)} AS _tk_raw_date, {ts} AS _tk_ts,
-                       {raw_qty} AS _tk_raw_quantity, {qty} AS _tk_quantity,
+                SELECT CAST({_q(fields["product_id"])} AS VARCHAR) AS _tk_product_id, {raw_date} AS _tk_raw_date,
+                       {ts} AS _tk_ts, {raw_qty} AS _tk_raw_quantity, {qty} AS _tk_quantity,
                        {raw_rev} AS _tk_raw_revenue, {rev} AS _tk_revenue, *
                 FROM {relation})"""
 
@@ -271,28 +280,39 @@ class _Engine:
         catalogue = pd.DataFrame({"product_id": products["product_id"].astype(str).unique()})
         self.con.register("catalogue_ids", catalogue)
         typed = self._typed(relation, types, fields, date_format, latest)
-        season = calendar.sql_season("_tk_ts")
-        # the one scan over all order lines: classify, then aggregate the usable rows
-        agg = self.con.execute(f"""
-            WITH agg AS (
-                SELECT _tk_reason AS reason,
-                       CASE WHEN _tk_reason IS NULL THEN _tk_product_id END AS product_id,
-                       CASE WHEN _tk_reason IS NULL THEN {season} END AS season,
-                       count(*) AS lines,
-                       sum(CASE WHEN _tk_quantity > 0 THEN _tk_quantity ELSE 0 END) AS units,
-                       sum(CASE WHEN _tk_quantity < 0 THEN -_tk_quantity ELSE 0 END) AS returns,
-                       sum(CASE WHEN _tk_quantity < 0 THEN -abs(_tk_revenue) ELSE _tk_revenue END) AS revenue,
-                       min(_tk_ts) AS first_sale, max(_tk_ts) AS last_sale
-                FROM ({typed})
-                GROUP BY ALL)
-            SELECT a.*, a.reason IS NULL AND c.product_id IS NULL AS unknown_id
-            FROM agg a LEFT JOIN catalogue_ids c ON a.product_id = c.product_id""").df()
+        # the one scan over all order lines: classify each row, aggregate by raw id and month
+        self.con.execute(f"""
+            CREATE TEMP TABLE scan AS
+            SELECT _tk_code AS code, _tk_product_id AS raw_id, _tk_month AS month, count(*) AS lines,
+                   sum(CASE WHEN _tk_quantity > 0 THEN _tk_quantity ELSE 0 END) AS units,
+                   sum(CASE WHEN _tk_quantity < 0 THEN -_tk_quantity ELSE 0 END) AS returns,
+                   sum(CASE WHEN _tk_quantity < 0 THEN -abs(_tk_revenue) ELSE _tk_revenue END) AS revenue,
+                   min(_tk_ts) AS first_sale, max(_tk_ts) AS last_sale
+            FROM ({typed})
+            GROUP BY ALL""")
+        # what is left is small: clean the distinct ids, check them against the catalogue, map months to seasons
+        months = [m for (m,) in self.con.execute("SELECT DISTINCT month FROM scan WHERE code = 0").fetchall()]
+        self.con.register("month_seasons", month_seasons(months, calendar))
+        self.con.execute(f"""
+            CREATE TEMP TABLE checked AS
+            SELECT CASE WHEN code <> 0 THEN code
+                        WHEN nullif(trim(raw_id), '') IS NULL THEN {ROW_REASONS.index('missing product id') + 1}
+                        WHEN c.product_id IS NULL THEN {ROW_REASONS.index(UNKNOWN_ID) + 1}
+                        ELSE 0 END AS code,
+                   trim(raw_id) AS product_id, month, lines, units, returns, revenue, first_sale, last_sale
+            FROM scan LEFT JOIN catalogue_ids c ON trim(scan.raw_id) = c.product_id""")
+        used = self.con.execute("""
+            SELECT product_id, s.season, sum(lines) AS lines, sum(units) AS units, sum(returns) AS returns,
+                   sum(revenue) AS revenue, min(first_sale) AS first_sale, max(last_sale) AS last_sale
+            FROM checked JOIN month_seasons s USING (month)
+            WHERE code = 0
+            GROUP BY ALL""").df()
+        by_code = dict(self.con.execute("SELECT code, sum(lines) FROM checked WHERE code <> 0 GROUP BY code").fetchall())
+        unknown = self.con.execute(f"""
+            SELECT product_id, sum(lines) AS lines FROM checked WHERE code = {ROW_REASONS.index(UNKNOWN_ID) + 1}
+            GROUP BY product_id""").df()
         malformed = self._rejected_lines("tagkit_rejects") if csv else _no_rejects()
-        used = agg[agg["reason"].isna() & ~agg["unknown_id"]]
-        unknown = agg[agg["unknown_id"]]
-        counts = agg[agg["reason"].notna()].groupby("reason")["lines"].sum()
-        if len(unknown):
-            counts[UNKNOWN_ID] = unknown["lines"].sum()
+        counts = pd.Series({ROW_REASONS[code - 1]: int(n) for code, n in by_code.items()}, dtype="int64")
         for reason, n in malformed.groupby("reason").size().items():
             counts[reason] = counts.get(reason, 0) + n
         counts = counts.astype("int64")
@@ -372,8 +392,13 @@ class _Engine:
     def _write_set_aside(self, files, encoding, types, fields, date_format, latest, malformed, path) -> Path:
         """Second scan, only when rows were set aside: write them with file, row and reason."""
         originals = ", ".join(f"CAST({_q(c)} AS VARCHAR) AS {_q(c)}" for c in types)
-        keep = ("_tk_reason IS NOT NULL OR _tk_product_id IN (SELECT product_id FROM unknown_set_aside)")
-        reason = f"coalesce(_tk_reason, '{UNKNOWN_ID}')"
+        self.con.register("reason_names", pd.DataFrame({"code": range(1, len(ROW_REASONS) + 1), "name": ROW_REASONS}))
+        # the same classification as the aggregation, row by row
+        reason = f"""CASE WHEN _tk_code <> 0 THEN (SELECT name FROM reason_names WHERE code = _tk_code)
+                          WHEN nullif(trim(_tk_product_id), '') IS NULL THEN 'missing product id'
+                          WHEN trim(_tk_product_id) IN (SELECT product_id FROM unknown_set_aside) THEN '{UNKNOWN_ID}'
+                     END"""
+        keep = f"({reason}) IS NOT NULL"
         parts = []
         if file_kind(files[0]) == "parquet":
             typed = self._typed(self._relation(files, encoding), types, fields, date_format, latest)
@@ -384,6 +409,8 @@ class _Engine:
             shifts["shift"] = shifts.groupby("file").cumcount() + 1
             # good records before each rejected line: its line, less the header and earlier rejects
             shifts["good_before"] = shifts["row"] - 1 - shifts["shift"]
+            # adjacent rejected lines share good_before: the later (larger) shift applies after both
+            shifts = shifts.groupby(["file", "good_before"], as_index=False).agg(row=("row", "max"), shift=("shift", "max"))
             self.con.register("reject_shifts", shifts.astype({"row": "int64", "shift": "int64", "good_before": "int64"}))
             for f in files:
                 typed = self._typed(self._relation([f], encoding), types, fields, date_format, latest)
@@ -401,6 +428,13 @@ class _Engine:
         query = " UNION ALL ".join(f"({p})" for p in parts)
         return atomic_write(path, lambda tmp: self.con.execute(
             f"COPY (SELECT * FROM ({query}) ORDER BY file, row) TO {_lit(tmp)} (FORMAT CSV, HEADER, DELIMITER ',')"))
+
+
+def month_seasons(months, calendar: SeasonCalendar) -> pd.DataFrame:
+    """The season of each month key (year * 12 + month - 1): the calendar, applied once per month."""
+    months = pd.Series(sorted(int(m) for m in months if m is not None and not pd.isna(m)), dtype="int64")
+    firsts = pd.to_datetime(pd.DataFrame({"year": months // 12, "month": months % 12 + 1, "day": 1}))
+    return pd.DataFrame({"month": months, "season": calendar.season_of(firsts).astype(str)})
 
 
 def _no_rejects() -> pd.DataFrame:
@@ -454,18 +488,23 @@ def finish_metrics(used: pd.DataFrame, products: pd.DataFrame, calendar: SeasonC
     """
     cols = ["product_id", "season", "lines", "units", "returns", "revenue", "first_sale", "last_sale"]
     rows = used[cols].copy() if len(used) else pd.DataFrame(columns=cols)
-    launch = products[["product_id"]].astype(str).assign(
-        launch_date=pd.to_datetime(products.get("launch_date"), errors="coerce") if "launch_date" in products else pd.NaT,
-        launch_season=products["launch_season"].astype("string") if "launch_season" in products else pd.NA,
-    ).drop_duplicates("product_id")
+    launch_date = (pd.to_datetime(products["launch_date"], errors="coerce") if "launch_date" in products
+                   else pd.Series(pd.NaT, index=products.index, dtype="datetime64[ns]"))
+    launch_season = calendar.season_of(launch_date)
+    if "launch_season" in products:
+        launch_season = launch_season.fillna(products["launch_season"].astype("string"))
+    launch = pd.DataFrame({"product_id": products["product_id"].astype(str).values, "launch_date": launch_date.values,
+                           "launch_season": launch_season.values}).drop_duplicates("product_id")
     if data_end is not None:
         end_ordinal = calendar.ordinal(calendar.season_of([data_end]).iloc[0])
         launched = launch[launch["launch_season"].notna()]
-        launched = launched[[calendar.ordinal(s) <= end_ordinal for s in launched["launch_season"]]]
-        launched = launched[~(launched["launch_date"] > data_end)]
-        have = set(zip(rows["product_id"], rows["season"]))
-        missing = launched[[(p, s) not in have for p, s in zip(launched["product_id"], launched["launch_season"])]]
-        zeros = pd.DataFrame({"product_id": missing["product_id"].values, "season": missing["launch_season"].values,
+        ordinals = {s: calendar.ordinal(s) for s in launched["launch_season"].unique()}
+        launched = launched[(launched["launch_season"].map(ordinals) <= end_ordinal).to_numpy(bool)
+                            & ~(launched["launch_date"] > data_end).to_numpy(bool)]
+        keys = launched[["product_id", "launch_season"]].rename(columns={"launch_season": "season"}).astype(str)
+        found = keys.merge(rows[["product_id", "season"]].astype(str).drop_duplicates(), how="left", indicator=True)
+        missing = found[found["_merge"] == "left_only"]
+        zeros = pd.DataFrame({"product_id": missing["product_id"].values, "season": missing["season"].values,
                               "lines": 0, "units": 0.0, "returns": 0.0, "revenue": 0.0 if has_revenue else np.nan,
                               "first_sale": pd.NaT, "last_sale": pd.NaT})
         rows = pd.concat([rows, zeros], ignore_index=True) if len(zeros) else rows
@@ -476,7 +515,7 @@ def finish_metrics(used: pd.DataFrame, products: pd.DataFrame, calendar: SeasonC
     first_ever = rows.groupby("product_id")["first_sale"].transform("min")
     rows = rows.merge(launch[["product_id", "launch_date"]], on="product_id", how="left")
     on_sale_from = pd.concat([rows["launch_date"], first_ever], axis=1).min(axis=1)
-    seasons = sorted(set(rows["season"]), key=calendar.ordinal)
+    seasons = sorted(rows["season"].astype(str).unique(), key=calendar.ordinal)
     bounds = pd.DataFrame([(s, *calendar.bounds(s)) for s in seasons], columns=["season", "season_start", "season_end"])
     rows = rows.merge(bounds, on="season", how="left")
     start = pd.concat([rows["season_start"], on_sale_from.dt.normalize()], axis=1).max(axis=1)

@@ -1,0 +1,40 @@
+"""The console command, run as a user runs it."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TAGKIT = shutil.which("tagkit", path=str(Path(sys.executable).parent)) or "tagkit"
+
+
+def _run(*args):
+    return subprocess.run([TAGKIT, *args], capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("command", [[], ["report"], ["check"], ["demo"]])
+def test_help_on_every_subcommand(command):
+    result = _run(*command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: tagkit")
+    for word in {"": ["report", "check", "demo"], "report": ["--season", "--params", "--data", "--out", "--only"],
+                 "check": ["--data", "--set-aside"], "demo": ["--out", "--seed"]}[command[0] if command else ""]:
+        assert word in result.stdout
+
+
+def test_check_prints_health_and_accounting(small_dataset, tmp_path):
+    result = _run("check", "--data", str(small_dataset), "--set-aside", str(tmp_path / "aside.csv"))
+    assert result.returncode == 0, result.stderr
+    assert "rows read" in result.stdout and "navvy" in result.stdout
+    assert (tmp_path / "aside.csv").exists()
+
+
+def test_user_errors_exit_with_a_message_not_a_traceback(small_dataset):
+    result = _run("report", "--season", "2025Q9", "--data", str(small_dataset))
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: '2025Q9' is not a season")
+    assert "Traceback" not in result.stderr
+    missing = _run("check", "--data", str(small_dataset / "nowhere"))
+    assert missing.returncode == 1 and "no dataset config here" in missing.stderr

@@ -1,0 +1,64 @@
+"""Project hygiene: environment.yml agrees with pyproject.toml; notebooks are thin and stored clean."""
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CONDA_NAMES = {"duckdb": "python-duckdb", "matplotlib": "matplotlib-base"}
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    name, spec = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", requirement).groups()
+    return name.lower(), spec.replace(" ", "")
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [_split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]]
+    expected = {CONDA_NAMES.get(name, name): spec for name, spec in wanted}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+    conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip")))
+    conda.update({k: v for k, v in (_split(d) for d in env["dependencies"] if isinstance(d, str)
+                                    and d.startswith("python-"))})
+    assert conda == expected
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert pip == ["-e ."]
+    python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python>"))
+    assert python.removeprefix("python") == project["requires-python"]
+
+
+def test_lock_pins_every_direct_dependency():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pinned = {line.split("==")[0].lower().replace("_", "-") for line in (ROOT / "requirements.lock").read_text()
+              .splitlines() if "==" in line}
+    for name, _ in (_split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]):
+        assert name.replace("_", "-") in pinned
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test" in readme and "make report" in readme
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_clean_and_thin(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "stored with outputs"
+    tagged = [c for c in code if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, "exactly one 'parameters' cell"
+    for line in "".join(tagged[0]["source"]).splitlines():
+        assert re.match(r"^\w+: \w+ = .+  # .+$", line), f"annotated literal with a comment: {line!r}"
+    for cell in code:
+        source = "".join(cell["source"])
+        assert not re.search(r"^\s*(def|class|for|while)\s", source, re.M), source
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert nb["cells"][0]["cell_type"] == "markdown" and nb["cells"][0]["source"][0].startswith("# ")

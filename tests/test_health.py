@@ -1,0 +1,20 @@
+import tagkit as tk
+
+
+def test_inputs_overview_and_summary(small_dataset):
+    dataset = tk.open_dataset(small_dataset)
+    taxonomy = dataset.read_taxonomy()
+    inputs = tk.read_inputs(dataset, taxonomy)
+    assert list(inputs) == ["catalogue"]
+    own = inputs["catalogue"]
+    overview = tk.input_overview(inputs, taxonomy).iloc[0]
+    assert (overview["products"], overview["rows_read"]) == (4, 4)
+    assert overview["unresolved_tags"] == 1  # 'navvy'
+    assert overview["products_missing_required"] == 1  # product 004 has no colour it can use
+    sales = dataset.read_sales(own.products)
+    text, figures = tk.tag_health_summary(inputs, sales, taxonomy, "2025Q2")
+    assert figures["products"] == 4 and figures["products_launched_in_season"] == 2
+    assert figures["rows_read"] == 8 and "**4 products**" in text
+    health = tk.health_by_input(inputs, taxonomy)
+    assert set(health["input"]) == {"own catalogue"}
+    assert own.matrix(taxonomy).shape == (4, len(taxonomy.items))

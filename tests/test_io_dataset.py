@@ -1,0 +1,53 @@
+import pytest
+import yaml
+
+import tagkit as tk
+
+
+def test_small_dataset_reads_end_to_end(small_dataset):
+    dataset = tk.open_dataset(small_dataset)
+    assert dataset.name == "Small brand" and dataset.calendar is tk.QUARTERS
+    catalogue = dataset.read_catalogue()
+    assert catalogue.products["product_id"].tolist() == ["001", "002", "003", "004"]
+    sales = dataset.read_sales(catalogue.products)
+    assert sales.rows_read == 8 and sales.rows_read == sales.rows_used + sales.rows_set_aside
+    assert {p.name for p in dataset.files()} == {"taxonomy.yml", "catalogue.csv", "orders.csv"}
+
+
+def test_demo_dataset_opens_by_default():
+    dataset = tk.open_dataset("")
+    assert dataset.folder.name == "demo"
+    assert all(dataset.has(k) for k in ("catalogue", "sales", "competitors", "candidates"))
+
+
+def _config(folder, config):
+    (folder / "dataset.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return folder
+
+
+def test_every_config_problem_is_listed(small_dataset):
+    _config(small_dataset, {"taxonomy": "taxonomy.yml", "catalog": "catalogue.csv",
+                            "sales": {"path": "order.csv", "kind": "order_lines", "colums": {}}})
+    with pytest.raises(tk.InputError) as info:
+        tk.open_dataset(small_dataset)
+    text = str(info.value)
+    assert "unknown entry 'catalog'" in text and "Did you mean 'catalogue'?" in text
+    assert "the 'catalogue' entry is missing" in text
+    assert "sales file 'order.csv' not found" in text
+    assert "unknown option 'colums'" in text and "Did you mean 'columns'?" in text
+
+
+def test_folder_without_config(tmp_path):
+    with pytest.raises(tk.InputError, match="no dataset config here"):
+        tk.open_dataset(tmp_path)
+
+
+def test_named_calendar_in_config(small_dataset):
+    config = yaml.safe_load((small_dataset / "dataset.yml").read_text())
+    config["calendar"] = {"name": "halves", "seasons": [{"code": "SS", "start_month": 2},
+                                                        {"code": "AW", "start_month": 8}]}
+    dataset = tk.open_dataset(_config(small_dataset, config))
+    catalogue = dataset.read_catalogue()
+    assert catalogue.products["launch_season"].tolist() == ["2024AW", "2025SS", "2025SS", "2025SS"]
+    metrics = dataset.read_sales(catalogue.products).metrics
+    assert set(metrics["season"]) <= {"2024AW", "2025SS"}

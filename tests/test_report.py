@@ -1,0 +1,118 @@
+"""The batch runner on tiny notebooks: success, failure, parameters, escaping."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+import tagkit as tk
+
+PARAMS = 'season: str = "2025Q1"  # season\ndata_dir: str = ""  # data\noutput_dir: str = ""  # out\n' \
+         'top_values: int = 12  # values'
+
+
+def _notebook(folder, name, *cells):
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells.append(new_markdown_cell(f"# {name.split('_', 1)[1].capitalize()} report\n\nWhat it is for."))
+    params = new_code_cell(PARAMS)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells.append(params)
+    nb.cells.extend(new_code_cell(c) for c in cells)
+    folder.mkdir(exist_ok=True)
+    nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+@pytest.fixture
+def notebooks(tmp_path):
+    folder = tmp_path / "notebooks"
+    _notebook(folder, "01_first",
+              "import tagkit as tk\nimport pandas as pd\nfrom pathlib import Path",
+              "tk.show_summary(f'**{season}** has <script>alert(1)</script> products; top_values={top_values}', "
+              "{'n': 3})",
+              "tk.show_table(pd.DataFrame({'name': ['<img src=x onerror=alert(2)>'], 'share': [0.25]}), "
+              "percent=['share'])",
+              "Path(output_dir, 'export.csv').write_text('a,b\\n')",
+              "import sys; print('a warning', file=sys.stderr)")
+    return folder
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_batch_renders_an_index_and_self_contained_pages(notebooks, small_dataset, tmp_path):
+    out = tmp_path / "reports"
+    lines = []
+    index = tk.run_report("2025q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks,
+                          progress=False, echo=lines.append)
+    assert index == out / "2025Q1" / "index.html"
+    assert sorted(p.name for p in index.parent.iterdir()) == ["01_first.html", "export.csv", "index.html"]
+    assert lines[0] == "[1/1] 01_first: running" and lines[-1].startswith("All 1 report(s) built in")
+
+    page = (index.parent / "01_first.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "<script" not in page.lower()
+    assert not re.search(r'(src|href)="https?://', page)
+    assert "tk.show_table" not in page  # no code cells
+    assert "a warning" not in page  # stderr is not part of the report
+    assert "25.0%" in page
+    home = index.read_text(encoding="utf-8")
+    assert '<a href="01_first.html">First report</a>' in home
+    assert "<strong>2025Q1</strong> has &lt;script&gt;" in home
+    assert not list(out.glob(".build-*"))
+
+
+def test_a_failing_notebook_leaves_the_previous_reports(notebooks, small_dataset, tmp_path):
+    out = tmp_path / "reports"
+    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                  echo=lambda _: None)
+    before = _tree(out / "2025Q1")
+    _notebook(notebooks, "02_broken", "x = 1", "raise ValueError('boom in the data')")
+    with pytest.raises(tk.ReportError, match=r"02_broken.ipynb, cell 5 \(\"raise ValueError\('boom in the data'\)\"\) "
+                                             r"failed with ValueError: boom in the data") as info:
+        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                      echo=lambda _: None)
+    assert "were not changed" in str(info.value)
+    assert _tree(out / "2025Q1") == before
+    assert (out / ".failed" / "2025Q1" / "02_broken.ipynb").exists()
+    assert not list(out.glob(".build-*"))
+
+
+def test_parameters_file(notebooks, small_dataset, tmp_path, write):
+    out = tmp_path / "reports"
+    good = write("p.yml", "shared:\n  top_values: 7\n")
+    index = tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks,
+                          params_file=good, progress=False, echo=lambda _: None)
+    assert "top_values=7" in (index.parent / "01_first.html").read_text(encoding="utf-8")
+    bad = write("bad.yml", "01_frist:\n  top_values: 7\n01_first:\n  top_valus: 3\n  season: 2025Q2\n")
+    with pytest.raises(tk.ParameterError) as info:
+        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, params_file=bad,
+                      progress=False, echo=lambda _: None)
+    text = str(info.value)
+    assert "'01_frist' is neither 'shared' nor a notebook" in text and "Did you mean '01_first'?" in text
+    assert "'top_valus' is not a parameter of '01_first'" in text and "Did you mean 'top_values'?" in text
+    assert "'season' is set by the command line" in text
+
+
+def test_only_and_season_errors(notebooks, small_dataset, tmp_path):
+    with pytest.raises(tk.ParameterError, match=r"--only '01_frst' is not a notebook.*Did you mean '01_first'\?"):
+        tk.run_report("2025Q1", data_dir=small_dataset, notebooks_dir=notebooks, only=["01_frst"], out_dir=tmp_path)
+    with pytest.raises(tk.ParameterError, match="'2025Q5' is not a season"):
+        tk.run_report("2025Q5", data_dir=small_dataset, notebooks_dir=notebooks, out_dir=tmp_path)
+
+
+def test_check_parameters_explains_a_wrong_value():
+    with pytest.raises(tk.ParameterError, match=r"The 'unknown_tags' parameter of the notebook 01_tag_health must "
+                                                r"be one of 'report', 'raise'. Got 'repot' instead. Did you mean"):
+        tk.check_parameters("01_tag_health", unknown_tags="repot")
+    with pytest.raises(tk.ParameterError, match=r"'top_values' .* must be an int in \[1, 60\]. Got 0 instead"):
+        tk.check_parameters("01_tag_health", top_values=0)
+    with pytest.raises(tk.ParameterError, match="has no parameter 'top_value'. Did you mean 'top_values'"):
+        tk.check_parameters("01_tag_health", top_value=3)

@@ -1,0 +1,78 @@
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tagkit as tk
+
+HALVES = tk.calendar_from_config({"name": "halves", "seasons": [{"code": "SS", "start_month": 2, "end_month": 7},
+                                                                 {"code": "AW", "start_month": 8, "end_month": 1}]})
+
+
+def _random_dates(n=3000, seed=1):
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2019-01-01")
+    return pd.Series(start + pd.to_timedelta(rng.integers(0, 365 * 8, n), unit="D")
+                     + pd.to_timedelta(rng.integers(0, 86400, n), unit="s"))
+
+
+def test_quarters_match_pandas_periods():
+    dates = _random_dates()
+    expected = dates.dt.to_period("Q").astype(str)  # '2024Q3'
+    assert tk.QUARTERS.season_of(dates).tolist() == expected.tolist()
+
+
+def _half_by_hand(d: dt.datetime) -> str:
+    if 2 <= d.month <= 7:
+        return f"{d.year}SS"
+    return f"{d.year}AW" if d.month >= 8 else f"{d.year - 1}AW"
+
+
+def test_named_calendar_labels_by_the_year_the_season_starts():
+    dates = _random_dates()
+    assert HALVES.season_of(dates).tolist() == [_half_by_hand(d) for d in dates]
+    assert HALVES.season_of([pd.Timestamp("2026-01-15")]).iloc[0] == "2025AW"
+
+
+def test_month_keys_map_to_seasons():
+    from tagkit.io.sales import month_seasons
+
+    keys = [2024 * 12 + m for m in range(12)]  # year * 12 + month - 1
+    table = month_seasons(keys, HALVES)
+    assert table["season"].tolist() == ["2023AW"] + ["2024SS"] * 6 + ["2024AW"] * 5
+
+
+def test_bounds_tile_time_without_gaps():
+    seasons = HALVES.span("2023SS", "2026AW")
+    for a, b in zip(seasons, seasons[1:]):
+        assert HALVES.bounds(a)[1] + pd.Timedelta(days=1) == HALVES.bounds(b)[0]
+    assert HALVES.bounds("2025AW") == (pd.Timestamp("2025-08-01"), pd.Timestamp("2026-01-31"))
+    assert tk.QUARTERS.bounds("2024Q1") == (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-31"))
+
+
+@pytest.mark.parametrize("text", ["2025Q3", "2025q3", "2025-Q3", "2025 Q3", "Q3 2025"])
+def test_parse_is_lenient_about_spelling(text):
+    assert tk.QUARTERS.parse(text) == "2025Q3"
+
+
+def test_shift_and_span():
+    assert tk.QUARTERS.shift("2025Q4", 1) == "2026Q1"
+    assert tk.QUARTERS.shift("2025Q1", -1) == "2024Q4"
+    assert tk.QUARTERS.span("2024Q3", "2025Q1") == ["2024Q3", "2024Q4", "2025Q1"]
+
+
+def test_wrong_season_is_explained():
+    with pytest.raises(tk.ParameterError, match=r"'2025Q5' is not a season of the 'quarters' calendar.*'2025Q1'"):
+        tk.QUARTERS.parse("2025Q5")
+
+
+def test_calendar_config_errors():
+    with pytest.raises(tk.ParameterError, match="must tile the year, so SS must end in month 7"):
+        tk.calendar_from_config({"seasons": [{"code": "SS", "start_month": 2, "end_month": 6},
+                                             {"code": "AW", "start_month": 8}]})
+    with pytest.raises(tk.ParameterError, match="start months .* repeat"):
+        tk.calendar_from_config({"seasons": [{"code": "A", "start_month": 2}, {"code": "B", "start_month": 2}]})
+    with pytest.raises(tk.ParameterError, match="'quarters' or a mapping"):
+        tk.calendar_from_config(["Q1"])
+    assert tk.calendar_from_config("quarters") is tk.QUARTERS
