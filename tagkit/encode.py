@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tagkit.errors import ParameterError
 from tagkit.tags import USABLE
 from tagkit.taxonomy import Taxonomy
 
@@ -35,7 +36,9 @@ def encode_tags(
         ids = products["product_id"] if isinstance(products, pd.DataFrame) else pd.Series(list(products))
         index = pd.Index(ids.astype(str), name="product_id")
         if index.has_duplicates:
-            raise ValueError("encode_tags: the products list holds duplicate product ids.")
+            repeated = sorted(index[index.duplicated()].unique())[:5]
+            raise ParameterError(f"The 'products' parameter of encode_tags must list each product once; "
+                                 f"{', '.join(map(repr, repeated))} appear more than once.")
     items = taxonomy.items
     position = {item: i for i, item in enumerate(items)}
     pairs = usable[["product_id", "item"]].astype(str).drop_duplicates()

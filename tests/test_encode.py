@@ -64,3 +64,11 @@ def test_sparse_equals_dense(taxonomy):
     sparse = tk.encode_tags(resolved, taxonomy, products=ids, sparse=True)
     assert isinstance(sparse.dtypes.iloc[0], pd.SparseDtype)
     assert sparse.sparse.to_dense().astype(bool).equals(dense)
+
+
+def test_repeated_products_are_refused(taxonomy):
+    import pytest
+
+    resolved, _ = _random_resolved(taxonomy, n=3)
+    with pytest.raises(tk.ParameterError, match=r"must list each product once; 'P01' appear"):
+        tk.encode_tags(resolved, taxonomy, products=["P00", "P01", "P01"])

@@ -51,3 +51,11 @@ def test_named_calendar_in_config(small_dataset):
     assert catalogue.products["launch_season"].tolist() == ["2024AW", "2025SS", "2025SS", "2025SS"]
     metrics = dataset.read_sales(catalogue.products).metrics
     assert set(metrics["season"]) <= {"2024AW", "2025SS"}
+
+
+def test_asking_for_an_input_the_dataset_lacks(small_dataset):
+    dataset = tk.open_dataset(small_dataset)
+    with pytest.raises(tk.InputError, match="has no 'competitors' entry"):
+        dataset.read_catalogue("competitors")
+    with pytest.raises(tk.InputError, match="'sales' is not a catalogue input"):
+        dataset.read_catalogue("sales")

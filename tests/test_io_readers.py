@@ -97,3 +97,8 @@ def test_unsupported_file_type(write, taxonomy):
 def test_duplicate_header_names(write, taxonomy):
     with pytest.raises(tk.InputError, match=r"names these columns more than once: \['category'\]"):
         tk.read_table(write("c.csv", "product_id,category,category\n1,a,b\n"))
+
+
+def test_unknown_encoding_name(write, taxonomy):
+    with pytest.raises(tk.InputError, match="'klingon' is not a text encoding Python knows"):
+        tk.read_catalogue(write("c.csv", CSV), taxonomy=taxonomy, encoding="klingon")

@@ -247,3 +247,15 @@ def test_aggregated_sales(tmp_path):
     reasons = dict(zip(sales.accounting["reason"], sales.accounting["rows"]))
     assert reasons["set aside: unreadable season"] == 1 and reasons["set aside: unknown product id"] == 1
     assert sales.metrics.set_index("product_id").loc["00000", "units"] == 10
+
+
+def test_excel_order_lines_and_undecodable_files(tmp_path):
+    products = _products(2)
+    path = tmp_path / "o.xlsx"
+    pd.DataFrame({"product_id": ["00000"], "date": ["2024-01-01"]}).to_excel(path, index=False)
+    with pytest.raises(tk.InputError, match="Excel cannot hold millions of rows"):
+        tk.read_sales(path, products=products)
+    text = tmp_path / "o.csv"
+    text.write_bytes("product_id,date\n00000,2024-01-01\n00001,2024-01-02 连衣裙\n".encode("utf-8"))
+    with pytest.raises(tk.InputError, match=r"o.csv: near line 3: the bytes cannot be read as ascii"):
+        tk.read_sales(text, products=products, encoding="ascii")
