@@ -3,7 +3,13 @@
 The public API is what ``__all__`` lists; notebooks and tests use ``import tagkit as tk``.
 """
 
+from tagkit.errors import InputError, ParameterError, ReportError, TagkitError, TaxonomyError, UnknownTagError
+from tagkit.seasons import QUARTERS, SeasonCalendar, calendar_from_config
+from tagkit.taxonomy import Dimension, TagValue, Taxonomy, tag_key
 from tagkit.catalogue import Catalogue, parse_catalogue
+from tagkit.io import Dataset, Sales, open_dataset, read_catalogue, read_sales, read_table, read_taxonomy
+from tagkit.io.writers import write_csv, write_excel
+from tagkit.tags import missing_required, normalise_tags, tag_coverage, tag_health, tag_values, value_counts
 from tagkit.encode import encode_tags
 from tagkit.health import (
     TaggedCatalogue,
@@ -13,9 +19,40 @@ from tagkit.health import (
     read_inputs,
     tag_health_summary,
 )
-from tagkit.io.writers import write_csv, write_excel
-from tagkit.plots import plot_set_aside, plot_tag_coverage, plot_value_distribution
+from tagkit.brand import Brand, load_brand
+from tagkit.hits import hit_share, label_hits
+from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
+from tagkit.rules import (
+    benjamini_hochberg,
+    common_tags,
+    describe_rules,
+    lift_table,
+    mine_hit_rules,
+    rule_statistics,
+    score_rules,
+    status_counts,
+)
+from tagkit.trends import history, holdout, holdout_summary, ranked_rows, seasons_up_to, tag_trends, yearly_common_tags
+from tagkit.compare import (
+    competitor_comparison,
+    homogeneity,
+    homogeneity_by_season,
+    look_alike_groups,
+    tag_signatures,
+)
+from tagkit.narrative import hit_tags_summary, rule_table
+from tagkit.plots import (
+    plot_competitor_shares,
+    plot_hit_share,
+    plot_lift_heatmap,
+    plot_rule_scatter,
+    plot_set_aside,
+    plot_tag_coverage,
+    plot_trends,
+    plot_value_distribution,
+)
 from tagkit.report import (
+    check_dimensions,
     check_parameters,
     output_folder,
     run_report,
@@ -24,60 +61,23 @@ from tagkit.report import (
     show_summary,
     show_table,
 )
-from tagkit.errors import InputError, ParameterError, ReportError, TagkitError, TaxonomyError, UnknownTagError
-from tagkit.io import Dataset, Sales, open_dataset, read_catalogue, read_sales, read_table, read_taxonomy
-from tagkit.seasons import QUARTERS, SeasonCalendar, calendar_from_config
-from tagkit.tags import missing_required, normalise_tags, tag_coverage, tag_health, tag_values, value_counts
-from tagkit.taxonomy import Dimension, TagValue, Taxonomy, tag_key
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "QUARTERS",
-    "Catalogue",
-    "Dataset",
-    "Dimension",
-    "InputError",
-    "ParameterError",
-    "ReportError",
-    "Sales",
-    "SeasonCalendar",
-    "TagValue",
-    "TaggedCatalogue",
-    "TagkitError",
-    "Taxonomy",
-    "TaxonomyError",
+    "QUARTERS", "Brand", "Catalogue", "Dataset", "Dimension", "InputError", "ParameterError", "ReportError",
+    "Sales", "SeasonCalendar", "TagValue", "TaggedCatalogue", "TagkitError", "Taxonomy", "TaxonomyError",
     "UnknownTagError",
-    "calendar_from_config",
-    "cell_problems",
-    "check_parameters",
-    "encode_tags",
-    "health_by_input",
-    "input_overview",
-    "missing_required",
-    "normalise_tags",
-    "open_dataset",
-    "output_folder",
-    "parse_catalogue",
-    "plot_set_aside",
-    "plot_tag_coverage",
-    "plot_value_distribution",
-    "read_catalogue",
-    "read_inputs",
-    "read_sales",
-    "read_table",
-    "read_taxonomy",
-    "run_report",
-    "show_files",
-    "show_notes",
-    "show_summary",
-    "show_table",
-    "tag_coverage",
-    "tag_health",
-    "tag_health_summary",
-    "tag_key",
-    "tag_values",
-    "value_counts",
-    "write_csv",
-    "write_excel",
+    "benjamini_hochberg", "calendar_from_config", "cell_problems", "check_dimensions", "check_parameters",
+    "common_tags", "competitor_comparison", "count_itemsets", "describe_rules", "encode_tags",
+    "frequent_hit_itemsets", "health_by_input", "history", "hit_share", "hit_tags_summary", "holdout",
+    "holdout_summary", "homogeneity", "homogeneity_by_season", "input_overview", "label_hits", "lift_table",
+    "load_brand", "look_alike_groups", "mine_hit_rules", "missing_required", "normalise_tags", "open_dataset",
+    "output_folder", "pack_columns", "parse_catalogue", "plot_competitor_shares", "plot_hit_share",
+    "plot_lift_heatmap", "plot_rule_scatter", "plot_set_aside", "plot_tag_coverage", "plot_trends",
+    "plot_value_distribution", "ranked_rows", "read_catalogue", "read_inputs", "read_sales", "read_table",
+    "read_taxonomy", "rule_statistics", "rule_table", "run_report", "score_rules", "seasons_up_to", "show_files",
+    "show_notes", "show_summary", "show_table", "status_counts", "tag_coverage", "tag_health",
+    "tag_health_summary", "tag_key", "tag_signatures", "tag_trends", "tag_values", "value_counts",
+    "write_csv", "write_excel", "yearly_common_tags",
 ]

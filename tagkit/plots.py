@@ -82,3 +82,108 @@ def plot_set_aside(accounting: pd.DataFrame) -> "plt.Figure":
     ax.set_title("Order lines set aside, by reason")
     fig.tight_layout()
     return fig
+
+
+def plot_hit_share(share: pd.DataFrame, *, band: tuple[float, float] = (0.05, 0.10)) -> "plt.Figure":
+    """Hit share per season, against the target band."""
+    plt, _ = _libs()
+    fig, ax = plt.subplots(figsize=(max(6, 0.65 * len(share) + 2), 3.8))
+    low, high = band
+    ax.axhspan(100 * low, 100 * high, color=COLOURS["ok"], alpha=0.12, label=f"target band {low:.0%}-{high:.0%}")
+    colours = [COLOURS["ok"] if b == "inside" else COLOURS["bad"] for b in share["band"]]
+    ax.bar(share["season"], 100 * share["hit_share"], color=colours)
+    for x, value in enumerate(share["hit_share"]):
+        ax.text(x, 100 * value + 0.15, f"{100 * value:.1f}", ha="center", va="bottom", fontsize=8)
+    ax.set_ylim(0, max(100 * high * 1.4, 100 * share["hit_share"].max() * 1.2 if len(share) else 1))
+    ax.set_xlabel("Season")
+    ax.set_ylabel("Hits (% of ranked catalogue)")
+    ax.set_title("Hit share per season against the target band")
+    ax.tick_params(axis="x", rotation=45)
+    ax.legend(loc="upper left", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
+    """Every rule mined: support against lift, coloured by q-value; kept rules are outlined."""
+    import numpy as np
+
+    plt, _ = _libs()
+    fig, ax = plt.subplots(figsize=(8.5, 5))
+    q = np.log10(rules["q_value"].clip(lower=1e-12))
+    points = ax.scatter(100 * rules["support"], rules["lift"], c=q, cmap="viridis_r", s=14, alpha=0.75,
+                        vmin=-12, vmax=0)
+    kept = rules["status"] == "kept"
+    ax.scatter(100 * rules.loc[kept, "support"], rules.loc[kept, "lift"], facecolors="none",
+               edgecolors=COLOURS["bad"], s=46, linewidths=1.1, label="kept rules")
+    ax.axhline(1, color="grey", lw=0.8, ls="--")
+    ax.set_xscale("log")
+    ax.set_xlabel("Support (% of products that are hits and carry the tag set, log scale)")
+    ax.set_ylabel("Lift (x the average hit rate)")
+    ax.set_title("Rules: support against lift")
+    fig.colorbar(points, ax=ax, label="log10 q-value (lower = more certain)")
+    ax.legend(loc="upper right", frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_lift_heatmap(table: pd.DataFrame) -> "plt.Figure":
+    """The lift of value pairs of two dimensions (from ``lift_table``); empty cells: too few products."""
+    import numpy as np
+    from matplotlib.colors import TwoSlopeNorm
+
+    plt, sns = _libs()
+    rows, columns = table.columns[0], table.columns[1]
+    grid = table.pivot(index=rows, columns=columns, values="lift")
+    grid = grid.loc[grid.notna().any(axis=1), grid.notna().any(axis=0)]
+    fig, ax = plt.subplots(figsize=(0.7 * len(grid.columns) + 3, 0.42 * len(grid) + 2))
+    top = max(2.0, float(np.nanmax(grid.to_numpy())) if grid.size else 2.0)
+    sns.heatmap(grid, ax=ax, cmap="RdBu_r", norm=TwoSlopeNorm(vcenter=1.0, vmin=0, vmax=top), annot=True,
+                fmt=".1f", annot_kws={"fontsize": 7}, cbar_kws={"label": "Lift (x the average hit rate)"},
+                linewidths=0.4, linecolor="white")
+    ax.set_xlabel(str(columns).replace("_", " ").capitalize())
+    ax.set_ylabel(str(rows).replace("_", " ").capitalize())
+    ax.set_title(f"Lift of {rows} x {columns} combinations")
+    fig.tight_layout()
+    return fig
+
+
+def plot_trends(per_season: pd.DataFrame, summary: pd.DataFrame, *, top: int = 4) -> "plt.Figure":
+    """Lift per season of the strongest rising and fading tags."""
+    plt, _ = _libs()
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
+    for ax, trend in zip(axes, ("rising", "fading")):
+        chosen = summary[summary["trend"] == trend].head(top)["tags"]
+        for name in chosen:
+            part = per_season[per_season["tags"] == name]
+            ax.plot(part["season"], part["lift"], marker="o", label=name)
+        ax.axhline(1, color="grey", lw=0.8, ls="--")
+        ax.set_title(f"{trend.capitalize()} tags" + ("" if len(chosen) else " (none found)"))
+        ax.set_xlabel("Season")
+        ax.tick_params(axis="x", rotation=45)
+        if len(chosen):
+            ax.legend(fontsize=8, frameon=False)
+    axes[0].set_ylabel("Lift (x the average hit rate)")
+    fig.suptitle("Tags whose lift is rising or fading over the seasons")
+    fig.tight_layout()
+    return fig
+
+
+def plot_competitor_shares(comparison: pd.DataFrame, *, top: int = 12) -> "plt.Figure":
+    """For the tag sets competitors win with most, their share among competitor best sellers, own hits
+    and the own range."""
+    plt, _ = _libs()
+    part = comparison.head(top).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(9, 0.5 * len(part) + 1.8))
+    y = range(len(part))
+    ax.barh([i + 0.27 for i in y], 100 * part["share_of_competitor_bestsellers"], height=0.27,
+            color=COLOURS["bad"], label="competitor best sellers")
+    ax.barh(list(y), 100 * part["share_of_own_hits"], height=0.27, color=COLOURS["ok"], label="own hits")
+    ax.barh([i - 0.27 for i in y], 100 * part["share_of_own_range"], height=0.27, color=COLOURS["neutral"],
+            label="own range")
+    ax.set_yticks(list(y), part["tags"], fontsize=8)
+    ax.set_xlabel("Share of products with the tags (%)")
+    ax.set_title("What competitor best sellers have, against the brand's hits and range")
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig

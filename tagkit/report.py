@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tagkit._checks import check_choice, check_int, did_you_mean
+from tagkit._checks import check_choice, check_fraction, check_int, did_you_mean
 from tagkit.errors import ParameterError, ReportError, TagkitError
 from tagkit.io.dataset import open_dataset
 from tagkit.io.yaml_files import read_yaml
@@ -29,6 +29,17 @@ PARAMETER_CONTRACTS = {
     "unknown_tags": ("choice", ("report", "raise")),
     "top_values": ("int", 1, 60),
     "table_rows": ("int", 1, 500),
+    "metric": ("choice", ("units_per_week", "units", "net_units", "revenue", "sell_through")),
+    "top_share": ("fraction",),
+    "catalogue": ("choice", ("launched", "on_sale")),
+    "min_days_on_sale": ("int", 0, 365),
+    "history_seasons": ("int", 1, 40),
+    "min_hits": ("int", 1, 100_000),
+    "max_size": ("int", 1, 6),
+    "min_lift": ("number", 0, 100),
+    "max_q": ("fraction",),
+    "band_low": ("fraction",),
+    "band_high": ("fraction",),
 }
 _SUMMARY_KEY = "tagkit"
 
@@ -45,6 +56,26 @@ def check_parameters(notebook: str, **values) -> None:
             check_choice(value, name=name, owner=owner, choices=contract[1])
         elif contract[0] == "int":
             check_int(value, name=name, owner=owner, low=contract[1], high=contract[2])
+        elif contract[0] == "fraction":
+            check_fraction(value, name=name, owner=owner)
+        elif contract[0] == "number":
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and contract[1] <= value <= contract[2]
+            if not ok:
+                raise ParameterError(f"The {name!r} parameter of {owner} must be a number in [{contract[1]}, "
+                                     f"{contract[2]}]. Got {value!r} instead.")
+    low, high = values.get("band_low"), values.get("band_high")
+    if low is not None and high is not None and not low < high:
+        raise ParameterError(f"The 'band_low' parameter of {owner} must be below 'band_high'. Got {low!r} and "
+                             f"{high!r} instead.")
+
+
+def check_dimensions(taxonomy, **dimensions) -> None:
+    """Check that parameters naming dimensions ("" allowed) name dimensions of the taxonomy."""
+    for name, value in dimensions.items():
+        if value and value not in taxonomy.dimension_names:
+            raise ParameterError(f"The {name!r} parameter must be a dimension of the taxonomy "
+                                 f"({', '.join(taxonomy.dimension_names)}) or \"\". Got {value!r} instead."
+                                 f"{did_you_mean(value, taxonomy.dimension_names)}")
 
 
 def output_folder(output_dir: str, season: str) -> Path:
@@ -71,6 +102,11 @@ def show_table(frame: pd.DataFrame, *, max_rows: int = 20, note: str | None = No
     shown = frame.head(max_rows).copy()
     for column in percent:
         shown[column] = shown[column].map(lambda x: "" if pd.isna(x) else f"{100 * x:.1f}%")
+    for column in shown.columns:
+        if str(column).endswith(("p_value", "q_value", "q_improvement")):
+            shown[column] = shown[column].map(_probability)
+        elif pd.api.types.is_bool_dtype(shown[column]):
+            shown[column] = shown[column].map({True: "yes", False: "no"})
     shown.columns = [str(c).replace("_", " ") for c in shown.columns]
     body = shown.to_html(index=False, escape=True, na_rep="", classes="tk-table", border=0,
                          float_format=lambda x: f"{x:,.4g}")
@@ -101,6 +137,12 @@ def show_files(paths, *, folder: Path) -> None:
         size = path.stat().st_size if path.exists() else 0
         items.append(f'<li><a href="{html.escape(name)}">{html.escape(name)}</a> ({size / 1024:,.0f} KB)</li>')
     display(HTML(f"<ul>{''.join(items)}</ul>"))
+
+
+def _probability(x) -> str:
+    if pd.isna(x):
+        return ""
+    return "< 0.001" if x < 0.001 else f"{x:.3f}"
 
 
 # --- the batch ----------------------------------------------------------------------------------

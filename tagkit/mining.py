@@ -1,0 +1,157 @@
+"""Frequent tag sets among hits, counted in the whole catalogue: the search behind the rules.
+
+A rule ``X => hit`` can only reach ``min_hits`` if ``X`` is frequent among the hits, which are a
+small share of the catalogue. So the search runs on the hit rows only (depth first, each tag set
+extended by the tags that come after its last one, pruned by the pairs that are frequent among
+hits); each frequent tag set is then counted over the whole catalogue with bit-packed columns
+(``AND`` and popcount over 64 products at a time).
+
+``engine="mlxtend"`` finds the frequent tag sets with mlxtend's FP-growth instead (same counts;
+the tests check one against the other).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tagkit._checks import check_choice, check_int
+
+ENGINES = ("tagkit", "mlxtend")
+
+
+def pack_columns(matrix) -> np.ndarray:
+    """The columns of a boolean matrix (dense array, scipy sparse or a DataFrame, sparse or not)
+    as bit sets: an array of shape (n_columns, ceil(n_rows / 64)) of uint64."""
+    if isinstance(matrix, pd.DataFrame):
+        if all(isinstance(dtype, pd.SparseDtype) for dtype in matrix.dtypes) and matrix.shape[1]:
+            matrix = matrix.sparse.to_coo().tocsc()
+        else:
+            matrix = matrix.to_numpy(dtype=bool)
+    n_rows, n_cols = matrix.shape
+    words = max(1, -(-n_rows // 64))
+    if hasattr(matrix, "tocsc"):  # scipy sparse: one column at a time, never the dense matrix
+        csc = matrix.tocsc()
+        out = np.zeros((n_cols, words), dtype=np.uint64)
+        column = np.zeros(words * 64, dtype=bool)
+        for j in range(n_cols):
+            rows = csc.indices[csc.indptr[j]:csc.indptr[j + 1]]
+            column[:] = False
+            column[rows[csc.data[csc.indptr[j]:csc.indptr[j + 1]] != 0]] = True
+            out[j] = np.packbits(column, bitorder="little").view(np.uint64)
+        return out
+    padded = np.zeros((words * 64, n_cols), dtype=bool)
+    padded[:n_rows] = np.asarray(matrix, dtype=bool)
+    return np.ascontiguousarray(np.packbits(padded, axis=0, bitorder="little").T).view(np.uint64)
+
+
+def _popcount(bits: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(bits).sum(axis=-1, dtype=np.int64)
+
+
+def count_itemsets(packed: np.ndarray, itemsets) -> np.ndarray:
+    """How many rows hold every item of each tag set (tag sets as tuples of column positions)."""
+    counts = np.empty(len(itemsets), dtype=np.int64)
+    for k, items in enumerate(itemsets):
+        bits = packed[items[0]]
+        for j in items[1:]:
+            bits = bits & packed[j]
+        counts[k] = int(np.bitwise_count(bits).sum(dtype=np.int64))
+    return counts
+
+
+def frequent_hit_itemsets(
+    matrix,
+    hits,
+    *,
+    min_hits: int,
+    max_size: int,
+    exclude: np.ndarray | None = None,
+    engine: str = "tagkit",
+) -> tuple[list[tuple[int, ...]], np.ndarray, np.ndarray]:
+    """Every tag set of at most ``max_size`` tags held by at least ``min_hits`` hits.
+
+    Returns the tag sets (tuples of column positions, ascending), their number of hits and their
+    number of rows in the whole matrix. ``exclude`` (n_columns x n_columns, boolean) names pairs
+    of columns that may not stand in one tag set (a tag and its parent, say).
+    """
+    check_choice(engine, name="engine", owner="frequent_hit_itemsets", choices=ENGINES)
+    check_int(min_hits, name="min_hits", owner="frequent_hit_itemsets", low=1)
+    check_int(max_size, name="max_size", owner="frequent_hit_itemsets", low=1, high=8)
+    hits = np.asarray(hits, dtype=bool)
+    if isinstance(matrix, pd.DataFrame) and not any(isinstance(d, pd.SparseDtype) for d in matrix.dtypes):
+        matrix = matrix.to_numpy(dtype=bool)
+    if hasattr(matrix, "tocsr") or isinstance(matrix, pd.DataFrame):
+        csr = matrix.sparse.to_coo().tocsr() if isinstance(matrix, pd.DataFrame) else matrix.tocsr()
+        hit_rows = csr[np.flatnonzero(hits)].toarray().astype(bool)
+    else:
+        hit_rows = np.asarray(matrix, dtype=bool)[hits]
+    n_cols = hit_rows.shape[1]
+    all_bits = pack_columns(matrix)
+    if exclude is None:
+        exclude = np.zeros((n_cols, n_cols), dtype=bool)
+    if engine == "mlxtend":
+        itemsets, n_hits = _mlxtend_itemsets(hit_rows, min_hits, max_size, exclude)
+        return itemsets, n_hits, count_itemsets(all_bits, itemsets)
+    return _search(hit_rows, all_bits, min_hits, max_size, exclude)
+
+
+def _search(hit_rows, all_bits, min_hits, max_size, exclude):
+    hit_bits = pack_columns(hit_rows)
+    item_hits = hit_rows.sum(axis=0)
+    as_float = hit_rows.astype(np.float32)
+    pair_ok = ((as_float.T @ as_float) >= min_hits) & ~exclude  # exact: counts are far below 2**24
+    itemsets: list[tuple[int, ...]] = []
+    n_hits: list[int] = []
+    n_all: list[int] = []
+
+    def expand(prefix, h_bits, a_bits, allowed):
+        last = prefix[-1]
+        candidates = np.flatnonzero(allowed[last + 1:]) + last + 1
+        if not len(candidates):
+            return
+        counted = _popcount(hit_bits[candidates] & h_bits)
+        keep = candidates[counted >= min_hits]
+        if not len(keep):
+            return
+        kept_counts = counted[counted >= min_hits]
+        a_children = all_bits[keep] & a_bits
+        a_counts = _popcount(a_children)
+        deeper = len(prefix) + 1 < max_size
+        h_children = hit_bits[keep] & h_bits if deeper else None
+        for k, j in enumerate(keep):
+            itemsets.append(prefix + (int(j),))
+            n_hits.append(int(kept_counts[k]))
+            n_all.append(int(a_counts[k]))
+            if deeper:
+                expand(prefix + (int(j),), h_children[k], a_children[k], allowed & pair_ok[j])
+
+    frequent = np.flatnonzero(item_hits >= min_hits)
+    all_counts = _popcount(all_bits[frequent]) if len(frequent) else np.zeros(0, dtype=np.int64)
+    for k, i in enumerate(frequent):
+        itemsets.append((int(i),))
+        n_hits.append(int(item_hits[i]))
+        n_all.append(int(all_counts[k]))
+        if max_size > 1:
+            expand((int(i),), hit_bits[i], all_bits[i], pair_ok[i])
+    return itemsets, np.array(n_hits, dtype=np.int64), np.array(n_all, dtype=np.int64)
+
+
+def _mlxtend_itemsets(hit_rows, min_hits, max_size, exclude):
+    from mlxtend.frequent_patterns import fpgrowth
+
+    n = len(hit_rows)
+    if n == 0:
+        return [], np.zeros(0, dtype=np.int64)
+    frame = pd.DataFrame(hit_rows, columns=range(hit_rows.shape[1]))
+    found = fpgrowth(frame, min_support=(min_hits - 0.5) / n, max_len=max_size, use_colnames=False)
+    itemsets, counts = [], []
+    for support, items in zip(found["support"], found["itemsets"]):
+        items = tuple(sorted(int(i) for i in items))
+        count = int(round(support * n))
+        if count < min_hits or any(exclude[a, b] for a in items for b in items if a < b):
+            continue
+        itemsets.append(items)
+        counts.append(count)
+    order = sorted(range(len(itemsets)), key=lambda k: itemsets[k])
+    return [itemsets[k] for k in order], np.array([counts[k] for k in order], dtype=np.int64)

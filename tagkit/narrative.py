@@ -1,0 +1,57 @@
+"""The reports' words: summaries a merchandiser reads first, and rules as sentences."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tagkit.rules import KEPT, describe_rules
+from tagkit.taxonomy import Taxonomy
+
+
+def rule_table(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.DataFrame:
+    """Rules for reading: the sentence first, then the counts and measures behind it."""
+    out = rules.assign(reading=describe_rules(rules, taxonomy))
+    return out[["reading", "rule", "n_products", "n_hits", "confidence", "lift", "q_value", "status"]].rename(
+        columns={"confidence": "hit_rate"})
+
+
+def hit_tags_summary(
+    *,
+    season: str,
+    window: list[str],
+    share: pd.DataFrame,
+    rules: pd.DataFrame,
+    holdout_summary: pd.DataFrame,
+    trends: pd.DataFrame,
+    comparison: pd.DataFrame | None,
+    taxonomy: Taxonomy | None = None,
+) -> tuple[str, dict]:
+    """A few sentences for the top of the hit-tags report, and the key figures behind them."""
+    row = share[share["season"] == season]
+    kept = rules[rules["status"] == KEPT]
+    figures = {"rules_mined": int(len(rules)), "rules_kept": int(len(kept)), "seasons_mined": len(window)}
+    sentences = []
+    if len(row):
+        r = row.iloc[0]
+        figures.update(catalogue=int(r["catalogue"]), hits=int(r["hits"]), hit_share=float(r["hit_share"]))
+        sentences.append(f"In **{season}**, {r['hits']:,} of {r['catalogue']:,} ranked products were hits "
+                         f"(**{r['hit_share']:.1%}**, {r['band']} the target band).")
+    sentences.append(f"Mined on {window[0]}–{window[-1]} ({len(rules):,} tag sets with enough hits), "
+                     f"**{len(kept):,} rules** mark hits.")
+    if len(kept):
+        sentences.append(f"The strongest: {describe_rules(kept.head(1), taxonomy).iloc[0]}.")
+    last = holdout_summary[holdout_summary["test_season"] == season]
+    if len(last):
+        h = last.iloc[0]
+        figures["holdout_held_up"] = float(h["held_up"])
+        sentences.append(f"Of the {int(h['rules'])} rules mined on the seasons before {season}, "
+                         f"**{h['held_up']:.0%} held up** in it ({h['confirmed']:.0%} significantly).")
+    rising = trends[(trends["trend"] == "rising") & ~trends["tags"].str.contains(" & ")]["tags"].head(3).tolist()
+    fading = trends[(trends["trend"] == "fading") & ~trends["tags"].str.contains(" & ")]["tags"].head(3).tolist()
+    if rising or fading:
+        sentences.append(f"Rising: {', '.join(rising) or 'none'}; fading: {', '.join(fading) or 'none'}.")
+    if comparison is not None and len(comparison):
+        white = comparison[comparison["verdict"] == "whitespace"]["tags"].head(2).tolist()
+        if white:
+            sentences.append(f"Whitespace (competitors win with it, the brand hardly offers it): {', '.join(white)}.")
+    return " ".join(sentences), figures

@@ -1,0 +1,198 @@
+"""Rules across seasons and years: do they hold up on the next season, which tags are rising or
+fading, and what each year's best sellers had in common."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tagkit._checks import check_int
+from tagkit.errors import ParameterError
+from tagkit.hits import HIT, MISS
+from tagkit.mining import count_itemsets, pack_columns
+from tagkit.rules import KEPT, benjamini_hochberg, common_tags, mine_hit_rules, score_rules
+from tagkit.seasons import QUARTERS, SeasonCalendar
+from tagkit.taxonomy import Taxonomy
+
+
+def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The tag rows and hit flags of the ranked products (hits and non-hits, no image products)
+    of the given seasons: the input of :func:`mine_hit_rules`."""
+    rows = labels[labels["status"].isin([HIT, MISS])]
+    if seasons is not None:
+        rows = rows[rows["season"].isin(list(seasons))]
+    missing = set(rows["product_id"]) - set(matrix.index)
+    if missing:
+        raise ParameterError(f"ranked_rows: {len(missing)} labelled products have no row in the tag matrix, "
+                             f"e.g. {sorted(missing)[:3]}; encode the tags of the same catalogue.")
+    out = matrix.loc[rows["product_id"].to_numpy()]
+    out.index = pd.MultiIndex.from_arrays([rows["product_id"].to_numpy(), rows["season"].to_numpy()],
+                                          names=["product_id", "season"])
+    return out, rows["hit"].to_numpy(dtype=bool)
+
+
+def history(season: str, n_seasons: int, calendar: SeasonCalendar = QUARTERS, *, include: bool = True) -> list[str]:
+    """The ``n_seasons`` seasons ending with ``season`` (or just before it, with include=False)."""
+    check_int(n_seasons, name="n_seasons", owner="history", low=1)
+    last = calendar.shift(season, 0 if include else -1)
+    return calendar.span(calendar.shift(last, -(n_seasons - 1)), last)
+
+
+def seasons_up_to(labels: pd.DataFrame, season: str, calendar: SeasonCalendar = QUARTERS) -> list[str]:
+    """The seasons of the labels up to and including ``season``, in time order."""
+    last = calendar.ordinal(season)
+    return sorted((s for s in labels["season"].unique() if calendar.ordinal(s) <= last), key=calendar.ordinal)
+
+
+def holdout(
+    labels: pd.DataFrame,
+    matrix: pd.DataFrame,
+    *,
+    test_seasons: list[str],
+    train_seasons: int = 4,
+    calendar: SeasonCalendar = QUARTERS,
+    taxonomy: Taxonomy | None = None,
+    **rule_options,
+) -> pd.DataFrame:
+    """For each test season, the rules kept on the ``train_seasons`` seasons before it, scored on it:
+    their hit rate and lift there, with counts. ``held_up``: lift above 1 in the test season;
+    ``confirmed``: also significant there on its own (one-sided Fisher p <= 0.05)."""
+    present = set(labels["season"])
+    frames = []
+    for test in test_seasons:
+        train = [s for s in history(test, train_seasons, calendar, include=False) if s in present]
+        if len(train) < train_seasons or test not in present:
+            continue
+        train_rows, train_hits = ranked_rows(labels, matrix, train)
+        rules = mine_hit_rules(train_rows, train_hits, taxonomy=taxonomy, **rule_options)
+        rules = rules[rules["status"] == KEPT]
+        if rules.empty:
+            continue
+        test_rows, test_hits = ranked_rows(labels, matrix, [test])
+        scored = score_rules(rules, test_rows, test_hits)
+        frames.append(pd.DataFrame({
+            "test_season": test, "trained_on": f"{train[0]}-{train[-1]}", "rule": rules["rule"].values,
+            "train_n_products": rules["n_products"].values, "train_n_hits": rules["n_hits"].values,
+            "train_lift": rules["lift"].values, "test_n_products": scored["n_products"].values,
+            "test_n_hits": scored["n_hits"].values, "test_hit_rate": scored["confidence"].values,
+            "test_lift": scored["lift"].values, "test_p_value": scored["p_value"].values,
+            "held_up": (scored["lift"] > 1).values, "confirmed": ((scored["lift"] > 1) & (scored["p_value"] <= 0.05)).values,
+        }))
+    columns = ["test_season", "trained_on", "rule", "train_n_products", "train_n_hits", "train_lift",
+               "test_n_products", "test_n_hits", "test_hit_rate", "test_lift", "test_p_value", "held_up", "confirmed"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def holdout_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per test season: rules tested, share that held up and share confirmed, median lift."""
+    if table.empty:
+        return pd.DataFrame(columns=["test_season", "trained_on", "rules", "held_up", "confirmed",
+                                     "median_train_lift", "median_test_lift"])
+    grouped = table.groupby(["test_season", "trained_on"], sort=False)
+    return grouped.agg(rules=("rule", "size"), held_up=("held_up", "mean"), confirmed=("confirmed", "mean"),
+                       median_train_lift=("train_lift", "median"),
+                       median_test_lift=("test_lift", "median")).reset_index().round(3)
+
+
+def tag_trends(
+    labels: pd.DataFrame,
+    matrix: pd.DataFrame,
+    *,
+    seasons: list[str],
+    rules: pd.DataFrame | None = None,
+    min_products: int = 20,
+    max_q: float = 0.05,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The lift of each tag (or tag set) per season, and whether it is rising or fading.
+
+    The test: a straight line is fitted to the tag's lift over the seasons (seasons where it has
+    fewer than ``min_products`` products are left out; seasons with more products weigh more), and
+    its slope is tested against zero (t-test, weighted least squares). Rising or fading means a
+    positive or negative slope with a Benjamini-Hochberg q-value at most ``max_q`` across all tags
+    tested. Every single tag is tested, and the tag sets of ``rules`` (e.g. the kept rules) too.
+    Returns (lift per season, one row per tag or tag set with slope, p, q and trend).
+    """
+    tag_sets = [(str(c),) for c in matrix.columns]
+    if rules is not None:
+        tag_sets += [tuple(items) for items in rules["items"] if len(items) > 1]
+    position = {str(c): i for i, c in enumerate(matrix.columns)}
+    indexes = [tuple(position[t] for t in tags) for tags in tag_sets]
+    names = [" & ".join(tags) for tags in tag_sets]
+    frames = []
+    for season in seasons:
+        rows, hits = ranked_rows(labels, matrix, [season])
+        if not len(rows):
+            continue
+        n_products = count_itemsets(pack_columns(rows), indexes)
+        n_hits = count_itemsets(pack_columns(rows.iloc[np.flatnonzero(hits)]), indexes)
+        base = hits.mean()
+        frames.append(pd.DataFrame({"tags": names, "season": season, "n_products": n_products, "n_hits": n_hits,
+                                    "lift": np.where(n_products > 0, n_hits / np.maximum(n_products, 1) / base,
+                                                     np.nan)}))
+    per_season = pd.concat(frames, ignore_index=True)
+    order = {s: i for i, s in enumerate(seasons)}
+    summary = []
+    for name, part in per_season.groupby("tags", sort=False):
+        use = part[part["n_products"] >= min_products]
+        slope, p = _weighted_slope(use["season"].map(order).to_numpy(float), use["lift"].to_numpy(float),
+                                   use["n_products"].to_numpy(float))
+        summary.append({"tags": name, "seasons_used": len(use), "first_lift": use["lift"].iloc[0] if len(use) else np.nan,
+                        "last_lift": use["lift"].iloc[-1] if len(use) else np.nan, "slope_per_season": slope,
+                        "p_value": p})
+    summary = pd.DataFrame(summary)
+    tested = summary["p_value"].notna()
+    summary["q_value"] = np.nan
+    summary.loc[tested, "q_value"] = benjamini_hochberg(summary.loc[tested, "p_value"])
+    summary["trend"] = np.select(
+        [~tested, (summary["q_value"] <= max_q) & (summary["slope_per_season"] > 0),
+         (summary["q_value"] <= max_q) & (summary["slope_per_season"] < 0)],
+        ["too little data", "rising", "fading"], default="steady")
+    summary = summary.sort_values(["trend", "q_value", "tags"], kind="stable").reset_index(drop=True)
+    return per_season, summary
+
+
+def _weighted_slope(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    from scipy import stats
+
+    if len(x) < 4 or np.ptp(x) == 0:
+        return np.nan, np.nan
+    w = w / w.mean()
+    xm, ym = np.average(x, weights=w), np.average(y, weights=w)
+    sxx = np.sum(w * (x - xm) ** 2)
+    slope = np.sum(w * (x - xm) * (y - ym)) / sxx
+    residuals = y - (ym + slope * (x - xm))
+    dof = len(x) - 2
+    variance = np.sum(w * residuals ** 2) / dof
+    if variance == 0:
+        return float(slope), 0.0 if slope != 0 else 1.0
+    t = slope / np.sqrt(variance / sxx)
+    return float(slope), float(2 * stats.t.sf(abs(t), dof))
+
+
+def yearly_common_tags(
+    labels: pd.DataFrame,
+    matrix: pd.DataFrame,
+    *,
+    seasons: list[str],
+    top: int = 10,
+    min_hits: int = 5,
+    max_q: float = 0.05,
+    taxonomy: Taxonomy | None = None,
+) -> pd.DataFrame:
+    """The tags that mark each year's best sellers, as the brand reviews them once a year: per year,
+    the ``top`` single tags by lift among those marking hits (q <= max_q)."""
+    frames = []
+    years = sorted({s[:4] for s in seasons})
+    for year in years:
+        in_year = [s for s in seasons if s.startswith(year)]
+        rows, hits = ranked_rows(labels, matrix, in_year)
+        if not hits.any() or hits.all():
+            continue
+        tags = common_tags(rows, hits, min_hits=min_hits, max_q=max_q, taxonomy=taxonomy)
+        best = tags[tags["verdict"] == "marks hits"].sort_values(["lift", "tags"], ascending=[False, True]).head(top)
+        frames.append(best.assign(year=year, seasons=f"{in_year[0]}-{in_year[-1]}", rank=range(1, len(best) + 1)))
+    if not frames:
+        return pd.DataFrame(columns=["year", "seasons", "rank", "tags", "share_of_hits", "share_of_catalogue", "lift",
+                                     "q_value"])
+    out = pd.concat(frames, ignore_index=True)
+    return out[["year", "seasons", "rank", "tags", "share_of_hits", "share_of_catalogue", "lift", "q_value"]]
