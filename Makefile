@@ -27,5 +27,11 @@ test: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/tagkit demo --out data/demo
 
+# Benchmarks (README, "Benchmark"); pyfim is installed for the comparison only.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet pyfim==6.28
+	$(BIN)/python bench/bench_sales.py --lines 50000000 --repeat 3
+	$(BIN)/python bench/bench_rules.py --products 100000 1000000
+
 clean:
 	rm -rf $(VENV)

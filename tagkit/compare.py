@@ -100,7 +100,7 @@ def tag_signatures(
     ids = (products["product_id"] if isinstance(products, pd.DataFrame) else pd.Index(products)) \
         if products is not None else first.index
     first = first.reindex(pd.Index(pd.Series(ids).astype(str), name="product_id"))
-    return first.fillna("?").astype(str).agg("|".join, axis=1).rename("signature")
+    return first.astype(object).fillna("?").astype(str).agg("|".join, axis=1).rename("signature")
 
 
 def _top(taxonomy: Taxonomy, dimension: str, value: str) -> str:
@@ -118,8 +118,8 @@ def homogeneity(signatures: pd.Series, groups: pd.Series | None = None) -> pd.Da
     for group, part in frame.groupby("group", sort=False):
         shares = part["signature"].value_counts(normalize=True)
         hhi = float((shares ** 2).sum())
-        rows.append({"group": group, "products": len(part), "signatures": len(shares), "hhi": round(hhi, 5),
-                     "effective_looks": round(1 / hhi, 1), "largest_group_share": round(float(shares.iloc[0]), 4),
+        rows.append({"group": group, "products": len(part), "signatures": len(shares), "hhi": hhi,
+                     "effective_looks": 1 / hhi, "largest_group_share": float(shares.iloc[0]),
                      "largest_group": shares.index[0]})
     return pd.DataFrame(rows)
 
@@ -128,8 +128,8 @@ def look_alike_groups(signatures: pd.Series, hits: pd.Series, *, top: int = 15) 
     """The largest groups of products sharing a signature, with their hits and hit rate."""
     frame = pd.DataFrame({"signature": signatures.values, "hit": np.asarray(hits, dtype=bool)})
     out = frame.groupby("signature").agg(products=("hit", "size"), hits=("hit", "sum")).reset_index()
-    out["hit_rate"] = (out["hits"] / out["products"]).round(4)
-    out["share_of_range"] = (out["products"] / len(frame)).round(4)
+    out["hit_rate"] = out["hits"] / out["products"]
+    out["share_of_range"] = out["products"] / len(frame)
     return out.sort_values(["products", "signature"], ascending=[False, True]).head(top).reset_index(drop=True)
 
 

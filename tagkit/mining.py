@@ -40,9 +40,12 @@ def pack_columns(matrix) -> np.ndarray:
             column[rows[csc.data[csc.indptr[j]:csc.indptr[j + 1]] != 0]] = True
             out[j] = np.packbits(column, bitorder="little").view(np.uint64)
         return out
-    padded = np.zeros((words * 64, n_cols), dtype=bool)
-    padded[:n_rows] = np.asarray(matrix, dtype=bool)
-    return np.ascontiguousarray(np.packbits(padded, axis=0, bitorder="little").T).view(np.uint64)
+    # pack each column along its own contiguous run of rows (free when the matrix is column-major,
+    # as a DataFrame's values are)
+    columns = np.ascontiguousarray(np.asarray(matrix, dtype=bool).T)
+    out = np.zeros((n_cols, words * 8), dtype=np.uint8)
+    out[:, : -(-n_rows // 8)] = np.packbits(columns, axis=1, bitorder="little")
+    return out.view(np.uint64)
 
 
 def _popcount(bits: np.ndarray) -> np.ndarray:

@@ -100,7 +100,7 @@ def show_table(frame: pd.DataFrame, *, max_rows: int = 20, note: str | None = No
     from IPython.display import HTML, display
 
     shown = frame.head(max_rows).copy()
-    for column in percent:
+    for column in (c for c in percent if c in shown.columns):
         shown[column] = shown[column].map(lambda x: "" if pd.isna(x) else f"{100 * x:.1f}%")
     for column in shown.columns:
         if str(column).endswith(("p_value", "q_value", "q_improvement")):

@@ -176,11 +176,12 @@ def yearly_common_tags(
     seasons: list[str],
     top: int = 10,
     min_hits: int = 5,
+    min_lift: float = 1.0,
     max_q: float = 0.05,
     taxonomy: Taxonomy | None = None,
 ) -> pd.DataFrame:
     """The tags that mark each year's best sellers, as the brand reviews them once a year: per year,
-    the ``top`` single tags by lift among those marking hits (q <= max_q)."""
+    the ``top`` single tags by lift among those marking hits (lift >= min_lift, q <= max_q)."""
     frames = []
     years = sorted({s[:4] for s in seasons})
     for year in years:
@@ -188,7 +189,7 @@ def yearly_common_tags(
         rows, hits = ranked_rows(labels, matrix, in_year)
         if not hits.any() or hits.all():
             continue
-        tags = common_tags(rows, hits, min_hits=min_hits, max_q=max_q, taxonomy=taxonomy)
+        tags = common_tags(rows, hits, min_hits=min_hits, min_lift=min_lift, max_q=max_q, taxonomy=taxonomy)
         best = tags[tags["verdict"] == "marks hits"].sort_values(["lift", "tags"], ascending=[False, True]).head(top)
         frames.append(best.assign(year=year, seasons=f"{in_year[0]}-{in_year[-1]}", rank=range(1, len(best) + 1)))
     if not frames:

@@ -44,3 +44,15 @@ def test_tag_health_exports_agree_with_the_files(demo_reports):
     files = pd.read_excel(demo_reports / "tag_health.xlsx", sheet_name="input files").set_index("file")
     assert files.loc["catalogue.csv", "rows_read"] == len(catalogue)
     assert files.loc["catalogue.csv", "products"] == catalogue["SKU"].nunique()
+
+
+def test_hit_tags_exports(demo_reports):
+    sheets = pd.read_excel(demo_reports / "hit_tags.xlsx", sheet_name=None)
+    assert {"hit share", "rules", "common tags", "trends", "holdout", "yearly", "labels", "competitors"} <= set(sheets)
+    rules = sheets["rules"]
+    assert (rules["status"] == "kept").sum() > 0
+    share = sheets["hit share"].set_index("season")
+    labels = sheets["labels"]
+    counted = labels[labels["status"] == "hit"].groupby("season").size()
+    assert (share.loc[counted.index, "hits"] == counted).all()
+    assert (demo_reports / "hit_rules.csv").exists()

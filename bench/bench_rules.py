@@ -1,0 +1,160 @@
+"""Benchmark: every rule ``X => hit`` with support >= 0.1% and up to 4 tags, three ways.
+
+    python bench/bench_rules.py --products 100000 1000000
+
+Generates (seeded, once per size, in bench/out/) a catalogue with 12 dimensions and about 450
+tag values, 7% hits driven by a few tag combinations, then mines it with
+(a) the plain mlxtend pipeline: fpgrowth over the one-hot matrix with a hit column, then
+    association_rules, keeping the rules whose consequent is the hit (only up to --mlxtend-max);
+(b) pyfim's arules with the hit as the only head item (rule support = body and head), when pyfim
+    is installed (`pip install pyfim`; it is not a dependency of tagkit);
+(c) tagkit.mine_hit_rules.
+Each runs in its own process; the time is the mining call alone (inputs already in memory, in
+the form each method takes) and the memory is the process's peak resident set minus what it
+held before mining. The script checks that the three find the same rules with the same counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+OUT = Path(__file__).resolve().parent / "out"
+DIMENSION_SIZES = [20, 60, 45, 30, 25, 50, 35, 40, 30, 25, 40, 50]  # 450 tag values
+MIN_SUPPORT, MAX_TAGS = 0.001, 4
+
+
+def generate(n: int, seed: int = 11) -> Path:
+    path = OUT / f"rules_{n}.npz"
+    if path.exists():
+        return path
+    OUT.mkdir(exist_ok=True)
+    rng = np.random.default_rng(seed)
+    offsets = np.cumsum([0] + DIMENSION_SIZES)
+    codes = np.empty((n, len(DIMENSION_SIZES)), dtype=np.int32)
+    for d, size in enumerate(DIMENSION_SIZES):
+        popularity = 1 / np.arange(1, size + 1) ** 0.9  # a few values are common, most are rare
+        codes[:, d] = rng.choice(size, n, p=popularity / popularity.sum())
+    logit = np.full(n, -2.7)
+    for combo, effect in [(((0, 1), (2, 3)), 2.2), (((1, 0), (4, 2), (5, 1)), 2.6), (((6, 4), (7, 0)), 1.8),
+                          (((3, 2), (8, 5)), 1.6)]:
+        logit += effect * np.logical_and.reduce([codes[:, d] == v for d, v in combo])
+    hits = rng.random(n) < 1 / (1 + np.exp(-logit))
+    items = codes + offsets[:-1]
+    np.savez_compressed(path, items=items, hits=hits, n_items=offsets[-1])
+    return path
+
+
+def _load(path: Path):
+    data = np.load(path)
+    items, hits, n_items = data["items"], data["hits"], int(data["n_items"])
+    matrix = np.zeros((len(items), n_items), dtype=bool)
+    matrix[np.arange(len(items))[:, None], items] = True
+    names = []
+    for d, size in enumerate(DIMENSION_SIZES):
+        names += [f"d{d:02d}=v{v:02d}" for v in range(size)]
+    return matrix, hits, names
+
+
+def _rss_gb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 2**30
+
+
+def run(method: str, path: str) -> dict:
+    import pandas as pd
+    import scipy.stats  # noqa: F401  every library is imported before the clock starts
+
+    matrix, hits, names = _load(Path(path))
+    n = len(matrix)
+    min_count = int(np.ceil(MIN_SUPPORT * n - 1e-9))
+    if method == "mlxtend":
+        from mlxtend.frequent_patterns import association_rules, fpgrowth
+
+        frame = pd.DataFrame(matrix, columns=names).assign(hit=hits)
+        before = _rss_gb()
+        start = time.perf_counter()
+        itemsets = fpgrowth(frame, min_support=MIN_SUPPORT, max_len=MAX_TAGS + 1, use_colnames=True)
+        rules = association_rules(itemsets, num_itemsets=n, metric="confidence", min_threshold=0.0)
+        rules = rules[rules["consequents"] == frozenset({"hit"})]
+        seconds = time.perf_counter() - start
+        found = {",".join(sorted(a)): (int(round(s * n)), int(round(b * n)))
+                 for a, s, b in zip(rules["antecedents"], rules["support"], rules["antecedent support"])}
+    elif method == "pyfim":
+        import fim
+
+        transactions = [[names[j] for j in np.flatnonzero(row)] + (["hit"] if h else []) for row, h in zip(matrix, hits)]
+        before = _rss_gb()
+        start = time.perf_counter()
+        rules = fim.arules(transactions, supp=-min_count, conf=0, zmin=2, zmax=MAX_TAGS + 1, report="ab", mode="o",
+                           appear={None: "a", "hit": "c"})
+        seconds = time.perf_counter() - start
+        found = {",".join(sorted(body)): (int(a), int(b)) for head, body, a, b in rules if head == "hit"}
+    else:
+        import tagkit as tk
+
+        frame = pd.DataFrame(matrix, columns=names)
+        before = _rss_gb()
+        start = time.perf_counter()
+        rules = tk.mine_hit_rules(frame, hits, min_hits=1, min_support=MIN_SUPPORT, max_size=MAX_TAGS, min_lift=0,
+                                  max_q=1)
+        seconds = time.perf_counter() - start
+        found = {",".join(sorted(items)): (int(h), int(p))
+                 for items, h, p in zip(rules["items"], rules["n_hits"], rules["n_products"])}
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    digest = hashlib.sha256(json.dumps(sorted(found.items())).encode()).hexdigest()
+    return {"seconds": seconds, "extra_gb": max(peak - before, 0.0), "peak_gb": peak, "rules": len(found),
+            "digest": str(digest), "hit_share": float(hits.mean())}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--products", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--mlxtend-max", type=int, default=100_000, help="largest catalogue given to mlxtend")
+    parser.add_argument("--run", nargs=2, metavar=("METHOD", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        print(json.dumps(run(*args.run)))
+        return
+    try:
+        import fim  # noqa: F401
+        methods = ["mlxtend", "pyfim", "tagkit"]
+    except ImportError:
+        print("pyfim is not installed (pip install pyfim): its column is left out.", file=sys.stderr)
+        methods = ["mlxtend", "tagkit"]
+    print("| products | hit share | method | mining time (s) | extra memory (GB) | peak memory (GB) | rules | "
+          "same rules and counts as tagkit |")
+    print("|---:|---:|---|---:|---:|---:|---:|---|")
+    for n in args.products:
+        path = generate(n)
+        results = {}
+        for method in methods:
+            if method == "mlxtend" and n > args.mlxtend_max:
+                continue
+            proc = subprocess.run([sys.executable, __file__, "--run", method, str(path)], capture_output=True, text=True)
+            if proc.returncode:
+                print(f"| {n:,} | | {method} | failed: {proc.stderr.strip().splitlines()[-1]} | | | | |")
+                continue
+            results[method] = json.loads(proc.stdout.strip().splitlines()[-1])
+        reference = results.get("tagkit", {}).get("digest")
+        for method, r in results.items():
+            same = "yes" if r["digest"] == reference else "NO"
+            print(f"| {n:,} | {r['hit_share']:.1%} | {method} | {r['seconds']:.2f} | {r['extra_gb']:.2f} | "
+                  f"{r['peak_gb']:.2f} | {r['rules']:,} | {same if method != 'tagkit' else '-'} |", flush=True)
+        if "tagkit" in results:
+            for method in ("mlxtend", "pyfim"):
+                if method in results:
+                    print(f"|  |  | tagkit vs {method} | {results[method]['seconds'] / results['tagkit']['seconds']:.1f}x "
+                          "faster | | | | |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""The tag-set search against brute-force enumeration."""
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+import tagkit as tk
+
+
+def _random(seed, n=120, items=9, density=0.3):
+    rng = np.random.default_rng(seed)
+    matrix = rng.random((n, items)) < density
+    hits = rng.random(n) < 0.3
+    return matrix, hits
+
+
+def _brute(matrix, hits, min_hits, max_size, exclude=None):
+    out = {}
+    for size in range(1, max_size + 1):
+        for items in combinations(range(matrix.shape[1]), size):
+            if exclude is not None and any(exclude[a, b] for a, b in combinations(items, 2)):
+                continue
+            has = matrix[:, list(items)].all(axis=1)
+            if (has & hits).sum() >= min_hits:
+                out[items] = (int((has & hits).sum()), int(has.sum()))
+    return out
+
+
+@pytest.mark.parametrize("engine", ["tagkit", "mlxtend"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_search_finds_exactly_the_brute_force_sets(engine, seed):
+    matrix, hits = _random(seed)
+    itemsets, n_hits, n_all = tk.frequent_hit_itemsets(matrix, hits, min_hits=4, max_size=3, engine=engine)
+    assert dict(zip(itemsets, zip(n_hits.tolist(), n_all.tolist()))) == _brute(matrix, hits, 4, 3)
+    assert itemsets == sorted(itemsets)
+
+
+def test_excluded_pairs_never_stand_together():
+    matrix, hits = _random(4)
+    exclude = np.zeros((9, 9), bool)
+    exclude[0, 1] = exclude[1, 0] = exclude[2, 5] = exclude[5, 2] = True
+    itemsets, *_ = tk.frequent_hit_itemsets(matrix, hits, min_hits=3, max_size=3, exclude=exclude)
+    assert set(itemsets) == set(_brute(matrix, hits, 3, 3, exclude))
+
+
+def test_sparse_and_dataframe_inputs_give_the_same_sets():
+    matrix, hits = _random(5, n=200)
+    dense = tk.frequent_hit_itemsets(matrix, hits, min_hits=5, max_size=2)
+    for other in (sp.csr_matrix(matrix), pd.DataFrame(matrix).astype(pd.SparseDtype(bool, False)), pd.DataFrame(matrix)):
+        got = tk.frequent_hit_itemsets(other, hits, min_hits=5, max_size=2)
+        assert got[0] == dense[0] and (got[1] == dense[1]).all() and (got[2] == dense[2]).all()
+
+
+def test_pack_and_count_against_numpy():
+    matrix, _ = _random(6, n=130)  # not a multiple of 64
+    packed = tk.pack_columns(matrix)
+    assert packed.shape == (9, 3)
+    sets = [(0,), (1, 4), (2, 3, 7)]
+    expected = [int(matrix[:, list(s)].all(axis=1).sum()) for s in sets]
+    assert tk.count_itemsets(packed, sets).tolist() == expected
+    assert (tk.pack_columns(sp.csc_matrix(matrix)) == packed).all()

@@ -1,0 +1,81 @@
+"""Hold-out scoring, trend tests and yearly views against direct computations."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import linregress
+
+import tagkit as tk
+
+
+def _history(n_seasons=8, per_season=400, seed=0):
+    """Labels and a matrix where tag a&b drives hits in every season and tag 'up' grows stronger."""
+    rng = np.random.default_rng(seed)
+    seasons = tk.QUARTERS.span("2023Q1", tk.QUARTERS.shift("2023Q1", n_seasons - 1))
+    rows, labels = [], []
+    for t, season in enumerate(seasons):
+        for i in range(per_season):
+            pid = f"{season}-{i:04d}"
+            tags = {"d=a": rng.random() < 0.3, "e=b": rng.random() < 0.3, "f=up": rng.random() < 0.2,
+                    "g=noise": rng.random() < 0.4}
+            p = 0.05 + 0.45 * (tags["d=a"] and tags["e=b"]) + 0.06 * t * tags["f=up"]
+            rows.append({"product_id": pid, **tags})
+            labels.append({"product_id": pid, "season": season, "status": "hit", "hit": True} if rng.random() < p
+                          else {"product_id": pid, "season": season, "status": "not a hit", "hit": False})
+    matrix = pd.DataFrame(rows).set_index("product_id")
+    return pd.DataFrame(labels), matrix, seasons
+
+
+def test_ranked_rows_and_history():
+    labels, matrix, seasons = _history(3, 50)
+    labels.loc[0, "status"] = "image product"
+    rows, hits = tk.ranked_rows(labels, matrix, seasons[:2])
+    assert len(rows) == 99 and rows.index.names == ["product_id", "season"]
+    assert hits.sum() == labels[(labels["status"] == "hit") & labels["season"].isin(seasons[:2])].shape[0]
+    assert tk.history("2025Q2", 3) == ["2024Q4", "2025Q1", "2025Q2"]
+    assert tk.history("2025Q2", 2, include=False) == ["2024Q4", "2025Q1"]
+    with pytest.raises(tk.ParameterError, match="have no row in the tag matrix"):
+        tk.ranked_rows(labels.assign(product_id="missing"), matrix)
+
+
+def test_holdout_scores_rules_on_the_next_season():
+    labels, matrix, seasons = _history()
+    table = tk.holdout(labels, matrix, test_seasons=seasons, train_seasons=4, min_lift=1.5)
+    assert set(table["test_season"]) == set(seasons[4:])
+    row = table[(table["test_season"] == seasons[5]) & (table["rule"] == "d=a & e=b")].iloc[0]
+    test = labels[labels["season"] == seasons[5]].set_index("product_id")
+    has = matrix.loc[test.index, "d=a"] & matrix.loc[test.index, "e=b"]
+    assert (row["test_n_products"], row["test_n_hits"]) == (has.sum(), (has & test["hit"]).sum())
+    assert row["test_lift"] == pytest.approx((has & test["hit"]).sum() / has.sum() / test["hit"].mean())
+    assert row["held_up"] and row["confirmed"]
+    summary = tk.holdout_summary(table)
+    assert list(summary["test_season"]) == seasons[4:] and summary["held_up"].between(0, 1).all()
+
+
+def test_trend_slope_matches_an_unweighted_regression_when_weights_are_equal():
+    from tagkit.trends import _weighted_slope
+
+    x = np.arange(6, dtype=float)
+    y = np.array([1.0, 1.3, 1.2, 1.8, 2.1, 2.0])
+    slope, p = _weighted_slope(x, y, np.ones(6))
+    reference = linregress(x, y)
+    assert slope == pytest.approx(reference.slope) and p == pytest.approx(reference.pvalue)
+
+
+def test_rising_tag_is_found_and_noise_is_steady():
+    labels, matrix, seasons = _history(per_season=600)
+    per_season, summary = tk.tag_trends(labels, matrix, seasons=seasons)
+    trend = summary.set_index("tags")["trend"]
+    assert trend["f=up"] == "rising" and trend["g=noise"] == "steady"
+    row = per_season[(per_season["tags"] == "f=up") & (per_season["season"] == seasons[0])].iloc[0]
+    season_rows = labels[labels["season"] == seasons[0]].set_index("product_id")
+    has = matrix.loc[season_rows.index, "f=up"]
+    assert row["n_products"] == has.sum() and row["n_hits"] == (has & season_rows["hit"]).sum()
+
+
+def test_yearly_common_tags():
+    labels, matrix, seasons = _history()
+    yearly = tk.yearly_common_tags(labels, matrix, seasons=seasons, min_lift=1.3)
+    assert set(yearly["year"]) == {"2023", "2024"}
+    assert (yearly.groupby("year")["rank"].min() == 1).all()
+    assert "g=noise" not in set(yearly["tags"])
