@@ -7,6 +7,7 @@ Also the few helpers notebooks call to talk to the reader: :func:`show_summary`,
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import shutil
@@ -214,7 +215,11 @@ def run_report(
             pages.append(render_notebook(executed, build / f"{notebook.stem}.html", season=season,
                                          brand=dataset.name))
             echo(f"[{i}/{len(notebooks)}] {notebook.stem}: done in {time.monotonic() - t0:.1f} s")
+        if only:
+            pages = _keep_other_reports(out_dir / season, build, pages)
         write_index(pages, build / "index.html", season=season, brand=dataset.name)
+        (build / "index.json").write_text(json.dumps(pages, indent=1, ensure_ascii=False, sort_keys=True),
+                                          encoding="utf-8")
         for executed in build.glob("*.ipynb"):
             executed.unlink()
         final = _replace(build, out_dir / season)
@@ -256,6 +261,19 @@ def _parameters(params_file, declared: dict[str, dict]) -> dict[str, dict]:
     if problems:
         raise ParameterError(f"{params_file} does not fit the notebooks:\n  - " + "\n  - ".join(problems))
     return data
+
+
+def _keep_other_reports(previous: Path, build: Path, pages: list[dict]) -> list[dict]:
+    """With --only: the season's other reports and exports stay, and stay in the index."""
+    index = previous / "index.json"
+    if not index.exists():
+        return pages
+    for path in previous.iterdir():
+        if path.is_file() and not (build / path.name).exists():
+            shutil.copy2(path, build / path.name)
+    rerun = {p["file"] for p in pages}
+    kept = [p for p in json.loads(index.read_text(encoding="utf-8")) if p["file"] not in rerun]
+    return sorted(kept + pages, key=lambda p: p["file"])
 
 
 def _keep_failed(executed: Path, out_dir: Path, season: str) -> Path:

@@ -52,7 +52,7 @@ def test_batch_renders_an_index_and_self_contained_pages(notebooks, small_datase
     index = tk.run_report("2025q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks,
                           progress=False, echo=lines.append)
     assert index == out / "2025Q1" / "index.html"
-    assert sorted(p.name for p in index.parent.iterdir()) == ["01_first.html", "export.csv", "index.html"]
+    assert sorted(p.name for p in index.parent.iterdir()) == ["01_first.html", "export.csv", "index.html", "index.json"]
     assert lines[0] == "[1/1] 01_first: running" and lines[-1].startswith("All 1 report(s) built in")
 
     page = (index.parent / "01_first.html").read_text(encoding="utf-8")
@@ -116,3 +116,17 @@ def test_check_parameters_explains_a_wrong_value():
         tk.check_parameters("01_tag_health", top_values=0)
     with pytest.raises(tk.ParameterError, match="has no parameter 'top_value'. Did you mean 'top_values'"):
         tk.check_parameters("01_tag_health", top_value=3)
+
+
+def test_only_reruns_one_notebook_and_keeps_the_others(notebooks, small_dataset, tmp_path):
+    out = tmp_path / "reports"
+    _notebook(notebooks, "02_second", "import tagkit as tk", "tk.show_summary('second summary')")
+    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                  echo=lambda _: None)
+    first_page = (out / "2025Q1" / "01_first.html").read_bytes()
+    index = tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, only=["02_second"],
+                          progress=False, echo=lambda _: None)
+    assert (index.parent / "01_first.html").read_bytes() == first_page
+    assert (index.parent / "export.csv").exists()
+    home = index.read_text(encoding="utf-8")
+    assert home.index("01_first.html") < home.index("02_second.html") and "second summary" in home
