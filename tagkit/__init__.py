@@ -28,6 +28,7 @@ from tagkit.rules import (
     describe_rules,
     lift_table,
     mine_hit_rules,
+    rule_membership,
     rule_statistics,
     score_rules,
     status_counts,
@@ -40,11 +41,37 @@ from tagkit.compare import (
     look_alike_groups,
     tag_signatures,
 )
-from tagkit.narrative import hit_tags_summary, rule_table
+from tagkit.propensity import (
+    PropensityModel,
+    brier_score,
+    carry_over,
+    describe_products,
+    fit_propensity,
+    reliability,
+    score_candidates,
+)
+from tagkit.plan import (
+    PlanInfeasible,
+    SeasonPlan,
+    limits_from_mix,
+    parse_category_limits,
+    plan_limits,
+    plan_season,
+    poisson_binomial,
+    poisson_binomial_interval,
+    waves_for,
+)
+from tagkit.backtest import METHODS as BACKTEST_METHODS, backtest, backtest_reliability, backtest_summary
+from tagkit.narrative import hit_tags_summary, plan_summary, rule_table
 from tagkit.plots import (
     plot_competitor_shares,
     plot_hit_share,
+    plot_backtest,
     plot_lift_heatmap,
+    plot_plan_categories,
+    plot_plan_looks,
+    plot_plan_waves,
+    plot_reliability,
     plot_rule_scatter,
     plot_set_aside,
     plot_tag_coverage,
@@ -65,6 +92,12 @@ from tagkit.report import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BACKTEST_METHODS", "PlanInfeasible", "PropensityModel", "SeasonPlan",
+    "backtest", "backtest_reliability", "backtest_summary", "brier_score", "carry_over", "describe_products",
+    "fit_propensity", "limits_from_mix", "parse_category_limits", "plan_limits", "plan_season", "plan_summary",
+    "plot_backtest", "plot_plan_categories", "plot_plan_looks", "plot_plan_waves", "plot_reliability",
+    "poisson_binomial", "poisson_binomial_interval", "reliability", "rule_membership", "score_candidates",
+    "waves_for",
     "QUARTERS", "Brand", "Catalogue", "Dataset", "Dimension", "InputError", "ParameterError", "ReportError",
     "Sales", "SeasonCalendar", "TagValue", "TaggedCatalogue", "TagkitError", "Taxonomy", "TaxonomyError",
     "UnknownTagError",

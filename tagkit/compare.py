@@ -95,17 +95,12 @@ def tag_signatures(
     first = usable.groupby(["product_id", "dimension"], sort=False)["value"].first().unstack()
     for d in coarse:
         if d in first.columns:
-            first[d] = first[d].map(lambda v, d=d: _top(taxonomy, d, v) if isinstance(v, str) else v)
+            first[d] = first[d].map(lambda v, d=d: taxonomy.top_value(d, v) if isinstance(v, str) else v)
     first = first.reindex(columns=dimensions)
     ids = (products["product_id"] if isinstance(products, pd.DataFrame) else pd.Index(products)) \
         if products is not None else first.index
     first = first.reindex(pd.Index(pd.Series(ids).astype(str), name="product_id"))
     return first.astype(object).fillna("?").astype(str).agg("|".join, axis=1).rename("signature")
-
-
-def _top(taxonomy: Taxonomy, dimension: str, value: str) -> str:
-    chain = [f"{dimension}={value}", *taxonomy.ancestors(f"{dimension}={value}")]
-    return [i for i in chain if i.startswith(f"{dimension}=")][-1].split("=", 1)[1]
 
 
 def homogeneity(signatures: pd.Series, groups: pd.Series | None = None) -> pd.DataFrame:

@@ -118,7 +118,7 @@ def _groups(rows, group_by, products, tags, taxonomy) -> pd.Series:
             raise ParameterError(f"group_by={group_by!r} is a dimension: label_hits needs tags= to know each "
                                  "product's value.")
         values = tag_values(tags, group_by)
-        top = {v: _top_value(taxonomy, group_by, v) for v in values.unique()}
+        top = {v: taxonomy.top_value(group_by, v) for v in values.unique()}
         mapping = values.map(top)
     else:
         allowed = [*(taxonomy.dimension_names if taxonomy else ()), *products.columns]
@@ -127,12 +127,6 @@ def _groups(rows, group_by, products, tags, taxonomy) -> pd.Series:
         raise ParameterError(f"The 'group_by' parameter of label_hits must be a dimension of the taxonomy or a column "
                              f"of the products. Got {group_by!r} instead.{did_you_mean(group_by, allowed)}")
     return rows["product_id"].map(mapping).fillna("(none)").astype(str)
-
-
-def _top_value(taxonomy: Taxonomy, dimension: str, value: str) -> str:
-    chain = [f"{dimension}={value}", *taxonomy.ancestors(f"{dimension}={value}")]
-    same_dimension = [i for i in chain if i.startswith(f"{dimension}=")]
-    return same_dimension[-1].split("=", 1)[1]
 
 
 def hit_share(labels: pd.DataFrame, *, band: tuple[float, float] = DEFAULT_BAND,

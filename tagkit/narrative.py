@@ -55,3 +55,33 @@ def hit_tags_summary(
         if white:
             sentences.append(f"Whitespace (competitors win with it, the brand hardly offers it): {', '.join(white)}.")
     return " ".join(sentences), figures
+
+
+def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | None = None) -> tuple[str, dict]:
+    """A few sentences for the top of the season-plan report, and the key figures behind them."""
+    table = plan.table
+    bets = table[table["role"] == "hit bet"]
+    size = len(table)
+    e = plan.expected_hits
+    figures = {"plan_size": size, "hit_bets": len(bets), "hit_bet_share": round(len(bets) / size, 4) if size else 0,
+               "image_products": int((table["role"] == "image").sum()),
+               "carry_over": int((table["role"] == "carry-over").sum()),
+               "expected_bet_hits": round(e.get("bets", 0.0), 1)}
+    sentences = [
+        f"The plan for **{plan.season}** releases **{size:,} products**: {len(bets):,} hit bets "
+        f"(**{len(bets) / size:.1%}** of the catalogue), {figures['image_products']:,} image products and "
+        f"{figures['carry_over']:,} products carried over.",
+        f"Expected hits among the hit bets: **{e.get('bets', 0):.0f}** (90% interval {e.get('bets_low')}–"
+        f"{e.get('bets_high')}), from a model trained on {history[0]}–{history[-1]} ({model.base_rate:.1%} of "
+        f"products were hits there).",
+    ]
+    if len(bets):
+        top = bets.iloc[0]
+        sentences.append(f"The strongest bet: {top['name'] or top['product_id']}, {top['reason'].split(': ', 1)[1]}.")
+    if backtest is not None and len(backtest):
+        ours = backtest.iloc[0]
+        figures["backtest_lift_at_k"] = round(float(ours["mean_lift_at_k"]), 2)
+        sentences.append(f"Replayed on {int(ours['seasons'])} past seasons, the hit bets were hits "
+                         f"**{ours['mean_lift_at_k']:.1f}x** as often as the season's average product "
+                         f"({ours['mean_bet_hit_rate']:.0%} against {ours['mean_base_rate']:.1%}).")
+    return " ".join(sentences), figures

@@ -187,3 +187,95 @@ def plot_competitor_shares(comparison: pd.DataFrame, *, top: int = 12) -> "plt.F
     ax.legend(loc="lower right", frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def plot_reliability(table: pd.DataFrame) -> "plt.Figure":
+    """Predicted against observed hit rates per probability bin, with the 90% interval of the observed rate."""
+    plt, _ = _libs()
+    fig, ax = plt.subplots(figsize=(6.2, 5.2))
+    top = max(0.05, float(max(table["predicted"].max(), table["observed_high"].max())) * 1.08) if len(table) else 1
+    ax.plot([0, 100 * top], [0, 100 * top], color="grey", ls="--", lw=0.9, label="perfect calibration")
+    ax.errorbar(100 * table["predicted"], 100 * table["observed"],
+                yerr=[100 * (table["observed"] - table["observed_low"]), 100 * (table["observed_high"] - table["observed"])],
+                fmt="o", color=COLOURS["accent"], ecolor=COLOURS["neutral"], capsize=3, label="products in a bin")
+    for x, y, n in zip(table["predicted"], table["observed"], table["products"]):
+        ax.annotate(f"{n:,}", (100 * x, 100 * y), textcoords="offset points", xytext=(6, -10), fontsize=7)
+    ax.set_xlim(0, 100 * top)
+    ax.set_ylim(0, 100 * top)
+    ax.set_xlabel("Predicted hit probability (%)")
+    ax.set_ylabel("Observed hit rate (%)")
+    ax.set_title("Calibration: predicted against observed hit rate")
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_plan_waves(table: pd.DataFrame) -> "plt.Figure":
+    """Products per release wave, by role."""
+    plt, _ = _libs()
+    counts = table.groupby(["wave", "role"]).size().unstack(fill_value=0)
+    roles = [r for r in ("hit bet", "core", "image", "carry-over") if r in counts.columns]
+    colours = {"hit bet": COLOURS["bad"], "core": COLOURS["accent"], "image": COLOURS["warn"],
+               "carry-over": COLOURS["neutral"]}
+    fig, ax = plt.subplots(figsize=(7, 4))
+    bottom = pd.Series(0, index=counts.index)
+    for role in roles:
+        ax.bar(counts.index, counts[role], bottom=bottom, color=colours[role], label=role)
+        bottom = bottom + counts[role]
+    ax.set_xlabel("Release wave")
+    ax.set_ylabel("Products")
+    ax.set_title("The plan by release wave and role")
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_plan_categories(categories: pd.DataFrame) -> "plt.Figure":
+    """Products per category in the plan, against the category's minimum and maximum."""
+    plt, _ = _libs()
+    frame = categories.iloc[::-1].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(frame) + 1.6))
+    ax.barh(frame["category"], frame["total"], color=COLOURS["accent"], label="planned products")
+    has = frame["min"].notna()
+    ax.scatter(frame.loc[has, "min"], frame.loc[has, "category"], marker="|", s=300, color=COLOURS["bad"],
+               label="minimum")
+    ax.scatter(frame.loc[has, "max"], frame.loc[has, "category"], marker="|", s=300, color=COLOURS["ok"],
+               label="maximum")
+    ax.set_xlabel("Products")
+    ax.set_ylabel("Category")
+    ax.set_title("Category mix of the plan against its limits")
+    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_plan_looks(looks: pd.DataFrame, *, cap: int | None = None) -> "plt.Figure":
+    """How many looks are shared by 1, 2, 3... products of the plan."""
+    plt, _ = _libs()
+    sizes = looks["products"].value_counts().sort_index()
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    ax.bar(sizes.index.astype(str), sizes.values, color=COLOURS["accent"])
+    if cap:
+        ax.axvline(str(cap) if str(cap) in set(sizes.index.astype(str)) else len(sizes) - 0.5, color=COLOURS["bad"],
+                   ls="--", lw=1, label=f"cap: {cap} products per look")
+        ax.legend(frameon=False, fontsize=8)
+    ax.set_xlabel("Products sharing the same look")
+    ax.set_ylabel("Looks (count)")
+    ax.set_title("Tag diversity: how many products share a look")
+    fig.tight_layout()
+    return fig
+
+
+def plot_backtest(table: pd.DataFrame) -> "plt.Figure":
+    """Lift at k (hit rate of the hit bets over the season's base rate) per replayed season and method."""
+    plt, sns = _libs()
+    fig, ax = plt.subplots(figsize=(8, 4))
+    sns.barplot(table, x="season", y="lift_at_k", hue="method", ax=ax,
+                palette=[COLOURS["bad"], COLOURS["accent"], COLOURS["neutral"]])
+    ax.axhline(1, color="grey", lw=0.8, ls="--")
+    ax.set_xlabel("Season replayed")
+    ax.set_ylabel("Lift at k (x the season's hit rate)")
+    ax.set_title("Backtest: how much more often the hit bets were hits")
+    ax.legend(frameon=False, fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -41,6 +41,17 @@ PARAMETER_CONTRACTS = {
     "max_q": ("fraction",),
     "band_low": ("fraction",),
     "band_high": ("fraction",),
+    "penalty": ("number", 0.001, 10_000),
+    "catalogue_size": ("int", 0, 1_000_000),
+    "carry_over": ("choice", ("hits", "")),
+    "min_bet_lift": ("number", 0, 100),
+    "image_count": ("int", 0, 100_000),
+    "image_share": ("number", 0, 1),
+    "category_tolerance": ("number", 0, 1),
+    "max_per_look": ("int", 1, 100_000),
+    "max_bet_share_per_tag_set": ("fraction",),
+    "backtest_seasons": ("int", 0, 40),
+    "plan_share": ("fraction",),
 }
 _SUMMARY_KEY = "tagkit"
 

@@ -312,3 +312,11 @@ def lift_table(matrix: pd.DataFrame, hits, rows: str, columns: str, *, min_produ
     out["lift"] = np.where(out["n_products"] >= min_products, out["n_hits"] / out["n_products"].clip(lower=1) / base,
                            np.nan)
     return out
+
+
+def rule_membership(matrix: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
+    """Which rows carry which rule's tag set: a boolean table, one column per rule."""
+    position = {str(c): i for i, c in enumerate(matrix.columns)}
+    values = matrix.to_numpy(dtype=bool)
+    columns = {r.rule: values[:, [position[i] for i in r.items]].all(axis=1) for r in rules.itertuples()}
+    return pd.DataFrame(columns, index=matrix.index, dtype=bool)

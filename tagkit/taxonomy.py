@@ -127,6 +127,11 @@ class Taxonomy:
             current = self._parent[current]
         return out
 
+    def top_value(self, dimension: str, value: str) -> str:
+        """The top-level value above ``value`` in the same dimension (midi-dress -> dress)."""
+        chain = [item_name(dimension, value), *self.ancestors(item_name(dimension, value))]
+        return [i for i in chain if i.startswith(f"{dimension}=")][-1].split("=", 1)[1]
+
     def suggest(self, raw, dimension: str | None = None) -> str | None:
         """The closest canonical item to ``raw``, within ``dimension`` when given."""
         key = tag_key(raw)

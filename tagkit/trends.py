@@ -33,7 +33,9 @@ def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tup
 
 def history(season: str, n_seasons: int, calendar: SeasonCalendar = QUARTERS, *, include: bool = True) -> list[str]:
     """The ``n_seasons`` seasons ending with ``season`` (or just before it, with include=False)."""
-    check_int(n_seasons, name="n_seasons", owner="history", low=1)
+    check_int(n_seasons, name="n_seasons", owner="history", low=0)
+    if n_seasons == 0:
+        return []
     last = calendar.shift(season, 0 if include else -1)
     return calendar.span(calendar.shift(last, -(n_seasons - 1)), last)
 

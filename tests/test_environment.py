@@ -62,3 +62,15 @@ def test_notebooks_are_clean_and_thin(path):
         assert not re.search(r"^\s*(def|class|for|while)\s", source, re.M), source
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
     assert nb["cells"][0]["cell_type"] == "markdown" and nb["cells"][0]["source"][0].startswith("# ")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_papermill_reads_every_parameter_with_its_help(path):
+    import papermill as pm
+
+    parameters = pm.inspect_notebook(str(path))
+    source = next("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+                  if "parameters" in c.get("metadata", {}).get("tags", []))
+    assert len(parameters) == len(source.splitlines())
+    for name, info in parameters.items():
+        assert info["inferred_type_name"] != "None" and info["help"], name

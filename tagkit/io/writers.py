@@ -20,16 +20,17 @@ def write_csv(frame: pd.DataFrame, path) -> Path:
     return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n"))
 
 
-def write_excel(sheets: dict[str, pd.DataFrame], path) -> Path:
-    """One sheet per table: bold frozen header, column widths that fit the content."""
+def write_excel(sheets: dict[str, pd.DataFrame], path, *, percent=()) -> Path:
+    """One sheet per table: bold frozen header, column widths that fit the content; the columns
+    named in ``percent`` (shares in [0, 1]) are shown as percentages."""
     for name, frame in sheets.items():
         if len(frame) > _EXCEL_MAX_ROWS:
             raise TagkitError(f"The table {name!r} has {len(frame):,} rows, more than an Excel sheet holds; "
                               "export it as CSV instead.")
-    return atomic_write(path, lambda tmp: _write_workbook(sheets, tmp))
+    return atomic_write(path, lambda tmp: _write_workbook(sheets, tmp, set(percent)))
 
 
-def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path):
+def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path, percent: set):
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -50,7 +51,12 @@ def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path):
             for i, col in enumerate(frame.columns, start=1):
                 values = [("" if pd.isna(v) else str(v)) for v in frame[col].head(500)]
                 width = max([len(str(col))] + [len(v) for v in values]) + 2
-                ws.column_dimensions[get_column_letter(i)].width = min(width, _MAX_WIDTH)
+                letter = get_column_letter(i)
+                ws.column_dimensions[letter].width = min(width, _MAX_WIDTH)
+                if col in percent:
+                    ws.column_dimensions[letter].width = max(len(str(col)) + 2, 9)
+                    for cell in ws[letter][1:]:
+                        cell.number_format = "0.0%"
             if len(frame.columns):
                 ws.auto_filter.ref = ws.dimensions
         for ws in writer.book.worksheets:

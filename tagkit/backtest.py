@@ -1,0 +1,140 @@
+"""Replaying the planner on past seasons, against plain baselines.
+
+For each past season: mine the rules and fit the model on the seasons before it, take the products
+actually launched that season as the candidates, plan, and compare with what happened: the
+realised hit rate of the hit bets (precision at k) against the season's base rate (lift at k),
+the realised hit share of the plan, and calibration (Brier score; reliability of the pooled
+predictions). The same is done for a logistic regression on tags alone (no rules), planned with
+the same limits, and for random picks (the average of ``random_draws`` draws).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tagkit.encode import encode_tags
+from tagkit.hits import HIT, IMAGE as IMAGE_STATUS, MISS
+from tagkit.plan import HIT_BET, IMAGE, CORE, PlanInfeasible, limits_from_mix, plan_season
+from tagkit.propensity import brier_score, fit_propensity, score_candidates
+from tagkit.rules import KEPT, mine_hit_rules, rule_membership
+from tagkit.seasons import QUARTERS, SeasonCalendar
+from tagkit.taxonomy import Taxonomy
+from tagkit.trends import history, ranked_rows
+
+METHODS = ("tagkit: tags and rules", "logistic regression on tags", "random picks")
+BACKTEST_COLUMNS = ["season", "method", "candidates", "planned", "hit_bets", "base_rate", "bet_hit_rate", "lift_at_k",
+                    "plan_hit_share", "expected_bet_hits", "realised_bet_hits", "brier", "note"]
+
+
+def backtest(
+    labels: pd.DataFrame,
+    matrix: pd.DataFrame,
+    products: pd.DataFrame,
+    tags: pd.DataFrame,
+    taxonomy: Taxonomy,
+    *,
+    seasons: list[str],
+    train_seasons: int = 4,
+    calendar: SeasonCalendar = QUARTERS,
+    plan_share: float = 0.6,
+    band: tuple[float, float] = (0.05, 0.10),
+    min_bet_lift: float = 1.5,
+    max_per_look: int | None = None,
+    max_bet_share_per_tag_set: float = 1.0,
+    category_tolerance: float = 0.5,
+    penalty: float = 3.0,
+    rule_options: dict | None = None,
+    random_draws: int = 20,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Returns (one row per season and method, the out-of-time predictions of every launched product)."""
+    rule_options = dict(rule_options or {})
+    rule_options.setdefault("taxonomy", taxonomy)
+    rng = np.random.default_rng(seed)
+    present = set(labels["season"])
+    rows, predictions = [], []
+    for season in seasons:
+        train = history(season, train_seasons, calendar, include=False)
+        if not set(train) <= present or season not in present:
+            continue
+        train_rows, train_hits = ranked_rows(labels, matrix, train)
+        rules = mine_hit_rules(train_rows, train_hits, **rule_options)
+        kept = rules[rules["status"] == KEPT]
+        models = {METHODS[0]: fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty, trained_on=train),
+                  METHODS[1]: fit_propensity(train_rows, train_hits, penalty=penalty, trained_on=train)}
+        launched = labels[labels["season"] == season]
+        ids = launched["product_id"].astype(str)
+        truth = launched.set_index(ids)["status"]
+        ranked = truth.isin([HIT, MISS])
+        hit = truth == HIT
+        base = float(hit[ranked].mean())
+        candidate_products = products[products["product_id"].astype(str).isin(set(ids))]
+        candidate_tags = tags[tags["product_id"].astype(str).isin(set(ids))]
+        size = int(round(plan_share * len(ids)))
+        image_count = int(round(plan_share * int((truth == IMAGE_STATUS).sum())))
+        for method, model in models.items():
+            scored = score_candidates(model, candidate_products, candidate_tags, taxonomy, rules=rules)
+            scored["role"] = np.where(scored["product_id"].map(truth).eq(IMAGE_STATUS), IMAGE, CORE)  # as launched
+            predictions.append(pd.DataFrame({"season": season, "method": method, "product_id": scored["product_id"],
+                                             "probability": scored["probability"],
+                                             "hit": scored["product_id"].map(hit).fillna(False).astype(bool),
+                                             "ranked": scored["product_id"].map(ranked).fillna(False).astype(bool)}))
+            cand_matrix = encode_tags(candidate_tags, taxonomy, products=list(scored["product_id"]))
+            try:
+                plan = plan_season(
+                    scored, season=season, catalogue_size=size, base_rate=model.base_rate, band=band,
+                    min_bet_lift=min_bet_lift, image_count=image_count,
+                    category_limits=limits_from_mix(scored["category"], size, tolerance=category_tolerance),
+                    max_per_look=max_per_look, bet_tag_sets=rule_membership(cand_matrix, kept),
+                    max_bet_share_per_tag_set=max_bet_share_per_tag_set)
+            except PlanInfeasible as err:
+                rows.append({"season": season, "method": method, "candidates": len(ids), "note": str(err.problems[0])})
+                continue
+            table = plan.table
+            bets = table[table["role"] == HIT_BET]
+            planned = table[table["role"].isin([HIT_BET, CORE])]
+            bet_hits = int(bets["product_id"].map(hit).sum())
+            in_rank = scored["product_id"].map(ranked).to_numpy(bool)
+            rows.append({
+                "season": season, "method": method, "candidates": len(ids), "planned": len(table),
+                "hit_bets": len(bets), "base_rate": base,
+                "bet_hit_rate": bet_hits / len(bets) if len(bets) else np.nan,
+                "lift_at_k": (bet_hits / len(bets)) / base if len(bets) and base else np.nan,
+                "plan_hit_share": float(planned["product_id"].map(hit).mean()),
+                "expected_bet_hits": float(bets["probability"].sum()), "realised_bet_hits": bet_hits,
+                "brier": brier_score(scored.loc[in_rank, "probability"], scored.loc[in_rank, "product_id"].map(hit)),
+                "note": ""})
+        k = int(np.median([r["hit_bets"] for r in rows if r["season"] == season and r.get("hit_bets")] or [0]))
+        pool = np.flatnonzero(ranked.to_numpy())
+        hits_in_pool = hit.to_numpy()[pool]
+        draws = [hits_in_pool[rng.choice(len(pool), size=min(k, len(pool)), replace=False)].mean()
+                 for _ in range(random_draws)] if k else [np.nan]
+        plan_draws = [hits_in_pool[rng.choice(len(pool), size=min(size - image_count, len(pool)), replace=False)].mean()
+                      for _ in range(random_draws)]
+        rows.append({"season": season, "method": METHODS[2], "candidates": len(ids), "planned": size, "hit_bets": k,
+                     "base_rate": base, "bet_hit_rate": float(np.mean(draws)), "lift_at_k": float(np.mean(draws)) / base,
+                     "plan_hit_share": float(np.mean(plan_draws)), "expected_bet_hits": np.nan,
+                     "realised_bet_hits": np.nan, "brier": brier_score(np.full(len(pool), base), hits_in_pool),
+                     "note": f"average of {random_draws} draws; brier of predicting the base rate"})
+    table = pd.DataFrame(rows).reindex(columns=BACKTEST_COLUMNS)
+    preds = pd.concat(predictions, ignore_index=True) if predictions else pd.DataFrame(
+        columns=["season", "method", "product_id", "probability", "hit", "ranked"])
+    return table, preds
+
+
+def backtest_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Per method, the average over the seasons replayed."""
+    done = table[table["note"].fillna("").eq("") | table["method"].eq(METHODS[2])]
+    out = done.groupby("method", sort=False).agg(
+        seasons=("season", "nunique"), mean_bet_hit_rate=("bet_hit_rate", "mean"), mean_lift_at_k=("lift_at_k", "mean"),
+        mean_plan_hit_share=("plan_hit_share", "mean"), mean_base_rate=("base_rate", "mean"), mean_brier=("brier", "mean"))
+    return out.reindex([m for m in METHODS if m in out.index]).reset_index()
+
+
+def backtest_reliability(predictions: pd.DataFrame, method: str = METHODS[0]) -> pd.DataFrame:
+    """Calibration of one method's out-of-time predictions (ranked products of every replayed season)."""
+    from tagkit.propensity import reliability
+
+    chosen = predictions[(predictions["method"] == method) & predictions["ranked"].astype(bool)]
+    return reliability(chosen["probability"], chosen["hit"])

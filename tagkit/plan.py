@@ -1,0 +1,478 @@
+"""The season release plan: which candidates to release, which are the hit bets, in which wave.
+
+An integer programme solved with CBC (through PuLP): choose ``x_i`` (release candidate i) and
+``b_i`` (make it a hit bet) to maximise the expected hits of the range, plus each hit bet's margin
+over the base rate, subject to
+
+- the catalogue size (released candidates plus carry-over products);
+- hit bets inside the band (5-10% of the catalogue), each with a propensity of at least
+  ``min_bet_lift`` x the base rate, image products never among them;
+- the image-product quota (from the candidates flagged as image products);
+- minimum and maximum products per category;
+- at most ``max_per_look`` products sharing a look (a tag signature, see
+  :func:`tagkit.tag_signatures`);
+- at most ``max_bet_share_per_tag_set`` of the hit bets carrying any one tag set, so that the bets
+  do not all ride one combination.
+
+Every limit has a slack variable with a large penalty, so the solver always answers; a slack left
+above zero is a limit that cannot hold, and :class:`PlanInfeasible` says which one, by how much, and
+what to relax. A plan is never returned with a limit broken.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from tagkit._checks import check_fraction, check_int
+from tagkit.errors import ParameterError, TagkitError
+from tagkit.seasons import QUARTERS, SeasonCalendar
+
+HIT_BET, CORE, IMAGE, CARRY_OVER = "hit bet", "core", "image", "carry-over"
+ROLE_ORDER = {HIT_BET: 0, CORE: 1, IMAGE: 2, CARRY_OVER: 3}
+_PENALTY = 1000.0
+PLAN_COLUMNS = ["product_id", "name", "role", "wave", "wave_date", "category", "look", "probability", "lift",
+                "matched_rules", "held_back_by", "reason"]
+
+
+class PlanInfeasible(TagkitError):
+    """The plan's limits cannot all hold; ``problems`` says which, and what to relax."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("The season plan cannot meet all its limits:\n  - " + "\n  - ".join(problems))
+
+
+@dataclass(frozen=True)
+class SeasonPlan:
+    """A release plan: one row per product in ``table``, and how it measures up in the others."""
+
+    season: str
+    table: pd.DataFrame
+    summary: pd.DataFrame
+    categories: pd.DataFrame
+    looks: pd.DataFrame
+    concentration: pd.DataFrame
+    expected_hits: dict = field(default_factory=dict)
+    solve_seconds: float = 0.0
+
+    def hit_bets(self, *, rules_shown: int = 2) -> pd.DataFrame:
+        """The hit bets for reading: product, category, wave, chance of a hit, its strongest rules and
+        what holds it back."""
+        bets = self.table[self.table["role"] == HIT_BET]
+        strongest = bets["matched_rules"].fillna("").map(lambda t: "; ".join(t.split("; ")[:rules_shown]))
+        return pd.DataFrame({"product_id": bets["product_id"], "name": bets["name"], "category": bets["category"],
+                             "wave": bets["wave"], "probability": bets["probability"], "lift": bets["lift"],
+                             "strongest_rules": strongest, "held_back_by": bets["held_back_by"]}).reset_index(drop=True)
+
+    def __repr__(self) -> str:
+        roles = self.table["role"].value_counts().to_dict()
+        return f"SeasonPlan({self.season}: {len(self.table)} products, {roles}, solved in {self.solve_seconds:.1f} s)"
+
+
+def poisson_binomial(probabilities) -> np.ndarray:
+    """The distribution of the number of hits among independent products with these probabilities."""
+    pmf = np.array([1.0])
+    for p in np.asarray(probabilities, dtype=float):
+        pmf = np.convolve(pmf, [1.0 - p, p])
+    return pmf
+
+
+def poisson_binomial_interval(probabilities, *, level: float = 0.9) -> tuple[int, int]:
+    """The central ``level`` interval of the number of hits (inclusive bounds)."""
+    cdf = np.cumsum(poisson_binomial(probabilities))
+    tail = (1 - level) / 2
+    return int(np.searchsorted(cdf, tail)), int(np.searchsorted(cdf, 1 - tail))
+
+
+def parse_category_limits(text: str) -> dict[str, tuple[int, int]]:
+    """'dress:200-450, knitwear:100-300' (or with '=' and ';') -> {'dress': (200, 450), 'knitwear': (100, 300)}."""
+    limits = {}
+    for part in re.split(r"[;,]", text or ""):
+        if not part.strip():
+            continue
+        m = re.match(r"^\s*([^=:]+?)\s*[=:]\s*(\d+)\s*-\s*(\d+)\s*$", part)
+        if not m or int(m.group(2)) > int(m.group(3)):
+            raise ParameterError(f"Category limits must read like 'dress:200-450, knitwear:100-300' (minimum "
+                                 f"before maximum). Got {part.strip()!r} instead.")
+        limits[m.group(1)] = (int(m.group(2)), int(m.group(3)))
+    return limits
+
+
+def limits_from_mix(reference: pd.Series, catalogue_size: int, *, tolerance: float = 0.5) -> dict[str, tuple[int, int]]:
+    """Limits per category around a reference mix (e.g. last season's launches): each category's share
+    of ``catalogue_size``, give or take ``tolerance`` of it."""
+    shares = reference.value_counts(normalize=True)
+    return {str(c): (int(math.floor((1 - tolerance) * s * catalogue_size)),
+                     int(math.ceil((1 + tolerance) * s * catalogue_size))) for c, s in shares.items()}
+
+
+def waves_for(season: str, dates: str = "", *, n_waves: int = 3,
+              calendar: SeasonCalendar = QUARTERS) -> list[tuple[str, pd.Timestamp]]:
+    """Release waves: the dates given ('2026-01-05, 2026-02-02'), or ``n_waves`` drops spread evenly
+    from the start of the season."""
+    if dates and dates.strip():
+        parsed = []
+        for i, text in enumerate(d.strip() for d in dates.split(",") if d.strip()):
+            try:
+                parsed.append((f"W{i + 1}", pd.Timestamp(text)))
+            except ValueError:
+                raise ParameterError(f"Wave dates must be dates such as 2026-01-05, separated by commas. "
+                                     f"Got {text!r} instead.") from None
+        start, end = calendar.bounds(season)
+        outside = [d for _, d in parsed if not start <= d <= end]
+        if outside:
+            raise ParameterError(f"Wave dates must fall in {season} ({start:%Y-%m-%d} to {end:%Y-%m-%d}). "
+                                 f"Got {outside[0]:%Y-%m-%d}.")
+        return sorted(parsed, key=lambda w: w[1])
+    check_int(n_waves, name="n_waves", owner="waves_for", low=1, high=12)
+    start, end = calendar.bounds(season)
+    days = (end - start).days + 1
+    return [(f"W{i + 1}", start + pd.Timedelta(days=int(i * days / n_waves))) for i in range(n_waves)]
+
+
+def plan_season(
+    candidates: pd.DataFrame,
+    *,
+    season: str,
+    catalogue_size: int,
+    base_rate: float,
+    carry_over: pd.DataFrame | None = None,
+    band: tuple[float, float] = (0.05, 0.10),
+    min_bet_lift: float = 1.5,
+    image_count: int = 0,
+    category_limits: dict[str, tuple[int, int]] | None = None,
+    max_per_look: int | None = None,
+    bet_tag_sets: pd.DataFrame | None = None,
+    max_bet_share_per_tag_set: float = 1.0,
+    waves: list[tuple[str, pd.Timestamp]] | None = None,
+    time_limit: int = 60,
+) -> SeasonPlan:
+    """Plan a season from ``candidates`` (columns ``product_id``, ``role`` (core/image), ``category``,
+    ``look``, ``probability``; optionally ``name``, ``matched_rules``, ``held_back_by``).
+
+    ``carry_over`` (``product_id``, ``category``, ``look``, optional ``name``) stays on sale and
+    counts toward the size, the categories and the looks. ``bet_tag_sets`` is a boolean table
+    (candidates x tag sets, indexed by product_id) for the concentration cap. Raises
+    :class:`PlanInfeasible` when the limits cannot all hold.
+    """
+    owner = "plan_season"
+    check_int(catalogue_size, name="catalogue_size", owner=owner, low=1)
+    check_int(image_count, name="image_count", owner=owner, low=0)
+    check_fraction(base_rate, name="base_rate", owner=owner)
+    check_fraction(max_bet_share_per_tag_set, name="max_bet_share_per_tag_set", owner=owner)
+    if not 0 <= band[0] <= band[1] <= 1:
+        raise ParameterError(f"The 'band' parameter of {owner} must be two shares with low <= high. Got {band!r}.")
+    if max_per_look is not None:
+        check_int(max_per_look, name="max_per_look", owner=owner, low=1)
+    required = {"product_id", "role", "category", "look", "probability"}
+    if required - set(candidates.columns):
+        raise ParameterError(f"{owner}: the candidates lack the column(s) {sorted(required - set(candidates.columns))}.")
+    cand = candidates.reset_index(drop=True).copy()
+    cand["product_id"] = cand["product_id"].astype(str)
+    if cand["product_id"].duplicated().any():
+        raise ParameterError(f"{owner}: candidate ids repeat, e.g. {cand.loc[cand['product_id'].duplicated(), 'product_id'].iloc[0]!r}.")
+    carry = (carry_over.reset_index(drop=True).copy() if carry_over is not None
+             else pd.DataFrame(columns=["product_id", "category", "look"]))
+    carry["product_id"] = carry["product_id"].astype(str)
+    overlap = set(carry["product_id"]) & set(cand["product_id"])
+    if overlap:
+        raise ParameterError(f"{owner}: {len(overlap)} product(s) are both candidates and carry-over, e.g. "
+                             f"{sorted(overlap)[:3]}.")
+    n = len(cand)
+    p = cand["probability"].to_numpy(dtype=float)
+    is_image = (cand["role"] == IMAGE).to_numpy()
+    min_bet_p = min_bet_lift * base_rate
+    eligible = (~is_image) & (p >= min_bet_p)
+    low_bets, high_bets = math.ceil(band[0] * catalogue_size - 1e-9), math.floor(band[1] * catalogue_size + 1e-9)
+    sets = (bet_tag_sets.reindex(cand["product_id"]).fillna(False).astype(bool)
+            if bet_tag_sets is not None and max_bet_share_per_tag_set < 1 else None)
+    setup = dict(cand=cand, carry=carry, p=p, is_image=is_image, eligible=eligible, sets=sets,
+                 catalogue_size=catalogue_size, base_rate=base_rate, image_count=image_count,
+                 category_limits=category_limits or {}, max_per_look=max_per_look,
+                 share_cap=max_bet_share_per_tag_set, min_bet_p=min_bet_p, time_limit=time_limit)
+    # Every hit bet adds its margin over the base rate, so the best plan has as many bets as fit: start at
+    # the most the band allows; if the caps cannot hold with that many, find the largest number that works.
+    most = min(high_bets, int(eligible.sum()))
+    started = time.perf_counter()
+    solution = _solve(setup, max(most, 0))
+    if solution["broken"] and {k for _, k, _ in solution["broken"]} <= {"bets short", "concentration"} \
+            and most > low_bets:
+        lo, hi, best = low_bets, most - 1, None
+        while lo <= hi:
+            k = (lo + hi) // 2
+            attempt = _solve(setup, k)
+            if attempt["broken"]:
+                hi = k - 1
+            else:
+                best, lo = attempt, k + 1
+        solution = best or _solve(setup, low_bets)
+    seconds = time.perf_counter() - started
+    problems = [_explain(kind, amount, context, catalogue_size, n, len(carry))
+                for amount, kind, context in solution["broken"]]
+    bets_found = int(solution["bet"].sum())
+    if bets_found < low_bets and not any(k == "bets short" for _, k, _ in solution["broken"]):
+        problems.append(_explain("bets short", low_bets - bets_found,
+                                 {"need": low_bets, "eligible": int(eligible.sum()), "min_p": min_bet_p},
+                                 catalogue_size, n, len(carry)))
+    if problems:
+        raise PlanInfeasible(problems)
+    chosen, bet = solution["chosen"], solution["bet"]
+    return _assemble(cand, carry, chosen, bet, is_image, season=season, base_rate=base_rate, band=band,
+                     image_count=image_count, catalogue_size=catalogue_size, category_limits=category_limits or {},
+                     max_per_look=max_per_look, bet_tag_sets=bet_tag_sets,
+                     max_bet_share_per_tag_set=max_bet_share_per_tag_set, waves=waves or [("W1", None)],
+                     seconds=seconds, proven_optimal=solution["optimal"])
+
+
+def _solve(setup: dict, n_bets: int) -> dict:
+    """One integer programme with exactly ``n_bets`` hit bets (fewer only through a slack)."""
+    import pulp
+
+    cand, carry, p, is_image, eligible = (setup[k] for k in ("cand", "carry", "p", "is_image", "eligible"))
+    n, n_carry, size, base_rate = len(cand), len(carry), setup["catalogue_size"], setup["base_rate"]
+    # a tiny, strictly decreasing bonus in id order makes the optimum unique, so plans are reproducible
+    order = np.argsort(np.argsort(cand["product_id"].to_numpy(), kind="stable"), kind="stable")
+    tie = 1e-6 * (1 - order / max(n, 1))
+    model = pulp.LpProblem("season_plan", pulp.LpMaximize)
+    x = [pulp.LpVariable(f"x{i}", cat="Binary") for i in range(n)]
+    b = {i: pulp.LpVariable(f"b{i}", cat="Binary") for i in np.flatnonzero(eligible)}
+    slacks: list[tuple] = []
+
+    def slack(kind: str, **context):
+        var = pulp.LpVariable(f"s{len(slacks)}", lowBound=0)
+        slacks.append((var, kind, context))
+        return var
+
+    model += pulp.lpSum(x) + n_carry + slack("size short", target=size) - slack("size over", target=size) == size
+    model += pulp.lpSum(b.values()) + slack("bets short", need=n_bets, eligible=int(eligible.sum()),
+                                            min_p=setup["min_bet_p"]) == n_bets
+    for i, var in b.items():
+        model += var <= x[i]
+    images = pulp.lpSum(x[i] for i in np.flatnonzero(is_image))
+    quota = setup["image_count"]
+    model += images + slack("image short", quota=quota, available=int(is_image.sum())) \
+        - slack("image over", quota=quota) == quota
+    for category, (low, high) in setup["category_limits"].items():
+        members = np.flatnonzero((cand["category"] == category).to_numpy())
+        carried = int((carry["category"] == category).sum()) if n_carry else 0
+        chosen = pulp.lpSum(x[i] for i in members)
+        model += chosen + carried + slack("category short", category=category, low=low,
+                                          available=len(members) + carried) >= low
+        model += chosen + carried - slack("category over", category=category, high=high, carried=carried) <= high
+    cap = setup["max_per_look"]
+    if cap is not None:
+        carried_looks = carry["look"].value_counts() if n_carry else pd.Series(dtype=int)
+        for look, members in cand.groupby("look").groups.items():
+            members = list(members)
+            carried = int(carried_looks.get(look, 0))
+            if len(members) + carried <= cap or _unknown_look(look):
+                continue
+            model += pulp.lpSum(x[i] for i in members) + carried - slack("look over", look=look, cap=cap,
+                                                                         carried=carried) <= cap
+    if setup["sets"] is not None:
+        limit = math.floor(setup["share_cap"] * n_bets + 1e-9)
+        for name in setup["sets"].columns:
+            members = [i for i in np.flatnonzero(setup["sets"][name].to_numpy()) if i in b]
+            if len(members) > limit:
+                model += pulp.lpSum(b[i] for i in members) - slack("concentration", tags=name,
+                                                                   cap=setup["share_cap"]) <= limit
+    value = np.where(is_image, 0.0, p) + tie
+    model.setObjective(pulp.lpSum(float(value[i]) * x[i] for i in range(n))
+                       + pulp.lpSum(float(p[i] - base_rate) * b[i] for i in b)
+                       - _PENALTY * pulp.lpSum(v for v, _, _ in slacks))
+    status = model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=setup["time_limit"], threads=1))
+    if pulp.LpStatus[status] != "Optimal" or any(v.varValue is None for v in x):
+        raise PlanInfeasible([f"the solver stopped without a plan ({pulp.LpStatus[status]}): raise time_limit, "
+                              "or loosen the limits"])
+    chosen = np.array([v.varValue > 0.5 for v in x])
+    bet = np.zeros(n, dtype=bool)
+    for i, var in b.items():
+        bet[i] = var.varValue > 0.5
+    broken = [(var.varValue, kind, context) for var, kind, context in slacks if var.varValue and var.varValue > 1e-6]
+    return {"chosen": chosen, "bet": bet, "broken": broken, "optimal": model.sol_status == pulp.LpSolutionOptimal}
+
+
+def _unknown_look(look: str) -> bool:
+    parts = str(look).split("|")
+    return sum(part == "?" for part in parts) > len(parts) / 2
+
+
+def _explain(kind: str, amount: float, c: dict, size: int, n_candidates: int, n_carry: int) -> str:
+    amount = int(round(amount))
+    if kind == "size short":
+        return (f"catalogue size: only {c['target'] - amount:,} of the {c['target']:,} products can be released within "
+                f"the other limits ({n_candidates:,} candidates, {n_carry:,} carry-over); lower catalogue_size, add "
+                "candidates, or loosen the category, look and quota limits")
+    if kind == "size over":
+        return (f"catalogue size: the carry-over products and the minimums already need {c['target'] + amount:,} "
+                f"products, {amount:,} more than catalogue_size={c['target']:,}; raise it or lower the minimums")
+    if kind == "bets short":
+        return (f"hit-bet band: {c['need']:,} hit bets are needed, but only {c['need'] - amount:,} strong candidates "
+                f"fit the other limits ({c['eligible']:,} candidates reach the minimum hit "
+                f"propensity of {c['min_p']:.1%}); lower min_bet_lift or band_low, relax "
+                "max_bet_share_per_tag_set, or add candidates with the tags that mark hits")
+    if kind == "image short":
+        return (f"image products: the quota is {c['quota']:,} but only {c['quota'] - amount:,} fit ({c['available']:,} "
+                "candidates are flagged as image products); lower the quota or add image candidates")
+    if kind == "image over":
+        return f"image products: {amount:,} more than the quota of {c['quota']:,} would be needed; raise the quota"
+    if kind == "category short":
+        return (f"category {c['category']!r}: needs at least {c['low']:,} products but only {c['low'] - amount:,} fit "
+                f"({c['available']:,} candidates and carry-over); lower its minimum or add {c['category']} candidates")
+    if kind == "category over":
+        return (f"category {c['category']!r}: the maximum is {c['high']:,} but {c['high'] + amount:,} are needed "
+                f"({c['carried']:,} carried over); raise its maximum or carry over fewer")
+    if kind == "look over":
+        return (f"look {c['look']!r}: at most {c['cap']:,} products may share it but {c['cap'] + amount:,} are needed "
+                f"({c['carried']:,} carried over); raise max_per_look")
+    return (f"tag set {c['tags']!r}: the hit bets would carry it more than the cap of {c['cap']:.0%}; raise "
+            "max_bet_share_per_tag_set or add strong candidates without it")
+
+
+def _assemble(cand, carry, chosen, bet, is_image, *, season, base_rate, band, image_count, catalogue_size,
+              category_limits, max_per_look, bet_tag_sets, max_bet_share_per_tag_set, waves, seconds,
+              proven_optimal=True) -> SeasonPlan:
+    picked = cand[chosen].copy()
+    picked["role"] = np.where(bet[chosen], HIT_BET, np.where(is_image[chosen], IMAGE, CORE))
+    for column in ("name", "matched_rules", "held_back_by"):
+        if column not in picked:
+            picked[column] = ""
+    picked["lift"] = picked["probability"] / base_rate
+    picked = picked.assign(_r=picked["role"].map(ROLE_ORDER)).sort_values(
+        ["_r", "category", "probability", "product_id"], ascending=[True, True, False, True], kind="stable")
+    picked["wave"] = [waves[k % len(waves)][0] for k in range(len(picked))]
+    dates = dict(waves)
+    picked["wave_date"] = picked["wave"].map(dates)
+    picked["reason"] = [_reason(r) for r in picked.itertuples()]
+    carried = carry.copy()
+    if len(carried):
+        carried["role"], carried["wave"], carried["wave_date"] = CARRY_OVER, "on sale", waves[0][1]
+        carried["reason"] = "stays on sale from the last season"
+        for column in ("name", "matched_rules", "held_back_by"):
+            carried[column] = carried[column] if column in carried else ""
+        carried["probability"] = carried["probability"] if "probability" in carried else np.nan
+        carried["lift"] = carried["probability"] / base_rate
+    table = pd.concat([picked, carried], ignore_index=True) if len(carried) else picked
+    table = table.assign(_r=table["role"].map(ROLE_ORDER)).sort_values(
+        ["_r", "probability", "product_id"], ascending=[True, False, True], kind="stable", na_position="last")
+    table = table[PLAN_COLUMNS].reset_index(drop=True)
+
+    size = len(table)
+    bets = table[table["role"] == HIT_BET]
+    new_non_image = table[table["role"].isin([HIT_BET, CORE])]
+    low, high = poisson_binomial_interval(new_non_image["probability"])
+    bet_low, bet_high = poisson_binomial_interval(bets["probability"])
+    expected = {"all": float(new_non_image["probability"].sum()), "all_low": low, "all_high": high,
+                "bets": float(bets["probability"].sum()), "bets_low": bet_low, "bets_high": bet_high}
+    looks = table["look"].value_counts().rename_axis("look").reset_index(name="products")
+    looks["cap"] = max_per_look
+    concentration = _concentration(bets, bet_tag_sets, max_bet_share_per_tag_set)
+    categories = _categories(table, category_limits)
+    summary = pd.DataFrame([
+        ("catalogue size", size, catalogue_size, size == catalogue_size),
+        ("carry-over products", int((table["role"] == CARRY_OVER).sum()), "", True),
+        ("new launches", int(table["role"].isin([HIT_BET, CORE, IMAGE]).sum()), "", True),
+        ("hit bets", len(bets), f"{math.ceil(band[0] * catalogue_size - 1e-9)}-{math.floor(band[1] * catalogue_size + 1e-9)}",
+         band[0] <= len(bets) / catalogue_size <= band[1] + 1e-9),
+        ("hit-bet share of the catalogue", f"{len(bets) / size:.1%}", f"{band[0]:.0%}-{band[1]:.0%}",
+         band[0] <= len(bets) / size <= band[1] + 1e-9),
+        ("image products", int((table["role"] == IMAGE).sum()), image_count,
+         int((table["role"] == IMAGE).sum()) == image_count),
+        ("expected hits, new non-image products (90% interval)", f"{expected['all']:.1f} ({low}-{high})", "", True),
+        ("expected hits among the hit bets (90% interval)", f"{expected['bets']:.1f} ({bet_low}-{bet_high})", "", True),
+        ("distinct looks", int(len(looks)), "", True),
+        ("largest look group", int(looks["products"].max()) if len(looks) else 0,
+         f"<= {max_per_look}" if max_per_look else "", True),
+        ("largest tag-set share of the hit bets", f"{concentration['share_of_hit_bets'].max():.0%}"
+         if len(concentration) else "", f"<= {max_bet_share_per_tag_set:.0%}", True),
+        ("categories within their limits", int(categories["within"].sum()), len(categories), bool(categories["within"].all())),
+        ("solver", "optimal" if proven_optimal else "best plan found within time_limit (not proven optimal)", "",
+         True),
+    ], columns=["measure", "value", "target", "within"])
+    summary["value"] = summary["value"].astype(str)
+    summary["target"] = summary["target"].astype(str)
+    return SeasonPlan(season, table, summary, categories, looks, concentration, expected, seconds)
+
+
+def _reason(r) -> str:
+    if r.role == HIT_BET:
+        why = str(r.matched_rules).split(";")[0] if isinstance(r.matched_rules, str) and r.matched_rules else "its tags"
+        return f"hit bet: {r.probability:.0%} chance of a hit ({r.lift:.1f}x average); matches {why}"
+    if r.role == IMAGE:
+        return "image product: carries the brand's style, not meant to be a hit"
+    return f"core: {r.probability:.0%} chance of a hit ({r.lift:.1f}x average), fills {r.category}"
+
+
+def _categories(table: pd.DataFrame, limits: dict) -> pd.DataFrame:
+    counts = table.groupby(["category", "role"]).size().unstack(fill_value=0)
+    rows = []
+    for category in sorted(set(counts.index) | set(limits)):
+        row = counts.loc[category] if category in counts.index else pd.Series(dtype=int)
+        total = int(row.sum())
+        low, high = limits.get(category, (None, None))
+        rows.append({"category": category, "carry_over": int(row.get(CARRY_OVER, 0)),
+                     "hit_bets": int(row.get(HIT_BET, 0)), "core": int(row.get(CORE, 0)),
+                     "image": int(row.get(IMAGE, 0)), "total": total, "min": low, "max": high,
+                     "within": (low is None or total >= low) and (high is None or total <= high)})
+    return pd.DataFrame(rows)
+
+
+def _concentration(bets: pd.DataFrame, bet_tag_sets: pd.DataFrame | None, cap: float) -> pd.DataFrame:
+    if bet_tag_sets is None or bets.empty:
+        return pd.DataFrame(columns=["tags", "hit_bets", "share_of_hit_bets", "cap"])
+    sets = bet_tag_sets.reindex(bets["product_id"]).fillna(False).astype(bool)
+    counts = sets.sum()
+    out = pd.DataFrame({"tags": counts.index, "hit_bets": counts.to_numpy(),
+                        "share_of_hit_bets": counts.to_numpy() / len(bets), "cap": cap})
+    out = out[out["hit_bets"] > 0]
+    return out.sort_values(["hit_bets", "tags"], ascending=[False, True]).reset_index(drop=True)
+
+
+def plan_limits(
+    labels: pd.DataFrame,
+    season: str,
+    products: pd.DataFrame,
+    tags: pd.DataFrame,
+    taxonomy,
+    *,
+    carried: pd.DataFrame | None = None,
+    catalogue_size: int = 0,
+    image_count: int = 0,
+    image_share: float = 0.015,
+    category_limits: str = "",
+    category_tolerance: float = 0.5,
+) -> dict:
+    """The plan's size, image quota and category limits: as given, or from the launches of ``season``.
+
+    - ``catalogue_size`` 0: as many products as launched in ``season``, plus the carry-over;
+    - ``image_count`` 0: ``image_share`` of the catalogue, rounded;
+    - ``category_limits`` "": each category within ``category_tolerance`` of its share of the launches
+      of ``season`` (e.g. 0.5: from half to one and a half times that share of the catalogue).
+    """
+    from tagkit.propensity import describe_products
+
+    launched = labels.loc[labels["season"] == season, "product_id"]
+    n_carried = 0 if carried is None else len(carried)
+    size = catalogue_size or len(launched) + n_carried
+    if size <= 0:
+        raise ParameterError(f"No products were launched in {season} to size the plan on; give catalogue_size.")
+    images = image_count or int(round(image_share * size))
+    if category_limits:
+        limits = parse_category_limits(category_limits)
+        known = set(describe_products(products, tags, taxonomy, product_ids=launched)["category"])
+        unknown = sorted(set(limits) - known)
+        if unknown:
+            from tagkit._checks import did_you_mean
+
+            raise ParameterError(f"Category limits name {unknown[0]!r}, not a category of the launches of {season} "
+                                 f"({', '.join(sorted(known))}).{did_you_mean(unknown[0], known)}")
+    else:
+        mix = describe_products(products, tags, taxonomy, product_ids=launched)["category"]
+        limits = limits_from_mix(mix[mix != "(none)"], size, tolerance=category_tolerance)
+    return {"catalogue_size": int(size), "image_count": int(images), "category_limits": limits}

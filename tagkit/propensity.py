@@ -1,0 +1,198 @@
+"""How likely is each candidate to become a hit, and why.
+
+A regularised logistic regression (scikit-learn) on two kinds of features: every tag, and every
+kept rule of two or more tags (the combinations the hit-tags report lists), so that combinations
+count as combinations. The L2 penalty shrinks every weight toward zero, that is every prediction
+toward the base hit rate, the less data there is behind it. Each prediction is explained by the
+rules the candidate matches (with their counts and lift, as in the hit-tags report) and by the
+tags that hold it back (the candidate's tags with the most negative weights).
+
+Calibration is checked out of time: a model trained on the seasons before a season predicts that
+season (see :func:`reliability` and :mod:`tagkit.backtest`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tagkit.errors import ParameterError
+from tagkit.rules import KEPT
+from tagkit.taxonomy import Taxonomy
+
+
+@dataclass(frozen=True)
+class PropensityModel:
+    """A fitted hit-propensity model: its tag columns, the rules it uses, its weights."""
+
+    items: tuple[str, ...]
+    rules: pd.DataFrame
+    coefficients: pd.Series
+    intercept: float
+    base_rate: float
+    trained_on: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return (f"PropensityModel({len(self.items)} tags, {len(self.rules)} rules, base rate {self.base_rate:.1%}, "
+                f"trained on {', '.join(self.trained_on) or 'the rows given'})")
+
+    def _features(self, matrix: pd.DataFrame) -> np.ndarray:
+        missing = [c for c in self.items if c not in matrix.columns]
+        if missing:
+            raise ParameterError(f"The matrix lacks {len(missing)} tag column(s) the model was trained on, e.g. "
+                                 f"{missing[:3]}; encode candidates with the same taxonomy.")
+        values = matrix.loc[:, list(self.items)].to_numpy(dtype=np.float64)
+        position = {c: i for i, c in enumerate(self.items)}
+        combos = [values[:, [position[i] for i in items]].all(axis=1) for items in self.rules["items"]]
+        return np.hstack([values, np.column_stack(combos)]) if combos else values
+
+    def predict(self, matrix: pd.DataFrame) -> pd.Series:
+        """The probability of each row becoming a hit."""
+        z = self._features(matrix) @ self.coefficients.to_numpy() + self.intercept
+        return pd.Series(1 / (1 + np.exp(-z)), index=matrix.index, name="probability")
+
+    def explain(self, matrix: pd.DataFrame, all_rules: pd.DataFrame | None = None, *, top: int = 3) -> pd.DataFrame:
+        """For each row: the kept rules it matches (strongest first, with counts and lift) and the tags
+        holding it back (its tags with the most negative weights)."""
+        rules = all_rules if all_rules is not None else self.rules
+        rules = rules[rules["status"] == KEPT].sort_values(["lift", "rule"], ascending=[False, True])
+        values = matrix.loc[:, list(self.items)].to_numpy(dtype=bool)
+        position = {c: i for i, c in enumerate(self.items)}
+        membership = np.column_stack([values[:, [position[i] for i in items]].all(axis=1) for items in rules["items"]]) \
+            if len(rules) else np.zeros((len(matrix), 0), dtype=bool)
+        labels = [f"{r.rule} ({r.n_hits} of {r.n_products} hits, {r.lift:.1f}x)" for r in rules.itertuples()]
+        weights = self.coefficients.iloc[:len(self.items)].to_numpy()
+        negative = np.where(weights < 0, weights, 0.0)
+        matched, held, counts = [], [], []
+        for row in range(len(matrix)):
+            hits = np.flatnonzero(membership[row])
+            counts.append(len(hits))
+            matched.append("; ".join(labels[k] for k in hits[:top]))
+            present = np.flatnonzero(values[row] & (negative < 0))
+            worst = present[np.argsort(negative[present], kind="stable")][:2]
+            held.append(", ".join(self.items[k] for k in worst))
+        return pd.DataFrame({"matched_rules": matched, "rules_matched": counts, "held_back_by": held},
+                            index=matrix.index)
+
+
+def fit_propensity(
+    matrix: pd.DataFrame,
+    hits,
+    *,
+    rules: pd.DataFrame | None = None,
+    penalty: float = 3.0,
+    trained_on=(),
+) -> PropensityModel:
+    """Fit the model on tag rows (e.g. from :func:`tagkit.ranked_rows`) and their hit flags.
+
+    ``rules`` (from :func:`tagkit.mine_hit_rules` on the same rows): its kept rules of two or more
+    tags become features. ``penalty`` is the L2 penalty (scikit-learn's ``1 / C``): larger values
+    shrink predictions harder toward the base rate.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    hits = np.asarray(hits, dtype=bool)
+    if isinstance(penalty, bool) or not isinstance(penalty, (int, float)) or penalty <= 0:
+        raise ParameterError(f"The 'penalty' parameter of fit_propensity must be a number > 0. Got {penalty!r} instead.")
+    if hits.all() or not hits.any():
+        raise ParameterError(f"fit_propensity: {int(hits.sum())} of {len(hits)} rows are hits; the model needs both "
+                             "hits and other products.")
+    combos = rules[(rules["status"] == KEPT) & (rules["size"] > 1)] if rules is not None else None
+    combos = combos if combos is not None else pd.DataFrame({"rule": [], "items": [], "status": [], "size": []})
+    model = PropensityModel(tuple(str(c) for c in matrix.columns), combos.reset_index(drop=True),
+                            pd.Series(dtype=float), 0.0, float(hits.mean()), tuple(trained_on))
+    features = model._features(matrix)
+    fitted = LogisticRegression(C=1.0 / penalty, max_iter=5000).fit(features, hits)
+    names = list(model.items) + [f"rule: {r}" for r in combos["rule"]]
+    return PropensityModel(model.items, model.rules, pd.Series(fitted.coef_[0], index=names), float(fitted.intercept_[0]),
+                           model.base_rate, model.trained_on)
+
+
+RELIABILITY_BINS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 1.0)
+
+
+def reliability(probabilities, outcomes, *, bins=RELIABILITY_BINS) -> pd.DataFrame:
+    """Predicted against observed hit rates per probability bin, with a 90% Wilson interval of the
+    observed rate: a calibrated model has the predicted mean inside the interval."""
+    p = np.asarray(probabilities, dtype=float)
+    y = np.asarray(outcomes, dtype=bool)
+    cut = pd.cut(p, list(bins), include_lowest=True)
+    frame = pd.DataFrame({"bin": cut, "p": p, "y": y})
+    out = frame.groupby("bin", observed=True).agg(products=("y", "size"), predicted=("p", "mean"),
+                                                  observed=("y", "mean")).reset_index()
+    z = 1.6449
+    n, rate = out["products"], out["observed"]
+    centre = (rate + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(rate * (1 - rate) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    out["observed_low"], out["observed_high"] = (centre - half).clip(0, 1), (centre + half).clip(0, 1)
+    out["bin"] = out["bin"].astype(str)
+    return out
+
+
+def brier_score(probabilities, outcomes) -> float:
+    p = np.asarray(probabilities, dtype=float)
+    return float(np.mean((p - np.asarray(outcomes, dtype=float)) ** 2))
+
+
+def top_category(taxonomy: Taxonomy, tags: pd.DataFrame, dimension: str = "category") -> pd.Series:
+    """Each product's top-level value of a dimension (midi-dress -> dress), indexed by product_id."""
+    from tagkit.tags import tag_values
+
+    values = tag_values(tags, dimension)
+    return values.map({v: taxonomy.top_value(dimension, v) for v in values.unique()}).rename(dimension)
+
+
+def describe_products(products: pd.DataFrame, tags: pd.DataFrame, taxonomy: Taxonomy, *, product_ids=None,
+                      category_dimension: str = "category") -> pd.DataFrame:
+    """product_id, name, role, top-level category and look of the given products (all by default)."""
+    from tagkit.compare import tag_signatures
+
+    by_id = products.assign(product_id=products["product_id"].astype(str)).drop_duplicates("product_id") \
+        .set_index("product_id")
+    ids = pd.Index([str(i) for i in (product_ids if product_ids is not None else by_id.index)], name="product_id")
+    out = pd.DataFrame({"product_id": ids})
+    out["name"] = by_id["name"].reindex(ids).values if "name" in by_id else ""
+    out["role"] = by_id["role"].reindex(ids).fillna("core").values if "role" in by_id else "core"
+    if category_dimension in taxonomy.dimension_names:
+        out["category"] = top_category(taxonomy, tags, category_dimension).reindex(ids).fillna("(none)").values
+    else:
+        out["category"] = by_id["category"].reindex(ids).fillna("all").values if "category" in by_id else "all"
+    out["look"] = tag_signatures(tags, taxonomy, products=ids).values
+    return out
+
+
+def score_candidates(
+    model: PropensityModel,
+    products: pd.DataFrame,
+    tags: pd.DataFrame,
+    taxonomy: Taxonomy,
+    *,
+    rules: pd.DataFrame | None = None,
+    category_dimension: str = "category",
+) -> pd.DataFrame:
+    """Every candidate's hit propensity with its explanation, top-level category and look: the input
+    of :func:`tagkit.plan_season`."""
+    from tagkit.encode import encode_tags
+
+    matrix = encode_tags(tags, taxonomy, products=products)
+    out = describe_products(products, tags, taxonomy, product_ids=matrix.index, category_dimension=category_dimension)
+    out["probability"] = model.predict(matrix).values
+    out["lift"] = out["probability"] / model.base_rate
+    explained = model.explain(matrix, rules)
+    for column in explained.columns:
+        out[column] = explained[column].values
+    return out
+
+
+def carry_over(labels: pd.DataFrame, season: str, products: pd.DataFrame, tags: pd.DataFrame,
+               taxonomy: Taxonomy, *, which: str = "hits") -> pd.DataFrame:
+    """The products that stay on sale into the next season: the hits of ``season`` (``which="hits"``),
+    or none (``which=""``)."""
+    if not which:
+        return describe_products(products, tags, taxonomy, product_ids=[])
+    if which != "hits":
+        raise ParameterError(f"The 'carry_over' parameter must be 'hits' or \"\". Got {which!r} instead.")
+    ids = labels.loc[(labels["season"] == season) & labels["hit"], "product_id"]
+    return describe_products(products, tags, taxonomy, product_ids=ids)
