@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet pyfim==6.28
 	$(BIN)/python bench/bench_sales.py --lines 50000000 --repeat 3
 	$(BIN)/python bench/bench_rules.py --products 100000 1000000
+	$(BIN)/python bench/bench_plan.py
 
 clean:
 	rm -rf $(VENV)

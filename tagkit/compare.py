@@ -99,7 +99,9 @@ def tag_signatures(
     first = first.reindex(columns=dimensions)
     ids = (products["product_id"] if isinstance(products, pd.DataFrame) else pd.Index(products)) \
         if products is not None else first.index
-    first = first.reindex(pd.Index(pd.Series(ids).astype(str), name="product_id"))
+    first = first.reindex(pd.Index(pd.Series(ids, dtype=object).astype(str), name="product_id"))
+    if first.empty:
+        return pd.Series([], index=first.index, dtype=object, name="signature")
     return first.astype(object).fillna("?").astype(str).agg("|".join, axis=1).rename("signature")
 
 

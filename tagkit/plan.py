@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 import time
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,7 +36,11 @@ from tagkit.seasons import QUARTERS, SeasonCalendar
 
 HIT_BET, CORE, IMAGE, CARRY_OVER = "hit bet", "core", "image", "carry-over"
 ROLE_ORDER = {HIT_BET: 0, CORE: 1, IMAGE: 2, CARRY_OVER: 3}
-_PENALTY = 1000.0
+# Costs of breaking a limit, per product: caps are hard; falling short of a target is cheaper, so an
+# impossible plan is explained by what is missing; fewer hit bets is cheapest (the band's minimum is
+# checked afterwards).
+_PENALTY = {"cap": 1000.0, "short": 100.0, "bets": 10.0}
+_CAPS = {"size over", "image over", "category over", "look over", "concentration"}
 PLAN_COLUMNS = ["product_id", "name", "role", "wave", "wave_date", "category", "look", "probability", "lift",
                 "matched_rules", "held_back_by", "reason"]
 
@@ -118,18 +123,18 @@ def waves_for(season: str, dates: str = "", *, n_waves: int = 3,
     from the start of the season."""
     if dates and dates.strip():
         parsed = []
-        for i, text in enumerate(d.strip() for d in dates.split(",") if d.strip()):
+        for text in (d.strip() for d in dates.split(",") if d.strip()):
             try:
-                parsed.append((f"W{i + 1}", pd.Timestamp(text)))
+                parsed.append(pd.Timestamp(text))
             except ValueError:
                 raise ParameterError(f"Wave dates must be dates such as 2026-01-05, separated by commas. "
                                      f"Got {text!r} instead.") from None
         start, end = calendar.bounds(season)
-        outside = [d for _, d in parsed if not start <= d <= end]
+        outside = [d for d in parsed if not start <= d <= end]
         if outside:
             raise ParameterError(f"Wave dates must fall in {season} ({start:%Y-%m-%d} to {end:%Y-%m-%d}). "
                                  f"Got {outside[0]:%Y-%m-%d}.")
-        return sorted(parsed, key=lambda w: w[1])
+        return [(f"W{i + 1}", d) for i, d in enumerate(sorted(parsed))]
     check_int(n_waves, name="n_waves", owner="waves_for", low=1, high=12)
     start, end = calendar.bounds(season)
     days = (end - start).days + 1
@@ -198,23 +203,11 @@ def plan_season(
                  share_cap=max_bet_share_per_tag_set, min_bet_p=min_bet_p, time_limit=time_limit)
     # Every hit bet adds its margin over the base rate, so the best plan has as many bets as fit: start at
     # the most the band allows; if the caps cannot hold with that many, find the largest number that works.
-    most = min(high_bets, int(eligible.sum()))
     started = time.perf_counter()
-    solution = _solve(setup, max(most, 0))
-    if solution["broken"] and {k for _, k, _ in solution["broken"]} <= {"bets short", "concentration"} \
-            and most > low_bets:
-        lo, hi, best = low_bets, most - 1, None
-        while lo <= hi:
-            k = (lo + hi) // 2
-            attempt = _solve(setup, k)
-            if attempt["broken"]:
-                hi = k - 1
-            else:
-                best, lo = attempt, k + 1
-        solution = best or _solve(setup, low_bets)
+    solution = _best_plan(setup, low_bets, min(high_bets, int(eligible.sum())))
     seconds = time.perf_counter() - started
     problems = [_explain(kind, amount, context, catalogue_size, n, len(carry))
-                for amount, kind, context in solution["broken"]]
+                for amount, kind, context in solution["broken"] if kind != "bets short"]
     bets_found = int(solution["bet"].sum())
     if bets_found < low_bets and not any(k == "bets short" for _, k, _ in solution["broken"]):
         problems.append(_explain("bets short", low_bets - bets_found,
@@ -230,6 +223,31 @@ def plan_season(
                      seconds=seconds, proven_optimal=solution["optimal"])
 
 
+def _best_plan(setup: dict, low_bets: int, most: int) -> dict:
+    """The plan with the most hit bets (up to ``most``) that meets every cap."""
+    solution = _solve(setup, max(most, 0))
+    while True:
+        short = sum(amount for amount, kind, _ in solution["broken"] if kind == "bets short")
+        caps_broken = any(kind == "concentration" for _, kind, _ in solution["broken"])
+        if not short and not caps_broken:
+            return solution
+        if caps_broken:  # the concentration caps cannot hold with this many bets: find the most that works
+            lo, hi, best = low_bets, solution["n_bets"] - 1, None
+            while lo <= hi:
+                k = (lo + hi) // 2
+                attempt = _solve(setup, k)
+                if any(kind == "concentration" for _, kind, _ in attempt["broken"]):
+                    hi = k - 1
+                else:
+                    best, lo = attempt, k + 1
+            return best or _solve(setup, min(low_bets, solution["n_bets"]))
+        # fewer bets fit than asked for: ask for exactly that many, so the caps are sized on them
+        fewer = solution["n_bets"] - int(round(short))
+        if fewer <= 0 or fewer == solution["n_bets"]:
+            return solution
+        solution = _solve(setup, fewer)
+
+
 def _solve(setup: dict, n_bets: int) -> dict:
     """One integer programme with exactly ``n_bets`` hit bets (fewer only through a slack)."""
     import pulp
@@ -240,12 +258,12 @@ def _solve(setup: dict, n_bets: int) -> dict:
     order = np.argsort(np.argsort(cand["product_id"].to_numpy(), kind="stable"), kind="stable")
     tie = 1e-6 * (1 - order / max(n, 1))
     model = pulp.LpProblem("season_plan", pulp.LpMaximize)
-    x = [pulp.LpVariable(f"x{i}", cat="Binary") for i in range(n)]
-    b = {i: pulp.LpVariable(f"b{i}", cat="Binary") for i in np.flatnonzero(eligible)}
+    x = [model.add_variable(f"x{i}", cat="Binary") for i in range(n)]
+    b = {i: model.add_variable(f"b{i}", cat="Binary") for i in np.flatnonzero(eligible)}
     slacks: list[tuple] = []
 
     def slack(kind: str, **context):
-        var = pulp.LpVariable(f"s{len(slacks)}", lowBound=0)
+        var = model.add_variable(f"s{len(slacks)}", lowBound=0)
         slacks.append((var, kind, context))
         return var
 
@@ -283,10 +301,16 @@ def _solve(setup: dict, n_bets: int) -> dict:
                 model += pulp.lpSum(b[i] for i in members) - slack("concentration", tags=name,
                                                                    cap=setup["share_cap"]) <= limit
     value = np.where(is_image, 0.0, p) + tie
+    def cost(kind: str) -> float:
+        return _PENALTY["bets"] if kind == "bets short" else _PENALTY["cap"] if kind in _CAPS else _PENALTY["short"]
+
     model.setObjective(pulp.lpSum(float(value[i]) * x[i] for i in range(n))
                        + pulp.lpSum(float(p[i] - base_rate) * b[i] for i in b)
-                       - _PENALTY * pulp.lpSum(v for v, _, _ in slacks))
-    status = model.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=setup["time_limit"], threads=1))
+                       - pulp.lpSum(cost(kind) * v for v, kind, _ in slacks))
+    with warnings.catch_warnings():  # PuLP 3 announces that its bundled CBC moves to an extra in PuLP 4
+        warnings.simplefilter("ignore", DeprecationWarning)
+        solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=setup["time_limit"], threads=1)
+    status = model.solve(solver)
     if pulp.LpStatus[status] != "Optimal" or any(v.varValue is None for v in x):
         raise PlanInfeasible([f"the solver stopped without a plan ({pulp.LpStatus[status]}): raise time_limit, "
                               "or loosen the limits"])
@@ -295,7 +319,8 @@ def _solve(setup: dict, n_bets: int) -> dict:
     for i, var in b.items():
         bet[i] = var.varValue > 0.5
     broken = [(var.varValue, kind, context) for var, kind, context in slacks if var.varValue and var.varValue > 1e-6]
-    return {"chosen": chosen, "bet": bet, "broken": broken, "optimal": model.sol_status == pulp.LpSolutionOptimal}
+    return {"chosen": chosen, "bet": bet, "broken": broken, "n_bets": n_bets,
+            "optimal": model.sol_status == pulp.LpSolutionOptimal}
 
 
 def _unknown_look(look: str) -> bool:

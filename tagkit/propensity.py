@@ -57,7 +57,10 @@ class PropensityModel:
         """For each row: the kept rules it matches (strongest first, with counts and lift) and the tags
         holding it back (its tags with the most negative weights)."""
         rules = all_rules if all_rules is not None else self.rules
-        rules = rules[rules["status"] == KEPT].sort_values(["lift", "rule"], ascending=[False, True])
+        if "lift" in rules:
+            rules = rules[rules["status"] == KEPT].sort_values(["lift", "rule"], ascending=[False, True])
+        else:  # a model trained without rules explains by its tags only
+            rules = rules.iloc[0:0]
         values = matrix.loc[:, list(self.items)].to_numpy(dtype=bool)
         position = {c: i for i, c in enumerate(self.items)}
         membership = np.column_stack([values[:, [position[i] for i in items]].all(axis=1) for items in rules["items"]]) \

@@ -56,3 +56,17 @@ def test_hit_tags_exports(demo_reports):
     counted = labels[labels["status"] == "hit"].groupby("season").size()
     assert (share.loc[counted.index, "hits"] == counted).all()
     assert (demo_reports / "hit_rules.csv").exists()
+
+
+def test_season_plan_exports_meet_the_plan_limits(demo_reports):
+    sheets = pd.read_excel(demo_reports / "season_plan.xlsx", sheet_name=None, dtype={"product_id": str})
+    assert {"plan", "summary", "categories", "looks", "tag sets", "candidates", "backtest", "calibration"} <= set(sheets)
+    plan = sheets["plan"]
+    summary = sheets["summary"].set_index("measure")
+    assert int(summary.loc["catalogue size", "value"]) == len(plan)
+    bets = (plan["role"] == "hit bet").sum()
+    assert 0.05 <= bets / len(plan) <= 0.10
+    assert plan["look"].value_counts().max() <= 6
+    assert summary["within"].all()
+    csv = pd.read_csv(demo_reports / "season_plan.csv", dtype={"product_id": str}, encoding="utf-8-sig")
+    assert csv["product_id"].tolist() == plan["product_id"].tolist()

@@ -1,0 +1,147 @@
+"""The season planner: every limit checked on the returned plan, optimality against brute force,
+and a clear explanation for every limit that cannot hold."""
+
+from itertools import combinations, product
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tagkit as tk
+
+
+def _candidates(n=200, seed=0, images=6):
+    rng = np.random.default_rng(seed)
+    categories = rng.choice(["dress", "top", "coat"], n, p=[0.4, 0.4, 0.2])
+    looks = [f"{c}|look{rng.integers(0, 12)}" for c in categories]
+    frame = pd.DataFrame({"product_id": [f"N{i:04d}" for i in range(n)], "name": [f"Product {i}" for i in range(n)],
+                          "role": "core", "category": categories, "look": looks,
+                          "probability": np.round(rng.beta(0.8, 8, n), 4)})
+    frame.loc[rng.choice(n, images, replace=False), "role"] = "image"
+    return frame
+
+
+def _tag_sets(candidates, seed=1):
+    rng = np.random.default_rng(seed)
+    strong = candidates["probability"] > candidates["probability"].quantile(0.7)
+    return pd.DataFrame({"t=a": strong & (rng.random(len(candidates)) < 0.7), "t=b": rng.random(len(candidates)) < 0.3},
+                        index=candidates["product_id"])
+
+
+def _plan(candidates, **kwargs):
+    options = dict(season="2026Q1", catalogue_size=100, base_rate=0.075, image_count=3, max_per_look=12,
+                   category_limits={"dress": (30, 50), "top": (25, 50), "coat": (10, 30)},
+                   bet_tag_sets=_tag_sets(candidates), max_bet_share_per_tag_set=0.5,
+                   waves=tk.waves_for("2026Q1"))
+    options.update(kwargs)
+    return tk.plan_season(candidates, **options)
+
+
+def test_every_limit_holds_on_the_returned_plan():
+    candidates = _candidates()
+    carried = pd.DataFrame({"product_id": ["C1", "C2"], "name": ["Old 1", "Old 2"], "category": ["coat", "dress"],
+                            "look": ["coat|look1", "dress|look1"]})
+    plan = _plan(candidates, carry_over=carried)
+    t = plan.table
+    assert len(t) == 100 and t["product_id"].is_unique
+    assert set(t.loc[t["role"] == "carry-over", "product_id"]) == {"C1", "C2"}
+    bets = t[t["role"] == "hit bet"]
+    assert 5 <= len(bets) <= 10 and (bets["probability"] >= 1.5 * 0.075 - 1e-12).all()
+    assert len(bets) == 10  # as many bets as the band allows when there are enough strong candidates
+    images = t[t["role"] == "image"]
+    assert len(images) == 3 and set(images["product_id"]) <= set(candidates.loc[candidates["role"] == "image", "product_id"])
+    assert not set(bets["product_id"]) & set(candidates.loc[candidates["role"] == "image", "product_id"])
+    for category, (low, high) in {"dress": (30, 50), "top": (25, 50), "coat": (10, 30)}.items():
+        assert low <= (t["category"] == category).sum() <= high
+    assert t["look"].value_counts().max() <= 12
+    sets = _tag_sets(candidates).reindex(bets["product_id"])
+    assert (sets.sum() <= np.floor(0.5 * len(bets))).all()
+    new = t[t["role"] != "carry-over"]
+    assert new["wave"].value_counts().max() - new["wave"].value_counts().min() <= 1
+    assert (t.loc[t["role"] == "carry-over", "wave"] == "on sale").all()
+    assert plan.summary["within"].all()
+
+
+def test_the_plan_is_reproducible():
+    candidates = _candidates(seed=3)
+    one, two = _plan(candidates), _plan(candidates.sample(frac=1, random_state=1))
+    assert one.table.equals(two.table)
+
+
+def test_optimal_against_brute_force_on_small_cases():
+    checked = 0
+    for seed in range(8):
+        rng = np.random.default_rng(seed)
+        candidates = pd.DataFrame({"product_id": [f"P{i}" for i in range(9)], "role": "core",
+                                   "category": rng.choice(["a", "b"], 9), "look": rng.choice(["x", "y", "z"], 9),
+                                   "probability": np.round(rng.random(9) * 0.5, 3)})
+        base, size, limits, cap = 0.1, 5, {"a": (1, 4), "b": (1, 4)}, 2
+        p = dict(zip(candidates["product_id"], candidates["probability"]))
+        best = None  # band 0.2-0.4 of 5 products: 1 or 2 hit bets, as many as there are strong products
+        for picked in combinations(candidates["product_id"], size):
+            part = candidates[candidates["product_id"].isin(picked)]
+            if any(not (lo <= (part["category"] == c).sum() <= hi) for c, (lo, hi) in limits.items()):
+                continue
+            if part["look"].value_counts().max() > cap:
+                continue
+            strong = sorted((i for i in picked if p[i] >= 1.5 * base), key=lambda i: -p[i])[:2]
+            if not strong:
+                continue
+            value = sum(p[i] for i in picked) + sum(p[i] - base for i in strong)
+            key = (len(strong), value)
+            best = key if best is None or key > best else best
+        options = dict(season="2026Q1", catalogue_size=size, base_rate=base, band=(0.2, 0.4), min_bet_lift=1.5,
+                       category_limits=limits, max_per_look=cap)
+        if best is None:
+            with pytest.raises(tk.PlanInfeasible):
+                tk.plan_season(candidates, **options)
+            continue
+        plan = tk.plan_season(candidates, **options)
+        chosen = set(plan.table["product_id"])
+        bets = set(plan.table.loc[plan.table["role"] == "hit bet", "product_id"])
+        value = sum(p[i] for i in chosen) + sum(p[i] - base for i in bets)
+        assert (len(bets), value) == pytest.approx(best, abs=1e-4)
+        checked += 1
+    assert checked >= 4
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"min_bet_lift": 8.0}, r"hit-bet band: .* strong candidates .* lower min_bet_lift or band_low"),
+    ({"catalogue_size": 500}, r"catalogue size: only .* of the 500 products can be released"),
+    ({"image_count": 20}, r"image products: the quota is 20 but only 6 fit"),
+    ({"category_limits": {"coat": (90, 100)}}, r"category 'coat': needs at least 90 products but only"),
+    ({"max_per_look": 1, "catalogue_size": 60, "category_limits": {}}, r"catalogue size: only 3\d of the 60"),
+])
+def test_limits_that_cannot_hold_are_explained(kwargs, message):
+    with pytest.raises(tk.PlanInfeasible, match=message):
+        _plan(_candidates(), **kwargs)
+
+
+def test_carry_over_beyond_a_cap_is_explained():
+    candidates = _candidates()
+    carried = pd.DataFrame({"product_id": [f"C{i}" for i in range(5)], "category": "coat", "look": "coat|look1"})
+    with pytest.raises(tk.PlanInfeasible, match=r"look 'coat\|look1': at most 3 products .* \(5 carried over\)"):
+        _plan(candidates, carry_over=carried, max_per_look=3)
+
+
+def test_poisson_binomial_against_enumeration():
+    p = [0.1, 0.5, 0.3, 0.9, 0.05]
+    brute = np.zeros(len(p) + 1)
+    for outcome in product([0, 1], repeat=len(p)):
+        brute[sum(outcome)] += np.prod([q if o else 1 - q for q, o in zip(p, outcome)])
+    assert np.allclose(tk.poisson_binomial(p), brute)
+    low, high = tk.poisson_binomial_interval(p, level=0.8)
+    cdf = np.cumsum(brute)
+    assert cdf[low] >= 0.1 and (low == 0 or cdf[low - 1] < 0.1) and cdf[high] >= 0.9
+
+
+def test_category_limits_waves_and_defaults():
+    assert tk.parse_category_limits("dress:200-450, knitwear=100-300") == {"dress": (200, 450), "knitwear": (100, 300)}
+    with pytest.raises(tk.ParameterError, match="minimum before maximum"):
+        tk.parse_category_limits("dress:450-200")
+    waves = tk.waves_for("2026Q1")
+    assert [w for w, _ in waves] == ["W1", "W2", "W3"] and waves[0][1] == pd.Timestamp("2026-01-01")
+    assert tk.waves_for("2026Q1", "2026-02-02, 2026-01-05")[0] == ("W1", pd.Timestamp("2026-01-05"))
+    with pytest.raises(tk.ParameterError, match="must fall in 2026Q1"):
+        tk.waves_for("2026Q1", "2026-05-01")
+    assert tk.limits_from_mix(pd.Series(["a"] * 3 + ["b"]), 100, tolerance=0.5) == {"a": (37, 113), "b": (12, 38)}

@@ -1,0 +1,88 @@
+"""The hit-propensity model against scikit-learn used directly, and its calibration table against scipy."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import binomtest
+from sklearn.linear_model import LogisticRegression
+
+import tagkit as tk
+
+
+def _data(seed=0, n=1500):
+    rng = np.random.default_rng(seed)
+    matrix = pd.DataFrame(rng.random((n, 6)) < 0.3, columns=["a=1", "a=2", "b=1", "b=2", "c=1", "c=2"])
+    p = 0.04 + 0.5 * (matrix["a=1"] & matrix["b=1"]) - 0.03 * matrix["c=2"]
+    hits = rng.random(n) < p.clip(0.005)
+    return matrix, hits
+
+
+def test_predictions_match_scikit_learn_on_hand_built_features():
+    matrix, hits = _data()
+    rules = tk.mine_hit_rules(matrix, hits, min_hits=5)
+    model = tk.fit_propensity(matrix, hits, rules=rules, penalty=2.0)
+    combos = rules[(rules["status"] == "kept") & (rules["size"] > 1)]
+    assert ("a=1", "b=1") in set(combos["items"])
+    features = np.hstack([matrix.to_numpy(float)] + [matrix[list(items)].all(axis=1).to_numpy(float)[:, None]
+                                                      for items in combos["items"]])
+    reference = LogisticRegression(C=0.5, max_iter=5000).fit(features, hits).predict_proba(features)[:, 1]
+    assert np.allclose(model.predict(matrix).to_numpy(), reference, atol=1e-6)
+    assert model.base_rate == pytest.approx(hits.mean())
+
+
+def test_explanations_cite_the_rules_matched_and_the_tags_holding_back():
+    matrix, hits = _data(1)
+    rules = tk.mine_hit_rules(matrix, hits, min_hits=5)
+    model = tk.fit_propensity(matrix, hits, rules=rules)
+    explained = model.explain(matrix, rules)
+    kept = rules[rules["status"] == "kept"]
+    for row in range(0, len(matrix), 97):
+        tags = {c for c in matrix.columns if matrix.iloc[row][c]}
+        matched = [r for r in kept.itertuples() if set(r.items) <= tags]
+        assert explained.iloc[row]["rules_matched"] == len(matched)
+        for r in matched[:1]:
+            assert explained.iloc[row]["matched_rules"].startswith(r.rule) or len(matched) > 1
+        negative = [c for c in tags if model.coefficients[c] < 0]
+        held = [h for h in explained.iloc[row]["held_back_by"].split(", ") if h]
+        assert set(held) <= set(negative) and len(held) == min(2, len(negative))
+
+
+def test_reliability_bins_and_wilson_intervals():
+    rng = np.random.default_rng(2)
+    p = rng.random(3000) * 0.6
+    y = rng.random(3000) < p
+    table = tk.reliability(p, y, bins=(0, 0.1, 0.3, 0.6))
+    for row, (lo, hi) in zip(table.itertuples(), [(0, 0.1), (0.1, 0.3), (0.3, 0.6)]):
+        inside = (p > lo) & (p <= hi) if lo else (p <= hi)
+        assert row.products == inside.sum() and row.predicted == pytest.approx(p[inside].mean())
+        ci = binomtest(int(y[inside].sum()), int(inside.sum())).proportion_ci(confidence_level=0.9, method="wilson")
+        assert (row.observed_low, row.observed_high) == pytest.approx((ci.low, ci.high), abs=1e-4)
+    assert tk.brier_score([0.5, 1.0], [True, False]) == pytest.approx((0.25 + 1.0) / 2)
+
+
+def test_model_errors():
+    matrix, hits = _data()
+    with pytest.raises(tk.ParameterError, match="The 'penalty' parameter of fit_propensity must be a number > 0"):
+        tk.fit_propensity(matrix, hits, penalty=0)
+    with pytest.raises(tk.ParameterError, match="needs both hits and other products"):
+        tk.fit_propensity(matrix, np.zeros(len(matrix), bool))
+    model = tk.fit_propensity(matrix, hits)
+    with pytest.raises(tk.ParameterError, match="lacks 1 tag column"):
+        model.predict(matrix.drop(columns="c=2"))
+
+
+def test_candidates_and_carry_over_on_the_demo():
+    dataset = tk.open_dataset(None)
+    brand = tk.load_brand(dataset)
+    labels = tk.label_hits(brand.sales.metrics, brand.own.products)
+    rows, hits = tk.ranked_rows(labels, brand.matrix, ["2025Q3", "2025Q4"])
+    model = tk.fit_propensity(rows, hits)
+    scored = tk.score_candidates(model, brand.candidates.products.head(50), brand.candidates.tags, brand.taxonomy)
+    assert len(scored) == 50 and scored["probability"].between(0, 1).all()
+    assert set(scored["category"]) <= {"dress", "top", "knitwear", "bottoms", "outerwear", "accessories", "(none)"}
+    assert scored["look"].str.count(r"\|").eq(4).all()
+    carried = tk.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy)
+    assert set(carried["product_id"]) == set(labels[(labels["season"] == "2025Q4") & labels["hit"]]["product_id"])
+    assert tk.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy, which="").empty
+    with pytest.raises(tk.ParameterError, match="must be 'hits' or"):
+        tk.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy, which="all")
