@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.tagkit-installed
 SEASON ?= 2025Q4
 
-.PHONY: report test demo bench clean
+.PHONY: report test demo bench clean browser screenshot
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tagkit needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
@@ -20,8 +20,15 @@ report: $(STAMP)
 	$(BIN)/tagkit report --season $(SEASON)
 
 # The whole test suite, notebooks included (.ci/run calls this).
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
+
+# Debian's chromium, for the test that opens the reports in a browser (tests/test_shared_reports.py).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser test of the reports"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # Regenerate data/demo/ (seeded, byte-identical).
 demo: $(STAMP)
@@ -33,6 +40,15 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_sales.py --lines 50000000 --repeat 3
 	$(BIN)/python bench/bench_rules.py --products 100000 1000000
 	$(BIN)/python bench/bench_plan.py
+
+# The README's screenshot of the index page: two seasons, so that the key figures have a comparison.
+screenshot: $(STAMP) browser
+	$(BIN)/tagkit report --season 2025Q3 --quiet
+	$(BIN)/tagkit report --season 2025Q4 --quiet
+	mkdir -p docs
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+	  --disable-component-update --disable-sync --user-data-dir=$$(mktemp -d) --hide-scrollbars \
+	  --window-size=1100,1240 --screenshot=docs/index.png file://$(CURDIR)/reports/2025Q4/index.html
 
 clean:
 	rm -rf $(VENV)

@@ -303,15 +303,12 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> tuple[pd.Ser
     """Dates from text; returns (dates, unparseable mask). Day/month order is never guessed."""
     text = text.astype(str).str.strip()
     given = text != ""
-    if date_format:
-        dates = pd.to_datetime(text.where(given), format=date_format, errors="coerce")
-    else:
-        dates = pd.to_datetime(text.where(given), format="ISO8601", errors="coerce")
-        for fmt in DATE_FORMATS:
-            todo = given & dates.isna()
-            if not todo.any():
-                break
-            dates = dates.where(~todo, pd.to_datetime(text.where(todo), format=fmt, errors="coerce"))
+    dates = pd.to_datetime(text.where(given), format=date_format or "ISO8601", errors="coerce")
+    for fmt in ("ISO8601", *DATE_FORMATS) if date_format else DATE_FORMATS:  # then the unambiguous formats
+        todo = given & dates.isna()
+        if not todo.any():
+            break
+        dates = dates.where(~todo, pd.to_datetime(text.where(todo), format=fmt, errors="coerce"))
     return dates.astype("datetime64[ns]"), given & dates.isna()
 
 

@@ -193,6 +193,9 @@ def plot_reliability(table: pd.DataFrame) -> "plt.Figure":
     """Predicted against observed hit rates per probability bin, with the 90% interval of the observed rate."""
     plt, _ = _libs()
     fig, ax = plt.subplots(figsize=(6.2, 5.2))
+    if table.empty:
+        ax.text(0.5, 0.5, "No season was replayed (backtest_seasons = 0)", ha="center", va="center",
+                transform=ax.transAxes)
     top = max(0.05, float(max(table["predicted"].max(), table["observed_high"].max())) * 1.08) if len(table) else 1
     ax.plot([0, 100 * top], [0, 100 * top], color="grey", ls="--", lw=0.9, label="perfect calibration")
     ax.errorbar(100 * table["predicted"], 100 * table["observed"],
@@ -270,12 +273,16 @@ def plot_backtest(table: pd.DataFrame) -> "plt.Figure":
     """Lift at k (hit rate of the hit bets over the season's base rate) per replayed season and method."""
     plt, sns = _libs()
     fig, ax = plt.subplots(figsize=(8, 4))
-    sns.barplot(table, x="season", y="lift_at_k", hue="method", ax=ax,
-                palette=[COLOURS["bad"], COLOURS["accent"], COLOURS["neutral"]])
+    done = table.dropna(subset=["lift_at_k"])
+    if done.empty:
+        ax.text(0.5, 0.5, "No season was replayed", ha="center", va="center", transform=ax.transAxes)
+    else:
+        sns.barplot(done, x="season", y="lift_at_k", hue="method", ax=ax,
+                    palette=[COLOURS["bad"], COLOURS["accent"], COLOURS["neutral"]][: done["method"].nunique()])
+        ax.legend(frameon=False, fontsize=8)
     ax.axhline(1, color="grey", lw=0.8, ls="--")
     ax.set_xlabel("Season replayed")
     ax.set_ylabel("Lift at k (x the season's hit rate)")
     ax.set_title("Backtest: how much more often the hit bets were hits")
-    ax.legend(frameon=False, fontsize=8)
     fig.tight_layout()
     return fig

@@ -6,13 +6,16 @@ Also the few helpers notebooks call to talk to the reader: :func:`show_summary`,
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
+import platform
 import re
 import shutil
 import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
@@ -24,6 +27,32 @@ from tagkit.io.yaml_files import read_yaml
 from tagkit.paths import NOTEBOOKS, REPORTS
 
 SCRATCH = "scratch"
+MANIFEST = "manifest.json"
+# The key figures of a run, taken from the notebooks' summaries: (label, notebook, figure, format).
+KEY_FIGURES = (
+    ("products in the catalogue", "01_tag_health", "products", "{:,}"),
+    ("order lines used", "01_tag_health", "rows_used", "{:,}"),
+    ("ranked products in the season", "02_hit_tags", "catalogue", "{:,}"),
+    ("hits", "02_hit_tags", "hits", "{:,}"),
+    ("hit share", "02_hit_tags", "hit_share", "{:.1%}"),
+    ("rules kept", "02_hit_tags", "rules_kept", "{:,}"),
+    ("plan: products", "03_season_plan", "plan_size", "{:,}"),
+    ("plan: hit-bet share", "03_season_plan", "hit_bet_share", "{:.1%}"),
+    ("plan: expected hits among the hit bets", "03_season_plan", "expected_bet_hits", "{:.1f}"),
+)
+PACKAGES = ("tagkit", "pandas", "numpy", "scipy", "duckdb", "pyarrow", "mlxtend", "scikit-learn", "pulp", "matplotlib",
+            "seaborn", "openpyxl", "papermill", "nbconvert", "nbformat", "ipykernel", "pyyaml")
+# Sheets of the season workbook, from the notebooks' exports: (sheet, export file, its sheet).
+SEASON_WORKBOOK = (
+    ("hit share", "hit_tags.xlsx", "hit share"),
+    ("rules", "hit_tags.xlsx", "rules"),
+    ("common tags", "hit_tags.xlsx", "common tags"),
+    ("plan", "season_plan.xlsx", "plan"),
+    ("plan summary", "season_plan.xlsx", "summary"),
+    ("tag problems", "tag_health.xlsx", "tag problems"),
+)
+PERCENT_COLUMNS = ("hit_share", "hit_rate", "share_of_hits", "share_of_catalogue", "share_of_competitor_bestsellers",
+                   "probability")
 SHARED_PARAMETERS = ("season", "data_dir", "output_dir")
 # The contract of every tuning parameter a notebook may declare: one place, one wording.
 PARAMETER_CONTRACTS = {
@@ -202,15 +231,18 @@ def run_report(
     build = out_dir / f".build-{season}-{uuid.uuid4().hex[:8]}"
     build.mkdir()
     started = time.monotonic()
+    run = {"season": season, "started": _now(), "notebooks": [], "parameters": {}}
     pages = []
     try:
         for i, notebook in enumerate(notebooks, start=1):
             echo(f"[{i}/{len(notebooks)}] {notebook.stem}: running")
             t0 = time.monotonic()
+            notebook_started = _now()
             given = {"season": season, "data_dir": str(dataset.folder), "output_dir": str(build)}
             given.update(parameters.get("shared", {}))
             given.update(parameters.get(notebook.stem, {}))
             given = {k: v for k, v in given.items() if k in declared[notebook.stem]}
+            run["parameters"][notebook.stem] = {k: v for k, v in given.items() if k != "output_dir"}
             executed = build / notebook.name
             try:
                 pm.execute_notebook(str(notebook), str(executed), parameters=given, kernel_name="python3",
@@ -225,12 +257,25 @@ def run_report(
                 ) from None
             pages.append(render_notebook(executed, build / f"{notebook.stem}.html", season=season,
                                          brand=dataset.name))
+            run["notebooks"].append({"notebook": notebook.stem, "started": notebook_started, "finished": _now(),
+                                     "seconds": round(time.monotonic() - t0, 1)})
             echo(f"[{i}/{len(notebooks)}] {notebook.stem}: done in {time.monotonic() - t0:.1f} s")
         if only:
             pages = _keep_other_reports(out_dir / season, build, pages)
-        write_index(pages, build / "index.html", season=season, brand=dataset.name)
+        figures = {Path(p["file"]).stem: p.get("figures", {}) for p in pages}
+        previous = _previous_figures(out_dir, dataset.calendar.shift(season, -1))
+        season_workbook(build, season)
+        write_index(pages, build / "index.html", season=season, brand=dataset.name,
+                    key_figures=key_figures(figures, previous, season, dataset.calendar.shift(season, -1)))
         (build / "index.json").write_text(json.dumps(pages, indent=1, ensure_ascii=False, sort_keys=True),
                                           encoding="utf-8")
+        run.update(finished=_now(), total_seconds=round(time.monotonic() - started, 1), figures=figures,
+                   dataset={"name": dataset.name, "folder": str(dataset.folder)},
+                   inputs=[_file_record(f) for f in dataset.files() + ([Path(params_file)] if params_file else [])],
+                   params_file=str(params_file) if params_file else None, packages=_versions(),
+                   python=platform.python_version())
+        (build / MANIFEST).write_text(json.dumps(run, indent=1, ensure_ascii=False, sort_keys=True, default=str),
+                                      encoding="utf-8")
         for executed in build.glob("*.ipynb"):
             executed.unlink()
         final = _replace(build, out_dir / season)
@@ -239,6 +284,71 @@ def run_report(
         raise
     echo(f"All {len(notebooks)} report(s) built in {time.monotonic() - started:.1f} s.")
     return final / "index.html"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _file_record(path: Path) -> dict:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return {"file": str(path), "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def _versions() -> dict:
+    from importlib import metadata
+
+    out = {}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _previous_figures(out_dir: Path, season: str) -> dict | None:
+    manifest = out_dir / season / MANIFEST
+    if not manifest.exists():
+        return None
+    try:
+        return json.loads(manifest.read_text(encoding="utf-8")).get("figures", {})
+    except (OSError, ValueError):
+        return None
+
+
+def key_figures(figures: dict, previous: dict | None, season: str, previous_season: str) -> pd.DataFrame:
+    """The run's key figures next to the previous season's (from its manifest, when it was run)."""
+    rows = []
+    for label, notebook, key, fmt in KEY_FIGURES:
+        now = figures.get(notebook, {}).get(key)
+        before = (previous or {}).get(notebook, {}).get(key)
+        if now is None and before is None:
+            continue
+        rows.append({"figure": label, season: fmt.format(now) if now is not None else "",
+                     previous_season: fmt.format(before) if before is not None else "not run"})
+    return pd.DataFrame(rows, columns=["figure", season, previous_season])
+
+
+def season_workbook(folder: Path, season: str) -> Path | None:
+    """One workbook with the season's key tables (rules, common tags, plan, hit share...), collected
+    from the notebooks' exports in ``folder``."""
+    from tagkit.io.writers import write_excel
+
+    sheets = {}
+    for sheet, file, source in SEASON_WORKBOOK:
+        path = folder / file
+        if path.exists():
+            try:
+                sheets[sheet] = pd.read_excel(path, sheet_name=source)
+            except ValueError:  # an export without that sheet
+                continue
+    if not sheets:
+        return None
+    return write_excel(sheets, folder / f"tagkit_{season}.xlsx", percent=PERCENT_COLUMNS)
 
 
 def _parameters(params_file, declared: dict[str, dict]) -> dict[str, dict]:
@@ -315,6 +425,10 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
+    # the parameter cells show nothing, and papermill gives its injected cell a random id
+    nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
     summary, figures = "", {}
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -353,11 +467,19 @@ def _markdown_bold(escaped: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
 
 
-def write_index(pages: list[dict], target: Path, *, season: str, brand: str) -> Path:
+def write_index(pages: list[dict], target: Path, *, season: str, brand: str,
+                key_figures: pd.DataFrame | None = None) -> Path:
     items = "\n".join(
         f'<li><h2><a href="{html.escape(p["file"])}">{html.escape(p["title"])}</a></h2>'
         f'<p>{_markdown_bold(p["summary"]) or "&nbsp;"}</p></li>' for p in pages)
     body = f'<ul class="tk-index">{items}</ul>'
+    if key_figures is not None and len(key_figures):
+        table = key_figures.to_html(index=False, escape=True, border=0, classes="tk-table")
+        body = f'<h2>Key figures</h2>{table}<p class="tk-note">Next to the previous season, when it was run.</p>' + body
+    workbook = target.parent / f"tagkit_{season}.xlsx"
+    if workbook.exists():
+        body += (f'<p>All the season\'s key tables in one workbook: <a href="{html.escape(workbook.name)}">'
+                 f'{html.escape(workbook.name)}</a>. How this run was made: <a href="{MANIFEST}">{MANIFEST}</a>.</p>')
     page = _PAGE.format(title=html.escape(f"tagkit reports · {season}"), brand=html.escape(brand),
                         season=html.escape(season), heading=f"<h1>Quarterly reports, {html.escape(season)}</h1>",
                         css=_CSS, body=body, back="")

@@ -149,10 +149,17 @@ def tag_health(resolved: pd.DataFrame, products: pd.DataFrame | None, taxonomy: 
                              "example_products": _examples(lacking["product_id"]),
                              "suggestion": "tag these products (a required dimension)"})
     health = pd.DataFrame(rows, columns=HEALTH_COLUMNS)
+    health["raw_value"] = health["raw_value"].map(_shorten)
     health = health.assign(_order=health["problem"].map(_PROBLEM_ORDER))
     health = health.sort_values(["_order", "n_products", "dimension", "raw_value"],
                                 ascending=[True, False, True, True], kind="stable")
     return health.drop(columns="_order").reset_index(drop=True)
+
+
+def _shorten(text: str, limit: int = 100) -> str:
+    """A raw value short enough to read in a table (a pasted description can be thousands of characters)."""
+    text = str(text)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
 def _examples(ids: pd.Series) -> str:

@@ -189,7 +189,13 @@ class _Builder:
         return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".")
 
     def problem(self, path: tuple, text: str):
-        self.problems.append(f"{self.where(path)}: {text}")
+        self.problems.append((self._line(path), f"{self.where(path)}: {text}"))
+
+    def _line(self, path: tuple) -> int:
+        for cut in range(len(path), 0, -1):
+            if path[:cut] in self.lines:
+                return self.lines[path[:cut]]
+        return 0
 
     def _text(self, value, path: tuple, what: str) -> str | None:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)) or str(value).strip() == "":
@@ -318,8 +324,8 @@ class _Builder:
                     break
                 seen.append(current)
                 current = parents[current][0]
-        if self.problems:
-            raise TaxonomyError(self.source, self.problems)
+        if self.problems:  # in the order of the file
+            raise TaxonomyError(self.source, [text for _, text in sorted(self.problems, key=lambda p: p[0])])
         return Taxonomy(tuple(dimensions), source=self.source)
 
     def _parent(self, raw, dimension: str, value: str, value_names: dict, path: tuple) -> str | None:

@@ -25,6 +25,11 @@ def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tup
     if missing:
         raise ParameterError(f"ranked_rows: {len(missing)} labelled products have no row in the tag matrix, "
                              f"e.g. {sorted(missing)[:3]}; encode the tags of the same catalogue.")
+    if seasons is not None and rows.empty:
+        known = sorted(labels["season"].unique())
+        raise ParameterError(f"No ranked products in {', '.join(seasons)}; the labels cover "
+                             f"{known[0] + '-' + known[-1] if known else 'no season'}. Check the season, or the sales "
+                             "of those seasons.")
     out = matrix.loc[rows["product_id"].to_numpy()]
     out.index = pd.MultiIndex.from_arrays([rows["product_id"].to_numpy(), rows["season"].to_numpy()],
                                           names=["product_id", "season"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -9,6 +11,7 @@ import pytest
 import yaml
 
 import tagkit as tk
+from tagkit.paths import DEMO_DATA
 
 TAXONOMY = {
     "dimensions": [
@@ -78,3 +81,63 @@ def small_dataset(tmp_path) -> Path:
               "sales": {"path": "orders.csv", "latest_date": "2026-01-01", "min_id_match": 0.5}}
     (folder / "dataset.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return folder
+
+
+SCRIPT = "<script>document.body.setAttribute('data-xss','script')</script>"
+IMG = "<img src=x onerror=\"document.body.setAttribute('data-xss','img')\">"
+SVG = "<svg onload=alert(1)>"  # an unknown tag value: no ',' or ';' (they separate tags)
+FILE = "<img src=x onerror=alert(3)>.csv"
+KEEP = ("2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4")
+
+
+def _hostile_dataset(folder):
+    """Five quarters of the demo brand, with product names, a tag value, a taxonomy label, the dataset's name
+    and a file name that are HTML."""
+    catalogue = pd.read_csv(DEMO_DATA / "catalogue.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    catalogue = catalogue[pd.to_datetime(catalogue["Launch date"], errors="coerce") >= "2024-10-01"]
+    catalogue = catalogue.drop_duplicates("SKU").reset_index(drop=True)
+    catalogue.loc[0:40, "Product name"] = SCRIPT
+    catalogue.loc[41:80, "Product name"] = IMG
+    catalogue.loc[81:90, "Details"] = SVG
+    catalogue.loc[91:95, "颜色"] = ""  # missing required: the names show in that table
+    catalogue.loc[96:97, "Product name"] = [SCRIPT, IMG]
+    catalogue.to_csv(folder / "catalogue.csv", index=False, encoding="utf-8-sig")
+    keep = set(catalogue["SKU"])
+    with gzip.open(DEMO_DATA / "order_lines.csv.gz", "rt", encoding="utf-8") as src, \
+            gzip.open(folder / "order_lines.csv.gz", "wt", encoding="utf-8") as dst:
+        dst.write(next(src))
+        for line in src:
+            if line.split(",")[1] in keep:
+                dst.write(line)
+    competitors = pd.read_csv(DEMO_DATA / "competitor_bestsellers.csv", dtype=str, encoding="gb18030")
+    competitors = competitors[competitors["季度"].isin(KEEP)]
+    competitors.loc[competitors.index[:5], "标题"] = SCRIPT
+    competitors.to_csv(folder / FILE, index=False)
+    shutil.copy(DEMO_DATA / "candidates_2026Q1.csv", folder / "candidates_2026Q1.csv")
+    taxonomy = yaml.safe_load((DEMO_DATA / "taxonomy.yml").read_text(encoding="utf-8"))
+    pattern = next(d for d in taxonomy["dimensions"] if d["name"] == "pattern")
+    next(v for v in pattern["values"] if v["name"] == "check")["label"] = "<b>check</b>"
+    (folder / "taxonomy.yml").write_text(yaml.safe_dump(taxonomy, allow_unicode=True), encoding="utf-8")
+    config = yaml.safe_load((DEMO_DATA / "dataset.yml").read_text(encoding="utf-8"))
+    config["name"] = f"Brand {SCRIPT}"
+    config["competitors"]["path"] = FILE
+    config["competitors"].pop("encoding", None)
+    (folder / "dataset.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    params = folder / "params.yml"
+    params.write_text("03_season_plan:\n  backtest_seasons: 1\n", encoding="utf-8")
+    return params
+
+
+@pytest.fixture(scope="session")
+def batch_runs(tmp_path_factory):
+    """The quarterly batch run twice, on five quarters of the demo brand with hostile names: (data, runs)."""
+    root = tmp_path_factory.mktemp("hostile")
+    data = root / "data"
+    data.mkdir()
+    params = _hostile_dataset(data)
+    folders = []
+    for name in ("one", "two"):
+        index = tk.run_report("2025Q4", data_dir=data, params_file=params, out_dir=root / name, progress=False,
+                              echo=lambda _: None)
+        folders.append(index.parent)
+    return data, folders

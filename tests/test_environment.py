@@ -74,3 +74,17 @@ def test_papermill_reads_every_parameter_with_its_help(path):
     assert len(parameters) == len(source.splitlines())
     for name, info in parameters.items():
         assert info["inferred_type_name"] != "None" and info["help"], name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_are_paired_with_their_text_form(path):
+    """notebooks/*.py (jupytext percent format) holds the same cells: review the .py, run the .ipynb."""
+    import jupytext
+
+    text = jupytext.read(path.with_suffix(".py"))
+    notebook = jupytext.read(path)
+
+    def cells(nb):
+        return [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in nb.cells]
+
+    assert cells(text) == cells(notebook), f"run: jupytext --sync {path.relative_to(ROOT)}"

@@ -52,7 +52,8 @@ def test_batch_renders_an_index_and_self_contained_pages(notebooks, small_datase
     index = tk.run_report("2025q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks,
                           progress=False, echo=lines.append)
     assert index == out / "2025Q1" / "index.html"
-    assert sorted(p.name for p in index.parent.iterdir()) == ["01_first.html", "export.csv", "index.html", "index.json"]
+    assert sorted(p.name for p in index.parent.iterdir()) == ["01_first.html", "export.csv", "index.html", "index.json",
+                                                           "manifest.json"]
     assert lines[0] == "[1/1] 01_first: running" and lines[-1].startswith("All 1 report(s) built in")
 
     page = (index.parent / "01_first.html").read_text(encoding="utf-8")

@@ -104,11 +104,13 @@ def _decodes(raw: bytes, encoding: str) -> bool:
 
 
 def _has_utf8_multibyte(raw: bytes) -> bool:
-    """Mostly valid UTF-8: many well-formed non-ASCII characters for each broken byte."""
+    """Mostly valid UTF-8: well-formed multi-byte characters, and few of the non-ASCII bytes broken.
+    (GBK and Windows-1252 text read as UTF-8 breaks on most of its non-ASCII bytes: 55% and more.)"""
     text = raw.decode("utf-8", errors="replace")
     broken = text.count("\ufffd")
     valid = sum(1 for c in text if ord(c) > 127) - broken
-    return valid >= 10 * max(broken, 1)
+    non_ascii = sum(1 for b in raw if b > 127)
+    return valid > 0 and broken <= 0.25 * non_ascii
 
 
 def _first_bad_byte(raw: bytes, encoding: str) -> tuple[int, int, int]:
@@ -212,7 +214,9 @@ def _read_excel(path: Path, sheet, header_row: int | None) -> pd.DataFrame:
     try:
         grid = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=str)
     except ValueError as err:
-        raise InputError(f"{path}: {err}") from err
+        if "Worksheet" in str(err) or "sheet" in str(err).lower() and sheet is not None:
+            raise InputError(f"{path}: no sheet {sheet!r} ({err}).") from err
+        raise InputError(f"{path}: not a readable Excel workbook; save it from Excel as .xlsx, or export CSV.") from err
     except Exception as err:  # openpyxl raises many kinds for a broken workbook
         raise InputError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err}).") from err
     grid = grid.fillna("")

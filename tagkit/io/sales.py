@@ -233,11 +233,11 @@ class _Engine:
         date_col = fields["date"]
         if "TIMESTAMP" in types[date_col].upper() or types[date_col].upper() == "DATE":
             ts, raw_date = f"CAST({_q(date_col)} AS TIMESTAMP)", f"{_q(date_col)}"
-        elif date_format:
-            ts, raw_date = f"try_strptime({text(date_col)}, {_lit(date_format)})", text(date_col)
-        else:
+        else:  # the format given first, then ISO dates, then the unambiguous formats
             formats = ", ".join(_lit(f) for f in TIMESTAMP_FORMATS)
-            ts = f"coalesce(try_cast({text(date_col)} AS TIMESTAMP), try_strptime({text(date_col)}, [{formats}]))"
+            given = f"try_strptime({text(date_col)}, {_lit(date_format)}), " if date_format else ""
+            ts = (f"coalesce({given}try_cast({text(date_col)} AS TIMESTAMP), "
+                  f"try_strptime({text(date_col)}, [{formats}]))")
             raw_date = text(date_col)
         qty = number(fields["quantity"]) if "quantity" in fields else "1.0"
         raw_qty = (_q(fields["quantity"]) if _numeric(types[fields["quantity"]]) else text(fields["quantity"])) \

@@ -3,6 +3,7 @@ formatted workbooks. Both are written atomically and byte-for-byte the same for 
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -78,6 +79,9 @@ def _fix_zip_times(path: Path):
         entries = [(info, src.read(info.filename)) for info in src.infolist()]
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as dst:
         for info, data in entries:
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving here too
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                              rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
             fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr

@@ -1,0 +1,228 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Hit tags
+#
+# Which tag combinations do the season's best sellers have in common, how much more likely is a product
+# with them to be a hit, is that more than chance, and does it still hold the next season? Hits are the top
+# share of each season's catalogue by the chosen metric; rules `tag set ⇒ hit` are mined on the last few
+# seasons and kept only when they are significant (false discovery rate `max_q`), strong enough (`min_lift`)
+# and better than each of their parts.
+
+# %% tags=["parameters"]
+season: str = "2025Q4"  # last season of the analysis, e.g. "2025Q4"
+data_dir: str = ""  # folder holding dataset.yml; "" means the bundled demo brand
+output_dir: str = ""  # where the exports are written; "" means reports/scratch/<season>
+metric: str = "units_per_week"  # what makes a hit: units_per_week, units, net_units, revenue or sell_through
+top_share: float = 0.075  # share of each season's ranked catalogue labelled as hits, in (0, 1]
+group_by: str = ""  # rank within the groups of this dimension (e.g. "category"); "" ranks the whole catalogue
+catalogue: str = "launched"  # a season's catalogue: products "launched" in it, or "on_sale" in it
+min_days_on_sale: int = 0  # products on sale fewer days in the season are not ranked (0-365)
+history_seasons: int = 4  # seasons pooled to mine the rules, ending with `season` (1-40)
+min_hits: int = 5  # fewest hits a tag set must have to become a rule
+max_size: int = 3  # most tags in a tag set (1-6)
+min_lift: float = 1.5  # smallest lift (hit rate / average hit rate) of a kept rule
+max_q: float = 0.05  # largest q-value (false discovery rate) of a kept rule, in (0, 1]
+band_low: float = 0.05  # lower end of the target hit share
+band_high: float = 0.10  # upper end of the target hit share
+heatmap_rows: str = "category"  # dimension on the rows of the lift heatmap
+heatmap_columns: str = "material"  # dimension on the columns of the lift heatmap
+table_rows: int = 20  # rows shown per table on this page; the exports hold all rows (1-500)
+
+# %%
+import tagkit as tk
+
+dataset = tk.open_dataset(data_dir)
+season = dataset.calendar.parse(season)
+out = tk.output_folder(output_dir, season)
+tk.check_parameters("02_hit_tags", metric=metric, top_share=top_share, catalogue=catalogue,
+                    min_days_on_sale=min_days_on_sale, history_seasons=history_seasons, min_hits=min_hits,
+                    max_size=max_size, min_lift=min_lift, max_q=max_q, band_low=band_low, band_high=band_high,
+                    table_rows=table_rows)
+tk.check_dimensions(dataset.read_taxonomy(), group_by=group_by, heatmap_rows=heatmap_rows,
+                    heatmap_columns=heatmap_columns)
+
+# %%
+brand = tk.load_brand(dataset)
+labels = tk.label_hits(brand.sales.metrics, brand.own.products, metric=metric, top_share=top_share,
+                       group_by=group_by or None, tags=brand.own.tags, taxonomy=brand.taxonomy,
+                       min_days_on_sale=min_days_on_sale, catalogue=catalogue, calendar=dataset.calendar)
+seasons = tk.seasons_up_to(labels, season, dataset.calendar)
+window = tk.history(season, history_seasons, dataset.calendar)
+matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
+
+# %%
+rule_options = dict(min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, taxonomy=brand.taxonomy)
+rules = tk.mine_hit_rules(matrix, hits, **rule_options)
+kept = rules[rules["status"] == "kept"]
+share = tk.hit_share(labels, band=(band_low, band_high), calendar=dataset.calendar)
+tested = tk.holdout(labels, brand.matrix, test_seasons=seasons, train_seasons=history_seasons,
+                    calendar=dataset.calendar, **rule_options)
+per_season, trends = tk.tag_trends(labels, brand.matrix, seasons=seasons, rules=kept, max_q=max_q)
+yearly = tk.yearly_common_tags(labels, brand.matrix, seasons=seasons, min_hits=min_hits, min_lift=min_lift,
+                               max_q=max_q, taxonomy=brand.taxonomy)
+competitors = brand.competitors_in(window)
+common = tk.common_tags(matrix, hits, competitors=competitors, min_hits=min_hits, max_q=max_q, min_lift=min_lift,
+                        taxonomy=brand.taxonomy)
+comparison = tk.competitor_comparison(matrix, hits, competitors, taxonomy=brand.taxonomy) if len(competitors) else None
+signatures = tk.tag_signatures(brand.own.tags, brand.taxonomy, products=brand.own.products)
+
+# %%
+summary, figures = tk.hit_tags_summary(season=season, window=window, share=share, rules=rules,
+                                       holdout_summary=tk.holdout_summary(tested), trends=trends,
+                                       comparison=comparison, taxonomy=brand.taxonomy)
+tk.show_summary(summary, figures)
+
+# %% [markdown]
+# ## Hit share per season
+#
+# **How to read it:** one bar per season, the share of its ranked catalogue (image products excluded) that
+# were hits. The green band is the target; a red bar sits outside it. Ties at the cut-off are all hits, so a
+# season can sit slightly above `top_share`.
+
+# %%
+fig = tk.plot_hit_share(share, band=(band_low, band_high))
+
+# %%
+tk.show_table(share, max_rows=table_rows, percent=["hit_share"])
+
+# %% [markdown]
+# Image products carry the brand's style and are not meant to be hits, so they are not ranked; here is how
+# the season's image products sold, by the same metric.
+
+# %%
+image_products = labels[(labels["season"] == season) & (labels["status"] == "image product")]
+tk.show_table(image_products.sort_values("value", ascending=False), max_rows=table_rows)
+
+# %% [markdown]
+# ## The tag combinations that mark hits
+#
+# Rules kept on the seasons in the window, strongest first, in words and with the counts behind them:
+# *hit rate* is the share of products with the tags that were hits; *lift* compares it with the average
+# hit rate; the *q-value* is the false discovery rate at which the rule would still be kept.
+
+# %%
+tk.show_table(tk.rule_table(kept, brand.taxonomy), max_rows=table_rows, percent=["hit_rate"],
+              note="All rules, with the reason each was or was not kept, are in hit_tags.xlsx.")
+
+# %% [markdown]
+# What became of every tag set with enough hits: *redundant* rules have a more general rule with at least
+# their hit rate (as R arules' `is.redundant`); rules *no better than their parts* add a tag that does not
+# raise the hit rate significantly.
+
+# %%
+tk.show_table(tk.status_counts(rules))
+
+# %% [markdown]
+# ## Lift of pairs of values
+#
+# **How to read it:** each cell is the lift of products carrying both values (red: more often hits than
+# average; blue: less often); empty cells have fewer than 10 products in the window.
+
+# %%
+fig = tk.plot_lift_heatmap(tk.lift_table(matrix, hits, heatmap_rows, heatmap_columns))
+
+# %% [markdown]
+# **How to read it:** every tag set with enough hits, by how many hit products carry it (support) and how
+# much more often they are hits (lift); darker points are more certain; circled points are the kept rules.
+# Strong rules sit top right: common among hits and much more likely to hit.
+
+# %%
+fig = tk.plot_rule_scatter(rules)
+
+# %% [markdown]
+# ## Common tags of the best sellers
+#
+# Each tag's share among the window's hits against its share in the whole catalogue (and among competitor
+# best sellers). Tags that are merely *common everywhere* (held by many hits, but by as many other products)
+# are told apart from tags that *mark hits*.
+
+# %%
+tk.show_table(common.drop(columns="items"), max_rows=table_rows,
+              percent=["share_of_hits", "share_of_catalogue", "share_of_competitor_bestsellers"])
+
+# %% [markdown]
+# ## Rising and fading tags
+#
+# The test: a straight line is fitted to each tag's lift over the seasons (seasons with more products weigh
+# more; seasons with fewer than 20 products are left out) and its slope tested against zero; a tag is rising
+# or fading when the slope is positive or negative at a false discovery rate of `max_q`.
+# **How to read the chart:** the lift per season of the strongest rising and fading tags; above the dashed
+# line, products with the tag were more often hits than average.
+
+# %%
+fig = tk.plot_trends(per_season, trends)
+
+# %%
+tk.show_table(trends[trends["trend"].isin(["rising", "fading"])], max_rows=table_rows)
+
+# %% [markdown]
+# ## Did the rules hold up?
+#
+# For each season, the rules kept on the seasons before it, scored on it. *Held up*: the rule's lift was
+# above 1 in the new season; *confirmed*: significantly so on that season alone.
+
+# %%
+tk.show_table(tk.holdout_summary(tested), max_rows=table_rows, percent=["held_up", "confirmed"])
+tk.show_table(tested[tested["test_season"] == season], max_rows=table_rows, percent=["test_hit_rate"])
+
+# %% [markdown]
+# ## Each year's best sellers
+#
+# The tags that marked each year's hits, as reviewed once a year (the strongest by lift).
+
+# %%
+tk.show_table(yearly, max_rows=3 * table_rows, percent=["share_of_hits", "share_of_catalogue"])
+
+# %% [markdown]
+# ## Against competitor best sellers
+#
+# *Whitespace*: tag sets competitors win with that the brand hardly offers. *Crowded*: tag sets the brand
+# offers a lot of without them marking its hits (look-alikes that compete on price). *Shared strength*: over-
+# represented among both competitor best sellers and the brand's own hits.
+# **How to read the chart:** for the tag sets competitors over-index on most, their share among competitor
+# best sellers (red), the brand's hits (green) and the brand's range (grey).
+
+# %%
+fig = tk.plot_competitor_shares(comparison) if comparison is not None else None
+
+# %%
+tk.show_table(comparison if comparison is not None else share.iloc[0:0], max_rows=table_rows,
+              percent=["share_of_competitor_bestsellers", "share_of_own_hits", "share_of_own_range"])
+
+# %% [markdown]
+# ## How homogeneous is the range?
+#
+# A product's *look* is its category, colour family, material, pattern and silhouette. The Herfindahl index
+# of look shares is 1/n for a range of n distinct looks and 1 when every product looks alike; *effective
+# looks* is its inverse. The planner caps how many products may share a look.
+
+# %%
+tk.show_table(tk.homogeneity_by_season(labels, signatures), max_rows=table_rows, percent=["largest_group_share"])
+in_season = labels[(labels["season"] == season) & labels["status"].isin(["hit", "not a hit"])]
+tk.show_table(tk.look_alike_groups(signatures.reindex(in_season["product_id"]), in_season["hit"]), max_rows=10,
+              percent=["hit_rate", "share_of_range"])
+
+# %% [markdown]
+# ## Exports
+
+# %%
+workbook = tk.write_excel({
+    "hit share": share, "rules": tk.rule_table(rules, brand.taxonomy), "common tags": common.drop(columns="items"),
+    "trends": trends, "holdout": tested, "yearly": yearly, "labels": labels,
+    "competitors": comparison if comparison is not None else share.iloc[0:0],
+}, out / "hit_tags.xlsx")
+tk.show_files([workbook, tk.write_csv(tk.rule_table(rules, brand.taxonomy), out / "hit_rules.csv")], folder=out)

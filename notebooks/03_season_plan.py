@@ -1,0 +1,196 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Season plan
+#
+# Next season's releases, planned from the candidate pipeline so that the designated **hit bets** make up
+# 5–10% of the catalogue, a few **image products** carry the brand's style, and the range does not collapse
+# into look-alikes. Each candidate's chance of becoming a hit is learned from past seasons' tags and hits and
+# explained by the rules of the hit-tags report; the plan itself is an optimisation that meets every limit or
+# says which one cannot hold. At the end, the planner is replayed on past seasons against plain baselines.
+
+# %% tags=["parameters"]
+season: str = "2025Q4"  # last season with sales; the plan is for the season after it
+data_dir: str = ""  # folder holding dataset.yml; "" means the bundled demo brand
+output_dir: str = ""  # where the exports are written; "" means reports/scratch/<season>
+metric: str = "units_per_week"  # what makes a hit, as in the hit-tags report
+top_share: float = 0.075  # share of each season's ranked catalogue labelled as hits, in (0, 1]
+history_seasons: int = 4  # seasons the model learns from, ending with `season` (1-40)
+min_hits: int = 5  # rules: fewest hits a tag set must have
+max_size: int = 3  # rules: most tags in a tag set (1-6)
+min_lift: float = 1.5  # rules: smallest lift of a kept rule
+max_q: float = 0.05  # rules: largest q-value (false discovery rate) of a kept rule
+penalty: float = 3.0  # L2 penalty of the model; larger pulls every prediction toward the base rate
+catalogue_size: int = 0  # products on sale next season; 0 means the launches of `season` plus the carry-over
+carry_over: str = "hits"  # products that stay on sale: the "hits" of `season`, or "" for none
+band_low: float = 0.05  # lowest share of the catalogue that are hit bets
+band_high: float = 0.10  # highest share of the catalogue that are hit bets
+min_bet_lift: float = 1.5  # a hit bet needs a hit propensity of at least this many times the base rate
+image_count: int = 0  # image products to release; 0 means image_share of the catalogue
+image_share: float = 0.015  # share of image products when image_count is 0, in [0, 1]
+category_limits: str = ""  # limits per category such as "dress:200-450, knitwear:100-300", or "" for around the launches of `season`
+category_tolerance: float = 0.5  # with category_limits "", each category within this share of its last-season share
+max_per_look: int = 6  # most products sharing one look (category, colour family, material, pattern, silhouette)
+max_bet_share_per_tag_set: float = 0.35  # largest share of the hit bets that may carry any one kept tag set
+wave_dates: str = ""  # release dates, e.g. "2026-01-05, 2026-02-02, 2026-03-02"; "" means three drops over the season
+backtest_seasons: int = 4  # past seasons the planner is replayed on (0 for none)
+plan_share: float = 0.6  # backtest: the share of a season's launches the replayed plan keeps, in (0, 1]
+table_rows: int = 25  # rows shown per table on this page; the exports hold all rows (1-500)
+
+# %%
+import tagkit as tk
+
+dataset = tk.open_dataset(data_dir)
+season = dataset.calendar.parse(season)
+plan_for = dataset.calendar.shift(season, 1)
+out = tk.output_folder(output_dir, season)
+tk.check_parameters("03_season_plan", metric=metric, top_share=top_share, history_seasons=history_seasons,
+                    min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, penalty=penalty,
+                    catalogue_size=catalogue_size, carry_over=carry_over, band_low=band_low, band_high=band_high,
+                    min_bet_lift=min_bet_lift, image_count=image_count, image_share=image_share,
+                    category_tolerance=category_tolerance, max_per_look=max_per_look,
+                    max_bet_share_per_tag_set=max_bet_share_per_tag_set, backtest_seasons=backtest_seasons,
+                    plan_share=plan_share, table_rows=table_rows)
+waves = tk.waves_for(plan_for, wave_dates, calendar=dataset.calendar)
+
+# %%
+brand = tk.load_brand(dataset)
+labels = tk.label_hits(brand.sales.metrics, brand.own.products, metric=metric, top_share=top_share,
+                       calendar=dataset.calendar)
+window = tk.history(season, history_seasons, dataset.calendar)
+matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
+rule_options = dict(min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, taxonomy=brand.taxonomy)
+rules = tk.mine_hit_rules(matrix, hits, **rule_options)
+model = tk.fit_propensity(matrix, hits, rules=rules, penalty=penalty, trained_on=window)
+
+# %%
+candidates = tk.score_candidates(model, brand.candidates.products, brand.candidates.tags, brand.taxonomy, rules=rules)
+carried = tk.carry_over(labels, season, brand.own.products, brand.own.tags, brand.taxonomy, which=carry_over)
+limits = tk.plan_limits(labels, season, brand.own.products, brand.own.tags, brand.taxonomy, carried=carried,
+                        catalogue_size=catalogue_size, image_count=image_count, image_share=image_share,
+                        category_limits=category_limits, category_tolerance=category_tolerance)
+bet_tag_sets = tk.rule_membership(brand.candidates.matrix(brand.taxonomy), rules[rules["status"] == "kept"])
+plan = tk.plan_season(candidates, season=plan_for, base_rate=model.base_rate, carry_over=carried,
+                      band=(band_low, band_high), min_bet_lift=min_bet_lift, max_per_look=max_per_look,
+                      bet_tag_sets=bet_tag_sets, max_bet_share_per_tag_set=max_bet_share_per_tag_set, waves=waves,
+                      **limits)
+
+# %%
+replayed, predictions = tk.backtest(labels, brand.matrix, brand.own.products, brand.own.tags, brand.taxonomy,
+                                    seasons=tk.history(season, backtest_seasons, dataset.calendar),
+                                    train_seasons=history_seasons, calendar=dataset.calendar, plan_share=plan_share,
+                                    band=(band_low, band_high), min_bet_lift=min_bet_lift, max_per_look=max_per_look,
+                                    max_bet_share_per_tag_set=max_bet_share_per_tag_set,
+                                    category_tolerance=category_tolerance, penalty=penalty, rule_options=rule_options)
+replay_summary = tk.backtest_summary(replayed)
+
+# %%
+summary, figures = tk.plan_summary(plan, history=window, model=model, backtest=replay_summary)
+tk.show_summary(summary, figures)
+
+# %% [markdown]
+# ## The plan against its targets
+#
+# Every limit of the plan, with the value reached. The expected number of hits is the sum of the products'
+# probabilities, with a 90% interval from the Poisson-binomial distribution (the products counted as
+# independent).
+
+# %%
+tk.show_table(plan.summary, max_rows=30)
+
+# %% [markdown]
+# ## The hit bets and why
+#
+# The designated hit bets, strongest first: the chance of a hit, the rules of the hit-tags report the product
+# matches (with how many products with those tags were hits), and the tags that hold it back.
+
+# %%
+tk.show_table(plan.hit_bets(), max_rows=table_rows, percent=["probability"],
+              note="The full plan, with a one-line reason for every product, is in season_plan.xlsx and .csv.")
+
+# %% [markdown]
+# ## Composition
+#
+# **How to read it:** the products of each release wave by role; hit bets, core products and image products
+# are spread evenly over the waves, carry-over products are on sale from the start.
+
+# %%
+fig = tk.plot_plan_waves(plan.table)
+
+# %% [markdown]
+# **How to read it:** the planned products per category (bars) against each category's minimum (red mark) and
+# maximum (green mark).
+
+# %%
+fig = tk.plot_plan_categories(plan.categories)
+
+# %%
+tk.show_table(plan.categories, max_rows=table_rows)
+
+# %% [markdown]
+# **How to read it:** tag diversity. Each bar counts the looks shared by 1, 2, 3… products of the plan;
+# no look may be shared by more products than the cap (the dashed line).
+
+# %%
+fig = tk.plot_plan_looks(plan.looks, cap=max_per_look)
+
+# %% [markdown]
+# How concentrated the hit bets are: the share of the hit bets carrying each kept tag set, against the cap.
+
+# %%
+tk.show_table(plan.concentration, max_rows=10, percent=["share_of_hit_bets", "cap"])
+
+# %% [markdown]
+# ## Is the hit propensity calibrated?
+#
+# Each past season was predicted by a model trained only on the seasons before it. **How to read it:**
+# products are grouped by predicted probability; a calibrated model has its points on the dashed diagonal
+# (among products given about 20%, about 20% were hits). The bars are 90% intervals; the numbers count
+# the products in each group.
+
+# %%
+calibration = tk.backtest_reliability(predictions)
+fig = tk.plot_reliability(calibration)
+
+# %%
+tk.show_table(calibration, percent=["predicted", "observed", "observed_low", "observed_high"])
+
+# %% [markdown]
+# ## Backtest: the planner replayed on past seasons
+#
+# For each past season, the rules and the model learn from the seasons before it, the products actually
+# launched that season are the candidates, and the plan keeps `plan_share` of them. *Bet hit rate* (precision
+# at k) is the share of hit bets that were hits; *lift at k* compares it with the season's average hit rate;
+# *plan hit share* is the share of hits among the plan's non-image products. The same for a logistic
+# regression on tags alone (planned with the same limits) and for random picks.
+# **How to read the chart:** bars above the dashed line picked hits more often than chance.
+
+# %%
+fig = tk.plot_backtest(replayed)
+
+# %%
+tk.show_table(replay_summary, percent=["mean_bet_hit_rate", "mean_plan_hit_share", "mean_base_rate"])
+tk.show_table(replayed, max_rows=table_rows, percent=["base_rate", "bet_hit_rate", "plan_hit_share"])
+
+# %% [markdown]
+# ## Exports
+
+# %%
+workbook = tk.write_excel({
+    "plan": plan.table, "summary": plan.summary, "categories": plan.categories, "looks": plan.looks,
+    "tag sets": plan.concentration, "candidates": candidates, "backtest": replayed, "calibration": calibration,
+}, out / "season_plan.xlsx", percent=["probability", "share_of_hit_bets", "bet_hit_rate", "plan_hit_share"])
+tk.show_files([workbook, tk.write_csv(plan.table, out / "season_plan.csv")], folder=out)

@@ -1,0 +1,79 @@
+"""Reports people share: the same bytes on every run, a manifest of the run, and data that looks like HTML
+stays text, checked in headless Chromium (Debian's chromium, installed by `make test`).
+
+The batch runs on a five-quarter copy of the demo brand with hostile names (the batch_runs fixture)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+
+import pandas as pd
+import pytest
+
+from tests.conftest import FILE, IMG, SCRIPT  # noqa: F401  the payloads of the batch_runs fixture
+
+
+def test_a_second_run_gives_the_same_bytes(batch_runs):
+    _, (one, two) = batch_runs
+    names = sorted(p.name for p in one.iterdir())
+    assert names == sorted(p.name for p in two.iterdir())
+    assert {"tagkit_2025Q4.xlsx", "manifest.json", "index.html"} <= set(names)
+    different = [n for n in names if (one / n).read_bytes() != (two / n).read_bytes()]
+    assert different == ["manifest.json"]  # the only file with time stamps
+
+
+def test_the_manifest_records_the_run(batch_runs):
+    data, runs = batch_runs
+    import json
+
+    manifest = json.loads((runs[0] / "manifest.json").read_text(encoding="utf-8"))
+    assert [n["notebook"] for n in manifest["notebooks"]] == ["01_tag_health", "02_hit_tags", "03_season_plan"]
+    assert manifest["parameters"]["03_season_plan"]["backtest_seasons"] == 1
+    inputs = {pathlib_name(r["file"]): r for r in manifest["inputs"]}
+    import hashlib
+
+    for name, record in inputs.items():
+        path = data / name
+        if path.exists():
+            assert record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest() and record["bytes"] == path.stat().st_size
+    assert manifest["packages"]["pandas"] == pd.__version__
+    assert {"hits", "hit_share", "rules_kept"} <= set(manifest["figures"]["02_hit_tags"])
+    assert "hit_bet_share" in manifest["figures"]["03_season_plan"]
+
+
+def pathlib_name(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).name
+
+
+def _dom(page) -> str:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert browser, "Debian's chromium is needed for this test: `make test` installs it (apt-get install chromium)"
+    with tempfile.TemporaryDirectory() as profile:
+        result = subprocess.run(
+            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", "--virtual-time-budget=3000", "--dump-dom", page.as_uri()],
+            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0 and "<body" in result.stdout, result.stderr[-2000:]
+    return result.stdout
+
+
+@pytest.mark.parametrize("page", ["index.html", "01_tag_health.html", "02_hit_tags.html", "03_season_plan.html"])
+def test_data_that_looks_like_html_stays_text_in_a_browser(batch_runs, page):
+    dom = _dom(batch_runs[1][0] / page)
+    assert "data-xss" not in re.search(r"<body[^>]*>", dom).group(0)  # no script ran
+    assert not re.search(r"<script", dom, re.I)  # nothing became a script element...
+    assert not re.search(r"<(img|svg)[^>]*on(error|load)=", dom, re.I)  # ...or an element with a handler
+    assert not re.search(r"<b>check</b>", dom)
+    assert "&lt;script&gt;document.body.setAttribute" in dom  # the brand name, shown as text on every page
+    if page == "01_tag_health.html":
+        assert "&lt;svg onload=alert(1)&gt;" in dom  # an unknown tag value, listed as text
+        assert "&lt;img src=x onerror=alert(3)&gt;.csv" in dom  # a file name
+        assert "&lt;img src=x onerror=" in dom  # product names in the table of missing tags
+    if page == "03_season_plan.html":
+        assert "&lt;b&gt;check&lt;/b&gt;" in dom or "pattern=check" in dom
