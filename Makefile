@@ -6,13 +6,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.tagkit-installed
 SEASON ?= 2025Q4
 
-.PHONY: report test demo bench clean browser screenshot
+.PHONY: report test demo bench clean browser java screenshot
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tagkit needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test,spark]'
 	@touch $@
 
 # Main job: the quarterly batch on the bundled demo brand; prints the path of the index page.
@@ -20,7 +20,7 @@ report: $(STAMP)
 	$(BIN)/tagkit report --season $(SEASON)
 
 # The whole test suite, notebooks included (.ci/run calls this).
-test: $(STAMP) browser
+test: $(STAMP) browser java
 	$(BIN)/python -m pytest
 
 # Debian's chromium, for the test that opens the reports in a browser (tests/test_shared_reports.py).
@@ -40,6 +40,14 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_sales.py --lines 50000000 --repeat 3
 	$(BIN)/python bench/bench_rules.py --products 100000 1000000
 	$(BIN)/python bench/bench_plan.py
+	$(BIN)/python bench/bench_engines.py
+
+# Java 17 from Debian's packages, for the Spark engine's tests (pyspark runs Spark on it).
+java:
+	@java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || { \
+	  echo "Installing Debian's Java 17 for the Spark engine's tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
 # The README's screenshot of the index page: two seasons, so that the key figures have a comparison.
 screenshot: $(STAMP) browser

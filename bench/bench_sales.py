@@ -24,20 +24,21 @@ OUT = Path(__file__).resolve().parent / "out"
 N_PRODUCTS = 100_000
 
 
-def generate(lines: int, seed: int = 7) -> tuple[Path, Path]:
+def generate(lines: int, seed: int = 7, n_products: int = N_PRODUCTS) -> tuple[Path, Path]:
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     OUT.mkdir(exist_ok=True)
-    orders, catalogue = OUT / f"order_lines_{lines}.parquet", OUT / "catalogue.parquet"
+    tag = "" if n_products == N_PRODUCTS else f"_{n_products}"
+    orders, catalogue = OUT / f"order_lines_{lines}{tag}.parquet", OUT / f"catalogue{tag}.parquet"
     if orders.exists() and catalogue.exists():
         return orders, catalogue
     rng = np.random.default_rng(seed)
-    ids = np.array([f"{i:07d}" for i in range(N_PRODUCTS)])
-    launch = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 900, N_PRODUCTS), unit="D")
+    ids = np.array([f"{i:07d}" for i in range(n_products)])
+    launch = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 900, n_products), unit="D")
     pd.DataFrame({"product_id": ids, "launch_date": launch}).to_parquet(catalogue, index=False)
-    popularity = rng.lognormal(0, 1.2, N_PRODUCTS)
+    popularity = rng.lognormal(0, 1.2, n_products)
     popularity /= popularity.sum()
     schema = pa.schema([("product_id", pa.string()), ("ordered_at", pa.timestamp("us")), ("qty", pa.int32()),
                         ("line_total", pa.float64()), ("channel", pa.string())])
@@ -45,7 +46,7 @@ def generate(lines: int, seed: int = 7) -> tuple[Path, Path]:
     with pq.ParquetWriter(orders.with_suffix(".tmp"), schema, compression="zstd") as writer:
         for start in range(0, lines, chunk):
             n = min(chunk, lines - start)
-            who = rng.choice(N_PRODUCTS, n, p=popularity)
+            who = rng.choice(n_products, n, p=popularity)
             days = rng.exponential(60, n).astype("int64")
             when = launch.values[who] + (days * 86400 + rng.integers(0, 86400, n)).astype("timedelta64[s]")
             qty = rng.choice(np.array([1, 1, 1, 2, 3, -1], dtype=np.int32), n)

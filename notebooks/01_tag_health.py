@@ -26,6 +26,7 @@
 season: str = "2025Q4"  # season reported on, e.g. "2025Q4" (or "2025AW" with a named calendar)
 data_dir: str = ""  # folder holding dataset.yml; "" means the bundled demo brand
 output_dir: str = ""  # where the exports are written; "" means reports/scratch/<season>
+engine: str = "duckdb"  # where order lines are aggregated: "duckdb" (embedded) or "spark" (a Spark session)
 unknown_tags: str = "report"  # "report" lists tags not in the taxonomy below; "raise" stops with the list instead
 top_values: int = 12  # values shown per dimension in the distribution chart (1-60)
 table_rows: int = 25  # rows shown per table on this page; the exports hold all rows (1-500)
@@ -36,13 +37,13 @@ import tagkit as tk
 dataset = tk.open_dataset(data_dir)
 season = dataset.calendar.parse(season)
 out = tk.output_folder(output_dir, season)
-tk.check_parameters("01_tag_health", unknown_tags=unknown_tags, top_values=top_values, table_rows=table_rows)
+tk.check_parameters("01_tag_health", engine=engine, unknown_tags=unknown_tags, top_values=top_values, table_rows=table_rows)
 
 # %%
 taxonomy = dataset.read_taxonomy()
 inputs = tk.read_inputs(dataset, taxonomy, unknown=unknown_tags)
 own = inputs["catalogue"]
-sales = dataset.read_sales(own.products, set_aside_path=out / "sales_set_aside.csv")
+sales = dataset.read_sales(own.products, set_aside_path=out / "sales_set_aside.csv", engine=engine)
 
 # %%
 summary, figures = tk.tag_health_summary(inputs, sales, taxonomy, season)

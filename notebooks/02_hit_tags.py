@@ -26,6 +26,7 @@
 season: str = "2025Q4"  # last season of the analysis, e.g. "2025Q4"
 data_dir: str = ""  # folder holding dataset.yml; "" means the bundled demo brand
 output_dir: str = ""  # where the exports are written; "" means reports/scratch/<season>
+engine: str = "duckdb"  # where order lines are aggregated: "duckdb" (embedded) or "spark" (a Spark session)
 metric: str = "units_per_week"  # what makes a hit: units_per_week, units, net_units, revenue or sell_through
 top_share: float = 0.075  # share of each season's ranked catalogue labelled as hits, in (0, 1]
 group_by: str = ""  # rank within the groups of this dimension (e.g. "category"); "" ranks the whole catalogue
@@ -48,7 +49,7 @@ import tagkit as tk
 dataset = tk.open_dataset(data_dir)
 season = dataset.calendar.parse(season)
 out = tk.output_folder(output_dir, season)
-tk.check_parameters("02_hit_tags", metric=metric, top_share=top_share, catalogue=catalogue,
+tk.check_parameters("02_hit_tags", engine=engine, metric=metric, top_share=top_share, catalogue=catalogue,
                     min_days_on_sale=min_days_on_sale, history_seasons=history_seasons, min_hits=min_hits,
                     max_size=max_size, min_lift=min_lift, max_q=max_q, band_low=band_low, band_high=band_high,
                     table_rows=table_rows)
@@ -56,7 +57,7 @@ tk.check_dimensions(dataset.read_taxonomy(), group_by=group_by, heatmap_rows=hea
                     heatmap_columns=heatmap_columns)
 
 # %%
-brand = tk.load_brand(dataset)
+brand = tk.load_brand(dataset, engine=engine)
 labels = tk.label_hits(brand.sales.metrics, brand.own.products, metric=metric, top_share=top_share,
                        group_by=group_by or None, tags=brand.own.tags, taxonomy=brand.taxonomy,
                        min_days_on_sale=min_days_on_sale, catalogue=catalogue, calendar=dataset.calendar)

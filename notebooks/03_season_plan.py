@@ -26,6 +26,7 @@
 season: str = "2025Q4"  # last season with sales; the plan is for the season after it
 data_dir: str = ""  # folder holding dataset.yml; "" means the bundled demo brand
 output_dir: str = ""  # where the exports are written; "" means reports/scratch/<season>
+engine: str = "duckdb"  # where order lines are aggregated: "duckdb" (embedded) or "spark" (a Spark session)
 metric: str = "units_per_week"  # what makes a hit, as in the hit-tags report
 top_share: float = 0.075  # share of each season's ranked catalogue labelled as hits, in (0, 1]
 history_seasons: int = 4  # seasons the model learns from, ending with `season` (1-40)
@@ -57,7 +58,7 @@ dataset = tk.open_dataset(data_dir)
 season = dataset.calendar.parse(season)
 plan_for = dataset.calendar.shift(season, 1)
 out = tk.output_folder(output_dir, season)
-tk.check_parameters("03_season_plan", metric=metric, top_share=top_share, history_seasons=history_seasons,
+tk.check_parameters("03_season_plan", engine=engine, metric=metric, top_share=top_share, history_seasons=history_seasons,
                     min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, penalty=penalty,
                     catalogue_size=catalogue_size, carry_over=carry_over, band_low=band_low, band_high=band_high,
                     min_bet_lift=min_bet_lift, image_count=image_count, image_share=image_share,
@@ -67,7 +68,7 @@ tk.check_parameters("03_season_plan", metric=metric, top_share=top_share, histor
 waves = tk.waves_for(plan_for, wave_dates, calendar=dataset.calendar)
 
 # %%
-brand = tk.load_brand(dataset)
+brand = tk.load_brand(dataset, engine=engine)
 labels = tk.label_hits(brand.sales.metrics, brand.own.products, metric=metric, top_share=top_share,
                        calendar=dataset.calendar)
 window = tk.history(season, history_seasons, dataset.calendar)

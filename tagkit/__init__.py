@@ -5,7 +5,7 @@ The public API is what ``__all__`` lists; notebooks and tests use ``import tagki
 
 from tagkit.errors import InputError, ParameterError, ReportError, TagkitError, TaxonomyError, UnknownTagError
 from tagkit.seasons import QUARTERS, SeasonCalendar, calendar_from_config
-from tagkit.taxonomy import Dimension, TagValue, Taxonomy, tag_key
+from tagkit.taxonomy import Dimension, TagValue, Taxonomy, clean_tag, draft_taxonomy, tag_key
 from tagkit.catalogue import Catalogue, parse_catalogue
 from tagkit.io import Dataset, Sales, open_dataset, read_catalogue, read_sales, read_table, read_taxonomy
 from tagkit.io.writers import write_csv, write_excel
@@ -97,7 +97,7 @@ __all__ = [
     "fit_propensity", "limits_from_mix", "parse_category_limits", "plan_limits", "plan_season", "plan_summary",
     "plot_backtest", "plot_plan_categories", "plot_plan_looks", "plot_plan_waves", "plot_reliability",
     "poisson_binomial", "poisson_binomial_interval", "reliability", "rule_membership", "score_candidates",
-    "waves_for",
+    "waves_for", "clean_tag", "draft_taxonomy",
     "QUARTERS", "Brand", "Catalogue", "Dataset", "Dimension", "InputError", "ParameterError", "ReportError",
     "Sales", "SeasonCalendar", "TagValue", "TaggedCatalogue", "TagkitError", "Taxonomy", "TaxonomyError",
     "UnknownTagError",

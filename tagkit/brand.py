@@ -40,13 +40,15 @@ class Brand:
                 f"candidates={self.candidates is not None})")
 
 
-def load_brand(dataset: Dataset, *, unknown: str = "report", set_aside_path=None) -> Brand:
-    """Read every input of ``dataset``; tags are normalised and encoded with the taxonomy."""
+def load_brand(dataset: Dataset, *, unknown: str = "report", set_aside_path=None, engine: str = "duckdb",
+               spark=None) -> Brand:
+    """Read every input of ``dataset``; tags are normalised and encoded with the taxonomy, order lines
+    aggregated by ``engine`` (``duckdb`` or ``spark``)."""
     taxonomy = dataset.read_taxonomy()
     inputs = read_inputs(dataset, taxonomy, unknown=unknown)
     own = inputs["catalogue"]
     own_products = own.products[own.products["source"] == "own"]
-    sales = dataset.read_sales(own_products, set_aside_path=set_aside_path)
+    sales = dataset.read_sales(own_products, set_aside_path=set_aside_path, engine=engine, spark=spark)
     competitors = inputs.get("competitors")
     return Brand(
         dataset=dataset, taxonomy=taxonomy, own=own, matrix=encode_tags(own.tags, taxonomy, products=own.products),

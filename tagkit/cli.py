@@ -12,7 +12,7 @@ def _report(args) -> int:
     from tagkit.report import run_report
 
     index = run_report(args.season, data_dir=args.data, params_file=args.params, out_dir=args.out,
-                       only=args.only, progress=not args.quiet)
+                       only=args.only, engine=args.engine, progress=not args.quiet)
     print(f"Report: {index}")
     return 0
 
@@ -34,7 +34,7 @@ def _check(args) -> int:
         print(f"Tag problems: {len(health):,} (the {min(len(health), args.rows)} largest)")
         print(health.head(args.rows).to_string(index=False), "\n")
         if dataset.has("sales"):
-            sales = dataset.read_sales(inputs["catalogue"].products, set_aside_path=args.set_aside)
+            sales = dataset.read_sales(inputs["catalogue"].products, set_aside_path=args.set_aside, engine=args.engine)
             print(sales.accounting.to_string(index=False))
             for warning in sales.warnings:
                 print(f"\nnote: {warning}")
@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default=None, metavar="DIR", help="reports folder (default: reports/)")
     report.add_argument("--only", action="append", metavar="NOTEBOOK", help="run only this notebook "
                         "(repeatable), e.g. --only 01_tag_health")
+    report.add_argument("--engine", choices=["duckdb", "spark"], default=None, help="where order lines are "
+                        "aggregated: duckdb (embedded, the default) or spark (the active Spark session, e.g. under "
+                        "spark-submit, or a local one)")
     report.add_argument("--quiet", action="store_true", help="no per-cell progress bars")
     report.set_defaults(func=_report)
 
@@ -81,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--data", default=None, metavar="DIR", help="dataset folder (default: the demo brand)")
     check.add_argument("--rows", type=int, default=25, help="tag problems to print (default: 25)")
     check.add_argument("--set-aside", default=None, metavar="FILE.csv", help="write the set-aside order lines here")
+    check.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb", help="where order lines are "
+                       "aggregated (default: duckdb)")
     check.set_defaults(func=_check)
 
     demo = sub.add_parser("demo", help="regenerate the demo brand's data (seeded, byte-identical)",

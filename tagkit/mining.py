@@ -6,8 +6,10 @@ extended by the tags that come after its last one, pruned by the pairs that are 
 hits); each frequent tag set is then counted over the whole catalogue with bit-packed columns
 (``AND`` and popcount over 64 products at a time).
 
-``engine="mlxtend"`` finds the frequent tag sets with mlxtend's FP-growth instead (same counts;
-the tests check one against the other).
+``engine="mlxtend"`` finds the frequent tag sets with mlxtend's FP-growth instead, and
+``engine="spark"`` with Spark MLlib's FPGrowth (for hit rows too many for one machine); the counts
+over the whole catalogue are the same bit-packed counts, and the tests check every engine against
+the others.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import pandas as pd
 
 from tagkit._checks import check_choice, check_int
 
-ENGINES = ("tagkit", "mlxtend")
+ENGINES = ("tagkit", "mlxtend", "spark")
 
 
 def pack_columns(matrix) -> np.ndarray:
@@ -71,6 +73,7 @@ def frequent_hit_itemsets(
     max_size: int,
     exclude: np.ndarray | None = None,
     engine: str = "tagkit",
+    spark=None,
 ) -> tuple[list[tuple[int, ...]], np.ndarray, np.ndarray]:
     """Every tag set of at most ``max_size`` tags held by at least ``min_hits`` hits.
 
@@ -93,8 +96,10 @@ def frequent_hit_itemsets(
     all_bits = pack_columns(matrix)
     if exclude is None:
         exclude = np.zeros((n_cols, n_cols), dtype=bool)
-    if engine == "mlxtend":
-        itemsets, n_hits = _mlxtend_itemsets(hit_rows, min_hits, max_size, exclude)
+    if engine in ("mlxtend", "spark"):
+        finder = _mlxtend_itemsets if engine == "mlxtend" else _spark_itemsets
+        itemsets, n_hits = finder(hit_rows, min_hits, max_size, exclude, spark) if engine == "spark" else \
+            finder(hit_rows, min_hits, max_size, exclude)
         return itemsets, n_hits, count_itemsets(all_bits, itemsets)
     return _search(hit_rows, all_bits, min_hits, max_size, exclude)
 
@@ -156,5 +161,32 @@ def _mlxtend_itemsets(hit_rows, min_hits, max_size, exclude):
             continue
         itemsets.append(items)
         counts.append(count)
+    order = sorted(range(len(itemsets)), key=lambda k: itemsets[k])
+    return [itemsets[k] for k in order], np.array([counts[k] for k in order], dtype=np.int64)
+
+
+def _spark_itemsets(hit_rows, min_hits, max_size, exclude, spark):
+    """Frequent tag sets among the hit rows with Spark MLlib's FPGrowth. FPGrowth has no length limit, so
+    the longer sets it finds are dropped afterwards."""
+    from pyspark.ml.fpm import FPGrowth
+    from pyspark.sql.types import ArrayType, IntegerType, StructField, StructType
+
+    from tagkit.io.engines import spark_session
+
+    spark = spark or spark_session()
+    n = len(hit_rows)
+    if n == 0:
+        return [], np.zeros(0, dtype=np.int64)
+    transactions = [([int(j) for j in np.flatnonzero(row)],) for row in hit_rows]
+    frame = spark.createDataFrame(transactions, StructType([StructField("items", ArrayType(IntegerType()))]))
+    model = FPGrowth(itemsCol="items", minSupport=(min_hits - 0.5) / n, minConfidence=1.0).fit(frame)
+    found = model.freqItemsets.where(f"size(items) <= {int(max_size)}").collect()
+    itemsets, counts = [], []
+    for row in found:
+        items = tuple(sorted(int(i) for i in row["items"]))
+        if row["freq"] < min_hits or any(exclude[a, b] for a in items for b in items if a < b):
+            continue
+        itemsets.append(items)
+        counts.append(int(row["freq"]))
     order = sorted(range(len(itemsets)), key=lambda k: itemsets[k])
     return [itemsets[k] for k in order], np.array([counts[k] for k in order], dtype=np.int64)

@@ -57,6 +57,7 @@ SHARED_PARAMETERS = ("season", "data_dir", "output_dir")
 # The contract of every tuning parameter a notebook may declare: one place, one wording.
 PARAMETER_CONTRACTS = {
     "unknown_tags": ("choice", ("report", "raise")),
+    "engine": ("choice", ("duckdb", "spark")),
     "top_values": ("int", 1, 60),
     "table_rows": ("int", 1, 500),
     "metric": ("choice", ("units_per_week", "units", "net_units", "revenue", "sell_through")),
@@ -202,12 +203,14 @@ def run_report(
     out_dir=None,
     notebooks_dir=None,
     only: list[str] | None = None,
+    engine: str | None = None,
     progress: bool = True,
     echo=print,
 ) -> Path:
     """Run the quarterly batch for ``season``; returns the path of ``<out_dir>/<season>/index.html``.
 
-    Nothing in ``<out_dir>/<season>/`` changes unless every notebook succeeds. When one fails,
+    ``engine`` (``duckdb`` or ``spark``) is given to every notebook that takes it. Nothing in
+    ``<out_dir>/<season>/`` changes unless every notebook succeeds. When one fails,
     :class:`ReportError` names the notebook and the cell, and the executed notebook is kept
     in ``<out_dir>/.failed/<season>/``.
     """
@@ -241,6 +244,8 @@ def run_report(
             given = {"season": season, "data_dir": str(dataset.folder), "output_dir": str(build)}
             given.update(parameters.get("shared", {}))
             given.update(parameters.get(notebook.stem, {}))
+            if engine:  # --engine wins over the parameters file
+                given["engine"] = engine
             given = {k: v for k, v in given.items() if k in declared[notebook.stem]}
             run["parameters"][notebook.stem] = {k: v for k, v in given.items() if k != "output_dir"}
             executed = build / notebook.name

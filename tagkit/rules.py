@@ -114,6 +114,7 @@ def mine_hit_rules(
     max_q: float = 0.05,
     taxonomy: Taxonomy | None = None,
     engine: str = "tagkit",
+    spark=None,
 ) -> pd.DataFrame:
     """Every rule ``tag set => hit`` whose tag set is held by at least ``min_hits`` hits (and
     ``min_support`` of all rows), with its measures and status; kept rules first, by lift.
@@ -139,7 +140,8 @@ def mine_hit_rules(
     columns = [str(c) for c in matrix.columns]
     threshold = max(min_hits, math.ceil(min_support * n_rows - 1e-9))
     itemsets, n_hits, n_products = frequent_hit_itemsets(
-        matrix, hits, min_hits=threshold, max_size=max_size, exclude=tag_exclusions(columns, taxonomy), engine=engine)
+        matrix, hits, min_hits=threshold, max_size=max_size, exclude=tag_exclusions(columns, taxonomy), engine=engine,
+        spark=spark)
     stats = rule_statistics(n_products, n_hits, n_rows, n_hit_rows)
     stats.insert(0, "rule", [" & ".join(columns[i] for i in items) for items in itemsets])
     stats.insert(1, "size", [len(items) for items in itemsets])

@@ -350,3 +350,34 @@ class _Builder:
             self.problem(path, f"{dimension}={value} cannot be its own parent")
             return None
         return item_name(parent_dim, parent_value)
+
+
+def clean_tag(text) -> str:
+    """A raw value usable as a tag: the characters that separate tags (',' ';' '|' ':' '=' …) become '-'."""
+    cleaned = "".join("-" if c in _FORBIDDEN else c for c in str(text))
+    return re.sub(r"\s+", " ", cleaned).strip(" -")
+
+
+def draft_taxonomy(columns: dict, *, multi=(), required=()) -> dict:
+    """A first taxonomy from the values a catalogue already has, for a brand starting out: ``columns`` maps
+    each dimension name to its values (a column of the catalogue). Values are cleaned with :func:`clean_tag`;
+    values that differ only in case, spaces, '-' or '_' become aliases of the first. Returns a dict to save
+    as YAML, then to edit (labels, parents, aliases in other languages)."""
+    dimensions = []
+    for name, values in columns.items():
+        seen: dict[str, dict] = {}
+        for raw in values:
+            if raw is None or (isinstance(raw, float) and raw != raw) or not str(raw).strip():
+                continue
+            value = clean_tag(raw)
+            if not value:
+                continue
+            key = tag_key(value)
+            if key not in seen:
+                seen[key] = {"name": value, "aliases": []}
+            elif value != seen[key]["name"] and value not in seen[key]["aliases"]:
+                seen[key]["aliases"].append(value)
+        values_spec = [{"name": v["name"], **({"aliases": v["aliases"]} if v["aliases"] else {})}
+                       for v in sorted(seen.values(), key=lambda v: v["name"])]
+        dimensions.append({"name": name, "multi": name in multi, "required": name in required, "values": values_spec})
+    return {"dimensions": dimensions}

@@ -22,8 +22,10 @@ PRODUCTS = pd.DataFrame({"product_id": ["0001", "0002", "0003"],
 
 
 def _csv(header, rows) -> str:
+    """Well-formed CSV: every field quoted, so a carriage return inside a value stays inside it (unquoted, RFC
+    4180 reads it as a line break, and the file holds more lines than rows were written)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()

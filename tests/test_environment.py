@@ -20,16 +20,18 @@ def _split(requirement: str) -> tuple[str, str]:
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = [_split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]]
+    extras = project["optional-dependencies"]
+    wanted = [_split(r) for r in project["dependencies"] + extras["test"] + extras["spark"]]
     expected = {CONDA_NAMES.get(name, name): spec for name, spec in wanted}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert env["channels"] == ["conda-forge"]
-    conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip")))
-    conda.update({k: v for k, v in (_split(d) for d in env["dependencies"] if isinstance(d, str)
-                                    and d.startswith("python-"))})
-    assert conda == expected
+    listed = [d for d in env["dependencies"] if isinstance(d, str)]
+    conda = dict(_split(d) for d in listed if not d.startswith(("python", "pip", "openjdk")))
+    conda.update(_split(d) for d in listed if d.startswith("python-"))
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
-    assert pip == ["-e ."]
+    conda.update(_split(d) for d in pip if d != "-e .")
+    assert conda == expected
+    assert pip[-1] == "-e ." and any(d.startswith("openjdk>=17") for d in listed)
     python = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python>"))
     assert python.removeprefix("python") == project["requires-python"]
 
@@ -38,7 +40,8 @@ def test_lock_pins_every_direct_dependency():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     pinned = {line.split("==")[0].lower().replace("_", "-") for line in (ROOT / "requirements.lock").read_text()
               .splitlines() if "==" in line}
-    for name, _ in (_split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]):
+    extras = project["optional-dependencies"]
+    for name, _ in (_split(r) for r in project["dependencies"] + extras["test"] + extras["spark"]):
         assert name.replace("_", "-") in pinned
 
 

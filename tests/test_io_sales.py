@@ -259,3 +259,15 @@ def test_excel_order_lines_and_undecodable_files(tmp_path):
     text.write_bytes("product_id,date\n00000,2024-01-01\n00001,2024-01-02 连衣裙\n".encode("utf-8"))
     with pytest.raises(tk.InputError, match=r"o.csv: near line 3: the bytes cannot be read as ascii"):
         tk.read_sales(text, products=products, encoding="ascii")
+
+
+def test_old_mac_line_endings_and_carriage_returns_inside_values(tmp_path):
+    products = _products(3)
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"product_id,date,quantity\r00000,2024-03-01,1\r00001,2024-03-02,2\r")
+    sales = tk.read_sales(mac, products=products, latest_date=LATEST)
+    assert (sales.rows_read, sales.rows_used) == (2, 2) and sales.metrics["units"].sum() == 3
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_bytes(b'product_id,date,quantity,note\n00000,2024-03-01,1,"a\rb"\n00001,2024-03-02,2,"c"\n')
+    sales = tk.read_sales(quoted, products=products, latest_date=LATEST)
+    assert (sales.rows_read, sales.rows_used) == (2, 2)

@@ -26,8 +26,8 @@ _SAMPLE = 1 << 20
 _HEADER_SEARCH_ROWS = 20
 
 
-def file_kind(path: Path) -> str:
-    name = path.name.lower()
+def file_kind(path) -> str:
+    name = Path(str(path).split("?")[0]).name.lower()
     if name.endswith(CSV_SUFFIXES):
         return "csv"
     if name.endswith(EXCEL_SUFFIXES):

@@ -23,6 +23,7 @@ import pandas as pd
 from tagkit._checks import did_you_mean
 from tagkit.catalogue import Catalogue
 from tagkit.errors import InputError
+from tagkit.io.engines import is_uri
 from tagkit.io.readers import read_catalogue, read_taxonomy
 from tagkit.io.sales import Sales, read_sales
 from tagkit.io.yaml_files import read_yaml
@@ -58,7 +59,7 @@ class Dataset:
         """Every input file, for the run manifest."""
         out = [self.taxonomy_file]
         for spec in self.inputs.values():
-            out.extend(_paths(self.folder, spec["path"]))
+            out.extend(p for p in _paths(self.folder, spec["path"]) if not is_uri(p))
         return out
 
     def read_taxonomy(self) -> Taxonomy:
@@ -75,11 +76,13 @@ class Dataset:
         spec.setdefault("source", _DEFAULT_SOURCE[which])
         return read_catalogue(path, taxonomy=taxonomy or self.read_taxonomy(), calendar=self.calendar, **spec)
 
-    def read_sales(self, products: pd.DataFrame, *, set_aside_path=None, progress: bool = False) -> Sales:
+    def read_sales(self, products: pd.DataFrame, *, set_aside_path=None, progress: bool = False,
+                   engine: str = "duckdb", spark=None) -> Sales:
+        """The sales, aggregated by ``engine``: ``duckdb`` (embedded) or ``spark``."""
         spec = dict(self.inputs["sales"])
-        paths = [str(self.folder / p) for p in _as_list(spec.pop("path"))]
+        paths = [p if is_uri(p) else str(self.folder / p) for p in _as_list(spec.pop("path"))]
         return read_sales(paths, products=products, calendar=self.calendar, set_aside_path=set_aside_path,
-                          progress=progress, **spec)
+                          progress=progress, engine=engine, spark=spark, **spec)
 
 
 def open_dataset(folder=None) -> Dataset:
@@ -144,6 +147,9 @@ def _as_list(value) -> list[str]:
 def _paths(folder: Path, patterns) -> list[Path]:
     out = []
     for pattern in _as_list(patterns):
+        if is_uri(pattern):  # on shared storage: Spark reads it, nothing to check here
+            out.append(pattern)
+            continue
         full = folder / pattern
         out.extend(sorted(Path(p) for p in glob.glob(str(full))) if any(c in pattern for c in "*?[") else
                    ([full] if full.exists() else []))

@@ -8,12 +8,8 @@ CSV file with their file, row and reason.
 
 from __future__ import annotations
 
-import codecs
 import glob
-import gzip
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +19,8 @@ import pandas as pd
 from tagkit._checks import check_choice, check_fraction, did_you_mean
 from tagkit.catalogue import parse_numbers
 from tagkit.errors import InputError
-from tagkit.io._files import atomic_write, check_file, detect_encoding, file_kind, read_table, sniff_delimiter
+from tagkit.io._files import atomic_write, check_file, file_kind, read_table
+from tagkit.io.engines import ENGINES, MALFORMED, is_uri, make_engine, numeric, temporal
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import tag_key
 
@@ -51,7 +48,7 @@ METRIC_COLUMNS = ["product_id", "season", "lines", "units", "returns", "net_unit
 ACCOUNTING_COLUMNS = ["reason", "rows", "share_of_rows_read"]
 UNKNOWN_ID = "unknown product id"
 # Why a row is set aside, in the order the checks apply (a row gets the first that fits).
-ROW_REASONS = ("missing date", "unparseable date", "date out of range", "missing quantity", "non-numeric quantity",
+ROW_REASONS = (MALFORMED, "missing date", "unparseable date", "date out of range", "missing quantity", "non-numeric quantity",
                "zero quantity", "fractional quantity", "non-numeric revenue", "missing product id", UNKNOWN_ID)
 
 
@@ -86,6 +83,8 @@ def read_sales(
     latest_date=None,
     set_aside_path=None,
     min_id_match: float = 0.5,
+    engine: str = "duckdb",
+    spark=None,
     memory_limit: str = "2GB",
     threads: int | None = None,
     progress: bool = False,
@@ -98,22 +97,36 @@ def read_sales(
     Rows dated after ``latest_date`` (default: today) or before 1990 are set aside.
     When less than ``min_id_match`` of the rows name a catalogue product, an
     :class:`InputError` explains why, if it can tell (lost leading zeros, Excel-style ids...).
+
+    ``engine``: ``duckdb`` (embedded, the default) or ``spark`` (the given ``spark`` session, the active one,
+    or a local one); both run the same SQL and give the same tables. DuckDB's memory is capped at
+    ``memory_limit`` and spills to disk beyond it.
     """
     owner = "read_sales"
     check_choice(kind, name="kind", owner=owner, choices=KINDS)
+    check_choice(engine, name="engine", owner=owner, choices=ENGINES)
     check_fraction(min_id_match, name="min_id_match", owner=owner, closed_low=True)
-    files = _expand(paths)
+    files = _expand(paths, engine)
     if "product_id" not in products.columns:
         raise InputError("read_sales: the products table has no 'product_id' column; pass catalogue.products.")
     if kind == "aggregated":
         return _read_aggregated(files, products, calendar, columns or {}, encoding, set_aside_path)
-    with _Engine(memory_limit=memory_limit, threads=threads, progress=progress) as engine:
-        return engine.order_lines(files, products, calendar, columns or {}, encoding, date_format,
-                                  latest_date, set_aside_path, min_id_match)
+    with make_engine(engine, spark=spark, memory_limit=memory_limit, threads=threads, progress=progress) as running:
+        return _aggregate(running, files, products, calendar, columns or {}, encoding, date_format, latest_date,
+                          set_aside_path, min_id_match)
 
 
-def _expand(paths) -> list[Path]:
+def _expand(paths, engine: str = "duckdb") -> list[Path]:
     items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    remote = [str(i) for i in items if is_uri(i)]
+    if remote:
+        if engine != "spark" or len(remote) != len(items):
+            raise InputError(f"{remote[0]}: paths on shared storage (with a scheme such as s3a:// or hdfs://) are "
+                             "read by Spark: use engine='spark', and give every sales file that way.")
+        kinds = {file_kind(Path(r.split("?")[0])) for r in remote}
+        if kinds != {"parquet"} and kinds != {"csv"}:
+            raise InputError(f"Order lines on shared storage must all be Parquet or all CSV; found {remote}.")
+        return remote
     files: list[Path] = []
     for item in items:
         text = str(item)
@@ -137,122 +150,49 @@ def _expand(paths) -> list[Path]:
     return files
 
 
-def _q(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
-
-
 def _lit(text) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
-class _Engine:
-    """A private DuckDB connection with bounded memory and its own spill folder."""
+def _typed_sql(engine, types: dict[str, str], fields: dict[str, str], date_format, latest):
+    """The one definition of how an order line is read and classified, for every engine: a function from a
+    relation to a query with typed _tk_ columns, the month of each line, and _tk_code (0 when the line is
+    usable so far; product ids are checked after the aggregation, on distinct ids only)."""
+    q = engine.quote
 
-    def __init__(self, *, memory_limit: str, threads: int | None, progress: bool):
-        import duckdb
+    def text(col):
+        return f"nullif(trim(CAST({q(col)} AS STRING)), '')"
 
-        self.tmp = Path(tempfile.mkdtemp(prefix="tagkit-sales-"))
-        self.con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(self.tmp / "spill")})
-        if threads:
-            self.con.execute(f"SET threads = {int(threads)}")
-        if progress:  # DuckDB draws its bar after two seconds of work
-            self.con.execute("SET enable_progress_bar = true")
-        self.readable: dict[Path, Path] = {}  # original file -> a UTF-8 file DuckDB can read
-        self.delimiter: str | None = None
+    def number(col):
+        if numeric(types[col]):
+            return f"CAST({q(col)} AS DOUBLE)"
+        return f"TRY_CAST(regexp_replace({text(col)}, '^[¥￥$€£] *', '') AS DOUBLE)"
 
-    def __enter__(self):
-        return self
+    def raw(col):
+        return q(col) if numeric(types[col]) or temporal(types[col]) else text(col)
 
-    def __exit__(self, *exc):
-        self.con.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+    date_col = fields["date"]
+    if temporal(types[date_col]):
+        ts = f"CAST({q(date_col)} AS TIMESTAMP)"
+    else:  # the format given first, then ISO dates, then the unambiguous formats
+        given = engine.parse_timestamp(text(date_col), [date_format]) if date_format else []
+        fallbacks = engine.parse_timestamp(text(date_col), list(TIMESTAMP_FORMATS))
+        ts = f"coalesce({', '.join(given + [f'TRY_CAST({text(date_col)} AS TIMESTAMP)'] + fallbacks)})"
+    qty = number(fields["quantity"]) if "quantity" in fields else "CAST(1.0 AS DOUBLE)"
+    raw_qty = raw(fields["quantity"]) if "quantity" in fields else "1"
+    if "revenue" in fields:
+        rev, raw_rev = number(fields["revenue"]), raw(fields["revenue"])
+    elif "unit_price" in fields:
+        rev, raw_rev = f"({number(fields['unit_price'])} * ({qty}))", raw(fields["unit_price"])
+    else:
+        rev, raw_rev = "CAST(NULL AS DOUBLE)", "CAST(NULL AS STRING)"
+    corrupt = f"{engine.corrupt} IS NOT NULL" if engine.corrupt else "FALSE"
+    code = {reason: i for i, reason in enumerate(ROW_REASONS, start=1)}
 
-    # --- sources ------------------------------------------------------------------------------
-    def _readable(self, f: Path, encoding: str | None) -> Path:
-        if f not in self.readable:
-            enc = encoding or detect_encoding(f)
-            utf8 = codecs.lookup(enc).name in ("utf-8", "utf-8-sig")
-            self.readable[f] = f if utf8 else self._utf8_copy(f, enc)
-            if self.delimiter is None:
-                opener = gzip.open if f.name.lower().endswith(".gz") and utf8 else open
-                with opener(self.readable[f], "rt", encoding="utf-8-sig", errors="replace") as fh:
-                    head = "".join(fh.readline() for _ in range(20))
-                self.delimiter = "\t" if f.name.lower().endswith((".tsv", ".tsv.gz")) else sniff_delimiter(head)
-        return self.readable[f]
-
-    def _utf8_copy(self, path: Path, encoding: str) -> Path:
-        """Stream a non-UTF-8 file into a UTF-8 copy that DuckDB can read."""
-        target = self.tmp / f"{len(self.readable)}-{path.name.removesuffix('.gz')}.utf8.csv"
-        decoder = codecs.getincrementaldecoder(encoding)("strict")
-        opener = gzip.open if path.name.lower().endswith(".gz") else open
-        line = 1
-        with opener(path, "rb") as src, open(target, "w", encoding="utf-8", newline="") as dst:
-            while chunk := src.read(1 << 20):
-                try:
-                    text = decoder.decode(chunk)
-                except UnicodeDecodeError as err:
-                    line += chunk[: err.start].count(b"\n")
-                    raise InputError(f"{path}: near line {line}: the bytes cannot be read as {encoding}. "
-                                     "Save the file as CSV UTF-8, or give its encoding.") from err
-                line += text.count("\n")
-                dst.write(text)
-            dst.write(decoder.decode(b"", final=True))
-        return target
-
-    def _relation(self, files: list[Path], encoding: str | None, *, rejects: str | None = None) -> str:
-        """A DuckDB table function over the files; its ``filename`` column names the original file."""
-        if file_kind(files[0]) == "parquet":
-            listed = ", ".join(_lit(f) for f in files)
-            return (f"(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _tk_record FROM read_parquet([{listed}], "
-                    "filename = true, file_row_number = true, union_by_name = true))")
-        readable = [self._readable(f, encoding) for f in files]
-        listed = ", ".join(_lit(r) for r in readable)
-        errors = (f"store_rejects = true, rejects_table = {_lit(rejects)}, rejects_scan = {_lit(rejects + '_scan')}"
-                  if rejects else "ignore_errors = true")
-        originals = " ".join(f"WHEN {_lit(r)} THEN {_lit(f)}" for f, r in zip(files, readable))
-        return (f"(SELECT * REPLACE (CASE filename {originals} ELSE filename END AS filename) FROM read_csv([{listed}], "
-                f"all_varchar = true, header = true, delim = {_lit(self.delimiter)}, quote = '\"', escape = '\"', "
-                f"filename = true, {errors}))")
-
-    def _columns(self, relation: str) -> dict[str, str]:
-        rows = self.con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
-        return {r[0]: r[1] for r in rows if r[0] not in ("filename", "_tk_record")}
-
-    # --- the typed, classified rows ----------------------------------------------------------
-    def _typed(self, relation: str, types: dict[str, str], fields: dict[str, str], date_format, latest) -> str:
-        """Every row with typed _tk_ columns, the month it falls in, and _tk_code (0 when the row is
-        usable so far; product ids are checked after the aggregation, on distinct ids only)."""
-        def text(col):
-            return f"nullif(trim(CAST({_q(col)} AS VARCHAR)), '')"
-
-        def number(col):
-            if _numeric(types[col]):
-                return f"CAST({_q(col)} AS DOUBLE)"
-            return f"try_cast(regexp_replace({text(col)}, '^[¥￥$€£]\\s*', '') AS DOUBLE)"
-
-        date_col = fields["date"]
-        if "TIMESTAMP" in types[date_col].upper() or types[date_col].upper() == "DATE":
-            ts, raw_date = f"CAST({_q(date_col)} AS TIMESTAMP)", f"{_q(date_col)}"
-        else:  # the format given first, then ISO dates, then the unambiguous formats
-            formats = ", ".join(_lit(f) for f in TIMESTAMP_FORMATS)
-            given = f"try_strptime({text(date_col)}, {_lit(date_format)}), " if date_format else ""
-            ts = (f"coalesce({given}try_cast({text(date_col)} AS TIMESTAMP), "
-                  f"try_strptime({text(date_col)}, [{formats}]))")
-            raw_date = text(date_col)
-        qty = number(fields["quantity"]) if "quantity" in fields else "1.0"
-        raw_qty = (_q(fields["quantity"]) if _numeric(types[fields["quantity"]]) else text(fields["quantity"])) \
-            if "quantity" in fields else "1"
-        if "revenue" in fields:
-            rev = number(fields["revenue"])
-            raw_rev = _q(fields["revenue"]) if _numeric(types[fields["revenue"]]) else text(fields["revenue"])
-        elif "unit_price" in fields:
-            rev = f"({number(fields['unit_price'])} * ({qty}))"
-            raw_rev = _q(fields["unit_price"]) if _numeric(types[fields["unit_price"]]) else text(fields["unit_price"])
-        else:
-            rev, raw_rev = "CAST(NULL AS DOUBLE)", "NULL"
-        code = {reason: i for i, reason in enumerate(ROW_REASONS, start=1)}
+    def query(relation: str) -> str:
         return f"""
             SELECT *, CASE
+                WHEN {corrupt} THEN {code[MALFORMED]}
                 WHEN _tk_raw_date IS NULL THEN {code['missing date']}
                 WHEN _tk_ts IS NULL THEN {code['unparseable date']}
                 WHEN _tk_ts < TIMESTAMP '1990-01-01' OR _tk_ts >= TIMESTAMP {_lit(latest)} THEN {code['date out of range']}
@@ -264,170 +204,107 @@ class _Engine:
                 ELSE 0 END AS _tk_code,
                 year(_tk_ts) * 12 + month(_tk_ts) - 1 AS _tk_month
             FROM (
-                SELECT CAST({_q(fields["product_id"])} AS VARCHAR) AS _tk_product_id, {raw_date} AS _tk_raw_date,
+                SELECT CAST({q(fields["product_id"])} AS STRING) AS _tk_product_id, {raw(date_col)} AS _tk_raw_date,
                        {ts} AS _tk_ts, {raw_qty} AS _tk_raw_quantity, {qty} AS _tk_quantity,
                        {raw_rev} AS _tk_raw_revenue, {rev} AS _tk_revenue, *
-                FROM {relation})"""
+                FROM {relation}) typed"""
+    return query
 
-    def order_lines(self, files, products, calendar, mapping, encoding, date_format, latest_date,
-                    set_aside_path, min_id_match) -> Sales:
-        csv = file_kind(files[0]) == "csv"
-        relation = self._relation(files, encoding, rejects="tagkit_rejects" if csv else None)
-        types = self._columns(relation)
-        fields = _resolve(types, mapping, ORDER_LINE_FIELDS, ("product_id", "date"), files[0])
-        latest = (pd.Timestamp(latest_date) if latest_date is not None
-                  else pd.Timestamp.today().normalize() + pd.Timedelta(days=1))
-        catalogue = pd.DataFrame({"product_id": products["product_id"].astype(str).unique()})
-        self.con.register("catalogue_ids", catalogue)
-        typed = self._typed(relation, types, fields, date_format, latest)
-        # the one scan over all order lines: classify each row, aggregate by raw id and month
-        self.con.execute(f"""
-            CREATE TEMP TABLE scan AS
-            SELECT _tk_code AS code, _tk_product_id AS raw_id, _tk_month AS month, count(*) AS lines,
-                   sum(CASE WHEN _tk_quantity > 0 THEN _tk_quantity ELSE 0 END) AS units,
-                   sum(CASE WHEN _tk_quantity < 0 THEN -_tk_quantity ELSE 0 END) AS returns,
-                   sum(CASE WHEN _tk_quantity < 0 THEN -abs(_tk_revenue) ELSE _tk_revenue END) AS revenue,
-                   min(_tk_ts) AS first_sale, max(_tk_ts) AS last_sale
-            FROM ({typed})
-            GROUP BY ALL""")
-        # what is left is small: clean the distinct ids, check them against the catalogue, map months to seasons
-        months = [m for (m,) in self.con.execute("SELECT DISTINCT month FROM scan WHERE code = 0").fetchall()]
-        self.con.register("month_seasons", month_seasons(months, calendar))
-        self.con.execute(f"""
-            CREATE TEMP TABLE checked AS
-            SELECT CASE WHEN code <> 0 THEN code
-                        WHEN nullif(trim(raw_id), '') IS NULL THEN {ROW_REASONS.index('missing product id') + 1}
-                        WHEN c.product_id IS NULL THEN {ROW_REASONS.index(UNKNOWN_ID) + 1}
-                        ELSE 0 END AS code,
-                   trim(raw_id) AS product_id, month, lines, units, returns, revenue, first_sale, last_sale
-            FROM scan LEFT JOIN catalogue_ids c ON trim(scan.raw_id) = c.product_id""")
-        used = self.con.execute("""
-            SELECT product_id, s.season, sum(lines) AS lines, sum(units) AS units, sum(returns) AS returns,
-                   sum(revenue) AS revenue, min(first_sale) AS first_sale, max(last_sale) AS last_sale
-            FROM checked JOIN month_seasons s USING (month)
-            WHERE code = 0
-            GROUP BY ALL""").df()
-        by_code = dict(self.con.execute("SELECT code, sum(lines) FROM checked WHERE code <> 0 GROUP BY code").fetchall())
-        unknown = self.con.execute(f"""
-            SELECT product_id, sum(lines) AS lines FROM checked WHERE code = {ROW_REASONS.index(UNKNOWN_ID) + 1}
-            GROUP BY product_id""").df()
-        malformed = self._rejected_lines("tagkit_rejects") if csv else _no_rejects()
-        counts = pd.Series({ROW_REASONS[code - 1]: int(n) for code, n in by_code.items()}, dtype="int64")
-        for reason, n in malformed.groupby("reason").size().items():
-            counts[reason] = counts.get(reason, 0) + n
-        counts = counts.astype("int64")
-        rows_used = int(used["lines"].sum())
-        rows_set_aside = int(counts.sum())
-        rows_read = rows_used + rows_set_aside
-        if rows_read == 0:
-            raise InputError(f"{', '.join(map(str, files))}: no order lines (only a header).")
 
-        warnings = []
-        with_id = rows_read - int(counts.get("missing product id", 0)) - len(malformed)
-        unknown_rows = int(unknown["lines"].sum())
-        if unknown_rows:
-            warnings.append(self._diagnose_ids(unknown, unknown_rows, with_id))
-        if with_id and (with_id - unknown_rows) / with_id < min_id_match:
-            raise InputError(
-                f"{', '.join(f.name for f in files)}: only {with_id - unknown_rows:,} of {with_id:,} order lines "
-                f"({(with_id - unknown_rows) / with_id:.1%}) name a product of the catalogue, below min_id_match="
-                f"{min_id_match}. " + warnings[-1]
-            )
-        if counts.get("unparseable date", 0) and not date_format:
-            warnings.append(
-                f"{counts['unparseable date']:,} order lines have dates tagkit could not read; tagkit never guesses "
-                "day/month order, so dates such as 05/01/2025 need date_format (e.g. '%d/%m/%Y')."
-            )
-        set_aside_file = None
-        if set_aside_path is not None:
-            self.con.register("unknown_set_aside", pd.DataFrame({"product_id": unknown["product_id"].astype(str)}))
-            set_aside_file = self._write_set_aside(files, encoding, types, fields, date_format, latest, malformed,
-                                                   Path(set_aside_path))
-        data_end = pd.Timestamp(used["last_sale"].max()) if len(used) else None
-        metrics = finish_metrics(used, products, calendar, data_end,
-                                 has_revenue=bool({"revenue", "unit_price"} & set(fields)))
-        return Sales(metrics, accounting_table(rows_read, rows_used, counts), rows_read, rows_used, rows_set_aside,
-                     set_aside_file, tuple(str(f) for f in files), data_end, tuple(warnings))
+def _aggregate(engine, files, products, calendar, mapping, encoding, date_format, latest_date, set_aside_path,
+               min_id_match) -> Sales:
+    """Order lines into per product x season metrics, on any engine: one scan classifies and aggregates;
+    what is left is small (distinct ids, months) and is checked after."""
+    engine.read(files, encoding)  # local paths, or URIs Spark reads itself
+    types = engine.columns()
+    fields = _resolve(types, mapping, ORDER_LINE_FIELDS, ("product_id", "date"), files[0])
+    latest = (pd.Timestamp(latest_date) if latest_date is not None
+              else pd.Timestamp.today().normalize() + pd.Timedelta(days=1))
+    catalogue = pd.DataFrame({"product_id": products["product_id"].astype(str).unique()})
+    engine.register("tk_catalogue_ids", catalogue)
+    typed = _typed_sql(engine, types, fields, date_format, latest)
+    engine.table("tk_scan", f"""
+        SELECT _tk_code AS code, _tk_product_id AS raw_id, _tk_month AS month, count(*) AS lines,
+               sum(CASE WHEN _tk_quantity > 0 THEN _tk_quantity ELSE 0 END) AS units,
+               sum(CASE WHEN _tk_quantity < 0 THEN -_tk_quantity ELSE 0 END) AS returns,
+               sum(CASE WHEN _tk_quantity < 0 THEN -abs(_tk_revenue) ELSE _tk_revenue END) AS revenue,
+               min(_tk_ts) AS first_sale, max(_tk_ts) AS last_sale
+        FROM ({typed('tk_orders')}) scan
+        GROUP BY _tk_code, _tk_product_id, _tk_month""")
+    months = engine.frame("SELECT DISTINCT month FROM tk_scan WHERE code = 0")["month"]
+    engine.register("tk_month_seasons", month_seasons(months, calendar))
+    missing, unknown_code = ROW_REASONS.index("missing product id") + 1, ROW_REASONS.index(UNKNOWN_ID) + 1
+    engine.table("tk_checked", f"""
+        SELECT CASE WHEN code <> 0 THEN code
+                    WHEN nullif(trim(raw_id), '') IS NULL THEN {missing}
+                    WHEN c.product_id IS NULL THEN {unknown_code}
+                    ELSE 0 END AS code,
+               trim(raw_id) AS product_id, month, lines, units, returns, revenue, first_sale, last_sale
+        FROM tk_scan LEFT JOIN tk_catalogue_ids c ON trim(tk_scan.raw_id) = c.product_id""")
+    used = engine.frame("""
+        SELECT product_id, s.season, sum(lines) AS lines, sum(units) AS units, sum(returns) AS returns,
+               sum(revenue) AS revenue, min(first_sale) AS first_sale, max(last_sale) AS last_sale
+        FROM tk_checked JOIN tk_month_seasons s ON tk_checked.month = s.month
+        WHERE code = 0
+        GROUP BY product_id, s.season""")
+    by_code = engine.frame("SELECT code, sum(lines) AS n FROM tk_checked WHERE code <> 0 GROUP BY code")
+    unknown = engine.frame(f"SELECT product_id, sum(lines) AS lines FROM tk_checked WHERE code = {unknown_code} "
+                           "GROUP BY product_id")
+    malformed = engine.malformed()
+    counts = pd.Series({ROW_REASONS[int(c) - 1]: int(n) for c, n in zip(by_code["code"], by_code["n"])},
+                       dtype="int64")
+    counts = counts.drop(MALFORMED, errors="ignore")  # told apart below, by kind
+    for reason, n in malformed.groupby("reason").size().items():
+        counts[reason] = counts.get(reason, 0) + n
+    counts = counts.astype("int64")
+    rows_used = int(used["lines"].sum()) if len(used) else 0
+    rows_set_aside = int(counts.sum())
+    rows_read = rows_used + rows_set_aside
+    if rows_read == 0:
+        raise InputError(f"{', '.join(map(str, files))}: no order lines (only a header).")
 
-    def _rejected_lines(self, rejects: str) -> pd.DataFrame:
-        tables = {r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        if rejects not in tables:
-            return _no_rejects()
-        frame = self.con.execute(f"""
-            SELECT s.file_path AS file, e.line AS row, min(e.error_type) AS error, min(e.csv_line) AS raw_line
-            FROM {rejects} e JOIN {rejects}_scan s USING (scan_id, file_id)
-            GROUP BY ALL ORDER BY file, row""").df()
-        originals = {str(r): str(f) for f, r in self.readable.items()}
-        frame["file"] = frame["file"].map(lambda p: originals.get(p, p))
-        labels = {"TOO MANY COLUMNS": "too many columns", "MISSING COLUMNS": "too few columns",
-                  "UNQUOTED VALUE": "malformed quoting", "INVALID UNICODE": "invalid characters"}
-        frame["reason"] = "malformed line: " + frame["error"].map(labels).fillna(frame["error"].str.lower())
-        return frame[["file", "row", "reason", "raw_line"]].astype({"row": "int64"})
-
-    def _diagnose_ids(self, unknown: pd.DataFrame, unknown_rows: int, with_id: int) -> str:
-        ids = unknown.groupby("product_id")["lines"].sum().reset_index()
-        self.con.register("unknown_ids", ids)
-        checks = {
-            "leading zeros": "ltrim(u.product_id, '0') = ltrim(c.product_id, '0')",
-            "Excel number formats (a trailing .0)": "regexp_replace(u.product_id, '\\.0+$', '') = c.product_id",
-            "case and spaces": "upper(replace(u.product_id, ' ', '')) = upper(replace(c.product_id, ' ', ''))",
-        }
-        head = (f"{unknown_rows:,} of {with_id:,} order lines ({unknown_rows / max(with_id, 1):.1%}) name product "
-                "ids that are not in the catalogue; they are set aside.")
-        for cause, condition in checks.items():
-            matched_ids, matched_rows = self.con.execute(f"""
-                SELECT count(*), coalesce(sum(lines), 0) FROM unknown_ids u
-                WHERE EXISTS (SELECT 1 FROM catalogue_ids c WHERE {condition})""").fetchall()[0]
-            if matched_rows and matched_rows >= 0.5 * unknown_rows:
-                example = self.con.execute(f"""
-                    SELECT u.product_id, min(c.product_id) FROM unknown_ids u JOIN catalogue_ids c ON {condition}
-                    GROUP BY u.product_id, u.lines ORDER BY u.lines DESC, u.product_id LIMIT 1""").fetchall()[0]
-                return (f"{head} {int(matched_rows):,} of them ({matched_rows / unknown_rows:.0%}, {matched_ids:,} ids) "
-                        f"would match once {cause} are set right, e.g. sales id {example[0]!r} = catalogue id "
-                        f"{example[1]!r}: the ids probably went through a spreadsheet. Export the ids as text.")
-        examples = ", ".join(repr(i) for i in ids.sort_values(["lines", "product_id"], ascending=[False, True])
-                             ["product_id"].head(3))
-        return f"{head} Examples: {examples}. Are they products of another brand, or of a catalogue not loaded?"
-
-    def _write_set_aside(self, files, encoding, types, fields, date_format, latest, malformed, path) -> Path:
-        """Second scan, only when rows were set aside: write them with file, row and reason."""
-        originals = ", ".join(f"CAST({_q(c)} AS VARCHAR) AS {_q(c)}" for c in types)
-        self.con.register("reason_names", pd.DataFrame({"code": range(1, len(ROW_REASONS) + 1), "name": ROW_REASONS}))
-        # the same classification as the aggregation, row by row
-        reason = f"""CASE WHEN _tk_code <> 0 THEN (SELECT name FROM reason_names WHERE code = _tk_code)
+    warnings = []
+    with_id = rows_read - int(counts.get("missing product id", 0)) - len(malformed)
+    unknown_rows = int(unknown["lines"].sum()) if len(unknown) else 0
+    if unknown_rows:
+        warnings.append(diagnose_ids(unknown, catalogue, unknown_rows, with_id))
+    if with_id and (with_id - unknown_rows) / with_id < min_id_match:
+        raise InputError(
+            f"{', '.join(Path(str(f)).name for f in files)}: only {with_id - unknown_rows:,} of {with_id:,} order lines "
+            f"({(with_id - unknown_rows) / with_id:.1%}) name a product of the catalogue, below min_id_match="
+            f"{min_id_match}. " + warnings[-1]
+        )
+    if counts.get("unparseable date", 0) and not date_format:
+        warnings.append(
+            f"{counts['unparseable date']:,} order lines have dates tagkit could not read; tagkit never guesses "
+            "day/month order, so dates such as 05/01/2025 need date_format (e.g. '%d/%m/%Y')."
+        )
+    set_aside_file = None
+    if set_aside_path is not None:
+        engine.register("tk_unknown_set_aside", pd.DataFrame({"product_id": unknown["product_id"].astype(str)})
+                        if len(unknown) else pd.DataFrame({"product_id": pd.Series(dtype=object)}))
+        engine.register("tk_reason_names", pd.DataFrame({"code": range(1, len(ROW_REASONS) + 1),
+                                                         "name": list(ROW_REASONS)}))
+        originals = ", ".join(f"CAST({engine.quote(c)} AS STRING) AS {engine.quote(c)}" for c in types)
+        # the same classification as the aggregation, row by row (malformed lines come from the engine)
+        reason = f"""CASE WHEN _tk_code = {ROW_REASONS.index(MALFORMED) + 1} THEN NULL
+                          WHEN _tk_code <> 0 THEN (SELECT name FROM tk_reason_names WHERE code = _tk_code)
                           WHEN nullif(trim(_tk_product_id), '') IS NULL THEN 'missing product id'
-                          WHEN trim(_tk_product_id) IN (SELECT product_id FROM unknown_set_aside) THEN '{UNKNOWN_ID}'
+                          WHEN trim(_tk_product_id) IN (SELECT product_id FROM tk_unknown_set_aside)
+                               THEN '{UNKNOWN_ID}'
                      END"""
-        keep = f"({reason}) IS NOT NULL"
-        parts = []
-        if file_kind(files[0]) == "parquet":
-            typed = self._typed(self._relation(files, encoding), types, fields, date_format, latest)
-            parts.append(f"SELECT filename AS file, _tk_record AS row, {reason} AS reason, {originals} "
-                         f"FROM ({typed}) WHERE {keep}")
-        else:
-            shifts = malformed[["file", "row"]].sort_values(["file", "row"]).reset_index(drop=True)
-            shifts["shift"] = shifts.groupby("file").cumcount() + 1
-            # good records before each rejected line: its line, less the header and earlier rejects
-            shifts["good_before"] = shifts["row"] - 1 - shifts["shift"]
-            # adjacent rejected lines share good_before: the later (larger) shift applies after both
-            shifts = shifts.groupby(["file", "good_before"], as_index=False).agg(row=("row", "max"), shift=("shift", "max"))
-            self.con.register("reject_shifts", shifts.astype({"row": "int64", "shift": "int64", "good_before": "int64"}))
-            for f in files:
-                typed = self._typed(self._relation([f], encoding), types, fields, date_format, latest)
-                # line = record number + header line + rejected lines before it
-                parts.append(f"""
-                    SELECT n.filename AS file, n._tk_k + 1 + coalesce(s.shift, 0) AS row, {reason} AS reason,
-                           {originals}
-                    FROM (SELECT row_number() OVER () AS _tk_k, * FROM ({typed})) n
-                    ASOF LEFT JOIN reject_shifts s ON n.filename = s.file AND n._tk_k > s.good_before
-                    WHERE {keep}""")
-            if len(malformed):
-                self.con.register("malformed_lines", malformed)
-                rest = "".join(f", NULL AS {_q(c)}" for c in list(types)[1:])
-                parts.append(f"SELECT file, row, reason, raw_line AS {_q(next(iter(types)))}{rest} FROM malformed_lines")
-        query = " UNION ALL ".join(f"({p})" for p in parts)
-        return atomic_write(path, lambda tmp: self.con.execute(
-            f"COPY (SELECT * FROM ({query}) ORDER BY file, row) TO {_lit(tmp)} (FORMAT CSV, HEADER, DELIMITER ',')"))
+        query = engine.set_aside_rows(typed, reason, originals, malformed)
+        if len(malformed):
+            engine.register("tk_malformed", malformed.assign(row=malformed["row"].astype("float64")))
+            rest = "".join(f", CAST(NULL AS STRING) AS {engine.quote(c)}" for c in list(types)[1:])
+            query = (f"({query}) UNION ALL (SELECT file, CAST(row AS BIGINT) AS row, reason, raw_line AS "
+                     f"{engine.quote(next(iter(types)))}{rest} FROM tk_malformed)")
+        set_aside_file = atomic_write(Path(set_aside_path), lambda tmp: engine.write_csv(query, tmp))
+    data_end = pd.Timestamp(used["last_sale"].max()) if len(used) else None
+    metrics = finish_metrics(used, products, calendar, data_end,
+                             has_revenue=bool({"revenue", "unit_price"} & set(fields)))
+    return Sales(metrics, accounting_table(rows_read, rows_used, counts), rows_read, rows_used, rows_set_aside,
+                 set_aside_file, tuple(str(f) for f in files), data_end, tuple(warnings))
 
 
 def month_seasons(months, calendar: SeasonCalendar) -> pd.DataFrame:
@@ -437,15 +314,37 @@ def month_seasons(months, calendar: SeasonCalendar) -> pd.DataFrame:
     return pd.DataFrame({"month": months, "season": calendar.season_of(firsts).astype(str)})
 
 
-def _no_rejects() -> pd.DataFrame:
-    return pd.DataFrame({"file": pd.Series(dtype="str"), "row": pd.Series(dtype="int64"),
-                         "reason": pd.Series(dtype="str"), "raw_line": pd.Series(dtype="str")})
+def diagnose_ids(unknown: pd.DataFrame, catalogue: pd.DataFrame, unknown_rows: int, with_id: int) -> str:
+    """Why order lines name unknown ids, when it can be seen: lost leading zeros, Excel number formats..."""
+    import duckdb
 
-
-def _numeric(duck_type: str) -> bool:
-    t = duck_type.upper()
-    return any(t.startswith(n) for n in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
-                                         "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL", "REAL"))
+    con = duckdb.connect()
+    ids = unknown.groupby("product_id")["lines"].sum().reset_index()
+    con.register("unknown_ids", ids)
+    con.register("catalogue_ids", catalogue)
+    checks = {
+        "leading zeros": "ltrim(u.product_id, '0') = ltrim(c.product_id, '0')",
+        "Excel number formats (a trailing .0)": "regexp_replace(u.product_id, '[.]0+$', '') = c.product_id",
+        "case and spaces": "upper(replace(u.product_id, ' ', '')) = upper(replace(c.product_id, ' ', ''))",
+    }
+    head = (f"{unknown_rows:,} of {with_id:,} order lines ({unknown_rows / max(with_id, 1):.1%}) name product "
+            "ids that are not in the catalogue; they are set aside.")
+    for cause, condition in checks.items():
+        matched_ids, matched_rows = con.execute(f"""
+            SELECT count(*), coalesce(sum(lines), 0) FROM unknown_ids u
+            WHERE EXISTS (SELECT 1 FROM catalogue_ids c WHERE {condition})""").fetchall()[0]
+        if matched_rows and matched_rows >= 0.5 * unknown_rows:
+            example = con.execute(f"""
+                SELECT u.product_id, min(c.product_id) FROM unknown_ids u JOIN catalogue_ids c ON {condition}
+                GROUP BY u.product_id, u.lines ORDER BY u.lines DESC, u.product_id LIMIT 1""").fetchall()[0]
+            con.close()
+            return (f"{head} {int(matched_rows):,} of them ({matched_rows / unknown_rows:.0%}, {matched_ids:,} ids) "
+                    f"would match once {cause} are set right, e.g. sales id {example[0]!r} = catalogue id "
+                    f"{example[1]!r}: the ids probably went through a spreadsheet. Export the ids as text.")
+    con.close()
+    examples = ", ".join(repr(i) for i in ids.sort_values(["lines", "product_id"], ascending=[False, True])
+                         ["product_id"].head(3))
+    return f"{head} Examples: {examples}. Are they products of another brand, or of a catalogue not loaded?"
 
 
 def _resolve(types: dict, mapping: dict, known: dict, required: tuple, file: Path) -> dict[str, str]:

@@ -1,0 +1,446 @@
+"""The engines that read and aggregate order lines: DuckDB (embedded, the default) and Apache Spark.
+
+Both run the same SQL text (see :mod:`tagkit.io.sales`); an engine only knows how to read files into
+a view named ``tk_orders`` (every column as written, plus ``_tk_file`` and, where the engine can tell,
+``_tk_record``), how to quote a name, how to parse a timestamp with a format, and how to turn a
+query into a table or a pandas DataFrame.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from tagkit.errors import InputError, ParameterError
+from tagkit.io._files import detect_encoding, file_kind, sniff_delimiter
+
+ENGINES = ("duckdb", "spark")
+MALFORMED = "malformed line"
+_REJECT_LABELS = {"TOO MANY COLUMNS": "too many columns", "MISSING COLUMNS": "too few columns",
+                  "UNQUOTED VALUE": "malformed quoting", "INVALID UNICODE": "invalid characters"}
+_JAVA_CHARSETS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "gb18030": "GB18030", "gbk": "GBK",
+                  "cp1252": "windows-1252", "latin-1": "ISO-8859-1", "iso8859-1": "ISO-8859-1", "ascii": "US-ASCII"}
+
+
+def java_format(strftime: str) -> str:
+    """A strftime format ('%Y/%m/%d') as a Java date-time pattern ('yyyy/MM/dd') for Spark."""
+    codes = {"Y": "yyyy", "y": "yy", "m": "MM", "d": "dd", "H": "HH", "M": "mm", "S": "ss", "f": "SSSSSS",
+             "b": "MMM", "B": "MMMM", "p": "a", "I": "hh"}
+    out, literal = [], []
+    i = 0
+    while i < len(strftime):
+        if strftime[i] == "%" and i + 1 < len(strftime):
+            if literal:
+                out.append("'" + "".join(literal) + "'")
+                literal = []
+            code = strftime[i + 1]
+            if code not in codes:
+                raise ParameterError(f"The date format {strftime!r} uses %{code}, which the Spark engine cannot read; "
+                                     f"use %Y %m %d %H %M %S.")
+            out.append(codes[code])
+            i += 2
+        else:
+            ch = strftime[i]
+            if ch.isalpha() or not ch.isascii():
+                literal.append(ch)
+            else:
+                if literal:
+                    out.append("'" + "".join(literal) + "'")
+                    literal = []
+                out.append(ch)
+            i += 1
+    if literal:
+        out.append("'" + "".join(literal) + "'")
+    return "".join(out)
+
+
+def _lit(text) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def numeric(engine_type: str) -> bool:
+    t = engine_type.upper()
+    return any(t.startswith(n) for n in ("TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT", "UTINYINT",
+                                         "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL", "REAL",
+                                         "LONG", "SHORT", "BYTE"))
+
+
+def temporal(engine_type: str) -> bool:
+    t = engine_type.upper()
+    return "TIMESTAMP" in t or t == "DATE"
+
+
+class DuckDBEngine:
+    """The embedded engine: DuckDB with a memory limit and its own spill folder."""
+
+    name = "duckdb"
+    corrupt = None  # DuckDB keeps lines it cannot split out of the view, in its rejects table
+
+    def __init__(self, *, memory_limit: str = "2GB", threads: int | None = None, progress: bool = False):
+        import duckdb
+
+        self.tmp = Path(tempfile.mkdtemp(prefix="tagkit-duckdb-"))
+        self.con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(self.tmp / "spill")})
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        if progress:  # DuckDB draws its bar after two seconds of work
+            self.con.execute("SET enable_progress_bar = true")
+        self.readable: dict[Path, Path] = {}
+        self.delimiter: str | None = None
+        self.files: list[Path] = []
+        self.encoding: str | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.con.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # --- SQL dialect ------------------------------------------------------------------------------
+    @staticmethod
+    def quote(name: str) -> str:
+        return '"' + str(name).replace('"', '""') + '"'
+
+    @staticmethod
+    def parse_timestamp(text_sql: str, formats: list[str]) -> list[str]:
+        return [f"try_strptime({text_sql}, {_lit(f)})" for f in formats]
+
+    # --- reading ------------------------------------------------------------------------------------
+    def read(self, files: list[Path], encoding: str | None) -> None:
+        """Register every order line of the files as the view tk_orders."""
+        import duckdb
+
+        self.files, self.encoding = files, encoding
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP VIEW tk_orders AS SELECT * FROM "
+                             f"{self._relation(files, rejects='tagkit_rejects')}")
+            self.columns()
+        except duckdb.Error as err:
+            first = str(err).splitlines()[0]
+            raise InputError(f"{', '.join(str(f) for f in files)}: cannot be read as a table of order lines "
+                             f"({first}). Check that it is a CSV or Parquet file with a header row.") from err
+
+    def _relation(self, files: list[Path], *, rejects: str | None = None) -> str:
+        if file_kind(files[0]) == "parquet":
+            listed = ", ".join(_lit(f) for f in files)
+            return (f"(SELECT * EXCLUDE (filename, file_row_number), filename AS _tk_file, file_row_number + 1 AS "
+                    f"_tk_record FROM read_parquet([{listed}], filename = true, file_row_number = true, "
+                    "union_by_name = true))")
+        readable = [self._readable(f) for f in files]
+        listed = ", ".join(_lit(r) for r in readable)
+        errors = (f"store_rejects = true, rejects_table = {_lit(rejects)}, rejects_scan = {_lit(rejects + '_scan')}"
+                  if rejects else "ignore_errors = true")
+        originals = " ".join(f"WHEN {_lit(r)} THEN {_lit(f)}" for f, r in zip(files, readable))
+        return (f"(SELECT * EXCLUDE (filename), CASE filename {originals} ELSE filename END AS _tk_file "
+                f"FROM read_csv([{listed}], all_varchar = true, header = true, delim = {_lit(self.delimiter)}, "
+                f"quote = '\"', escape = '\"', filename = true, {errors}))")
+
+    def _readable(self, f: Path) -> Path:
+        """A UTF-8 file DuckDB reads as written: the file itself, or a copy when it is in another encoding or
+        holds carriage returns without a line feed (DuckDB breaks a record at one even inside quotes)."""
+        if f not in self.readable:
+            enc = self.encoding or detect_encoding(f)
+            utf8 = codecs.lookup(enc).name in ("utf-8", "utf-8-sig")
+            if utf8 and not has_lone_carriage_return(f):
+                self.readable[f] = f
+            else:
+                self.readable[f] = utf8_copy(f, enc, self.tmp / f"{len(self.readable)}.utf8.csv")
+            if self.delimiter is None:
+                self.delimiter = csv_delimiter(self.readable[f], f)
+        return self.readable[f]
+
+    def columns(self) -> dict[str, str]:
+        rows = self.con.execute("DESCRIBE SELECT * FROM tk_orders").fetchall()
+        return {r[0]: r[1] for r in rows if not r[0].startswith("_tk_")}
+
+    # --- running ------------------------------------------------------------------------------------
+    def table(self, name: str, query: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {query}")
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        self.con.register(name, frame)
+
+    def frame(self, query: str) -> pd.DataFrame:
+        return self.con.execute(query).df()
+
+    def malformed(self) -> pd.DataFrame:
+        """The lines DuckDB could not split into the header's columns: file, row (the line), reason, raw_line."""
+        tables = {r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if "tagkit_rejects" not in tables or file_kind(self.files[0]) == "parquet":
+            return no_rejects()
+        frame = self.con.execute("""
+            SELECT s.file_path AS file, e.line AS row, min(e.error_type) AS error, min(e.csv_line) AS raw_line
+            FROM tagkit_rejects e JOIN tagkit_rejects_scan s USING (scan_id, file_id)
+            GROUP BY ALL ORDER BY file, row""").df()
+        originals = {str(r): str(f) for f, r in self.readable.items()}
+        frame["file"] = frame["file"].map(lambda p: originals.get(p, p))
+        frame["reason"] = f"{MALFORMED}: " + frame["error"].map(_REJECT_LABELS).fillna(frame["error"].str.lower())
+        return frame[["file", "row", "reason", "raw_line"]].astype({"row": "int64"})
+
+    def set_aside_rows(self, typed_sql, reason_sql: str, originals: str, malformed: pd.DataFrame) -> str:
+        """A query of every set-aside row with its file and row: the line in a CSV file (rows DuckDB rejected
+        shift later rows), the record number in Parquet."""
+        keep = f"({reason_sql}) IS NOT NULL"
+        if file_kind(self.files[0]) == "parquet":
+            return (f"SELECT _tk_file AS file, _tk_record AS row, {reason_sql} AS reason, {originals} "
+                    f"FROM ({typed_sql(self._relation(self.files))}) WHERE {keep}")
+        shifts = malformed[["file", "row"]].sort_values(["file", "row"]).reset_index(drop=True)
+        shifts["shift"] = shifts.groupby("file").cumcount() + 1
+        # good records before each rejected line: its line, less the header and earlier rejects
+        shifts["good_before"] = shifts["row"] - 1 - shifts["shift"]
+        # adjacent rejected lines share good_before: the later (larger) shift applies after both
+        shifts = shifts.groupby(["file", "good_before"], as_index=False).agg(row=("row", "max"), shift=("shift", "max"))
+        self.register("reject_shifts", shifts.astype({"row": "int64", "shift": "int64", "good_before": "int64"}))
+        parts = [f"""
+            SELECT n._tk_file AS file, n._tk_k + 1 + coalesce(s.shift, 0) AS row, {reason_sql} AS reason, {originals}
+            FROM (SELECT row_number() OVER () AS _tk_k, * FROM ({typed_sql(self._relation([f]))})) n
+            ASOF LEFT JOIN reject_shifts s ON n._tk_file = s.file AND n._tk_k > s.good_before
+            WHERE {keep}""" for f in self.files]
+        return " UNION ALL ".join(f"({p})" for p in parts)
+
+    def write_csv(self, query: str, path: Path) -> None:
+        self.con.execute(f"COPY (SELECT * FROM ({query}) ORDER BY file, row) TO {_lit(path)} (FORMAT CSV, HEADER)")
+
+
+class SparkEngine:
+    """Apache Spark: the order lines are read and aggregated by the cluster (or local[*] on one machine);
+    only the per-product tables come back to the driver."""
+
+    name = "spark"
+
+    def __init__(self, spark=None):
+        self.spark = spark or spark_session()
+        # one time zone on both engines: timestamps without a zone are read as written
+        self.spark.conf.set("spark.sql.session.timeZone", "UTC")
+        # parse every column of every CSV line, or a line with extra fields would not be seen as malformed
+        self.spark.conf.set("spark.sql.csv.parser.columnPruning.enabled", "false")
+        self.tmp = Path(tempfile.mkdtemp(prefix="tagkit-spark-"))
+        self.views: list[str] = []
+        self.files: list[Path] = []
+        self.header: list[str] = []
+        self.corrupt: str | None = None  # the column holding a line Spark could not split
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        for view in self.views:
+            self.spark.catalog.dropTempView(view)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    @staticmethod
+    def quote(name: str) -> str:
+        return "`" + str(name).replace("`", "``") + "`"
+
+    @staticmethod
+    def parse_timestamp(text_sql: str, formats: list[str]) -> list[str]:
+        return [f"try_to_timestamp({text_sql}, {_lit(java_format(f))})" for f in formats]
+
+    def read(self, files: list[Path], encoding: str | None) -> None:
+        from pyspark.sql import functions as F
+        from pyspark.sql.types import StringType, StructField, StructType
+
+        self.files = files
+        paths = [str(f) for f in files]
+        if file_kind(files[0]) == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            # Spark refuses nanosecond timestamps (pandas writes them): read them as numbers and convert
+            schema = self.spark.read.parquet(paths[0]).schema if is_uri(files[0]) else pq.read_schema(files[0])
+            nanos = [] if is_uri(files[0]) else \
+                [f.name for f in schema if pa.types.is_timestamp(f.type) and f.type.unit == "ns"]
+            if nanos:
+                self.spark.conf.set("spark.sql.legacy.parquet.nanosAsLong", "true")
+            frame = self.spark.read.parquet(*paths).withColumn("_tk_file", F.col("_metadata.file_path"))
+            for column in nanos:
+                frame = frame.withColumn(column, F.timestamp_micros(F.floor(F.col(column) / 1000).cast("long")))
+            self.corrupt = None
+        else:
+            self.corrupt = "_tk_corrupt"
+            if is_uri(files[0]):  # on shared storage: UTF-8 and commas, the header as Spark reads it
+                enc, delimiter = encoding or "utf-8", ","
+                self.header = self.spark.read.option("header", True).csv(paths[0]).columns
+            else:
+                enc = encoding or detect_encoding(files[0])
+                delimiter = csv_delimiter(files[0], files[0], enc)
+                self.header = csv_header(files[0], enc, delimiter)
+            schema = StructType([StructField(c, StringType()) for c in self.header]
+                                + [StructField("_tk_corrupt", StringType())])
+            frame = (self.spark.read.option("header", True).option("mode", "PERMISSIVE")
+                     .option("columnNameOfCorruptRecord", "_tk_corrupt").option("quote", '"').option("escape", '"')
+                     .option("sep", delimiter).option("encoding", _JAVA_CHARSETS.get(codecs.lookup(enc).name, enc))
+                     .schema(schema).csv(paths).withColumn("_tk_file", F.col("_metadata.file_path")))
+        frame.createOrReplaceTempView("tk_orders")
+        self.views.append("tk_orders")
+
+    def columns(self) -> dict[str, str]:
+        fields = self.spark.table("tk_orders").schema.fields
+        return {f.name: f.dataType.simpleString() for f in fields if not f.name.startswith("_tk_")}
+
+    def table(self, name: str, query: str) -> None:
+        frame = self.spark.sql(query).cache()
+        frame.count()
+        frame.createOrReplaceTempView(name)
+        self.views.append(name)
+
+    def register(self, name: str, frame: pd.DataFrame) -> None:
+        if frame.empty:
+            from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+            types = {c: (LongType() if pd.api.types.is_integer_dtype(frame[c]) else StringType()) for c in frame}
+            spark_frame = self.spark.createDataFrame([], StructType([StructField(c, t) for c, t in types.items()]))
+        else:
+            spark_frame = self.spark.createDataFrame(_plain(frame))
+        spark_frame.createOrReplaceTempView(name)
+        self.views.append(name)
+
+    def frame(self, query: str) -> pd.DataFrame:
+        rows = self.spark.sql(query).collect()
+        columns = self.spark.sql(query).columns if not rows else list(rows[0].asDict())
+        return pd.DataFrame([r.asDict() for r in rows], columns=columns)
+
+    def malformed(self) -> pd.DataFrame:
+        """Spark keeps a line it could not split in _tk_corrupt; tell too many from too few columns here."""
+        if file_kind(self.files[0]) == "parquet":
+            return no_rejects()
+        # Spark refuses a query of the corrupt-record column alone: name a parsed column too
+        lines = self.frame(f"SELECT _tk_file AS file, _tk_corrupt AS raw_line, {self.quote(self.header[0])} "
+                           "FROM tk_orders WHERE _tk_corrupt IS NOT NULL")
+        if lines.empty:
+            return no_rejects()
+        width = len(self.header)
+        counts = [len(next(csv.reader([line]), [])) for line in lines["raw_line"]]
+        lines["reason"] = [f"{MALFORMED}: " + ("too many columns" if n > width else "too few columns") for n in counts]
+        lines["row"] = float("nan")  # Spark cannot tell the line
+        lines["file"] = lines["file"].map(_local_path)
+        return lines[["file", "row", "reason", "raw_line"]]
+
+    def set_aside_rows(self, typed_sql, reason_sql: str, originals: str, malformed: pd.DataFrame) -> str:
+        """Spark cannot tell a row's line; the set-aside file has its file and an empty row."""
+        return (f"SELECT _tk_file AS file, CAST(NULL AS BIGINT) AS row, {reason_sql} AS reason, {originals} "
+                f"FROM ({typed_sql('tk_orders')}) WHERE ({reason_sql}) IS NOT NULL")
+
+    def write_csv(self, query: str, path: Path) -> None:
+        frame = self.frame(query)
+        frame["file"] = frame["file"].map(_local_path)
+        frame.sort_values(["file", "row"], kind="stable").to_csv(path, index=False)
+
+
+def _local_path(uri) -> str:
+    """A file path from the URI Spark reports ('file:///data/x.csv', percent-encoded) as the user wrote it."""
+    from urllib.parse import unquote, urlparse
+
+    text = str(uri)
+    return unquote(urlparse(text).path) if text.startswith("file:") else text
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns Spark can take from pandas 3: plain Python strings, numbers and timestamps."""
+    out = frame.copy()
+    for column in out:
+        if not (pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_datetime64_any_dtype(out[column])):
+            out[column] = out[column].astype(object)
+    return out
+
+
+def is_uri(path) -> bool:
+    """A path Spark reads itself (s3a://, hdfs://, abfss://, gs://, file://...), not checked on this machine."""
+    return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", str(path)))
+
+
+def spark_session():
+    """The Spark session to use: the active one; a Spark Connect session when SPARK_REMOTE is set; else
+    a new one from the machine's Spark settings (spark-defaults.conf, PYSPARK_SUBMIT_ARGS: a cluster's
+    master when the job runs on its edge node), local[*] when there are none."""
+    import os
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as err:
+        raise ParameterError("engine='spark' needs pyspark (pip install 'tagkit[spark]') and Java 17 or newer.") from err
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    if os.environ.get("SPARK_REMOTE"):
+        return SparkSession.builder.getOrCreate()
+    session = (SparkSession.builder.appName("tagkit").config("spark.ui.enabled", "false")
+               .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def make_engine(engine: str, *, spark=None, memory_limit: str = "2GB", threads: int | None = None,
+                progress: bool = False):
+    if engine == "spark":
+        return SparkEngine(spark)
+    return DuckDBEngine(memory_limit=memory_limit, threads=threads, progress=progress)
+
+
+def no_rejects() -> pd.DataFrame:
+    return pd.DataFrame({"file": pd.Series(dtype="str"), "row": pd.Series(dtype="Int64"),
+                         "reason": pd.Series(dtype="str"), "raw_line": pd.Series(dtype="str")})
+
+
+def has_lone_carriage_return(path: Path) -> bool:
+    """Whether the file holds a carriage return not followed by a line feed (counted at disk speed)."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    previous = b""
+    with opener(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            chunk = previous + chunk
+            previous = chunk[-1:] if chunk.endswith(b"\r") else b""
+            body = chunk[:-1] if previous else chunk
+            if body.count(b"\r") != body.count(b"\r\n"):
+                return True
+    return previous == b"\r"
+
+
+def utf8_copy(path: Path, encoding: str, target: Path) -> Path:
+    """Stream a file into a UTF-8 copy that DuckDB reads as written: decoded from ``encoding``, and with a
+    carriage return that no line feed follows turned into a line feed (a line break, or inside quotes a
+    value spanning lines, which DuckDB reads correctly)."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    line, pending = 1, ""
+    with opener(path, "rb") as src, open(target, "w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(1 << 20):
+            try:
+                text = pending + decoder.decode(chunk)
+            except UnicodeDecodeError as err:
+                line += chunk[: err.start].count(b"\n")
+                raise InputError(f"{path}: near line {line}: the bytes cannot be read as {encoding}. "
+                                 "Save the file as CSV UTF-8, or give its encoding.") from err
+            pending = "\r" if text.endswith("\r") else ""  # it may be half of a \r\n split by the chunk
+            text = re.sub("\r(?!\n)", "\n", text[:-1] if pending else text)
+            line += text.count("\n")
+            dst.write(text)
+        dst.write(re.sub("\r(?!\n)", "\n", pending + decoder.decode(b"", final=True)))
+    return target
+
+
+def _head(path: Path, encoding: str = "utf-8-sig", lines: int = 20) -> str:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding=encoding, errors="replace") as fh:
+        return "".join(fh.readline() for _ in range(lines))
+
+
+def csv_delimiter(readable: Path, original: Path, encoding: str = "utf-8-sig") -> str:
+    if original.name.lower().endswith((".tsv", ".tsv.gz")):
+        return "\t"
+    return sniff_delimiter(_head(readable, encoding))
+
+
+def csv_header(path: Path, encoding: str, delimiter: str) -> list[str]:
+    head = _head(path, encoding, 1).lstrip("\ufeff")
+    return next(csv.reader(io.StringIO(head), delimiter=delimiter), [])
+

