@@ -33,6 +33,17 @@ def check_choice(value, *, name: str, owner: str, choices: Iterable[str]):
     return value
 
 
+def check_engine(engine, spark, *, owner: str, choices: Iterable[str], default: str) -> str:
+    """The engine to use: Spark when a Spark session is given and no engine is named, else ``default``."""
+    if engine is None:
+        return "spark" if spark is not None else default
+    check_choice(engine, name="engine", owner=owner, choices=choices)
+    if spark is not None and engine != "spark":
+        raise ParameterError(f"The 'spark' parameter of {owner} is a Spark session, used only with engine='spark'. "
+                             f"Got engine={engine!r} with a session: drop one of them.")
+    return engine
+
+
 def check_int(value, *, name: str, owner: str, low: int | None = None, high: int | None = None):
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise ParameterError(

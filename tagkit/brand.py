@@ -40,10 +40,10 @@ class Brand:
                 f"candidates={self.candidates is not None})")
 
 
-def load_brand(dataset: Dataset, *, unknown: str = "report", set_aside_path=None, engine: str = "duckdb",
+def load_brand(dataset: Dataset, *, unknown: str = "report", set_aside_path=None, engine: str | None = None,
                spark=None) -> Brand:
     """Read every input of ``dataset``; tags are normalised and encoded with the taxonomy, order lines
-    aggregated by ``engine`` (``duckdb`` or ``spark``)."""
+    aggregated by ``engine`` (``duckdb`` or ``spark``; Spark when only a ``spark`` session is given)."""
     taxonomy = dataset.read_taxonomy()
     inputs = read_inputs(dataset, taxonomy, unknown=unknown)
     own = inputs["catalogue"]

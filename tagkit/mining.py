@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_choice, check_int
+from tagkit._checks import check_engine, check_int
 
 ENGINES = ("tagkit", "mlxtend", "spark")
 
@@ -72,7 +72,7 @@ def frequent_hit_itemsets(
     min_hits: int,
     max_size: int,
     exclude: np.ndarray | None = None,
-    engine: str = "tagkit",
+    engine: str | None = None,
     spark=None,
 ) -> tuple[list[tuple[int, ...]], np.ndarray, np.ndarray]:
     """Every tag set of at most ``max_size`` tags held by at least ``min_hits`` hits.
@@ -81,7 +81,7 @@ def frequent_hit_itemsets(
     number of rows in the whole matrix. ``exclude`` (n_columns x n_columns, boolean) names pairs
     of columns that may not stand in one tag set (a tag and its parent, say).
     """
-    check_choice(engine, name="engine", owner="frequent_hit_itemsets", choices=ENGINES)
+    engine = check_engine(engine, spark, owner="frequent_hit_itemsets", choices=ENGINES, default="tagkit")
     check_int(min_hits, name="min_hits", owner="frequent_hit_itemsets", low=1)
     check_int(max_size, name="max_size", owner="frequent_hit_itemsets", low=1, high=8)
     hits = np.asarray(hits, dtype=bool)

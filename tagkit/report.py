@@ -277,7 +277,8 @@ def run_report(
         run.update(finished=_now(), total_seconds=round(time.monotonic() - started, 1), figures=figures,
                    dataset={"name": dataset.name, "folder": str(dataset.folder)},
                    inputs=[_file_record(f) for f in dataset.files() + ([Path(params_file)] if params_file else [])],
-                   params_file=str(params_file) if params_file else None, packages=_versions(),
+                   params_file=str(params_file) if params_file else None,
+                   packages=_versions(spark=any(p.get("engine") == "spark" for p in run["parameters"].values())),
                    python=platform.python_version())
         (build / MANIFEST).write_text(json.dumps(run, indent=1, ensure_ascii=False, sort_keys=True, default=str),
                                       encoding="utf-8")
@@ -303,11 +304,11 @@ def _file_record(path: Path) -> dict:
     return {"file": str(path), "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
 
 
-def _versions() -> dict:
+def _versions(*, spark: bool = False) -> dict:
     from importlib import metadata
 
     out = {}
-    for name in PACKAGES:
+    for name in PACKAGES + (("pyspark",) if spark else ()):
         try:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -31,8 +31,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_fraction, check_int
+from tagkit._checks import check_engine, check_fraction, check_int
 from tagkit.errors import ParameterError
+from tagkit.mining import ENGINES as MINING_ENGINES
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
 from tagkit.taxonomy import Taxonomy
 
@@ -113,7 +114,7 @@ def mine_hit_rules(
     min_lift: float = 1.0,
     max_q: float = 0.05,
     taxonomy: Taxonomy | None = None,
-    engine: str = "tagkit",
+    engine: str | None = None,
     spark=None,
 ) -> pd.DataFrame:
     """Every rule ``tag set => hit`` whose tag set is held by at least ``min_hits`` hits (and
@@ -124,6 +125,7 @@ def mine_hit_rules(
     or two values of a single-valued dimension, never stand in one tag set.
     """
     owner = "mine_hit_rules"
+    engine = check_engine(engine, spark, owner=owner, choices=MINING_ENGINES, default="tagkit")
     check_int(min_hits, name="min_hits", owner=owner, low=1)
     check_int(max_size, name="max_size", owner=owner, low=1, high=6)
     check_fraction(min_support, name="min_support", owner=owner, closed_low=True)

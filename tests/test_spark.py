@@ -4,6 +4,7 @@ transactions of 2017; its notice says the data is simulated), run with Spark in 
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import numpy as np
@@ -52,7 +53,16 @@ def test_faulty_order_lines_are_classified_alike(spark, tmp_path, suffix):
     path = tmp_path / f"orders.{suffix}"
     lines.to_csv(path, index=False) if suffix == "csv" else lines.to_parquet(path, index=False)
     options = dict(products=products, latest_date=LATEST, min_id_match=0.0)
-    _same(tk.read_sales(path, **options), tk.read_sales(path, engine="spark", spark=spark, **options))
+    _same(tk.read_sales(path, set_aside_path=tmp_path / "duck.csv", **options),
+          tk.read_sales(path, set_aside_path=tmp_path / "spark.csv", engine="spark", spark=spark, **options))
+    duck, sparked = (pd.read_csv(tmp_path / f, dtype=str, keep_default_na=False) for f in ("duck.csv", "spark.csv"))
+    assert len(duck) > 100
+    if suffix == "parquet":  # the record number, as DuckDB tells it
+        pd.testing.assert_frame_equal(duck, sparked)
+    else:  # Spark cannot tell a CSV line: the row is empty, the rest is the same
+        assert (sparked["row"] == "").all()
+        columns = [c for c in duck.columns if c != "row"]
+        assert sorted(map(tuple, duck[columns].values)) == sorted(map(tuple, sparked[columns].values))
 
 
 def test_paths_spark_reads_itself(spark, tmp_path):
@@ -60,7 +70,8 @@ def test_paths_spark_reads_itself(spark, tmp_path):
     path = tmp_path / "orders.parquet"
     _order_lines(products, n=500, seed=9).to_parquet(path, index=False)
     options = dict(products=products, latest_date=LATEST, min_id_match=0.0)
-    _same(tk.read_sales(path, **options), tk.read_sales(path.as_uri(), engine="spark", spark=spark, **options))
+    # a session given alone chooses Spark: DuckDB would refuse the URI
+    _same(tk.read_sales(path, **options), tk.read_sales(path.as_uri(), spark=spark, **options))
     with pytest.raises(tk.InputError, match="are read by Spark: use engine='spark'"):
         tk.read_sales(path.as_uri(), **options)
 
@@ -150,3 +161,21 @@ def test_draft_taxonomy_cleans_and_merges_spellings():
 def test_engine_parameter_errors():
     with pytest.raises(tk.ParameterError, match="The 'engine' parameter of read_sales must be one of 'duckdb', 'spark'"):
         tk.read_sales(__file__, products=_products(), engine="polars")
+    with pytest.raises(tk.ParameterError, match="used only with engine='spark'. Got engine='duckdb' with a session"):
+        tk.read_sales(__file__, products=_products(), engine="duckdb", spark=object())
+    matrix, hits = pd.DataFrame({"a": [True, False, True]}), [True, False, False]
+    with pytest.raises(tk.ParameterError, match="The 'spark' parameter of mine_hit_rules is a Spark session"):
+        tk.mine_hit_rules(matrix, hits, min_hits=1, engine="mlxtend", spark=object())
+
+
+def test_batch_on_spark_writes_the_exports_of_the_embedded_engine(tmp_path):
+    folders = {}
+    for engine in ("duckdb", "spark"):  # the notebook's kernel starts its own local Spark session
+        index = tk.run_report("2025Q4", only=["02_hit_tags"], engine=engine, out_dir=tmp_path / engine,
+                              progress=False, echo=lambda _: None)
+        folders[engine] = index.parent
+    rules = folders["spark"] / "hit_rules.csv"
+    assert len(pd.read_csv(rules)) > 10 and rules.read_bytes() == (folders["duckdb"] / "hit_rules.csv").read_bytes()
+    duck, sparked = (json.loads((folders[e] / "manifest.json").read_text(encoding="utf-8")) for e in folders)
+    assert sparked["parameters"]["02_hit_tags"]["engine"] == "spark" and sparked["packages"]["pyspark"]
+    assert "pyspark" not in duck["packages"]

@@ -77,8 +77,9 @@ class Dataset:
         return read_catalogue(path, taxonomy=taxonomy or self.read_taxonomy(), calendar=self.calendar, **spec)
 
     def read_sales(self, products: pd.DataFrame, *, set_aside_path=None, progress: bool = False,
-                   engine: str = "duckdb", spark=None) -> Sales:
-        """The sales, aggregated by ``engine``: ``duckdb`` (embedded) or ``spark``."""
+                   engine: str | None = None, spark=None) -> Sales:
+        """The sales, aggregated by ``engine``: ``duckdb`` (embedded) or ``spark`` (chosen when only a ``spark``
+        session is given)."""
         spec = dict(self.inputs["sales"])
         paths = [p if is_uri(p) else str(self.folder / p) for p in _as_list(spec.pop("path"))]
         return read_sales(paths, products=products, calendar=self.calendar, set_aside_path=set_aside_path,

@@ -261,7 +261,8 @@ class SparkEngine:
                 [f.name for f in schema if pa.types.is_timestamp(f.type) and f.type.unit == "ns"]
             if nanos:
                 self.spark.conf.set("spark.sql.legacy.parquet.nanosAsLong", "true")
-            frame = self.spark.read.parquet(*paths).withColumn("_tk_file", F.col("_metadata.file_path"))
+            frame = (self.spark.read.parquet(*paths).withColumn("_tk_file", F.col("_metadata.file_path"))
+                     .withColumn("_tk_record", F.col("_metadata.row_index") + 1))
             for column in nanos:
                 frame = frame.withColumn(column, F.timestamp_micros(F.floor(F.col(column) / 1000).cast("long")))
             self.corrupt = None
@@ -279,7 +280,8 @@ class SparkEngine:
             frame = (self.spark.read.option("header", True).option("mode", "PERMISSIVE")
                      .option("columnNameOfCorruptRecord", "_tk_corrupt").option("quote", '"').option("escape", '"')
                      .option("sep", delimiter).option("encoding", _JAVA_CHARSETS.get(codecs.lookup(enc).name, enc))
-                     .schema(schema).csv(paths).withColumn("_tk_file", F.col("_metadata.file_path")))
+                     .schema(schema).csv(paths).withColumn("_tk_file", F.col("_metadata.file_path"))
+                     .withColumn("_tk_record", F.lit(None).cast("bigint")))
         frame.createOrReplaceTempView("tk_orders")
         self.views.append("tk_orders")
 
@@ -326,14 +328,15 @@ class SparkEngine:
         return lines[["file", "row", "reason", "raw_line"]]
 
     def set_aside_rows(self, typed_sql, reason_sql: str, originals: str, malformed: pd.DataFrame) -> str:
-        """Spark cannot tell a row's line; the set-aside file has its file and an empty row."""
-        return (f"SELECT _tk_file AS file, CAST(NULL AS BIGINT) AS row, {reason_sql} AS reason, {originals} "
+        """The record number in Parquet; Spark cannot tell a CSV row's line, so there the row is empty."""
+        return (f"SELECT _tk_file AS file, _tk_record AS row, {reason_sql} AS reason, {originals} "
                 f"FROM ({typed_sql('tk_orders')}) WHERE ({reason_sql}) IS NOT NULL")
 
     def write_csv(self, query: str, path: Path) -> None:
         frame = self.frame(query)
         frame["file"] = frame["file"].map(_local_path)
-        frame.sort_values(["file", "row"], kind="stable").to_csv(path, index=False)
+        # every column after the row: Spark's order of CSV rows (no row number there) is not fixed
+        frame.sort_values(list(frame.columns), kind="stable").to_csv(path, index=False)
 
 
 def _local_path(uri) -> str:
@@ -358,6 +361,9 @@ def is_uri(path) -> bool:
     return bool(re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", str(path)))
 
 
+_SPARK_LOG = Path(__file__).resolve().parent.parent / "templates" / "spark-log4j2.properties"
+
+
 def spark_session():
     """The Spark session to use: the active one; a Spark Connect session when SPARK_REMOTE is set; else
     a new one from the machine's Spark settings (spark-defaults.conf, PYSPARK_SUBMIT_ARGS: a cluster's
@@ -374,8 +380,14 @@ def spark_session():
     if os.environ.get("SPARK_REMOTE"):
         return SparkSession.builder.getOrCreate()
     session = (SparkSession.builder.appName("tagkit").config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")  # progress bars would flood the batch's log
+               .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_SPARK_LOG}")
                .config("spark.sql.session.timeZone", "UTC").getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
+    context = session.sparkContext
+    if context.master.startswith("local") and not context.getConf().contains("spark.sql.shuffle.partitions"):
+        # Spark's 200 shuffle partitions are sized for a cluster; on one machine they are mostly overhead
+        session.conf.set("spark.sql.shuffle.partitions", str(max(4, 2 * context.defaultParallelism)))
     return session
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_choice, check_fraction, did_you_mean
+from tagkit._checks import check_choice, check_engine, check_fraction, did_you_mean
 from tagkit.catalogue import parse_numbers
 from tagkit.errors import InputError
 from tagkit.io._files import atomic_write, check_file, file_kind, read_table
@@ -83,7 +83,7 @@ def read_sales(
     latest_date=None,
     set_aside_path=None,
     min_id_match: float = 0.5,
-    engine: str = "duckdb",
+    engine: str | None = None,
     spark=None,
     memory_limit: str = "2GB",
     threads: int | None = None,
@@ -99,12 +99,12 @@ def read_sales(
     :class:`InputError` explains why, if it can tell (lost leading zeros, Excel-style ids...).
 
     ``engine``: ``duckdb`` (embedded, the default) or ``spark`` (the given ``spark`` session, the active one,
-    or a local one); both run the same SQL and give the same tables. DuckDB's memory is capped at
+    or a local one; a given session alone chooses Spark); both run the same SQL and give the same tables. DuckDB's memory is capped at
     ``memory_limit`` and spills to disk beyond it.
     """
     owner = "read_sales"
     check_choice(kind, name="kind", owner=owner, choices=KINDS)
-    check_choice(engine, name="engine", owner=owner, choices=ENGINES)
+    engine = check_engine(engine, spark, owner=owner, choices=ENGINES, default="duckdb")
     check_fraction(min_id_match, name="min_id_match", owner=owner, closed_low=True)
     files = _expand(paths, engine)
     if "product_id" not in products.columns:
