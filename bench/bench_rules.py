@@ -8,10 +8,13 @@ tag values, 7% hits driven by a few tag combinations, then mines it with
     association_rules, keeping the rules whose consequent is the hit (only up to --mlxtend-max);
 (b) pyfim's arules with the hit as the only head item (rule support = body and head), when pyfim
     is installed (`pip install pyfim`; it is not a dependency of tagkit);
-(c) tagkit.mine_hit_rules.
+(c) tagkit.mine_hit_rules;
+(d) tagkit.mine_hit_rules(engine="spark"): Spark MLlib's FPGrowth on the hit rows, in local mode
+    (local[*]), when pyspark is installed (the session is started before the clock).
 Each runs in its own process; the time is the mining call alone (inputs already in memory, in
 the form each method takes) and the memory is the process's peak resident set minus what it
-held before mining. The script checks that the three find the same rules with the same counts.
+held before mining (for Spark, the peak of the Python process and of Spark's JVM together). The
+script checks that every method finds the same rules with the same counts.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -69,6 +73,19 @@ def _rss_gb() -> float:
         return int(fh.read().split()[1]) * resource.getpagesize() / 2**30
 
 
+def _jvm_peak_gb() -> float:
+    """The peak resident set of this process's children (Spark's JVM), 0 without any."""
+    total = 0.0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(os.getpid()) and "VmHWM" in fields:
+            total += int(fields["VmHWM"].split()[0]) / 2**20
+    return total
+
+
 def run(method: str, path: str) -> dict:
     import pandas as pd
     import scipy.stats  # noqa: F401  every library is imported before the clock starts
@@ -101,15 +118,21 @@ def run(method: str, path: str) -> dict:
     else:
         import tagkit as tk
 
+        spark = None
+        if method == "spark":
+            from tagkit.io.engines import spark_session
+
+            spark = spark_session()
+            spark.range(1).count()  # the JVM is up before the clock starts
         frame = pd.DataFrame(matrix, columns=names)
-        before = _rss_gb()
+        before = _rss_gb() + _jvm_peak_gb()
         start = time.perf_counter()
         rules = tk.mine_hit_rules(frame, hits, min_hits=1, min_support=MIN_SUPPORT, max_size=MAX_TAGS, min_lift=0,
-                                  max_q=1)
+                                  max_q=1, spark=spark)
         seconds = time.perf_counter() - start
         found = {",".join(sorted(items)): (int(h), int(p))
                  for items, h, p in zip(rules["items"], rules["n_hits"], rules["n_products"])}
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20 + _jvm_peak_gb()
     digest = hashlib.sha256(json.dumps(sorted(found.items())).encode()).hexdigest()
     return {"seconds": seconds, "extra_gb": max(peak - before, 0.0), "peak_gb": peak, "rules": len(found),
             "digest": str(digest), "hit_share": float(hits.mean())}
@@ -119,17 +142,19 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--mlxtend-max", type=int, default=100_000, help="largest catalogue given to mlxtend")
+    parser.add_argument("--spark-max", type=int, default=1_000_000, help="largest catalogue given to Spark")
     parser.add_argument("--run", nargs=2, metavar=("METHOD", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         print(json.dumps(run(*args.run)))
         return
-    try:
-        import fim  # noqa: F401
-        methods = ["mlxtend", "pyfim", "tagkit"]
-    except ImportError:
-        print("pyfim is not installed (pip install pyfim): its column is left out.", file=sys.stderr)
-        methods = ["mlxtend", "tagkit"]
+    methods = ["mlxtend", "pyfim", "tagkit", "spark"]
+    for method, module, how in (("pyfim", "fim", "pip install pyfim"), ("spark", "pyspark", "pip install 'tagkit[spark]'")):
+        try:
+            __import__(module)
+        except ImportError:
+            print(f"{module} is not installed ({how}): its rows are left out.", file=sys.stderr)
+            methods.remove(method)
     print("| products | hit share | method | mining time (s) | extra memory (GB) | peak memory (GB) | rules | "
           "same rules and counts as tagkit |")
     print("|---:|---:|---|---:|---:|---:|---:|---|")
@@ -137,7 +162,7 @@ def main():
         path = generate(n)
         results = {}
         for method in methods:
-            if method == "mlxtend" and n > args.mlxtend_max:
+            if (method == "mlxtend" and n > args.mlxtend_max) or (method == "spark" and n > args.spark_max):
                 continue
             proc = subprocess.run([sys.executable, __file__, "--run", method, str(path)], capture_output=True, text=True)
             if proc.returncode:
