@@ -1,6 +1,6 @@
 """Benchmark: the same aggregation on DuckDB (embedded) and Spark (local mode), as order lines grow.
 
-    python bench/bench_engines.py                       # 1e6, 1e7, 1e8 lines x 1e4 and 1e6 products
+    python bench/bench_engines.py                       # 1e6, 1e7, 1e8 lines x 1e4, 1e5 and 1e6 products
     python bench/bench_engines.py --lines 1000000 --products 10000
 
 Generates (once, seeded) Parquet order lines with bench_sales.py's generator, then aggregates each file
@@ -87,7 +87,7 @@ def measure(engine: str, orders: Path, catalogue: Path) -> dict:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, nargs="+", default=[1_000_000, 10_000_000, 100_000_000])
-    parser.add_argument("--products", type=int, nargs="+", default=[10_000, 1_000_000])
+    parser.add_argument("--products", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--engines", nargs="+", default=["duckdb", "spark"])
     parser.add_argument("--run", nargs=3, metavar=("ENGINE", "ORDERS", "CATALOGUE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
