@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,9 @@ import yaml
 
 import tagkit as tk
 from tests.test_io_sales import LATEST, _order_lines, _products
+
+MALFORMED_REASON = "malformed line: too few columns"
+BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
 
 
 @pytest.fixture(scope="session")
@@ -41,9 +45,9 @@ def test_demo_brand_sales_are_identical(spark, tmp_path):
     duck = dataset.read_sales(products, set_aside_path=tmp_path / "duck.csv")
     sparked = dataset.read_sales(products, set_aside_path=tmp_path / "spark.csv", engine="spark", spark=spark)
     _same(duck, sparked)
-    one, two = (pd.read_csv(tmp_path / f, dtype=str) for f in ("duck.csv", "spark.csv"))
-    columns = [c for c in one.columns if c != "row"]  # Spark cannot tell a row's line
-    assert one[columns].sort_values(columns).values.tolist() == two[columns].sort_values(columns).values.tolist()
+    one, two = (pd.read_csv(tmp_path / f, dtype=str, keep_default_na=False) for f in ("duck.csv", "spark.csv"))
+    assert len(one) > 100 and (one["row"] != "").all()
+    pd.testing.assert_frame_equal(one, two)
 
 
 @pytest.mark.parametrize("suffix", ["csv", "parquet"])
@@ -57,12 +61,50 @@ def test_faulty_order_lines_are_classified_alike(spark, tmp_path, suffix):
           tk.read_sales(path, set_aside_path=tmp_path / "spark.csv", engine="spark", spark=spark, **options))
     duck, sparked = (pd.read_csv(tmp_path / f, dtype=str, keep_default_na=False) for f in ("duck.csv", "spark.csv"))
     assert len(duck) > 100
-    if suffix == "parquet":  # the record number, as DuckDB tells it
-        pd.testing.assert_frame_equal(duck, sparked)
-    else:  # Spark cannot tell a CSV line: the row is empty, the rest is the same
-        assert (sparked["row"] == "").all()
-        columns = [c for c in duck.columns if c != "row"]
-        assert sorted(map(tuple, duck[columns].values)) == sorted(map(tuple, sparked[columns].values))
+    pd.testing.assert_frame_equal(duck, sparked)  # rows included: the CSV row or the Parquet record, as DuckDB tells it
+
+
+def test_csv_rows_are_numbered_as_on_duckdb_across_files_and_blocks(spark, tmp_path):
+    products = _products()
+    paths = []
+    for k in range(2):
+        text = _order_lines(products, n=3000, seed=20 + k).to_csv(index=False).splitlines()
+        text[100] += ",extra"  # line 101 of the file: one field too many
+        text[2500] = text[2500].rsplit(",", 2)[0]  # line 2501: two too few
+        paths.append(tmp_path / f"orders_{k}.csv")
+        paths[-1].write_text("\n".join(text) + "\n", encoding="utf-8")
+    options = dict(products=products, latest_date=LATEST, min_id_match=0.0)
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "20000")  # each file read in several blocks
+    try:
+        assert spark.read.csv([str(p) for p in paths]).rdd.getNumPartitions() >= 8
+        _same(tk.read_sales(paths, set_aside_path=tmp_path / "duck.csv", **options),
+              tk.read_sales(paths, set_aside_path=tmp_path / "spark.csv", spark=spark, **options))
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    duck, sparked = (pd.read_csv(tmp_path / f, dtype=str, keep_default_na=False) for f in ("duck.csv", "spark.csv"))
+    pd.testing.assert_frame_equal(duck, sparked)
+    malformed = sparked[sparked["reason"].str.startswith("malformed")]
+    assert sorted(zip(malformed["file"], malformed["row"], malformed["reason"])) == [
+        (str(p), row, f"malformed line: {kind}") for p in paths
+        for row, kind in (("101", "too many columns"), ("2501", "too few columns"))]
+    # every other set-aside row is where its order id says (O00042 is on line 44: header, then from 0)
+    others = sparked[~sparked.index.isin(malformed.index)]
+    assert len(others) > 300
+    assert (others["row"].astype(int) == others["order_id"].str[1:].astype(int) + 2).all()
+
+
+def test_quoted_values_spanning_lines_are_read_as_on_duckdb(spark, tmp_path):
+    products = _products()
+    lines = _order_lines(products, n=400, seed=8)
+    lines.loc[50, "order_id"] = "O00050\nsplit"  # a value spanning lines: Spark must not cut the file there
+    lines.loc[51, "order_id"] = 'O00051 "gift"'
+    path = tmp_path / "orders.csv"
+    lines.to_csv(path, index=False)
+    options = dict(products=products, latest_date=LATEST, min_id_match=0.0)
+    duck = tk.read_sales(path, set_aside_path=tmp_path / "duck.csv", **options)
+    assert duck.rows_read == 400 and MALFORMED_REASON not in set(duck.accounting["reason"])
+    _same(duck, tk.read_sales(path, set_aside_path=tmp_path / "spark.csv", spark=spark, **options))
+    assert (tmp_path / "duck.csv").read_bytes() == (tmp_path / "spark.csv").read_bytes()
 
 
 def test_paths_spark_reads_itself(spark, tmp_path):
@@ -179,3 +221,22 @@ def test_batch_on_spark_writes_the_exports_of_the_embedded_engine(tmp_path):
     duck, sparked = (json.loads((folders[e] / "manifest.json").read_text(encoding="utf-8")) for e in folders)
     assert sparked["parameters"]["02_hit_tags"]["engine"] == "spark" and sparked["packages"]["pyspark"]
     assert "pyspark" not in duck["packages"]
+
+
+SALES_CASES = sorted(n for n in yaml.safe_load((BAD_INPUTS / "cases.yml").read_text(encoding="utf-8"))
+                     if n.startswith("sales_"))
+
+
+@pytest.mark.parametrize("name", SALES_CASES)
+def test_bad_order_lines_of_the_corpus_alike_on_both_engines(spark, tmp_path, name):
+    dataset = tk.open_dataset(BAD_INPUTS / name)
+    products = dataset.read_catalogue().products
+    expected = yaml.safe_load((BAD_INPUTS / "cases.yml").read_text(encoding="utf-8"))[name]
+    if "error" in expected:
+        for engine in ("duckdb", "spark"):
+            with pytest.raises(tk.TagkitError, match=expected["error"]):
+                dataset.read_sales(products, engine=engine, spark=spark if engine == "spark" else None)
+        return
+    duck = dataset.read_sales(products, set_aside_path=tmp_path / "duck.csv")
+    _same(duck, dataset.read_sales(products, set_aside_path=tmp_path / "spark.csv", spark=spark))
+    assert (tmp_path / "duck.csv").read_bytes() == (tmp_path / "spark.csv").read_bytes()

@@ -28,6 +28,8 @@ _REJECT_LABELS = {"TOO MANY COLUMNS": "too many columns", "MISSING COLUMNS": "to
                   "UNQUOTED VALUE": "malformed quoting", "INVALID UNICODE": "invalid characters"}
 _JAVA_CHARSETS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "gb18030": "GB18030", "gbk": "GBK",
                   "cp1252": "windows-1252", "latin-1": "ISO-8859-1", "iso8859-1": "ISO-8859-1", "ascii": "US-ASCII"}
+# the charsets Spark 4's CSV reader takes without spark.sql.legacy.javaCharsets
+_SPARK_CHARSETS = {"iso-8859-1", "us-ascii", "utf-16", "utf-16be", "utf-16le", "utf-32", "utf-8"}
 
 
 def java_format(strftime: str) -> str:
@@ -228,6 +230,7 @@ class SparkEngine:
         self.files: list[Path] = []
         self.header: list[str] = []
         self.corrupt: str | None = None  # the column holding a line Spark could not split
+        self.scan = None  # the files as read, before any view: where Spark's _metadata columns are
 
     def __enter__(self):
         return self
@@ -269,21 +272,60 @@ class SparkEngine:
         else:
             self.corrupt = "_tk_corrupt"
             if is_uri(files[0]):  # on shared storage: UTF-8 and commas, the header as Spark reads it
-                enc, delimiter = encoding or "utf-8", ","
+                enc, delimiter, multiline = encoding or "utf-8", ",", False  # see docs/spark.md
                 self.header = self.spark.read.option("header", True).csv(paths[0]).columns
             else:
                 enc = encoding or detect_encoding(files[0])
                 delimiter = csv_delimiter(files[0], files[0], enc)
                 self.header = csv_header(files[0], enc, delimiter)
+                # Spark splits a file at line breaks to read it in parallel, which cuts a quoted value spanning
+                # lines in two; such files are read whole, as DuckDB reads them
+                multiline = any(has_quoted_line_break(f) for f in files)
+            charset = _JAVA_CHARSETS.get(codecs.lookup(enc).name, enc)
+            if charset.lower() not in _SPARK_CHARSETS:  # GB18030, Shift_JIS, windows-1252...: Java's own
+                self.spark.conf.set("spark.sql.legacy.javaCharsets", "true")
             schema = StructType([StructField(c, StringType()) for c in self.header]
                                 + [StructField("_tk_corrupt", StringType())])
             frame = (self.spark.read.option("header", True).option("mode", "PERMISSIVE")
                      .option("columnNameOfCorruptRecord", "_tk_corrupt").option("quote", '"').option("escape", '"')
-                     .option("sep", delimiter).option("encoding", _JAVA_CHARSETS.get(codecs.lookup(enc).name, enc))
+                     .option("sep", delimiter).option("multiLine", multiline)
+                     .option("encoding", charset)
                      .schema(schema).csv(paths).withColumn("_tk_file", F.col("_metadata.file_path"))
                      .withColumn("_tk_record", F.lit(None).cast("bigint")))
+        self.scan = frame
         frame.createOrReplaceTempView("tk_orders")
         self.views.append("tk_orders")
+
+    def _number_csv_rows(self) -> str:
+        """A view of tk_orders whose _tk_record is each CSV row's number in its file (the header is row 1).
+
+        Spark reads a file in blocks, each in one task, rows in file order: a row's number is the rows
+        of the file's earlier blocks plus its place in its block. One more pass over the files counts
+        the rows per block; monotonically_increasing_id gives the place (consecutive within a task)."""
+        from pyspark.sql import functions as F
+
+        if "tk_orders_rows" in self.views:
+            return "tk_orders_rows"
+        numbered = (self.scan.drop("_tk_record").withColumn("_tk_block", F.col("_metadata.file_block_start"))
+                    .withColumn("_tk_place", F.monotonically_increasing_id()))
+        numbered.createOrReplaceTempView("tk_orders_numbered")
+        self.views.append("tk_orders_numbered")
+        blocks = self.frame("SELECT _tk_file AS _tk_block_file, _tk_block AS _tk_block_start, "
+                            "min(_tk_place) AS _tk_first_place, count(*) AS _tk_block_rows "
+                            "FROM tk_orders_numbered GROUP BY _tk_file, _tk_block")
+        blocks = blocks.sort_values(["_tk_block_file", "_tk_block_start"], kind="stable")
+        blocks["_tk_rows_before"] = (blocks.groupby("_tk_block_file")["_tk_block_rows"].cumsum()
+                                     - blocks["_tk_block_rows"])
+        self.register("tk_blocks", blocks.drop(columns="_tk_block_rows"))
+        rows = (numbered.join(F.broadcast(self.spark.table("tk_blocks")),
+                              (numbered["_tk_file"] == F.col("_tk_block_file"))
+                              & (numbered["_tk_block"] == F.col("_tk_block_start")))
+                .withColumn("_tk_record", F.col("_tk_place") - F.col("_tk_first_place") + F.col("_tk_rows_before") + 2)
+                .drop("_tk_block_file", "_tk_block_start", "_tk_first_place", "_tk_rows_before", "_tk_block",
+                      "_tk_place"))
+        rows.createOrReplaceTempView("tk_orders_rows")
+        self.views.append("tk_orders_rows")
+        return "tk_orders_rows"
 
     def columns(self) -> dict[str, str]:
         fields = self.spark.table("tk_orders").schema.fields
@@ -315,27 +357,30 @@ class SparkEngine:
         """Spark keeps a line it could not split in _tk_corrupt; tell too many from too few columns here."""
         if file_kind(self.files[0]) == "parquet":
             return no_rejects()
-        # Spark refuses a query of the corrupt-record column alone: name a parsed column too
-        lines = self.frame(f"SELECT _tk_file AS file, _tk_corrupt AS raw_line, {self.quote(self.header[0])} "
-                           "FROM tk_orders WHERE _tk_corrupt IS NOT NULL")
-        if lines.empty:
+
+        def corrupt_lines(view: str) -> str:  # Spark refuses a query of the corrupt-record column alone
+            return (f"SELECT _tk_file AS file, _tk_record AS row, _tk_corrupt AS raw_line, "
+                    f"{self.quote(self.header[0])} FROM {view} WHERE _tk_corrupt IS NOT NULL")
+
+        if self.frame(corrupt_lines("tk_orders")).empty:
             return no_rejects()
+        lines = self.frame(corrupt_lines(self._number_csv_rows()))  # numbering costs a pass: only when needed
         width = len(self.header)
         counts = [len(next(csv.reader([line]), [])) for line in lines["raw_line"]]
         lines["reason"] = [f"{MALFORMED}: " + ("too many columns" if n > width else "too few columns") for n in counts]
-        lines["row"] = float("nan")  # Spark cannot tell the line
         lines["file"] = lines["file"].map(_local_path)
         return lines[["file", "row", "reason", "raw_line"]]
 
     def set_aside_rows(self, typed_sql, reason_sql: str, originals: str, malformed: pd.DataFrame) -> str:
-        """The record number in Parquet; Spark cannot tell a CSV row's line, so there the row is empty."""
+        """Every set-aside row with its file and row: the record number in Parquet, the row of a CSV."""
+        view = "tk_orders" if self.corrupt is None else self._number_csv_rows()
         return (f"SELECT _tk_file AS file, _tk_record AS row, {reason_sql} AS reason, {originals} "
-                f"FROM ({typed_sql('tk_orders')}) WHERE ({reason_sql}) IS NOT NULL")
+                f"FROM ({typed_sql(view)}) WHERE ({reason_sql}) IS NOT NULL")
 
     def write_csv(self, query: str, path: Path) -> None:
         frame = self.frame(query)
         frame["file"] = frame["file"].map(_local_path)
-        # every column after the row: Spark's order of CSV rows (no row number there) is not fixed
+        # then every column: rows of one file and row (a malformed line and its parts) in a fixed order
         frame.sort_values(list(frame.columns), kind="stable").to_csv(path, index=False)
 
 
@@ -415,6 +460,23 @@ def has_lone_carriage_return(path: Path) -> bool:
             if body.count(b"\r") != body.count(b"\r\n"):
                 return True
     return previous == b"\r"
+
+
+def has_quoted_line_break(path: Path) -> bool:
+    """Whether a quoted value of the CSV spans lines: an odd number of quotes before some line break."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    odd = False
+    with opener(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            if not odd and b'"' not in chunk:
+                continue
+            lines = chunk.split(b"\n")
+            for line in lines[:-1]:
+                odd ^= bool(line.count(b'"') & 1)
+                if odd:
+                    return True
+            odd ^= bool(lines[-1].count(b'"') & 1)
+    return False
 
 
 def utf8_copy(path: Path, encoding: str, target: Path) -> Path:
