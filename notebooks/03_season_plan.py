@@ -27,8 +27,14 @@ season: str = "2025Q4"  # last season with sales; the plan is for the season aft
 data_dir: str = ""  # folder holding dataset.yml; "" means the bundled demo brand
 output_dir: str = ""  # where the exports are written; "" means reports/scratch/<season>
 engine: str = "duckdb"  # where order lines are aggregated: "duckdb" (embedded) or "spark" (a Spark session)
-metric: str = "units_per_week"  # what makes a hit, as in the hit-tags report
-top_share: float = 0.075  # share of each season's ranked catalogue labelled as hits, in (0, 1]
+metric: str = "units_per_week"  # what makes a hit: units_per_week, units, net_units, revenue or sell_through
+hit_definition: str = "bar"  # "bar": beat a bar fixed from history, the same every season; "share": top share of each season
+top_share: float = 0.075  # the bar is the metric of the top share of the history seasons pooled (or of each season), in (0, 1]
+hit_bar: float = 0.0  # a bar on the metric given by hand (hit_definition "bar"); 0 fixes it from history
+group_by: str = ""  # rank within the groups of this dimension (e.g. "category"); "" ranks the whole catalogue
+catalogue: str = "launched"  # a season's catalogue: products "launched" in it, or "on_sale" in it
+min_days_on_sale: int = 0  # products on sale fewer days in the season are not ranked (0-365)
+min_exposure_days: int = 14  # weekly rates are taken over at least this many days on sale (1-365)
 history_seasons: int = 4  # seasons the model learns from, ending with `season` (1-40)
 min_hits: int = 5  # rules: fewest hits a tag set must have
 max_size: int = 3  # rules: most tags in a tag set (1-6)
@@ -58,20 +64,25 @@ dataset = tk.open_dataset(data_dir)
 season = dataset.calendar.parse(season)
 plan_for = dataset.calendar.shift(season, 1)
 out = tk.output_folder(output_dir, season)
-tk.check_parameters("03_season_plan", engine=engine, metric=metric, top_share=top_share, history_seasons=history_seasons,
-                    min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, penalty=penalty,
+tk.check_parameters("03_season_plan", engine=engine, metric=metric, hit_definition=hit_definition, top_share=top_share,
+                    hit_bar=hit_bar, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
+                    min_exposure_days=min_exposure_days, history_seasons=history_seasons, min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, penalty=penalty,
                     catalogue_size=catalogue_size, carry_over=carry_over, band_low=band_low, band_high=band_high,
                     min_bet_lift=min_bet_lift, image_count=image_count, image_share=image_share,
                     category_tolerance=category_tolerance, max_per_look=max_per_look,
                     max_bet_share_per_tag_set=max_bet_share_per_tag_set, backtest_seasons=backtest_seasons,
                     plan_share=plan_share, table_rows=table_rows)
+tk.check_dimensions(dataset.read_taxonomy(), group_by=group_by)
+definition = tk.HitDefinition(metric=metric, definition=hit_definition, top_share=top_share, bar=hit_bar,
+                              group_by=group_by, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
+                              min_exposure_days=min_exposure_days)
 waves = tk.waves_for(plan_for, wave_dates, calendar=dataset.calendar)
 
 # %%
 brand = tk.load_brand(dataset, engine=engine)
-labels = tk.label_hits(brand.sales.metrics, brand.own.products, metric=metric, top_share=top_share,
-                       calendar=dataset.calendar)
 window = tk.history(season, history_seasons, dataset.calendar)
+labels = tk.label_brand(brand, definition, reference=window)
+check = tk.check_labels(labels, definition, seasons=window, min_hits=min_hits, band=(band_low, band_high))
 matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
 rule_options = dict(min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, taxonomy=brand.taxonomy)
 rules = tk.mine_hit_rules(matrix, hits, **rule_options)
@@ -101,6 +112,7 @@ replay_summary = tk.backtest_summary(replayed)
 # %%
 summary, figures = tk.plan_summary(plan, history=window, model=model, backtest=replay_summary)
 tk.show_summary(summary, figures)
+tk.show_warnings(check.warnings)
 
 # %% [markdown]
 # ## The plan against its targets

@@ -20,7 +20,7 @@ from tagkit.health import (
     tag_health_summary,
 )
 from tagkit.brand import Brand, load_brand
-from tagkit.hits import hit_share, label_hits
+from tagkit.hits import HitDefinition, LabelCheck, check_labels, hit_share, label_brand, label_hits, launch_note
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
 from tagkit.rules import (
     benjamini_hochberg,
@@ -87,6 +87,7 @@ from tagkit.report import (
     show_notes,
     show_summary,
     show_table,
+    show_warnings,
 )
 
 __version__ = "0.1.0"
@@ -100,7 +101,7 @@ __all__ = [
     "waves_for", "clean_tag", "draft_taxonomy",
     "QUARTERS", "Brand", "Catalogue", "Dataset", "Dimension", "InputError", "ParameterError", "ReportError",
     "Sales", "SeasonCalendar", "TagValue", "TaggedCatalogue", "TagkitError", "Taxonomy", "TaxonomyError",
-    "UnknownTagError",
+    "UnknownTagError", "HitDefinition", "LabelCheck", "check_labels", "label_brand", "launch_note",
     "benjamini_hochberg", "calendar_from_config", "cell_problems", "check_dimensions", "check_parameters",
     "common_tags", "competitor_comparison", "count_itemsets", "describe_rules", "encode_tags",
     "frequent_hit_itemsets", "health_by_input", "history", "hit_share", "hit_tags_summary", "holdout",
@@ -110,7 +111,7 @@ __all__ = [
     "plot_lift_heatmap", "plot_rule_scatter", "plot_set_aside", "plot_tag_coverage", "plot_trends",
     "plot_value_distribution", "ranked_rows", "read_catalogue", "read_inputs", "read_sales", "read_table",
     "read_taxonomy", "rule_statistics", "rule_table", "run_report", "score_rules", "seasons_up_to", "show_files",
-    "show_notes", "show_summary", "show_table", "status_counts", "tag_coverage", "tag_health",
+    "show_notes", "show_summary", "show_table", "show_warnings", "status_counts", "tag_coverage", "tag_health",
     "tag_health_summary", "tag_key", "tag_signatures", "tag_trends", "tag_values", "value_counts",
     "write_csv", "write_excel", "yearly_common_tags",
 ]

@@ -25,17 +25,26 @@ def hit_tags_summary(
     trends: pd.DataFrame,
     comparison: pd.DataFrame | None,
     taxonomy: Taxonomy | None = None,
+    check=None,
 ) -> tuple[str, dict]:
-    """A few sentences for the top of the hit-tags report, and the key figures behind them."""
+    """A few sentences for the top of the hit-tags report, and the key figures behind them; ``check``
+    (from :func:`tagkit.check_labels`) puts its warnings first."""
     row = share[share["season"] == season]
     kept = rules[rules["status"] == KEPT]
     figures = {"rules_mined": int(len(rules)), "rules_kept": int(len(kept)), "seasons_mined": len(window)}
     sentences = []
+    if check is not None:
+        figures["label_warnings"] = len(check.warnings)
+        if check.warnings:
+            sentences.append(f"**Warning: {len(check.warnings)} problem(s) with the hit label** (listed at the top "
+                             "of the report); read every figure below with them in mind.")
     if len(row):
         r = row.iloc[0]
         figures.update(catalogue=int(r["catalogue"]), hits=int(r["hits"]), hit_share=float(r["hit_share"]))
+        revenue = (f"; they brought {r['revenue_share']:.0%} of its revenue"
+                   if "revenue_share" in r and pd.notna(r["revenue_share"]) else "")
         sentences.append(f"In **{season}**, {r['hits']:,} of {r['catalogue']:,} ranked products were hits "
-                         f"(**{r['hit_share']:.1%}**, {r['band']} the target band).")
+                         f"(**{r['hit_share']:.1%}**, {r['band']} the target band{revenue}).")
     sentences.append(f"Mined on {window[0]}–{window[-1]} ({len(rules):,} tag sets with enough hits), "
                      f"**{len(kept):,} rules** mark hits.")
     if len(kept):

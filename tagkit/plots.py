@@ -94,9 +94,16 @@ def plot_hit_share(share: pd.DataFrame, *, band: tuple[float, float] = (0.05, 0.
     ax.bar(share["season"], 100 * share["hit_share"], color=colours)
     for x, value in enumerate(share["hit_share"]):
         ax.text(x, 100 * value + 0.15, f"{100 * value:.1f}", ha="center", va="bottom", fontsize=8)
-    ax.set_ylim(0, max(100 * high * 1.4, 100 * share["hit_share"].max() * 1.2 if len(share) else 1))
+    top = 100 * high * 1.4
+    if len(share):
+        top = max(top, 100 * share["hit_share"].max() * 1.2)
+    if "revenue_share" in share and share["revenue_share"].notna().any():
+        ax.plot(range(len(share)), 100 * share["revenue_share"], "o", color=COLOURS["accent"],
+                label="hits' share of revenue")
+        top = max(top, 100 * share["revenue_share"].max() * 1.1)
+    ax.set_ylim(0, top)
     ax.set_xlabel("Season")
-    ax.set_ylabel("Hits (% of ranked catalogue)")
+    ax.set_ylabel("Hits, % of ranked catalogue (bars)\nor of revenue (dots)")
     ax.set_title("Hit share per season against the target band")
     ax.tick_params(axis="x", rotation=45)
     ax.legend(loc="upper left", frameon=False)

@@ -54,6 +54,11 @@ SEASON_WORKBOOK = (
 PERCENT_COLUMNS = ("hit_share", "hit_rate", "share_of_hits", "share_of_catalogue", "share_of_competitor_bestsellers",
                    "probability")
 SHARED_PARAMETERS = ("season", "data_dir", "output_dir")
+# The notebook parameters that make one hit definition (tagkit.HitDefinition's fields, in notebook words):
+# a notebook that labels hits takes all of them, so every report of a batch has the same hits.
+HIT_PARAMETERS = {"metric": "metric", "hit_definition": "definition", "top_share": "top_share", "hit_bar": "bar",
+                  "group_by": "group_by", "catalogue": "catalogue", "min_days_on_sale": "min_days_on_sale",
+                  "min_exposure_days": "min_exposure_days"}
 # The contract of every tuning parameter a notebook may declare: one place, one wording.
 PARAMETER_CONTRACTS = {
     "unknown_tags": ("choice", ("report", "raise")),
@@ -64,6 +69,9 @@ PARAMETER_CONTRACTS = {
     "top_share": ("fraction",),
     "catalogue": ("choice", ("launched", "on_sale")),
     "min_days_on_sale": ("int", 0, 365),
+    "hit_definition": ("choice", ("bar", "share")),
+    "hit_bar": ("number", 0, 1e12),
+    "min_exposure_days": ("int", 1, 365),
     "history_seasons": ("int", 1, 40),
     "min_hits": ("int", 1, 100_000),
     "max_size": ("int", 1, 6),
@@ -155,6 +163,16 @@ def show_table(frame: pd.DataFrame, *, max_rows: int = 20, note: str | None = No
     rest = f"Showing {len(shown):,} of {len(frame):,} rows." if len(frame) > len(shown) else f"{len(frame):,} rows."
     caption = html.escape(" ".join(p for p in (rest, note or "") if p))
     display(HTML(f'{body}<p class="tk-note">{caption}</p>'))
+
+
+def show_warnings(warnings, *, title: str = "Read this first") -> None:
+    """Warnings that change how the whole page must be read, in a box at the top (nothing when none)."""
+    from IPython.display import HTML, display
+
+    warnings = [w for w in warnings if w]
+    if warnings:
+        items = "".join(f"<li>{html.escape(str(w))}</li>" for w in warnings)
+        display(HTML(f'<div class="tk-warning"><p><strong>{html.escape(title)}</strong></p><ul>{items}</ul></div>'))
 
 
 def show_notes(notes) -> None:
@@ -358,6 +376,12 @@ def season_workbook(folder: Path, season: str) -> Path | None:
 
 
 def _parameters(params_file, declared: dict[str, dict]) -> dict[str, dict]:
+    for notebook, params in declared.items():
+        partial = sorted(set(HIT_PARAMETERS) - set(params)) if set(HIT_PARAMETERS) & set(params) else []
+        if partial:
+            raise ReportError(f"The notebook {notebook!r} labels hits but does not declare {', '.join(partial)}: "
+                              "every notebook that labels hits takes the whole hit definition, so that every report "
+                              "of the batch has the same hits.")
     if params_file is None:
         return {}
     data, lines = read_yaml(params_file)
@@ -532,6 +556,9 @@ th { background: var(--band); font-weight: 600; position: sticky; top: 0; }
 td { font-variant-numeric: tabular-nums; }
 tr:nth-child(even) td { background: #fbfcfd; }
 .tk-note { color: var(--muted); font-size: 13px; margin-top: 2px; }
+.tk-warning { border: 1px solid #d9a400; border-left: 6px solid #d9a400; background: #fff8e1; border-radius: 4px;
+              padding: 4px 16px; margin: 12px 0 18px; }
+.tk-warning li { margin: 4px 0; }
 .output_stdout pre, .output_text pre { background: var(--band); padding: 8px 12px; border-radius: 4px;
          white-space: pre-wrap; font-size: 13px; }
 .output_error { display: none; }

@@ -74,3 +74,45 @@ def test_season_workbook_has_one_sheet_per_table(batch_runs):
         assert all(sheet.column_dimensions[c].width <= 60 for c in sheet.column_dimensions)
     plan = pd.read_excel(reports / "tagkit_2025Q4.xlsx", sheet_name="plan", dtype={"product_id": str})
     assert plan["product_id"].str.len().gt(0).all()
+
+
+def test_every_notebook_that_labels_hits_takes_one_hit_definition():
+    import dataclasses
+
+    import papermill as pm
+
+    import tagkit as tk
+    from tagkit.report import HIT_PARAMETERS
+
+    defaults = {f.name: f.default for f in dataclasses.fields(tk.HitDefinition)}
+    labelling = 0
+    for notebook in sorted(NOTEBOOKS.glob("*.ipynb")):
+        declared = pm.inspect_notebook(str(notebook))
+        if not set(HIT_PARAMETERS) & set(declared):
+            continue
+        labelling += 1
+        for name, field in HIT_PARAMETERS.items():
+            assert name in declared, f"{notebook.stem} lacks {name}"
+            default = declared[name]["default"]
+            assert eval(default) == defaults[field], (notebook.stem, name, default)  # noqa: S307 (a literal)
+    assert labelling == 2
+
+
+def test_a_notebook_with_part_of_the_hit_definition_is_refused(tmp_path, small_dataset):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    import pytest
+
+    import tagkit as tk
+
+    nb = new_notebook()
+    cell = new_code_cell('season = "2025Q1"\ndata_dir = ""\noutput_dir = ""\nmetric = "units"\ntop_share = 0.1')
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (tmp_path / "nb").mkdir()
+    nbformat.write(nb, tmp_path / "nb" / "01_partial.ipynb")
+    with pytest.raises(tk.ReportError, match="'01_partial' labels hits but does not declare catalogue, group_by"):
+        tk.run_report("2025Q1", data_dir=small_dataset, notebooks_dir=tmp_path / "nb", out_dir=tmp_path / "out",
+                      progress=False, echo=lambda _: None)
