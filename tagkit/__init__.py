@@ -7,7 +7,7 @@ from tagkit.errors import InputError, ParameterError, ReportError, TagkitError, 
 from tagkit.seasons import QUARTERS, SeasonCalendar, calendar_from_config
 from tagkit.taxonomy import Dimension, TagValue, Taxonomy, clean_tag, draft_taxonomy, tag_key
 from tagkit.catalogue import Catalogue, parse_catalogue
-from tagkit.io import Dataset, Sales, open_dataset, read_catalogue, read_sales, read_table, read_taxonomy
+from tagkit.io import Dataset, Sales, combine_sales, open_dataset, read_catalogue, read_sales, read_table, read_taxonomy
 from tagkit.io.writers import write_csv, write_excel
 from tagkit.tags import missing_required, normalise_tags, tag_coverage, tag_health, tag_values, value_counts
 from tagkit.encode import encode_tags
@@ -103,7 +103,7 @@ __all__ = [
     "Sales", "SeasonCalendar", "TagValue", "TaggedCatalogue", "TagkitError", "Taxonomy", "TaxonomyError",
     "UnknownTagError", "HitDefinition", "LabelCheck", "check_labels", "label_brand", "launch_note",
     "benjamini_hochberg", "calendar_from_config", "cell_problems", "check_dimensions", "check_parameters",
-    "common_tags", "competitor_comparison", "count_itemsets", "describe_rules", "encode_tags",
+    "combine_sales", "common_tags", "competitor_comparison", "count_itemsets", "describe_rules", "encode_tags",
     "frequent_hit_itemsets", "health_by_input", "history", "hit_share", "hit_tags_summary", "holdout",
     "holdout_summary", "homogeneity", "homogeneity_by_season", "input_overview", "label_hits", "lift_table",
     "load_brand", "look_alike_groups", "mine_hit_rules", "missing_required", "normalise_tags", "open_dataset",

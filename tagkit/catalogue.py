@@ -1,12 +1,14 @@
 """A raw catalogue table in, products and raw tags out, in any of three shapes.
 
-- ``wide``: one column per dimension; a cell may hold several values separated by , ; | 、 ，
+- ``wide``: one or more columns per dimension (e.g. product group and product type); a cell may hold
+  several values separated by , ; | 、 ， (``separators`` sets them per column, or none)
 - ``long``: rows of ``product_id, dimension, value``;
 - ``tag_string``: one delimited tag string per product (as in a Shopify export's ``Tags``):
   items are ``dimension:value`` or bare values.
 
 Every cell that cannot be used is written to ``Catalogue.problems`` with its row, column, what
-was found and what was done about it; nothing is dropped silently.
+was found and what was done about it; nothing is dropped silently. Placeholder values such as
+``Unknown`` or ``未知`` are missing values (counted in ``Catalogue.placeholders``), never tags.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_choice, did_you_mean
+from tagkit._checks import check_choice, check_int, did_you_mean
 from tagkit.errors import InputError
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import VALUE_SEPARATORS, Taxonomy, tag_key
@@ -56,6 +58,9 @@ _SOURCE_ALIASES = {tag_key(a): s for s, aliases in {
     "market": ("market", "marketplace", "市场", "大盘"),
 }.items() for a in aliases}
 DATE_FORMATS = ("%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
+# Cells that mean "no value": read as missing, never as a tag (match ignores case, spaces, '-' and '_').
+PLACEHOLDERS = ("unknown", "undefined", "not defined", "n/a", "#n/a", "na", "none", "null", "nil", "nan", "-", "?",
+                "未知", "无", "不详", "暂无")
 PROBLEM_COLUMNS = ["file", "row", "column", "found", "problem", "action"]
 RAW_TAG_COLUMNS = ["product_id", "row", "column", "raw_dimension", "raw_value"]
 SET_ASIDE = "row set aside"
@@ -72,6 +77,8 @@ class Catalogue:
     shape: str
     columns: dict = field(default_factory=dict)
     rows_read: int = 0
+    placeholders: int = 0  # tag values and attribute cells read as missing (Unknown, n/a, 未知...)
+    ids_padded: int = 0  # product ids given their leading zeros back (id_width)
 
     @property
     def rows_set_aside(self) -> int:
@@ -93,28 +100,48 @@ def parse_catalogue(
     default_source: str = "own",
     date_format: str | None = None,
     file: str = "<table>",
+    separators=None,
+    placeholders=PLACEHOLDERS,
+    id_width: int | None = None,
 ) -> Catalogue:
     """Turn a table of text cells (index = row numbers) into a :class:`Catalogue`.
 
     ``columns`` maps tagkit's names (``product_id``, ``name``, ``price``, ``launch_date``,
     ``launch_season``, ``source``, ``role``, ``stock``, ``rank``, ``tags``, ``dimension``,
-    ``value``, or a dimension of the taxonomy) to the column names of the file.
+    ``value``, or a dimension of the taxonomy: one column or a list) to the column names of the file.
+    ``separators``: the characters that separate several values in one tag cell, for every column
+    (a string; ``""`` for none) or per column (a mapping of column names; other columns keep the
+    default ``, ; | 、 ，``). ``placeholders``: cell values that mean "no value". ``id_width``: product
+    ids made only of digits get their leading zeros back up to this width (ids stored as numbers).
     """
     owner = "parse_catalogue"
     check_choice(shape, name="shape", owner=owner, choices=SHAPES)
     check_choice(default_source, name="default_source", owner=owner, choices=SOURCES)
+    if id_width is not None:
+        check_int(id_width, name="id_width", owner=owner, low=1, high=64)
     fields, dimension_columns = _resolve_columns(list(frame.columns), columns or {}, taxonomy, file)
     shape = _decide_shape(shape, fields, dimension_columns, file, list(frame.columns))
+    split = _splitters(separators, list(frame.columns), file)
     log = _ProblemLog(file)
     frame = frame.astype(str)
+    # placeholders in the attribute columns are empty cells; in tag cells, each placeholder part is dropped
+    placeholder = _Placeholders(placeholders)
+    tag_columns = {c for cols in dimension_columns.values() for c in cols} | {fields.get("tags"), fields.get("value")}
+    for column in (c for c in frame.columns if c not in tag_columns):
+        frame[column] = placeholder.blank(frame[column])
     pid = frame[fields["product_id"]].str.strip()
+    padded = 0
+    if id_width:
+        short = pid.str.fullmatch(r"\d+") & (pid.str.len() < id_width)
+        padded = int(short.sum())
+        pid = pid.where(~short, pid.str.zfill(id_width))
     missing_id = pid == ""
     for row in frame.index[missing_id]:
         log.add(row, fields["product_id"], "", "missing product_id", SET_ASIDE)
     frame, pid = frame[~missing_id], pid[~missing_id]
 
     if shape == "long":
-        products, raw_tags = _long(frame, pid, fields, log)
+        products, raw_tags = _long(frame, pid, fields, log, split, placeholder)
     else:
         duplicated = pid.duplicated(keep="first")
         first_row = pd.Series(pid.index, index=pid.values).groupby(level=0).first()
@@ -123,10 +150,11 @@ def parse_catalogue(
                     f"duplicate product_id (first on row {first_row[value]})", SET_ASIDE)
         frame, pid = frame[~duplicated], pid[~duplicated]
         products = _attributes(frame, pid, fields)
-        raw_tags = _wide_and_string_tags(frame, pid, fields, dimension_columns)
+        raw_tags = _wide_and_string_tags(frame, pid, fields, dimension_columns, split, placeholder)
 
     products = _clean_attributes(products, fields, calendar, default_source, date_format, log)
-    extra = [c for c in frame.columns if c not in set(fields.values()) | set(dimension_columns.values())]
+    tag_columns = {c for cols in dimension_columns.values() for c in cols}
+    extra = [c for c in frame.columns if c not in set(fields.values()) | tag_columns]
     if shape != "long" and extra:
         passthrough = frame[extra].set_axis(pid.values).groupby(level=0, sort=False).first()
         passthrough = passthrough.rename(columns={c: f"{c} (file)" for c in extra if c in products.columns})
@@ -137,8 +165,10 @@ def parse_catalogue(
         problems=log.frame(),
         file=file,
         shape=shape,
-        columns={**fields, **{f"dimension {d}": c for d, c in dimension_columns.items()}},
+        columns={**fields, **{f"dimension {d}": ", ".join(c) for d, c in dimension_columns.items()}},
         rows_read=int(len(missing_id)),
+        placeholders=placeholder.count,
+        ids_padded=padded,
     )
 
 
@@ -158,7 +188,9 @@ class _ProblemLog:
 
 def _resolve_columns(header: list[str], mapping: dict, taxonomy: Taxonomy, file: str):
     problems, fields, dimensions = [], {}, {}
-    for key, column in mapping.items():
+    pairs = [(key, c) for key, value in mapping.items()
+             for c in (value if isinstance(value, (list, tuple)) else [value])]
+    for key, column in pairs:
         column = str(column)
         if column not in header:
             problems.append(f"column {column!r} (given for {key!r}) is not in the file; its columns are "
@@ -167,14 +199,15 @@ def _resolve_columns(header: list[str], mapping: dict, taxonomy: Taxonomy, file:
         if key in FIELD_SYNONYMS:
             fields[key] = column
         elif taxonomy.resolve_dimension(key) is not None:
-            dimensions[taxonomy.resolve_dimension(key)] = column
+            dimensions.setdefault(taxonomy.resolve_dimension(key), []).append(column)
         else:
             allowed = list(FIELD_SYNONYMS) + list(taxonomy.dimension_names)
             problems.append(f"{key!r} in the column mapping is neither a tagkit field nor a dimension of the "
                             f"taxonomy; allowed are {', '.join(allowed)}.{did_you_mean(key, allowed)}")
     if problems:
         raise InputError(f"{file}: the column mapping does not fit the file:", problems)
-    taken = set(fields.values()) | set(dimensions.values())
+    taken = set(fields.values()) | {c for cols in dimensions.values() for c in cols}
+    mapped = set(dimensions)
     for column in header:
         if column in taken:
             continue
@@ -185,8 +218,8 @@ def _resolve_columns(header: list[str], mapping: dict, taxonomy: Taxonomy, file:
             fields[found] = column
             continue
         dimension = taxonomy.resolve_dimension(column)
-        if dimension is not None and dimension not in dimensions:
-            dimensions[dimension] = column
+        if dimension is not None and dimension not in mapped:  # every column named after it (e.g. two levels)
+            dimensions.setdefault(dimension, []).append(column)
         elif "category" not in fields and key in {tag_key(n) for n in FIELD_SYNONYMS["category"]}:
             fields["category"] = column
     if "product_id" not in fields:
@@ -223,34 +256,81 @@ def _attributes(frame: pd.DataFrame, pid: pd.Series, fields: dict) -> pd.DataFra
     return products
 
 
-def _split_cells(values: pd.Series) -> pd.Series:
-    """Each cell split on every separator; index repeated per part, empty parts removed."""
-    parts = values.str.split(_SPLIT).explode().str.strip()
-    return parts[parts.notna() & (parts != "")]
+def _splitters(separators, header: list[str], file: str) -> dict:
+    """Per column, the compiled pattern that splits a cell (None: the cell is one value)."""
+    def compile_(chars) -> re.Pattern | None:
+        if not isinstance(chars, str):
+            raise InputError(f"{file}: separators must be text such as ',;' (or \"\" for none); got {chars!r}.")
+        return re.compile("[" + re.escape(chars) + "]") if chars else None
+
+    if separators is None:
+        return {"*": _SPLIT}
+    if isinstance(separators, str):
+        return {"*": compile_(separators)}
+    if not isinstance(separators, dict):
+        raise InputError(f"{file}: separators must be text, or a mapping of column names to text; got {separators!r}.")
+    unknown = [c for c in separators if c not in header]
+    if unknown:
+        raise InputError(f"{file}: separators name the column {unknown[0]!r}, which is not in the file; its columns "
+                         f"are {', '.join(map(repr, header))}.{did_you_mean(str(unknown[0]), header)}")
+    out = {str(c): compile_(chars) for c, chars in separators.items()}
+    out["*"] = _SPLIT
+    return out
 
 
-def _wide_and_string_tags(frame, pid, fields, dimension_columns) -> pd.DataFrame:
+class _Placeholders:
+    """Recognises cells that mean "no value" (on each distinct text once) and counts them."""
+
+    def __init__(self, placeholders):
+        self.keys = {tag_key(p) for p in placeholders or ()}
+        self.count = 0
+
+    def mask(self, values: pd.Series) -> pd.Series:
+        if not self.keys or values.empty:
+            return pd.Series(False, index=values.index)
+        uniques = pd.Series(values.unique())
+        hits = set(uniques[uniques.map(lambda t: t.strip() != "" and tag_key(t) in self.keys)])
+        found = values.isin(hits) if hits else pd.Series(False, index=values.index)
+        self.count += int(found.sum())
+        return found
+
+    def blank(self, values: pd.Series) -> pd.Series:
+        return values.mask(self.mask(values), "")
+
+
+def _split_cells(values: pd.Series, pattern: re.Pattern | None = _SPLIT,
+                 placeholder: _Placeholders | None = None) -> pd.Series:
+    """Each cell split on the separators; index repeated per part, empty parts (and placeholders) removed."""
+    parts = (values.str.split(pattern).explode() if pattern is not None else values).str.strip()
+    parts = parts[parts.notna() & (parts != "")]
+    return parts[~placeholder.mask(parts)] if placeholder is not None else parts
+
+
+def _wide_and_string_tags(frame, pid, fields, dimension_columns, split, placeholder) -> pd.DataFrame:
     pieces = []
-    for dimension, column in dimension_columns.items():
-        parts = _split_cells(frame[column])
-        pieces.append(pd.DataFrame({"product_id": pid.loc[parts.index].values, "row": parts.index,
-                                    "column": column, "raw_dimension": dimension, "raw_value": parts.values}))
+    for dimension, columns in dimension_columns.items():
+        for column in columns:
+            parts = _split_cells(frame[column], split.get(column, split["*"]), placeholder)
+            pieces.append(pd.DataFrame({"product_id": pid.loc[parts.index].values, "row": parts.index,
+                                        "column": column, "raw_dimension": dimension, "raw_value": parts.values}))
     if "tags" in fields:
-        pieces.append(_tag_string_parts(frame[fields["tags"]], pid, fields["tags"]))
+        pieces.append(_tag_string_parts(frame[fields["tags"]], pid, fields["tags"], split, placeholder))
     return _concat_tags(pieces)
 
 
-def _tag_string_parts(cells: pd.Series, pid: pd.Series, column: str) -> pd.DataFrame:
-    parts = _split_cells(cells)
+def _tag_string_parts(cells: pd.Series, pid: pd.Series, column: str, split: dict,
+                      placeholder: _Placeholders) -> pd.DataFrame:
+    parts = _split_cells(cells, split.get(column, split["*"]))
     split = parts.str.extract(_DIMENSION_VALUE)
     has_dimension = split[0].notna() & (split[1].str.strip() != "")
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "product_id": pid.loc[parts.index].values,
         "row": parts.index,
         "column": column,
         "raw_dimension": split[0].where(has_dimension).str.strip().values,
         "raw_value": split[1].where(has_dimension, parts).str.strip().values,
     })
+    return out[~placeholder.mask(out["raw_value"]).to_numpy()]
 
 
 def _concat_tags(pieces) -> pd.DataFrame:
@@ -262,7 +342,8 @@ def _concat_tags(pieces) -> pd.DataFrame:
     return out.sort_values(["row", "column"], kind="stable")[RAW_TAG_COLUMNS]
 
 
-def _long(frame: pd.DataFrame, pid: pd.Series, fields: dict, log: _ProblemLog):
+def _long(frame: pd.DataFrame, pid: pd.Series, fields: dict, log: _ProblemLog, split: dict,
+          placeholder: _Placeholders):
     attributes = _attributes(frame, pid, fields)
     present = [c for c in ATTRIBUTES if c in attributes.columns]
     first_rows = pd.Series(frame.index, index=pid.values).groupby(level=0, sort=False).first()
@@ -284,10 +365,11 @@ def _long(frame: pd.DataFrame, pid: pd.Series, fields: dict, log: _ProblemLog):
 
     dimension_text = frame[fields["dimension"]].str.strip()
     value_text = frame[fields["value"]]
-    empty = value_text.str.strip() == ""
-    for row in frame.index[empty & (dimension_text != "")]:
+    missing = placeholder.mask(value_text)  # a placeholder value is a missing value, not a problem
+    empty = (value_text.str.strip() == "") | missing
+    for row in frame.index[empty & ~missing & (dimension_text != "")]:
         log.add(row, fields["value"], "", f"no tag value for dimension {dimension_text[row]!r}", SET_ASIDE)
-    parts = _split_cells(value_text[~empty])
+    parts = _split_cells(value_text[~empty], split.get(fields["value"], split["*"]), placeholder)
     raw_dimension = dimension_text.loc[parts.index]
     raw_tags = pd.DataFrame({
         "product_id": pid.loc[parts.index].values,

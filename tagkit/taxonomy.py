@@ -31,6 +31,12 @@ def tag_key(text) -> str:
     return _IGNORED.sub("", unicodedata.normalize("NFKC", str(text)).casefold())
 
 
+def value_key(text) -> str:
+    """The matching key of a tag value: as :func:`tag_key`, separator characters ignored too, so that a value
+    read whole from a file ('Nightwear, Socks & Tights') matches its canonical form ('Nightwear- Socks & Tights')."""
+    return tag_key(clean_tag(text))
+
+
 @dataclass(frozen=True)
 class TagValue:
     name: str
@@ -75,7 +81,7 @@ class Taxonomy:
             for v in d.values:
                 self._parent[item_name(d.name, v.name)] = v.parent
                 for text in (v.name, v.label, *v.aliases):
-                    keys.setdefault(tag_key(text), v.name)
+                    keys.setdefault(value_key(text), v.name)
             self._value_keys[d.name] = keys
             for key, value in keys.items():
                 self._bare.setdefault(key, []).append((d.name, value))
@@ -110,11 +116,11 @@ class Taxonomy:
 
     def resolve_value(self, dimension: str, raw) -> str | None:
         """The canonical value of ``dimension`` that ``raw`` spells, or None."""
-        return self._value_keys[dimension].get(tag_key(raw))
+        return self._value_keys[dimension].get(value_key(raw))
 
     def candidates(self, raw) -> list[tuple[str, str]]:
         """Every (dimension, value) that a bare ``raw`` value could mean, in taxonomy order."""
-        return list(self._bare.get(tag_key(raw), []))
+        return list(self._bare.get(value_key(raw), []))
 
     def parent(self, item: str) -> str | None:
         return self._parent[item]
@@ -134,7 +140,7 @@ class Taxonomy:
 
     def suggest(self, raw, dimension: str | None = None) -> str | None:
         """The closest canonical item to ``raw``, within ``dimension`` when given."""
-        key = tag_key(raw)
+        key = value_key(raw)
         if not key:
             return None
         pool: dict[str, str] = {}

@@ -49,6 +49,9 @@ def test_bad_input(name):
         assert catalogue.rows_set_aside == want["catalogue_set_aside"]
     if "catalogue_problem" in want:
         assert catalogue.problems["problem"].str.contains(want["catalogue_problem"]).any(), catalogue.problems
+    if "placeholders" in want:
+        assert catalogue.placeholders == want["placeholders"]
+        assert not health["raw_value"].isin(["NaN", "None"]).any()
     if "catalogue_problems" in want:
         assert len(catalogue.problems) == want["catalogue_problems"]
     if "products" in want:

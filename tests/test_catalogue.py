@@ -129,3 +129,50 @@ def test_wrong_shape_parameter(taxonomy):
     with pytest.raises(tk.ParameterError, match=r"The 'shape' parameter of parse_catalogue must be one of .*"
                                                 r"Got 'wdie' instead. Did you mean 'wide'\?"):
         tk.parse_catalogue(_frame({"product_id": ["1"]}), taxonomy=taxonomy, shape="wdie")
+
+
+def test_a_dimension_fed_by_several_columns_and_separators_per_column(taxonomy):
+    frame = _frame({"product_id": ["1", "2"], "category": ["dress", "top"], "品类": ["midi dress", ""],
+                    "colour": ["black", "navy"], "occasion": ["work, party", "Party, work"]})
+    cat = tk.parse_catalogue(frame, taxonomy=taxonomy, separators={"occasion": ""})
+    tags = tk.normalise_tags(cat.raw_tags, taxonomy)
+    assert cat.raw_tags.loc[cat.raw_tags["column"] == "occasion", "raw_value"].tolist() == ["work, party",
+                                                                                            "Party, work"]
+    # two columns of one dimension on one parent chain: both kept, no 'extra value'
+    first = tags[(tags["product_id"] == "1") & (tags["dimension"] == "category")]
+    assert set(first["item"]) == {"category=dress", "category=midi-dress"} and (first["status"] == "ok").all()
+    none = tk.parse_catalogue(frame, taxonomy=taxonomy, separators="")
+    assert len(none.raw_tags) == len(cat.raw_tags)
+    with pytest.raises(tk.InputError, match="separators name the column 'ocassion'.*Did you mean 'occasion'"):
+        tk.parse_catalogue(frame, taxonomy=taxonomy, separators={"ocassion": ""})
+
+
+def test_a_value_holding_a_separator_matches_its_canonical_form():
+    taxonomy = tk.Taxonomy.from_dict({"dimensions": [{"name": "section", "values": [
+        {"name": "nightwear-socks-tights", "aliases": ["Womens Nightwear- Socks & Tigh"]}]}]})
+    frame = _frame({"product_id": ["1"], "section": ["Womens Nightwear, Socks & Tigh"]})
+    cat = tk.parse_catalogue(frame, taxonomy=taxonomy, separators={"section": ""})
+    tags = tk.normalise_tags(cat.raw_tags, taxonomy)
+    assert tags["item"].tolist() == ["section=nightwear-socks-tights"]
+
+
+def test_placeholders_are_missing_values_never_tags(taxonomy):
+    frame = _frame({"product_id": ["1", "2", "3"], "category": ["Unknown", "dress", "未知"],
+                    "colour": ["black, n/a", "-", "navy"], "price": ["Undefined", "10", "无"],
+                    "occasion": ["work", "NULL", "party"]})
+    cat = tk.parse_catalogue(frame, taxonomy=taxonomy)
+    assert cat.placeholders == 7  # 2 categories, 2 colours, 2 prices, 1 occasion
+    assert not cat.raw_tags["raw_value"].str.casefold().isin(["unknown", "n/a", "-", "未知", "null"]).any()
+    assert cat.problems.empty  # an 'Undefined' price is a missing price, not a problem
+    assert cat.products["price"].isna().tolist() == [True, False, True]
+    kept = tk.parse_catalogue(frame, taxonomy=taxonomy, placeholders=())
+    assert "Unknown" in kept.raw_tags["raw_value"].tolist() and kept.placeholders == 0
+
+
+def test_ids_stored_as_numbers_get_their_zeros_back(taxonomy):
+    frame = _frame({"product_id": ["108775015", "0108775044", "A-17", "12345678901"], "category": ["dress"] * 4})
+    cat = tk.parse_catalogue(frame, taxonomy=taxonomy, id_width=10)
+    assert cat.products["product_id"].tolist() == ["0108775015", "0108775044", "A-17", "12345678901"]
+    assert cat.ids_padded == 1
+    with pytest.raises(tk.ParameterError, match="The 'id_width' parameter of parse_catalogue must be an int in"):
+        tk.parse_catalogue(frame, taxonomy=taxonomy, id_width=0)

@@ -59,3 +59,35 @@ def test_asking_for_an_input_the_dataset_lacks(small_dataset):
         dataset.read_catalogue("competitors")
     with pytest.raises(tk.InputError, match="'sales' is not a catalogue input"):
         dataset.read_catalogue("sales")
+
+
+def test_several_sales_inputs_add_up_per_product_and_season(small_dataset, tmp_path):
+    # a marketplace shop's figures, scraped once a month, next to the web shop's order lines
+    (small_dataset / "shop.csv").write_text("product_id,scraped_on,units,revenue\n1,2025-02-28,4,40\n"
+                                            "004,2025-05-31,2,20\n9,2025-05-31,1,1\n", encoding="utf-8")
+    config = yaml.safe_load((small_dataset / "dataset.yml").read_text())
+    config["sales"] = [config["sales"], {"path": "shop.csv", "kind": "aggregated", "id_width": 3}]
+    dataset = tk.open_dataset(_config(small_dataset, config))
+    products = dataset.read_catalogue().products
+    web = tk.read_sales(small_dataset / "orders.csv", products=products, latest_date="2026-01-01")
+    both = dataset.read_sales(products, set_aside_path=tmp_path / "aside.csv")
+    assert both.rows_read == web.rows_read + 3 and both.rows_used == web.rows_used + 2
+    assert both.rows_read == both.rows_used + both.rows_set_aside
+    units = both.metrics.set_index(["product_id", "season"])["units"]
+    alone = web.metrics.set_index(["product_id", "season"])["units"]
+    assert units[("001", "2025Q1")] == alone[("001", "2025Q1")] + 4
+    assert units[("004", "2025Q2")] == alone[("004", "2025Q2")] + 2
+    aside = tk.read_table(tmp_path / "aside.csv")
+    assert len(aside) == both.rows_set_aside and set(aside["reason"]) >= {"unknown product id", "unparseable date"}
+    assert any(w.startswith("shop.csv: ") for w in both.warnings)
+    assert {p.name for p in dataset.files()} >= {"orders.csv", "shop.csv"}
+
+
+def test_dataset_options_of_the_wrong_kind_are_listed(small_dataset):
+    config = yaml.safe_load((small_dataset / "dataset.yml").read_text())
+    config["catalogue"].update(id_width="ten", separators=[","], placeholders="Unknown")
+    with pytest.raises(tk.InputError) as info:
+        tk.open_dataset(_config(small_dataset, config))
+    text = str(info.value)
+    assert "id_width must be a whole number of digits" in text and "found 'ten'" in text
+    assert "separators must be text" in text and "placeholders must be a list of values" in text

@@ -249,12 +249,73 @@ def test_aggregated_sales(tmp_path):
     assert sales.metrics.set_index("product_id").loc["00000", "units"] == 10
 
 
-def test_excel_order_lines_and_undecodable_files(tmp_path):
-    products = _products(2)
+def test_aggregated_sales_with_a_scrape_date_are_placed_in_seasons(tmp_path):
+    products = _products(4)
+    path = tmp_path / "shop.csv"
+    path.write_text("product_id,scraped_on,units_sold,revenue\n0,2024-02-01,3,30\n0,2024-03-01,2,20\n"
+                    "1,2024-04-02,1,10\n2,someday,1,1\n3,2024-05-01,1e400,1\n3,2024-05-01,2,inf\n")
+    sales = tk.read_sales(path, products=products, kind="aggregated", id_width=5,
+                          columns={"units": "units_sold"}, set_aside_path=tmp_path / "aside.csv")
+    got = sales.metrics.set_index(["product_id", "season"])["units"].to_dict()
+    assert got == {("00000", "2024Q1"): 5, ("00001", "2024Q2"): 1}
+    reasons = dict(zip(sales.accounting["reason"], sales.accounting["rows"]))
+    assert reasons["set aside: unreadable date"] == 1 and reasons["set aside: units out of range"] == 1
+    assert reasons["set aside: revenue out of range"] == 1
+    assert sales.rows_read == sales.rows_used + sales.rows_set_aside == 6
+
+
+def test_aggregated_sales_without_a_usable_row_stop_with_the_reasons(tmp_path):
+    products = _products(4)
+    path = tmp_path / "shop.csv"
+    path.write_text("product_id,scraped_on,units\n7,2024-02-01,3\n8,2024-03-01,2\n")
+    with pytest.raises(tk.InputError, match=r"shop.csv: none of the 2 rows of aggregated sales can be used "
+                                            r"\(2 unknown product id\)"):
+        tk.read_sales(path, products=products, kind="aggregated")
+    no_season = tmp_path / "flat.csv"
+    no_season.write_text("product_id,units\n00000,3\n")
+    with pytest.raises(tk.InputError, match="aggregated sales need a 'season' column or a 'date' column"):
+        tk.read_sales(no_season, products=products, kind="aggregated")
+
+
+def test_ids_that_lost_their_zeros_are_blamed_on_the_right_side_and_fixed_by_id_width(tmp_path):
+    products = _products(3)  # catalogue ids '00000', '00001', '00002'
+    path = tmp_path / "orders.csv"
+    path.write_text("product_id,date\n0,2024-01-01\n1,2024-01-02\n2,2024-01-03\n00002,2024-01-04\n")
+    with pytest.raises(tk.InputError, match=r"the order lines lost the leading zeros that the catalogue keep.*"
+                                            r"set id_width: 5 under sales"):
+        tk.read_sales(path, products=products, latest_date=LATEST)
+    sales = tk.read_sales(path, products=products, latest_date=LATEST, id_width=5, set_aside_path=tmp_path / "a.csv")
+    assert sales.rows_used == 4 and sales.metrics.groupby("product_id")["units"].sum().to_dict() == {
+        "00000": 1, "00001": 1, "00002": 2}
+    # the other side: the catalogue stored its ids as numbers
+    short = products.assign(product_id=products["product_id"].str.lstrip("0").replace("", "0"))
+    padded = tmp_path / "padded.csv"
+    padded.write_text("product_id,date\n00000,2024-01-01\n00001,2024-01-02\n00002,2024-01-03\n")
+    with pytest.raises(tk.InputError, match=r"the catalogue lost the leading zeros that the order lines keep.*"
+                                            r"set id_width: 5 under catalogue"):
+        tk.read_sales(padded, products=short, latest_date=LATEST)
+
+
+def test_excel_order_lines_are_read_with_their_spreadsheet_rows(tmp_path):
+    products = _products(3)
     path = tmp_path / "o.xlsx"
-    pd.DataFrame({"product_id": ["00000"], "date": ["2024-01-01"]}).to_excel(path, index=False)
-    with pytest.raises(tk.InputError, match="Excel cannot hold millions of rows"):
-        tk.read_sales(path, products=products)
+    grid = pd.DataFrame([["Shop export, November", None, None], [None, None, None],
+                         ["product_id", "date", "quantity"], ["00000", "2024-01-01", "2"], ["00001", "2024-01-02", "x"],
+                         ["1", "2024-02-03", "1"], ["00002", "2024-02-04 10:00", "3"]])
+    grid.to_excel(path, index=False, header=False)
+    sales = tk.read_sales(path, products=products, latest_date=LATEST, set_aside_path=tmp_path / "aside.csv",
+                          min_id_match=0.0)
+    assert (sales.rows_read, sales.rows_used, sales.rows_set_aside) == (4, 2, 2)
+    assert sales.metrics.set_index("product_id")["units"].to_dict() == {"00000": 2, "00002": 3}
+    aside = pd.read_csv(tmp_path / "aside.csv", dtype=str).sort_values("row")
+    # spreadsheet rows: the header is on row 3, so the bad quantity is on row 5 and the short id on row 6
+    assert aside[["row", "reason"]].values.tolist() == [["5", "non-numeric quantity"], ["6", "unknown product id"]]
+    with pytest.raises(tk.InputError, match="the sales files of one input must all be CSV, all Parquet or all Excel"):
+        tk.read_sales([path, tmp_path / "aside.csv"], products=products)
+
+
+def test_undecodable_files(tmp_path):
+    products = _products(2)
     text = tmp_path / "o.csv"
     text.write_bytes("product_id,date\n00000,2024-01-01\n00001,2024-01-02 连衣裙\n".encode("utf-8"))
     with pytest.raises(tk.InputError, match=r"o.csv: near line 3: the bytes cannot be read as ascii"):

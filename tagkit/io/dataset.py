@@ -25,7 +25,7 @@ from tagkit.catalogue import Catalogue
 from tagkit.errors import InputError
 from tagkit.io.engines import is_uri
 from tagkit.io.readers import read_catalogue, read_taxonomy
-from tagkit.io.sales import Sales, read_sales
+from tagkit.io.sales import Sales, combine_sales, read_sales
 from tagkit.io.yaml_files import read_yaml
 from tagkit.paths import DEMO_DATA
 from tagkit.seasons import SeasonCalendar, calendar_from_config
@@ -33,8 +33,10 @@ from tagkit.taxonomy import Taxonomy
 
 CONFIG_NAME = "dataset.yml"
 _TOP_KEYS = {"name", "calendar", "taxonomy", "catalogue", "sales", "competitors", "candidates", "description"}
-_CATALOGUE_KEYS = {"path", "shape", "columns", "source", "encoding", "sheet", "header_row", "date_format"}
-_SALES_KEYS = {"path", "kind", "columns", "encoding", "date_format", "latest_date", "min_id_match", "memory_limit"}
+_CATALOGUE_KEYS = {"path", "shape", "columns", "source", "encoding", "sheet", "header_row", "date_format",
+                   "separators", "placeholders", "id_width"}
+_SALES_KEYS = {"path", "kind", "columns", "encoding", "date_format", "latest_date", "min_id_match", "memory_limit",
+               "id_width", "sheet"}
 CATALOGUE_INPUTS = ("catalogue", "competitors", "candidates")
 _DEFAULT_SOURCE = {"catalogue": "own", "competitors": "competitor", "candidates": "own"}
 
@@ -58,8 +60,9 @@ class Dataset:
     def files(self) -> list[Path]:
         """Every input file, for the run manifest."""
         out = [self.taxonomy_file]
-        for spec in self.inputs.values():
-            out.extend(p for p in _paths(self.folder, spec["path"]) if not is_uri(p))
+        for key, spec in self.inputs.items():
+            for one in (spec if key == "sales" else [spec]):
+                out.extend(p for p in _paths(self.folder, one["path"]) if not is_uri(p))
         return out
 
     def read_taxonomy(self) -> Taxonomy:
@@ -79,11 +82,22 @@ class Dataset:
     def read_sales(self, products: pd.DataFrame, *, set_aside_path=None, progress: bool = False,
                    engine: str | None = None, spark=None) -> Sales:
         """The sales, aggregated by ``engine``: ``duckdb`` (embedded) or ``spark`` (chosen when only a ``spark``
-        session is given)."""
-        spec = dict(self.inputs["sales"])
-        paths = [p if is_uri(p) else str(self.folder / p) for p in _as_list(spec.pop("path"))]
-        return read_sales(paths, products=products, calendar=self.calendar, set_aside_path=set_aside_path,
-                          progress=progress, engine=engine, spark=spark, **spec)
+        session is given). Several sales inputs (say a web shop's order lines and a marketplace's aggregated
+        figures) are read one by one and added up per product and season."""
+        specs = self.inputs["sales"]
+        parts = []
+        for i, spec in enumerate(specs):
+            spec = dict(spec)
+            paths = [p if is_uri(p) else str(self.folder / p) for p in _as_list(spec.pop("path"))]
+            aside = None
+            if set_aside_path is not None:
+                aside = Path(set_aside_path) if len(specs) == 1 else \
+                    Path(set_aside_path).with_name(f".{Path(set_aside_path).stem}.part{i}.csv")
+            parts.append(read_sales(paths, products=products, calendar=self.calendar, set_aside_path=aside,
+                                    progress=progress, engine=engine, spark=spark, **spec))
+        if len(parts) == 1:
+            return parts[0]
+        return combine_sales(parts, calendar=self.calendar, set_aside_path=set_aside_path)
 
 
 def open_dataset(folder=None) -> Dataset:
@@ -118,27 +132,55 @@ def open_dataset(folder=None) -> Dataset:
     for key in ("catalogue", "sales", "competitors", "candidates"):
         if key not in data:
             continue
-        spec = data[key]
-        if isinstance(spec, str):
-            spec = {"path": spec}
-        allowed = _SALES_KEYS if key == "sales" else _CATALOGUE_KEYS
-        if not isinstance(spec, dict) or "path" not in spec:
-            problems.append(f"{where(key)}: {key!r} must be a file name or a mapping with 'path'; found {spec!r}")
-            continue
-        for option in spec:
-            if option not in allowed:
-                problems.append(f"{where(key, option)}: {key} has an unknown option {option!r}; allowed are "
-                                f"{', '.join(sorted(allowed))}.{did_you_mean(option, allowed)}")
-        for pattern in _as_list(spec["path"]):
-            if not _paths(folder, pattern):
-                problems.append(f"{where(key, 'path')}: {key} file {pattern!r} not found in {folder}")
-        inputs[key] = {k: v for k, v in spec.items() if k in allowed}
+        several = key == "sales" and isinstance(data[key], list)
+        specs = data[key] if several else [data[key]]
+        kept = []
+        for i, spec in enumerate(specs):
+            at = (key, i) if several else (key,)
+            if isinstance(spec, str):
+                spec = {"path": spec}
+            allowed = _SALES_KEYS if key == "sales" else _CATALOGUE_KEYS
+            if not isinstance(spec, dict) or "path" not in spec:
+                problems.append(f"{where(*at)}: {key!r} must be a file name or a mapping with 'path'"
+                                f"{' (or a list of them)' if key == 'sales' else ''}; found {spec!r}")
+                continue
+            for option in spec:
+                if option not in allowed:
+                    problems.append(f"{where(*at, option)}: {key} has an unknown option {option!r}; allowed are "
+                                    f"{', '.join(sorted(allowed))}.{did_you_mean(option, allowed)}")
+            problems.extend(f"{where(*at, option)}: {key}: {text}" for option, text in _option_problems(spec))
+            for pattern in _as_list(spec["path"]):
+                if not _paths(folder, pattern):
+                    problems.append(f"{where(*at, 'path')}: {key} file {pattern!r} not found in {folder}")
+            kept.append({k: v for k, v in spec.items() if k in allowed})
+        if key == "sales":
+            if not kept and not problems:
+                problems.append(f"{where(key)}: 'sales' lists no sales input")
+            inputs[key] = kept
+        elif kept:
+            inputs[key] = kept[0]
     taxonomy_file = folder / str(data.get("taxonomy", "taxonomy.yml"))
     if "taxonomy" in data and not taxonomy_file.exists():
         problems.append(f"{where('taxonomy')}: taxonomy file {str(data['taxonomy'])!r} not found in {folder}")
     if problems:
         raise InputError(f"{config_file} does not describe a usable dataset:", problems)
     return Dataset(folder.resolve(), str(data.get("name", folder.name)), calendar, taxonomy_file.resolve(), inputs)
+
+
+def _option_problems(spec: dict):
+    """(option, problem) for option values of the wrong kind."""
+    width = spec.get("id_width")
+    if width is not None and (isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= 64):
+        yield "id_width", f"id_width must be a whole number of digits (1-64), e.g. id_width: 10; found {width!r}"
+    separators = spec.get("separators")
+    if separators is not None and not isinstance(separators, str) and not (
+            isinstance(separators, dict) and all(isinstance(v, str) for v in separators.values())):
+        yield "separators", ("separators must be text such as \",;\" (\"\" for none) or a mapping of column names to "
+                             f"such text; found {separators!r}")
+    placeholders = spec.get("placeholders")
+    if placeholders is not None and not (isinstance(placeholders, list)
+                                         and all(isinstance(p, (str, int, float)) for p in placeholders)):
+        yield "placeholders", f"placeholders must be a list of values such as [Unknown, n/a]; found {placeholders!r}"
 
 
 def _as_list(value) -> list[str]:

@@ -86,7 +86,8 @@ class DuckDBEngine:
     name = "duckdb"
     corrupt = None  # DuckDB keeps lines it cannot split out of the view, in its rejects table
 
-    def __init__(self, *, memory_limit: str = "2GB", threads: int | None = None, progress: bool = False):
+    def __init__(self, *, memory_limit: str = "2GB", threads: int | None = None, progress: bool = False,
+                 sheet=None):
         import duckdb
 
         self.tmp = Path(tempfile.mkdtemp(prefix="tagkit-duckdb-"))
@@ -99,6 +100,7 @@ class DuckDBEngine:
         self.delimiter: str | None = None
         self.files: list[Path] = []
         self.encoding: str | None = None
+        self.sheet = sheet
 
     def __enter__(self):
         return self
@@ -122,6 +124,8 @@ class DuckDBEngine:
         import duckdb
 
         self.files, self.encoding = files, encoding
+        if file_kind(files[0]) == "excel":  # small shops' exports: read by tagkit, every cell as text
+            self.con.register("tk_excel_rows", excel_rows(files, self.sheet))
         try:
             self.con.execute(f"CREATE OR REPLACE TEMP VIEW tk_orders AS SELECT * FROM "
                              f"{self._relation(files, rejects='tagkit_rejects')}")
@@ -132,6 +136,8 @@ class DuckDBEngine:
                              f"({first}). Check that it is a CSV or Parquet file with a header row.") from err
 
     def _relation(self, files: list[Path], *, rejects: str | None = None) -> str:
+        if file_kind(files[0]) == "excel":
+            return "tk_excel_rows"
         if file_kind(files[0]) == "parquet":
             listed = ", ".join(_lit(f) for f in files)
             return (f"(SELECT * EXCLUDE (filename, file_row_number), filename AS _tk_file, file_row_number + 1 AS "
@@ -177,7 +183,7 @@ class DuckDBEngine:
     def malformed(self) -> pd.DataFrame:
         """The lines DuckDB could not split into the header's columns: file, row (the line), reason, raw_line."""
         tables = {r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        if "tagkit_rejects" not in tables or file_kind(self.files[0]) == "parquet":
+        if "tagkit_rejects" not in tables or file_kind(self.files[0]) != "csv":
             return no_rejects()
         frame = self.con.execute("""
             SELECT s.file_path AS file, e.line AS row, min(e.error_type) AS error, min(e.csv_line) AS raw_line
@@ -192,7 +198,7 @@ class DuckDBEngine:
         """A query of every set-aside row with its file and row: the line in a CSV file (rows DuckDB rejected
         shift later rows), the record number in Parquet."""
         keep = f"({reason_sql}) IS NOT NULL"
-        if file_kind(self.files[0]) == "parquet":
+        if file_kind(self.files[0]) != "csv":  # Parquet records, Excel rows
             return (f"SELECT _tk_file AS file, _tk_record AS row, {reason_sql} AS reason, {originals} "
                     f"FROM ({typed_sql(self._relation(self.files))}) WHERE {keep}")
         shifts = malformed[["file", "row"]].sort_values(["file", "row"]).reset_index(drop=True)
@@ -219,7 +225,8 @@ class SparkEngine:
 
     name = "spark"
 
-    def __init__(self, spark=None):
+    def __init__(self, spark=None, *, sheet=None):
+        self.sheet = sheet
         self.spark = spark or spark_session()
         # one time zone on both engines: timestamps without a zone are read as written
         self.spark.conf.set("spark.sql.session.timeZone", "UTC")
@@ -254,7 +261,14 @@ class SparkEngine:
 
         self.files = files
         paths = [str(f) for f in files]
-        if file_kind(files[0]) == "parquet":
+        if file_kind(files[0]) == "excel":
+            from pyspark.sql.types import LongType
+
+            rows = excel_rows(files, self.sheet)
+            schema = StructType([StructField(c, LongType() if c == "_tk_record" else StringType()) for c in rows])
+            frame = self.spark.createDataFrame(_plain(rows), schema)
+            self.corrupt = None
+        elif file_kind(files[0]) == "parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
 
@@ -355,7 +369,7 @@ class SparkEngine:
 
     def malformed(self) -> pd.DataFrame:
         """Spark keeps a line it could not split in _tk_corrupt; tell too many from too few columns here."""
-        if file_kind(self.files[0]) == "parquet":
+        if file_kind(self.files[0]) != "csv":
             return no_rejects()
 
         def corrupt_lines(view: str) -> str:  # Spark refuses a query of the corrupt-record column alone
@@ -436,11 +450,27 @@ def spark_session():
     return session
 
 
+def excel_rows(files: list[Path], sheet=None) -> pd.DataFrame:
+    """Order lines from Excel workbooks, every cell as text, with each line's file and spreadsheet row."""
+    from tagkit.io._files import read_table
+
+    frames = []
+    for f in files:
+        table = read_table(f, sheet=sheet)
+        frames.append(table.assign(_tk_file=str(f), _tk_record=table.index.astype("int64")).reset_index(drop=True))
+    columns = list(dict.fromkeys(c for frame in frames for c in frame.columns))
+    rows = pd.concat(frames, ignore_index=True).reindex(columns=columns)
+    for column in rows.columns:
+        if column != "_tk_record":
+            rows[column] = rows[column].astype(object).where(rows[column].notna(), None)
+    return rows
+
+
 def make_engine(engine: str, *, spark=None, memory_limit: str = "2GB", threads: int | None = None,
-                progress: bool = False):
+                progress: bool = False, sheet=None):
     if engine == "spark":
-        return SparkEngine(spark)
-    return DuckDBEngine(memory_limit=memory_limit, threads=threads, progress=progress)
+        return SparkEngine(spark, sheet=sheet)
+    return DuckDBEngine(memory_limit=memory_limit, threads=threads, progress=progress, sheet=sheet)
 
 
 def no_rejects() -> pd.DataFrame:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_choice, check_engine, check_fraction, did_you_mean
+from tagkit._checks import check_choice, check_engine, check_fraction, check_int, did_you_mean
 from tagkit.catalogue import parse_numbers
 from tagkit.errors import InputError
 from tagkit.io._files import atomic_write, check_file, file_kind, read_table
@@ -35,6 +35,8 @@ ORDER_LINE_FIELDS: dict[str, tuple[str, ...]] = {
 AGGREGATED_FIELDS: dict[str, tuple[str, ...]] = {
     "product_id": ORDER_LINE_FIELDS["product_id"],
     "season": ("season", "季度", "季节"),
+    "date": ("date", "scrape_date", "scraped_at", "scraped_on", "snapshot_date", "report_date", "period_end", "日期",
+             "抓取日期", "统计日期"),
     "units": ("units", "quantity", "qty", "销量"),
     "revenue": ORDER_LINE_FIELDS["revenue"],
     "returns": ("returns", "returned_units", "退货"),
@@ -88,6 +90,8 @@ def read_sales(
     memory_limit: str = "2GB",
     threads: int | None = None,
     progress: bool = False,
+    id_width: int | None = None,
+    sheet=None,
 ) -> Sales:
     """Read sales and aggregate them per product and season.
 
@@ -100,20 +104,26 @@ def read_sales(
 
     ``engine``: ``duckdb`` (embedded, the default) or ``spark`` (the given ``spark`` session, the active one,
     or a local one; a given session alone chooses Spark); both run the same SQL and give the same tables. DuckDB's memory is capped at
-    ``memory_limit`` and spills to disk beyond it.
+    ``memory_limit`` and spills to disk beyond it. ``id_width``: product ids made only of digits get their leading
+    zeros back up to this width (ids that went through a spreadsheet). Order lines may also come from Excel
+    workbooks (``sheet`` names the sheet), within Excel's row limit.
     """
     owner = "read_sales"
     check_choice(kind, name="kind", owner=owner, choices=KINDS)
     engine = check_engine(engine, spark, owner=owner, choices=ENGINES, default="duckdb")
     check_fraction(min_id_match, name="min_id_match", owner=owner, closed_low=True)
+    if id_width is not None:
+        check_int(id_width, name="id_width", owner=owner, low=1, high=64)
     files = _expand(paths, engine)
     if "product_id" not in products.columns:
         raise InputError("read_sales: the products table has no 'product_id' column; pass catalogue.products.")
     if kind == "aggregated":
-        return _read_aggregated(files, products, calendar, columns or {}, encoding, set_aside_path)
-    with make_engine(engine, spark=spark, memory_limit=memory_limit, threads=threads, progress=progress) as running:
+        return _read_aggregated(files, products, calendar, columns or {}, encoding, set_aside_path, date_format,
+                                id_width, min_id_match, sheet)
+    with make_engine(engine, spark=spark, memory_limit=memory_limit, threads=threads, progress=progress,
+                     sheet=sheet) as running:
         return _aggregate(running, files, products, calendar, columns or {}, encoding, date_format, latest_date,
-                          set_aside_path, min_id_match)
+                          set_aside_path, min_id_match, id_width)
 
 
 def _expand(paths, engine: str = "duckdb") -> list[Path]:
@@ -140,11 +150,14 @@ def _expand(paths, engine: str = "duckdb") -> list[Path]:
     kinds = {file_kind(f) for f in files}
     if not files:
         raise InputError("read_sales: no sales file given.")
-    if len(kinds) > 1 or kinds <= {"excel"}:
+    if len(kinds) > 1:
         raise InputError(
-            f"read_sales: order lines must all be CSV or all Parquet (Excel cannot hold millions of rows); "
-            f"found {', '.join(sorted(f.name for f in files))}."
+            f"read_sales: the sales files of one input must all be CSV, all Parquet or all Excel; found "
+            f"{', '.join(sorted(f.name for f in files))}. Give each kind as its own sales input in dataset.yml."
         )
+    if kinds == {"excel"} and engine == "spark":
+        raise InputError("read_sales: Excel order lines are read by DuckDB (engine='duckdb'); export them as CSV or "
+                         "Parquet for Spark.")
     for f in files:
         check_file(f)
     return files
@@ -152,6 +165,26 @@ def _expand(paths, engine: str = "duckdb") -> list[Path]:
 
 def _lit(text) -> str:
     return "'" + str(text).replace("'", "''") + "'"
+
+
+def id_sql(expression: str, id_width: int | None) -> str:
+    """SQL for a product id as the catalogue spells it: trimmed, and with ``id_width``, an id of digits only
+    padded with leading zeros (the same text on DuckDB and Spark)."""
+    trimmed = f"trim({expression})"
+    if not id_width:
+        return trimmed
+    w = int(id_width)
+    return (f"CASE WHEN length({trimmed}) BETWEEN 1 AND {w - 1} AND translate({trimmed}, '0123456789', '') = '' "
+            f"THEN lpad({trimmed}, {w}, '0') ELSE {trimmed} END")
+
+
+def pad_ids(ids: pd.Series, id_width: int | None) -> pd.Series:
+    """The same as :func:`id_sql`, in pandas."""
+    ids = ids.astype(str).str.strip()
+    if not id_width:
+        return ids
+    short = ids.str.fullmatch(r"\d+") & (ids.str.len() < id_width)
+    return ids.where(~short, ids.str.zfill(id_width))
 
 
 def _typed_sql(engine, types: dict[str, str], fields: dict[str, str], date_format, latest):
@@ -212,7 +245,7 @@ def _typed_sql(engine, types: dict[str, str], fields: dict[str, str], date_forma
 
 
 def _aggregate(engine, files, products, calendar, mapping, encoding, date_format, latest_date, set_aside_path,
-               min_id_match) -> Sales:
+               min_id_match, id_width=None) -> Sales:
     """Order lines into per product x season metrics, on any engine: one scan classifies and aggregates;
     what is left is small (distinct ids, months) and is checked after."""
     engine.read(files, encoding)  # local paths, or URIs Spark reads itself
@@ -239,8 +272,8 @@ def _aggregate(engine, files, products, calendar, mapping, encoding, date_format
                     WHEN nullif(trim(raw_id), '') IS NULL THEN {missing}
                     WHEN c.product_id IS NULL THEN {unknown_code}
                     ELSE 0 END AS code,
-               trim(raw_id) AS product_id, month, lines, units, returns, revenue, first_sale, last_sale
-        FROM tk_scan LEFT JOIN tk_catalogue_ids c ON trim(tk_scan.raw_id) = c.product_id""")
+               {id_sql('raw_id', id_width)} AS product_id, month, lines, units, returns, revenue, first_sale, last_sale
+        FROM tk_scan LEFT JOIN tk_catalogue_ids c ON {id_sql('tk_scan.raw_id', id_width)} = c.product_id""")
     used = engine.frame("""
         SELECT product_id, s.season, sum(lines) AS lines, sum(units) AS units, sum(returns) AS returns,
                sum(revenue) AS revenue, min(first_sale) AS first_sale, max(last_sale) AS last_sale
@@ -267,7 +300,7 @@ def _aggregate(engine, files, products, calendar, mapping, encoding, date_format
     with_id = rows_read - int(counts.get("missing product id", 0)) - len(malformed)
     unknown_rows = int(unknown["lines"].sum()) if len(unknown) else 0
     if unknown_rows:
-        warnings.append(diagnose_ids(unknown, catalogue, unknown_rows, with_id))
+        warnings.append(diagnose_ids(unknown, catalogue, unknown_rows, with_id, given_width=id_width))
     if with_id and (with_id - unknown_rows) / with_id < min_id_match:
         raise InputError(
             f"{', '.join(Path(str(f)).name for f in files)}: only {with_id - unknown_rows:,} of {with_id:,} order lines "
@@ -290,7 +323,7 @@ def _aggregate(engine, files, products, calendar, mapping, encoding, date_format
         reason = f"""CASE WHEN _tk_code = {ROW_REASONS.index(MALFORMED) + 1} THEN NULL
                           WHEN _tk_code <> 0 THEN (SELECT name FROM tk_reason_names WHERE code = _tk_code)
                           WHEN nullif(trim(_tk_product_id), '') IS NULL THEN 'missing product id'
-                          WHEN trim(_tk_product_id) IN (SELECT product_id FROM tk_unknown_set_aside)
+                          WHEN {id_sql('_tk_product_id', id_width)} IN (SELECT product_id FROM tk_unknown_set_aside)
                                THEN '{UNKNOWN_ID}'
                      END"""
         query = engine.set_aside_rows(typed, reason, originals, malformed)
@@ -314,8 +347,10 @@ def month_seasons(months, calendar: SeasonCalendar) -> pd.DataFrame:
     return pd.DataFrame({"month": months, "season": calendar.season_of(firsts).astype(str)})
 
 
-def diagnose_ids(unknown: pd.DataFrame, catalogue: pd.DataFrame, unknown_rows: int, with_id: int) -> str:
-    """Why order lines name unknown ids, when it can be seen: lost leading zeros, Excel number formats..."""
+def diagnose_ids(unknown: pd.DataFrame, catalogue: pd.DataFrame, unknown_rows: int, with_id: int, *,
+                 given_width: int | None = None) -> str:
+    """Why order lines name unknown ids, when it can be seen: lost leading zeros (and on which side),
+    Excel number formats, case and spaces; with the dataset.yml setting that fixes it where there is one."""
     import duckdb
 
     con = duckdb.connect()
@@ -329,19 +364,30 @@ def diagnose_ids(unknown: pd.DataFrame, catalogue: pd.DataFrame, unknown_rows: i
     }
     head = (f"{unknown_rows:,} of {with_id:,} order lines ({unknown_rows / max(with_id, 1):.1%}) name product "
             "ids that are not in the catalogue; they are set aside.")
-    for cause, condition in checks.items():
-        matched_ids, matched_rows = con.execute(f"""
-            SELECT count(*), coalesce(sum(lines), 0) FROM unknown_ids u
-            WHERE EXISTS (SELECT 1 FROM catalogue_ids c WHERE {condition})""").fetchall()[0]
-        if matched_rows and matched_rows >= 0.5 * unknown_rows:
-            example = con.execute(f"""
-                SELECT u.product_id, min(c.product_id) FROM unknown_ids u JOIN catalogue_ids c ON {condition}
-                GROUP BY u.product_id, u.lines ORDER BY u.lines DESC, u.product_id LIMIT 1""").fetchall()[0]
-            con.close()
-            return (f"{head} {int(matched_rows):,} of them ({matched_rows / unknown_rows:.0%}, {matched_ids:,} ids) "
-                    f"would match once {cause} are set right, e.g. sales id {example[0]!r} = catalogue id "
-                    f"{example[1]!r}: the ids probably went through a spreadsheet. Export the ids as text.")
-    con.close()
+    try:
+        for cause, condition in checks.items():
+            matched_ids, matched_rows = con.execute(f"""
+                SELECT count(*), coalesce(sum(lines), 0) FROM unknown_ids u
+                WHERE EXISTS (SELECT 1 FROM catalogue_ids c WHERE {condition})""").fetchall()[0]
+            if matched_rows and matched_rows >= 0.5 * unknown_rows:
+                sales_id, catalogue_id = con.execute(f"""
+                    SELECT u.product_id, min(c.product_id) FROM unknown_ids u JOIN catalogue_ids c ON {condition}
+                    GROUP BY u.product_id, u.lines ORDER BY u.lines DESC, u.product_id LIMIT 1""").fetchall()[0]
+                found = (f"{head} {int(matched_rows):,} of them ({matched_rows / unknown_rows:.0%}, {matched_ids:,} ids) "
+                         f"would match once {cause} are set right, e.g. sales id {sales_id!r} = catalogue id "
+                         f"{catalogue_id!r}")
+                if cause != "leading zeros":
+                    return f"{found}: the ids probably went through a spreadsheet. Export the ids as text."
+                width = max(len(sales_id), len(catalogue_id))
+                side, other = ("catalogue", "order lines") if len(catalogue_id) < len(sales_id) else \
+                    ("order lines", "catalogue")
+                where = "catalogue" if side == "catalogue" else "sales"
+                return (f"{found}: the {side} lost the leading zeros that the {other} keep (ids stored as numbers, "
+                        f"e.g. an integer column in Parquet or a spreadsheet). Give them back without editing the "
+                        f"file: set id_width: {width} under {where} in dataset.yml"
+                        + (f" (now {given_width})." if given_width else "."))
+    finally:
+        con.close()
     examples = ", ".join(repr(i) for i in ids.sort_values(["lines", "product_id"], ascending=[False, True])
                          ["product_id"].head(3))
     return f"{head} Examples: {examples}. Are they products of another brand, or of a catalogue not loaded?"
@@ -441,35 +487,79 @@ def accounting_table(rows_read: int, rows_used: int, set_aside: pd.Series) -> pd
     return frame
 
 
-def _read_aggregated(files, products, calendar, mapping, encoding, set_aside_path) -> Sales:
+# Sane ranges for aggregated figures: a value outside is set aside, never summed.
+_AGGREGATED_RANGES = {"units": (0, 1e9), "returns": (0, 1e9), "revenue": (-1e13, 1e13), "days_on_sale": (0, 400)}
+
+
+def _read_aggregated(files, products, calendar, mapping, encoding, set_aside_path, date_format=None, id_width=None,
+                     min_id_match=0.0, sheet=None) -> Sales:
+    """Sales already aggregated per product and season, or per product and date (a scrape or report date,
+    placed in its season by the calendar)."""
+    from tagkit.catalogue import parse_dates
+
     frames = []
     for f in files:
-        table = read_table(f, encoding=encoding)
+        table = read_table(f, encoding=encoding, sheet=sheet)
         table.insert(0, "file", str(f))
         frames.append(table.reset_index())
     table = pd.concat(frames, ignore_index=True)
     fields = _resolve({c: "VARCHAR" for c in table.columns if c not in ("file", "row")}, mapping,
-                      AGGREGATED_FIELDS, ("product_id", "season", "units"), files[0])
+                      AGGREGATED_FIELDS, ("product_id", "units"), files[0])
+    if "season" not in fields and "date" not in fields:
+        raise InputError(f"{files[0]}: aggregated sales need a 'season' column or a 'date' column (the date each row's "
+                         f"figures were reported or scraped on); the file's columns are "
+                         f"{', '.join(repr(c) for c in table.columns if c not in ('file', 'row'))}. Map yours with "
+                         "columns: {season: <column>} or {date: <column>}.")
     known = set(products["product_id"].astype(str))
     out = pd.DataFrame({"file": table["file"], "row": table["row"],
-                        "product_id": table[fields["product_id"]].str.strip()})
+                        "product_id": pad_ids(table[fields["product_id"]], id_width)})
     reason = pd.Series(pd.NA, index=table.index, dtype="object")
-    seasons = []
-    for value in table[fields["season"]]:
-        try:
-            seasons.append(calendar.parse(value))
-        except Exception:
-            seasons.append(None)
-    out["season"] = seasons
+    if "season" in fields:
+        seasons = []
+        for value in table[fields["season"]]:
+            try:
+                seasons.append(calendar.parse(value))
+            except Exception:
+                seasons.append(None)
+        out["season"] = seasons
+        unreadable = "unreadable season"
+    else:
+        dates, _ = parse_dates(table[fields["date"]], date_format)
+        out["season"] = calendar.season_of(dates).astype(object).where(dates.notna(), None)
+        unreadable = "unreadable date"
     numbers = {}
     for name in ("units", "revenue", "returns", "days_on_sale"):
         if name in fields:
             numbers[name], bad = parse_numbers(table[fields[name]])
             reason = reason.where(reason.notna() | ~bad, f"non-numeric {name}")
-    reason = reason.where(reason.notna() | out["season"].notna(), "unreadable season")
+            low, high = _AGGREGATED_RANGES[name]
+            wild = numbers[name].notna() & ~numbers[name].between(low, high)  # inf, NaN and absurd figures
+            reason = reason.where(reason.notna() | ~wild, f"{name} out of range")
+    reason = reason.where(reason.notna() | out["season"].notna(), unreadable)
     reason = reason.where(reason.notna() | (out["product_id"] != ""), "missing product id")
     reason = reason.where(reason.notna() | out["product_id"].isin(known), UNKNOWN_ID)
     ok = reason.isna()
+    counts = reason[~ok].value_counts()
+    names = ", ".join(Path(str(f)).name for f in files)
+    if not ok.any():
+        listed = "; ".join(f"{n:,} {r}" for r, n in counts.items())
+        hint = ""
+        if counts.get(UNKNOWN_ID, 0):
+            unknown = out[reason == UNKNOWN_ID].groupby("product_id").size().rename("lines").reset_index()
+            hint = " " + diagnose_ids(unknown, pd.DataFrame({"product_id": sorted(known)}), int(counts[UNKNOWN_ID]),
+                                      len(table), given_width=id_width)
+        raise InputError(f"{names}: none of the {len(table):,} rows of aggregated sales can be used ({listed}).{hint}")
+    warnings = []
+    with_id = int((out["product_id"] != "").sum())
+    unknown_rows = int(counts.get(UNKNOWN_ID, 0))
+    if unknown_rows:
+        unknown = out[reason == UNKNOWN_ID].groupby("product_id").size().rename("lines").reset_index()
+        warnings.append(diagnose_ids(unknown, pd.DataFrame({"product_id": sorted(known)}), unknown_rows, with_id,
+                                     given_width=id_width))
+        if with_id and (with_id - unknown_rows) / with_id < min_id_match:
+            raise InputError(f"{names}: only {with_id - unknown_rows:,} of {with_id:,} rows "
+                             f"({(with_id - unknown_rows) / with_id:.1%}) name a product of the catalogue, below "
+                             f"min_id_match={min_id_match}. " + warnings[-1])
     used = out[ok].assign(
         lines=1,
         units=numbers["units"][ok].fillna(0),
@@ -478,21 +568,62 @@ def _read_aggregated(files, products, calendar, mapping, encoding, set_aside_pat
         first_sale=pd.NaT, last_sale=pd.NaT,
     )
     used = used.groupby(["product_id", "season"], as_index=False).agg(
-        lines=("lines", "sum"), units=("units", "sum"), returns=("returns", "sum"), revenue=("revenue", "sum"),
-        first_sale=("first_sale", "min"), last_sale=("last_sale", "max"))
-    last_season = max(used["season"], key=calendar.ordinal) if len(used) else None
-    data_end = calendar.bounds(last_season)[1] if last_season else None
+        lines=("lines", "sum"), units=("units", "sum"), returns=("returns", "sum"),
+        revenue=("revenue", lambda v: v.sum(min_count=1)), first_sale=("first_sale", "min"),
+        last_sale=("last_sale", "max"))
+    last_season = max(used["season"], key=calendar.ordinal)
+    data_end = calendar.bounds(last_season)[1]
     metrics = finish_metrics(used, products, calendar, data_end, has_revenue="revenue" in fields)
     if "days_on_sale" in numbers:
         given = out[ok].assign(days=numbers["days_on_sale"][ok]).groupby(["product_id", "season"])["days"].max()
         days = metrics.set_index(["product_id", "season"]).index.map(given)
         metrics["days_on_sale"] = pd.Series(days, index=metrics.index).fillna(metrics["days_on_sale"]).astype("int64")
-        metrics["units_per_week"] = (metrics["net_units"] / (metrics["days_on_sale"] / 7)).round(4)
-    counts = reason[~ok].value_counts()
+        metrics["units_per_week"] = (metrics["net_units"] / (metrics["days_on_sale"].clip(lower=1) / 7)).round(4)
     set_aside_file = None
     if set_aside_path is not None:
         aside = pd.concat([out[["file", "row"]], reason.rename("reason"), table.drop(columns=["file", "row"])],
                           axis=1)[~ok]
         set_aside_file = atomic_write(set_aside_path, lambda tmp: aside.to_csv(tmp, index=False))
     return Sales(metrics, accounting_table(len(table), int(ok.sum()), counts), len(table), int(ok.sum()),
-                 int((~ok).sum()), set_aside_file, tuple(str(f) for f in files), data_end)
+                 int((~ok).sum()), set_aside_file, tuple(str(f) for f in files), data_end, tuple(warnings))
+
+
+def combine_sales(parts: list[Sales], *, calendar: SeasonCalendar = QUARTERS, set_aside_path=None) -> Sales:
+    """Several sales inputs added up per product and season (lines, units, returns, revenue; the longest stay
+    on sale), with one account of every row read and one set-aside file."""
+    frames = [p.metrics for p in parts if len(p.metrics)]
+    if frames:
+        metrics = pd.concat(frames, ignore_index=True)
+        metrics = metrics.groupby(["product_id", "season"], as_index=False, sort=False).agg(
+            lines=("lines", "sum"), units=("units", "sum"), returns=("returns", "sum"),
+            revenue=("revenue", lambda v: v.sum(min_count=1)), first_sale=("first_sale", "min"),
+            last_sale=("last_sale", "max"), days_on_sale=("days_on_sale", "max"))
+        metrics["net_units"] = metrics["units"] - metrics["returns"]
+        metrics["units_per_week"] = (metrics["net_units"] / (metrics["days_on_sale"].clip(lower=1) / 7)).round(4)
+        order = metrics["season"].map(calendar.ordinal)
+        metrics = metrics.assign(_o=order).sort_values(["_o", "product_id"], kind="stable")[METRIC_COLUMNS]
+        metrics = metrics.reset_index(drop=True)
+    else:
+        metrics = parts[0].metrics
+    counts: dict[str, int] = {}
+    for part in parts:
+        for reason, rows in zip(part.accounting["reason"], part.accounting["rows"]):
+            if reason.startswith("set aside: "):
+                counts[reason.removeprefix("set aside: ")] = counts.get(reason.removeprefix("set aside: "), 0) + int(rows)
+    rows_read = sum(p.rows_read for p in parts)
+    rows_used = sum(p.rows_used for p in parts)
+    warnings = tuple(f"{', '.join(Path(f).name for f in p.files)}: {w}" for p in parts for w in p.warnings)
+    set_aside_file = None
+    if set_aside_path is not None:
+        pieces = [pd.read_csv(p.set_aside_file, dtype=str, keep_default_na=False) for p in parts
+                  if p.set_aside_file is not None and Path(p.set_aside_file).exists()]
+        merged = pd.concat(pieces, ignore_index=True).fillna("") if pieces else pd.DataFrame(
+            columns=["file", "row", "reason"])
+        set_aside_file = atomic_write(Path(set_aside_path), lambda tmp: merged.to_csv(tmp, index=False))
+        for p in parts:
+            if p.set_aside_file is not None and Path(p.set_aside_file) != Path(set_aside_path):
+                Path(p.set_aside_file).unlink(missing_ok=True)
+    ends = [p.data_end for p in parts if p.data_end is not None]
+    return Sales(metrics, accounting_table(rows_read, rows_used, pd.Series(counts, dtype="int64")), rows_read,
+                 rows_used, rows_read - rows_used, set_aside_file, tuple(f for p in parts for f in p.files),
+                 max(ends) if ends else None, warnings)
