@@ -6,7 +6,7 @@ The public API is what ``__all__`` lists; notebooks and tests use ``import tagki
 from tagkit.errors import InputError, ParameterError, ReportError, TagkitError, TaxonomyError, UnknownTagError
 from tagkit.seasons import QUARTERS, SeasonCalendar, calendar_from_config
 from tagkit.taxonomy import Dimension, TagValue, Taxonomy, clean_tag, draft_taxonomy, tag_key
-from tagkit.catalogue import Catalogue, parse_catalogue
+from tagkit.catalogue import Catalogue, ColumnProfile, parse_catalogue, profile_columns
 from tagkit.io import Dataset, Sales, combine_sales, open_dataset, read_catalogue, read_sales, read_table, read_taxonomy
 from tagkit.io.writers import write_csv, write_excel
 from tagkit.tags import missing_required, normalise_tags, tag_coverage, tag_health, tag_values, value_counts
@@ -99,7 +99,7 @@ __all__ = [
     "plot_backtest", "plot_plan_categories", "plot_plan_looks", "plot_plan_waves", "plot_reliability",
     "poisson_binomial", "poisson_binomial_interval", "reliability", "rule_membership", "score_candidates",
     "waves_for", "clean_tag", "draft_taxonomy",
-    "QUARTERS", "Brand", "Catalogue", "Dataset", "Dimension", "InputError", "ParameterError", "ReportError",
+    "QUARTERS", "Brand", "Catalogue", "ColumnProfile", "profile_columns", "Dataset", "Dimension", "InputError", "ParameterError", "ReportError",
     "Sales", "SeasonCalendar", "TagValue", "TaggedCatalogue", "TagkitError", "Taxonomy", "TaxonomyError",
     "UnknownTagError", "HitDefinition", "LabelCheck", "check_labels", "label_brand", "launch_note",
     "benjamini_hochberg", "calendar_from_config", "cell_problems", "check_dimensions", "check_parameters",

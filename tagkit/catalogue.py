@@ -22,7 +22,7 @@ import pandas as pd
 from tagkit._checks import check_choice, check_int, did_you_mean
 from tagkit.errors import InputError
 from tagkit.seasons import QUARTERS, SeasonCalendar
-from tagkit.taxonomy import VALUE_SEPARATORS, Taxonomy, tag_key
+from tagkit.taxonomy import PLACEHOLDERS, VALUE_SEPARATORS, Taxonomy, tag_key
 
 SHAPES = ("auto", "wide", "long", "tag_string")
 SOURCES = ("own", "competitor", "market")
@@ -31,8 +31,9 @@ ROLES = ("core", "image")
 # tagkit's field -> spellings recognised in a header without any mapping
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "product_id": ("product_id", "product id", "productid", "sku", "id", "item_id", "style_id", "style",
-                   "商品id", "商品编号", "款号", "货号"),
-    "name": ("name", "title", "product_name", "product name", "商品名称", "标题", "名称"),
+                   "article_id", "variant_sku", "handle", "product_code", "item_code", "商品id", "商品编号", "款号",
+                   "货号"),
+    "name": ("name", "title", "product_name", "product name", "prod_name", "商品名称", "标题", "名称"),
     "price": ("price", "unit_price", "retail_price", "售价", "价格", "吊牌价"),
     "launch_date": ("launch_date", "launch date", "release_date", "launched", "上市日期", "上新日期"),
     "launch_season": ("launch_season", "season", "launch season", "上市季节", "季度", "季节"),
@@ -58,9 +59,6 @@ _SOURCE_ALIASES = {tag_key(a): s for s, aliases in {
     "market": ("market", "marketplace", "市场", "大盘"),
 }.items() for a in aliases}
 DATE_FORMATS = ("%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
-# Cells that mean "no value": read as missing, never as a tag (match ignores case, spaces, '-' and '_').
-PLACEHOLDERS = ("unknown", "undefined", "not defined", "n/a", "#n/a", "na", "none", "null", "nil", "nan", "-", "?",
-                "未知", "无", "不详", "暂无")
 PROBLEM_COLUMNS = ["file", "row", "column", "found", "problem", "action"]
 RAW_TAG_COLUMNS = ["product_id", "row", "column", "raw_dimension", "raw_value"]
 SET_ASIDE = "row set aside"
@@ -196,7 +194,7 @@ def _resolve_columns(header: list[str], mapping: dict, taxonomy: Taxonomy, file:
             problems.append(f"column {column!r} (given for {key!r}) is not in the file; its columns are "
                             f"{', '.join(map(repr, header))}.{did_you_mean(column, header)}")
             continue
-        if key in FIELD_SYNONYMS:
+        if key in FIELD_SYNONYMS and not (key == "category" and taxonomy.resolve_dimension(key) is not None):
             fields[key] = column
         elif taxonomy.resolve_dimension(key) is not None:
             dimensions.setdefault(taxonomy.resolve_dimension(key), []).append(column)
@@ -469,3 +467,79 @@ def _choice(products, fields, name, aliases, allowed, default, log) -> pd.Series
         log.add(row, fields[name], text[row], f"{name}: expected one of {', '.join(allowed)}"
                 f"{did_you_mean(text[row], allowed)}", f"used {default!r}")
     return values.fillna(default).astype("str")
+
+
+@dataclass(frozen=True)
+class ColumnProfile:
+    """What the columns of a catalogue file look like, for drafting a dataset: tagkit's fields, the tag
+    columns (single- or multi-valued), and the columns left out with the reason."""
+
+    fields: dict
+    tags: list
+    multi: set
+    whole: set  # single-valued tag columns whose values contain separator characters: never split them
+    required: set
+    skipped: dict
+
+
+def profile_columns(frame: pd.DataFrame, *, placeholders=PLACEHOLDERS) -> ColumnProfile:
+    """Sort the columns of a catalogue table (text cells) into fields, tag columns and others.
+
+    A tag column has a few distinct short values (not codes of digits, not free text such as names or
+    descriptions). It is multi-valued when its cells with separators are mostly made of values that also
+    stand alone in other cells ('work, party'); otherwise a comma is part of the value ('Nightwear, Socks &
+    Tights') and the column is never split. Tag columns filled for 90% of the products are required."""
+    empty = {tag_key(p) for p in placeholders or ()}
+    header = [str(c) for c in frame.columns]
+    fields: dict[str, str] = {}
+    for column in header:
+        key = tag_key(column)
+        found = next((f for f, names in FIELD_SYNONYMS.items()
+                      if f not in fields and f not in ("category", "dimension", "value", "tags")
+                      and key in {tag_key(n) for n in names}), None)
+        if found:
+            fields[found] = column
+    tags, multi, whole, required, skipped = [], set(), set(), set(), {}
+    n = len(frame)
+    for column in header:
+        if column in fields.values():
+            continue
+        cells = frame[column].astype(str).str.strip()
+        counts = cells[cells != ""].value_counts()
+        counts = counts[[tag_key(v) not in empty for v in counts.index]]
+        filled = int(counts.sum())
+        if not filled:
+            skipped[column] = "empty"
+            continue
+        distinct = len(counts)
+        lengths = pd.Series(counts.index).str.len()
+        if distinct == 1:
+            skipped[column] = f"one value for every product ({counts.index[0]!r})"
+        elif pd.Series(counts.index).str.fullmatch(r"[\d.,\s\-+]+").all():
+            skipped[column] = "numbers or codes, not tags"
+        elif (distinct > 50 and distinct > 0.5 * filled) or float((lengths * counts.values).sum() / filled) > 60:
+            skipped[column] = f"free text ({distinct:,} distinct values in {filled:,} cells)"
+        else:
+            tags.append(column)
+            if filled >= 0.9 * n:
+                required.add(column)
+            kind = _separated(counts)
+            if kind == "multi":
+                multi.add(column)
+            elif kind == "whole":
+                whole.add(column)
+    return ColumnProfile(fields, tags, multi, whole, required, skipped)
+
+
+def _separated(counts: pd.Series) -> str:
+    """'multi' when cells with separators are lists of values that also stand alone, 'whole' when the
+    separators are part of the values, '' when no cell holds one."""
+    from tagkit.taxonomy import value_key
+
+    split = counts[[bool(_SPLIT.search(v)) for v in counts.index]]
+    if split.empty:
+        return ""
+    alone = {value_key(v) for v in counts.index if not _SPLIT.search(v)}
+    lists = sum(n for v, n in split.items()
+                if all(value_key(p) in alone for p in _SPLIT.split(v) if p.strip()))
+    return "multi" if lists >= 0.5 * split.sum() else "whole"

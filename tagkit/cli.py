@@ -40,6 +40,41 @@ def _check(args) -> int:
                 print(f"\nnote: {warning}")
             if sales.set_aside_file:
                 print(f"\nSet-aside order lines written to {sales.set_aside_file}")
+            _check_labels(dataset, inputs, sales, args)
+    return 0
+
+
+def _check_labels(dataset, inputs, sales, args) -> None:
+    """Does the default hit label measure selling on the last seasons of data?"""
+    from tagkit.hits import HitDefinition, check_labels, label_hits, launch_note
+    from tagkit.trends import history
+
+    products = inputs["catalogue"].products
+    note = launch_note(products)
+    if note:
+        print(f"\nnote: {note}")
+    if sales.data_end is None or sales.metrics.empty:
+        return
+    last = dataset.calendar.season_of([sales.data_end]).iloc[0]
+    window = history(last, args.history_seasons, dataset.calendar)
+    definition = HitDefinition()
+    labels = label_hits(sales.metrics, products, calendar=dataset.calendar, reference_seasons=window,
+                        **definition.options())
+    check = check_labels(labels, definition, seasons=window)
+    print(f"\nHit label ({definition.describe(window)}), {window[0]}-{window[-1]}:")
+    print(check.table.to_string(index=False))
+    for warning in check.warnings:
+        print(f"\nwarning: {warning}")
+
+
+def _init(args) -> int:
+    from tagkit.io.starter import init_dataset
+
+    result = init_dataset(args.catalogue, args.sales, out=args.out, name=args.name, force=args.force)
+    print(f"Wrote {result.dataset_file} and {result.taxonomy_file}.")
+    for note in result.notes:
+        print(f"- {note}")
+    print(f"Next: tagkit check --data {result.dataset_file.parent}")
     return 0
 
 
@@ -83,10 +118,23 @@ def build_parser() -> argparse.ArgumentParser:
                            "accounting. Nothing is rendered.")
     check.add_argument("--data", default=None, metavar="DIR", help="dataset folder (default: the demo brand)")
     check.add_argument("--rows", type=int, default=25, help="tag problems to print (default: 25)")
+    check.add_argument("--history-seasons", type=int, default=4, metavar="N", help="seasons the hit label is "
+                       "checked on, ending with the last season of data (default: 4)")
     check.add_argument("--set-aside", default=None, metavar="FILE.csv", help="write the set-aside order lines here")
     check.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb", help="where order lines are "
                        "aggregated (default: duckdb)")
     check.set_defaults(func=_check)
+
+    init = sub.add_parser("init", help="draft dataset.yml and taxonomy.yml from a catalogue and a sales file",
+                          description="Read a catalogue export (and a sales file), decide which columns are tags and "
+                          "how to read them, draft a taxonomy from their values, and write dataset.yml and "
+                          "taxonomy.yml to start from.")
+    init.add_argument("--catalogue", required=True, metavar="FILE", help="catalogue export (CSV, Excel or Parquet)")
+    init.add_argument("--sales", default=None, metavar="FILE", help="order lines or aggregated sales (optional)")
+    init.add_argument("--out", default=None, metavar="DIR", help="folder to write to (default: the catalogue's)")
+    init.add_argument("--name", default=None, help="the brand's name in the reports")
+    init.add_argument("--force", action="store_true", help="overwrite an existing dataset.yml and taxonomy.yml")
+    init.set_defaults(func=_init)
 
     demo = sub.add_parser("demo", help="regenerate the demo brand's data (seeded, byte-identical)",
                           description="Generate the embedded demo brand: catalogue, order lines, competitor best "

@@ -354,6 +354,9 @@ def check_labels(labels: pd.DataFrame, definition: HitDefinition | None = None, 
         (f"level with the cut-off on {words}", int(at_cut["hit"].sum()), int((~at_cut["hit"]).sum())),
         ("level on every key (all hits)", exact, 0),
     ], columns=["measure", "hits", "other products"])
+    for column in ("hits", "other products"):  # counts as whole numbers, medians to two decimals
+        table[column] = pd.Series([None if pd.isna(v) else int(v) if float(v).is_integer() else round(float(v), 2)
+                                   for v in table[column]], index=table.index, dtype=object)
     figures = {"label_hits": n_hits, "label_ranked": n_ranked,
                "median_units_hits": median(hits, "units"), "median_units_rest": median(rest, "units"),
                "one_unit_hit_share": round(one_unit_hits / n_hits, 4) if n_hits else None,

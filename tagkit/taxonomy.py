@@ -18,6 +18,9 @@ from tagkit.errors import TagkitError, TaxonomyError
 
 # Characters that separate several values in one cell, or a dimension from its value.
 VALUE_SEPARATORS = ",;|、，；"
+# Cells that mean "no value": read as missing, never as a tag (match ignores case, spaces, '-' and '_').
+PLACEHOLDERS = ("unknown", "undefined", "not defined", "n/a", "#n/a", "na", "none", "null", "nil", "nan", "-", "?",
+                "未知", "无", "不详", "暂无")
 _FORBIDDEN = set(VALUE_SEPARATORS) | {":", "=", "：", "\n", "\r", "\t"}
 _DIMENSION_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _IGNORED = re.compile(r"[\s\-_\u200b\ufeff]+")
@@ -364,26 +367,59 @@ def clean_tag(text) -> str:
     return re.sub(r"\s+", " ", cleaned).strip(" -")
 
 
-def draft_taxonomy(columns: dict, *, multi=(), required=()) -> dict:
+def dimension_name(header, taken=()) -> str:
+    """A dimension name from a column header: lower case, digits and '_' ('Colour Group Name' -> 'colour_group');
+    a header without Latin letters (颜色) becomes 'dimension_1', 'dimension_2'..."""
+    text = unicodedata.normalize("NFKC", str(header)).casefold()
+    name = re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    name = re.sub(r"_name$", "", name) or name
+    if name and not name[0].isalpha():
+        name = f"dimension_{name}"
+    if not name:
+        k = 1
+        while f"dimension_{k}" in taken:
+            k += 1
+        return f"dimension_{k}"
+    candidate, k = name, 2
+    while candidate in taken:
+        candidate, k = f"{name}_{k}", k + 1
+    return candidate
+
+
+def draft_taxonomy(columns: dict, *, multi=(), required=(), separators: dict | None = None,
+                   placeholders=PLACEHOLDERS) -> dict:
     """A first taxonomy from the values a catalogue already has, for a brand starting out: ``columns`` maps
-    each dimension name to its values (a column of the catalogue). Values are cleaned with :func:`clean_tag`;
-    values that differ only in case, spaces, '-' or '_' become aliases of the first. Returns a dict to save
-    as YAML, then to edit (labels, parents, aliases in other languages)."""
+    each dimension name to its values (a column of the catalogue; its header becomes an alias of the
+    dimension, so the draft reads the catalogue as it is). Cells are split on ``separators`` (per
+    dimension; none by default, as a value such as 'Nightwear, Socks & Tights' is one value), placeholders
+    ('Unknown', 'n/a', '未知'...) are skipped, and values are cleaned with :func:`clean_tag`; values that
+    differ only in case, spaces, '-' or '_' become aliases of the first. Returns a dict to save as YAML,
+    then to edit (labels, parents, aliases in other languages)."""
+    empty = {tag_key(p) for p in placeholders or ()}
     dimensions = []
     for name, values in columns.items():
+        chars = (separators or {}).get(name) or ""
+        pattern = re.compile("[" + re.escape(chars) + "]") if chars else None
         seen: dict[str, dict] = {}
         for raw in values:
             if raw is None or (isinstance(raw, float) and raw != raw) or not str(raw).strip():
                 continue
-            value = clean_tag(raw)
-            if not value:
-                continue
-            key = tag_key(value)
-            if key not in seen:
-                seen[key] = {"name": value, "aliases": []}
-            elif value != seen[key]["name"] and value not in seen[key]["aliases"]:
-                seen[key]["aliases"].append(value)
+            for part in (pattern.split(str(raw)) if pattern else [str(raw)]):
+                if not part.strip() or tag_key(part) in empty:
+                    continue
+                value = clean_tag(part)
+                if not value:
+                    continue
+                key = value_key(value)
+                if key not in seen:
+                    seen[key] = {"name": value, "aliases": []}
+                elif value != seen[key]["name"] and value not in seen[key]["aliases"]:
+                    seen[key]["aliases"].append(value)
         values_spec = [{"name": v["name"], **({"aliases": v["aliases"]} if v["aliases"] else {})}
                        for v in sorted(seen.values(), key=lambda v: v["name"])]
-        dimensions.append({"name": name, "multi": name in multi, "required": name in required, "values": values_spec})
+        header = getattr(values, "name", None)
+        aliases = [clean_tag(header)] if header is not None and clean_tag(header) and \
+            tag_key(clean_tag(header)) != tag_key(name) else []
+        dimensions.append({"name": name, **({"aliases": aliases} if aliases else {}), "multi": name in multi,
+                           "required": name in required, "values": values_spec})
     return {"dimensions": dimensions}

@@ -25,7 +25,8 @@ from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import tag_key
 
 ORDER_LINE_FIELDS: dict[str, tuple[str, ...]] = {
-    "product_id": ("product_id", "product id", "sku", "item_id", "style_id", "商品id", "商品编号", "款号", "货号"),
+    "product_id": ("product_id", "product id", "sku", "item_id", "style_id", "article_id", "variant_sku", "商品id",
+                   "商品编号", "款号", "货号"),
     "date": ("date", "order_date", "ordered_at", "order_time", "timestamp", "created_at", "下单时间", "日期", "时间"),
     "quantity": ("quantity", "qty", "units", "数量", "件数"),
     "revenue": ("revenue", "line_total", "amount", "sales", "net_sales", "销售额", "金额", "实付金额"),
