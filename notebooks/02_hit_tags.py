@@ -33,7 +33,7 @@ hit_definition: str = "bar"  # "bar": beat a bar fixed from history, the same ev
 top_share: float = 0.075  # the bar is the metric of the top share of the history seasons pooled (or of each season), in (0, 1]
 hit_bar: float = 0.0  # a bar on the metric given by hand (hit_definition "bar"); 0 fixes it from history
 group_by: str = ""  # rank within the groups of this dimension (e.g. "category"); "" ranks the whole catalogue
-catalogue: str = "launched"  # a season's catalogue: products "launched" in it, or "on_sale" in it
+catalogue: str = "auto"  # a season's catalogue: products "launched" in it, "on_sale" in it, or "auto" (from the data)
 min_days_on_sale: int = 0  # products on sale fewer days in the season are not ranked (0-365)
 min_exposure_days: int = 14  # weekly rates are taken over at least this many days on sale (1-365)
 history_seasons: int = 4  # seasons pooled to mine the rules, ending with `season` (1-40)
@@ -43,8 +43,8 @@ min_lift: float = 1.5  # smallest lift (hit rate / average hit rate) of a kept r
 max_q: float = 0.05  # largest q-value (false discovery rate) of a kept rule, in (0, 1]
 band_low: float = 0.05  # lower end of the target hit share
 band_high: float = 0.10  # upper end of the target hit share
-heatmap_rows: str = "category"  # dimension on the rows of the lift heatmap
-heatmap_columns: str = "material"  # dimension on the columns of the lift heatmap
+heatmap_rows: str = ""  # dimension on the rows of the lift heatmap; "" chooses the one that best tells hits apart
+heatmap_columns: str = ""  # dimension on the columns of the lift heatmap; "" chooses the next best
 table_rows: int = 20  # rows shown per table on this page; the exports hold all rows (1-500)
 
 # %%
@@ -67,6 +67,7 @@ tk.check_dimensions(dataset.read_taxonomy(), group_by=group_by, heatmap_rows=hea
 # %%
 brand = tk.load_brand(dataset, engine=engine)
 window = tk.history(season, history_seasons, dataset.calendar)
+definition = definition.resolve(brand)  # catalogue "auto": decided from the data, with the reason
 labels = tk.label_brand(brand, definition, reference=window)
 check = tk.check_labels(labels, definition, seasons=window, min_hits=min_hits, band=(band_low, band_high))
 seasons = tk.seasons_up_to(labels, season, dataset.calendar)
@@ -87,6 +88,7 @@ common = tk.common_tags(matrix, hits, competitors=competitors, min_hits=min_hits
                         taxonomy=brand.taxonomy)
 comparison = tk.competitor_comparison(matrix, hits, competitors, taxonomy=brand.taxonomy) if len(competitors) else None
 signatures = tk.tag_signatures(brand.own.tags, brand.taxonomy, products=brand.own.products)
+pair = tk.heatmap_dimensions(matrix, hits, brand.taxonomy, rows=heatmap_rows, columns=heatmap_columns)
 
 # %%
 summary, figures = tk.hit_tags_summary(season=season, window=window, share=share, rules=rules,
@@ -127,7 +129,8 @@ tk.show_table(share, max_rows=table_rows, percent=["hit_share", "revenue_share"]
 
 # %%
 image_products = labels[(labels["season"] == season) & (labels["status"] == "image product")]
-tk.show_table(image_products.sort_values("value", ascending=False), max_rows=table_rows)
+tk.show_table(image_products.sort_values("value", ascending=False)[["product_id", "value", "units", "revenue"]],
+              max_rows=table_rows, empty=f"No product of {season} is flagged as an image product.")
 
 # %% [markdown]
 # ## The tag combinations that mark hits
@@ -152,10 +155,12 @@ tk.show_table(tk.status_counts(rules))
 # ## Lift of pairs of values
 #
 # **How to read it:** each cell is the lift of products carrying both values (red: more often hits than
-# average; blue: less often); empty cells have fewer than 10 products in the window.
+# average; blue: less often); empty cells have fewer than 10 products in the window. Unless the parameters
+# name them, the two dimensions are those whose values tell hits from the rest best.
 
 # %%
-fig = tk.plot_lift_heatmap(tk.lift_table(matrix, hits, heatmap_rows, heatmap_columns))
+fig = tk.plot_lift_heatmap(tk.lift_table(matrix, hits, *pair) if pair else None)
+tk.show_notes(["No heatmap: fewer than two dimensions have enough products per value." if pair is None else ""])
 
 # %% [markdown]
 # **How to read it:** every tag set with enough hits, by how many hit products carry it (support) and how
@@ -189,7 +194,8 @@ tk.show_table(common.drop(columns="items"), max_rows=table_rows,
 fig = tk.plot_trends(per_season, trends)
 
 # %%
-tk.show_table(trends[trends["trend"].isin(["rising", "fading"])], max_rows=table_rows)
+tk.show_table(trends[trends["trend"].isin(["rising", "fading"])], max_rows=table_rows,
+              empty="No tag rose or faded significantly over these seasons.")
 
 # %% [markdown]
 # ## Did the rules hold up?
@@ -222,17 +228,20 @@ tk.show_table(yearly, max_rows=3 * table_rows, percent=["share_of_hits", "share_
 fig = tk.plot_competitor_shares(comparison) if comparison is not None else None
 
 # %%
-tk.show_table(comparison if comparison is not None else share.iloc[0:0], max_rows=table_rows,
-              percent=["share_of_competitor_bestsellers", "share_of_own_hits", "share_of_own_range"])
+tk.show_table(comparison, max_rows=table_rows,
+              percent=["share_of_competitor_bestsellers", "share_of_own_hits", "share_of_own_range"],
+              empty="This dataset has no competitor best sellers for these seasons, so there is nothing to compare "
+                    "with. Add a competitors entry to dataset.yml (see README, 'Using your own data').")
 
 # %% [markdown]
 # ## How homogeneous is the range?
 #
-# A product's *look* is its category, colour family, material, pattern and silhouette. The Herfindahl index
-# of look shares is 1/n for a range of n distinct looks and 1 when every product looks alike; *effective
-# looks* is its inverse. The planner caps how many products may share a look.
+# A product's *look* is the values of a few dimensions (named below; `analysis.look` in dataset.yml sets
+# them). The Herfindahl index of look shares is 1/n for a range of n distinct looks and 1 when every product
+# looks alike; *effective looks* is its inverse. The planner caps how many products may share a look.
 
 # %%
+tk.show_notes([f"Here a look is {brand.taxonomy.roles.describe_look(brand.taxonomy)}."])
 tk.show_table(tk.homogeneity_by_season(labels, signatures), max_rows=table_rows, percent=["largest_group_share"])
 in_season = labels[(labels["season"] == season) & labels["status"].isin(["hit", "not a hit"])]
 tk.show_table(tk.look_alike_groups(signatures.reindex(in_season["product_id"]), in_season["hit"]), max_rows=10,
@@ -245,6 +254,6 @@ tk.show_table(tk.look_alike_groups(signatures.reindex(in_season["product_id"]), 
 workbook = tk.write_excel({
     "hit share": share, "rules": tk.rule_table(rules, brand.taxonomy), "common tags": common.drop(columns="items"),
     "trends": trends, "holdout": tested, "yearly": yearly, "labels": labels,
-    "competitors": comparison if comparison is not None else share.iloc[0:0],
+    "competitors": comparison, "label check": check.table,
 }, out / "hit_tags.xlsx")
 tk.show_files([workbook, tk.write_csv(tk.rule_table(rules, brand.taxonomy), out / "hit_rules.csv")], folder=out)

@@ -32,7 +32,7 @@ hit_definition: str = "bar"  # "bar": beat a bar fixed from history, the same ev
 top_share: float = 0.075  # the bar is the metric of the top share of the history seasons pooled (or of each season), in (0, 1]
 hit_bar: float = 0.0  # a bar on the metric given by hand (hit_definition "bar"); 0 fixes it from history
 group_by: str = ""  # rank within the groups of this dimension (e.g. "category"); "" ranks the whole catalogue
-catalogue: str = "launched"  # a season's catalogue: products "launched" in it, or "on_sale" in it
+catalogue: str = "auto"  # a season's catalogue: products "launched" in it, "on_sale" in it, or "auto" (from the data)
 min_days_on_sale: int = 0  # products on sale fewer days in the season are not ranked (0-365)
 min_exposure_days: int = 14  # weekly rates are taken over at least this many days on sale (1-365)
 history_seasons: int = 4  # seasons the model learns from, ending with `season` (1-40)
@@ -50,7 +50,7 @@ image_count: int = 0  # image products to release; 0 means image_share of the ca
 image_share: float = 0.015  # share of image products when image_count is 0, in [0, 1]
 category_limits: str = ""  # limits per category such as "dress:200-450, knitwear:100-300", or "" for around the launches of `season`
 category_tolerance: float = 0.5  # with category_limits "", each category within this share of its last-season share
-max_per_look: int = 6  # most products sharing one look (category, colour family, material, pattern, silhouette)
+max_per_look: int = 6  # most products sharing one look (the dimensions of analysis.look in dataset.yml)
 max_bet_share_per_tag_set: float = 0.35  # largest share of the hit bets that may carry any one kept tag set
 wave_dates: str = ""  # release dates, e.g. "2026-01-05, 2026-02-02, 2026-03-02"; "" means three drops over the season
 backtest_seasons: int = 4  # past seasons the planner is replayed on (0 for none)
@@ -81,6 +81,7 @@ waves = tk.waves_for(plan_for, wave_dates, calendar=dataset.calendar)
 # %%
 brand = tk.load_brand(dataset, engine=engine)
 window = tk.history(season, history_seasons, dataset.calendar)
+definition = definition.resolve(brand)  # catalogue "auto": decided from the data, with the reason
 labels = tk.label_brand(brand, definition, reference=window)
 check = tk.check_labels(labels, definition, seasons=window, min_hits=min_hits, band=(band_low, band_high))
 matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
@@ -89,16 +90,11 @@ rules = tk.mine_hit_rules(matrix, hits, **rule_options)
 model = tk.fit_propensity(matrix, hits, rules=rules, penalty=penalty, trained_on=window)
 
 # %%
-candidates = tk.score_candidates(model, brand.candidates.products, brand.candidates.tags, brand.taxonomy, rules=rules)
-carried = tk.carry_over(labels, season, brand.own.products, brand.own.tags, brand.taxonomy, which=carry_over)
-limits = tk.plan_limits(labels, season, brand.own.products, brand.own.tags, brand.taxonomy, carried=carried,
-                        catalogue_size=catalogue_size, image_count=image_count, image_share=image_share,
-                        category_limits=category_limits, category_tolerance=category_tolerance)
-bet_tag_sets = tk.rule_membership(brand.candidates.matrix(brand.taxonomy), rules[rules["status"] == "kept"])
-plan = tk.plan_season(candidates, season=plan_for, base_rate=model.base_rate, carry_over=carried,
-                      band=(band_low, band_high), min_bet_lift=min_bet_lift, max_per_look=max_per_look,
-                      bet_tag_sets=bet_tag_sets, max_bet_share_per_tag_set=max_bet_share_per_tag_set, waves=waves,
-                      **limits)
+plan, candidates = tk.plan_brand(brand, labels, rules, model, season=season, plan_for=plan_for, carry_over=carry_over,
+                                 catalogue_size=catalogue_size, image_count=image_count, image_share=image_share,
+                                 category_limits=category_limits, category_tolerance=category_tolerance,
+                                 band=(band_low, band_high), min_bet_lift=min_bet_lift, max_per_look=max_per_look,
+                                 max_bet_share_per_tag_set=max_bet_share_per_tag_set, waves=waves)
 
 # %%
 replayed, predictions = tk.backtest(labels, brand.matrix, brand.own.products, brand.own.tags, brand.taxonomy,
@@ -119,10 +115,11 @@ tk.show_warnings(check.warnings)
 #
 # Every limit of the plan, with the value reached. The expected number of hits is the sum of the products'
 # probabilities, with a 90% interval from the Poisson-binomial distribution (the products counted as
-# independent).
+# independent). Below the table: how the limits were fitted to what the brand gave.
 
 # %%
 tk.show_table(plan.summary, max_rows=30)
+tk.show_notes(plan.notes)
 
 # %% [markdown]
 # ## The hit bets and why
@@ -132,7 +129,8 @@ tk.show_table(plan.summary, max_rows=30)
 
 # %%
 tk.show_table(plan.hit_bets(), max_rows=table_rows, percent=["probability"],
-              note="The full plan, with a one-line reason for every product, is in season_plan.xlsx and .csv.")
+              note="The full plan, with a one-line reason for every product, is in season_plan.xlsx and .csv.",
+              empty="No plan was made (see above), so there are no hit bets.")
 
 # %% [markdown]
 # ## Composition
@@ -151,7 +149,7 @@ fig = tk.plot_plan_waves(plan.table)
 fig = tk.plot_plan_categories(plan.categories)
 
 # %%
-tk.show_table(plan.categories, max_rows=table_rows)
+tk.show_table(plan.categories, max_rows=table_rows, empty="No plan was made.")
 
 # %% [markdown]
 # **How to read it:** tag diversity. Each bar counts the looks shared by 1, 2, 3… products of the plan;
@@ -164,7 +162,7 @@ fig = tk.plot_plan_looks(plan.looks, cap=max_per_look)
 # How concentrated the hit bets are: the share of the hit bets carrying each kept tag set, against the cap.
 
 # %%
-tk.show_table(plan.concentration, max_rows=10, percent=["share_of_hit_bets", "cap"])
+tk.show_table(plan.concentration, max_rows=10, percent=["share_of_hit_bets", "cap"], empty="No hit bets, no tag sets.")
 
 # %% [markdown]
 # ## Is the hit propensity calibrated?

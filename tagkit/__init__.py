@@ -5,7 +5,7 @@ The public API is what ``__all__`` lists; notebooks and tests use ``import tagki
 
 from tagkit.errors import InputError, ParameterError, ReportError, TagkitError, TaxonomyError, UnknownTagError
 from tagkit.seasons import QUARTERS, SeasonCalendar, calendar_from_config
-from tagkit.taxonomy import Dimension, TagValue, Taxonomy, clean_tag, draft_taxonomy, tag_key
+from tagkit.taxonomy import Dimension, DimensionRoles, TagValue, Taxonomy, clean_tag, draft_taxonomy, tag_key
 from tagkit.catalogue import Catalogue, ColumnProfile, parse_catalogue, profile_columns
 from tagkit.io import Dataset, Sales, combine_sales, open_dataset, read_catalogue, read_sales, read_table, read_taxonomy
 from tagkit.io.writers import write_csv, write_excel
@@ -20,12 +20,22 @@ from tagkit.health import (
     tag_health_summary,
 )
 from tagkit.brand import Brand, load_brand
-from tagkit.hits import HitDefinition, LabelCheck, check_labels, hit_share, label_brand, label_hits, launch_note
+from tagkit.hits import (
+    HitDefinition,
+    LabelCheck,
+    check_labels,
+    choose_catalogue,
+    hit_share,
+    label_brand,
+    label_hits,
+    launch_note,
+)
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
 from tagkit.rules import (
     benjamini_hochberg,
     common_tags,
     describe_rules,
+    heatmap_dimensions,
     lift_table,
     mine_hit_rules,
     rule_membership,
@@ -54,7 +64,9 @@ from tagkit.plan import (
     PlanInfeasible,
     SeasonPlan,
     limits_from_mix,
+    no_plan,
     parse_category_limits,
+    plan_brand,
     plan_limits,
     plan_season,
     poisson_binomial,
@@ -95,17 +107,17 @@ __version__ = "0.1.0"
 __all__ = [
     "BACKTEST_METHODS", "PlanInfeasible", "PropensityModel", "SeasonPlan",
     "backtest", "backtest_reliability", "backtest_summary", "brier_score", "carry_over", "describe_products",
-    "fit_propensity", "limits_from_mix", "parse_category_limits", "plan_limits", "plan_season", "plan_summary",
+    "fit_propensity", "limits_from_mix", "no_plan", "plan_brand", "parse_category_limits", "plan_limits", "plan_season", "plan_summary",
     "plot_backtest", "plot_plan_categories", "plot_plan_looks", "plot_plan_waves", "plot_reliability",
     "poisson_binomial", "poisson_binomial_interval", "reliability", "rule_membership", "score_candidates",
     "waves_for", "clean_tag", "draft_taxonomy",
-    "QUARTERS", "Brand", "Catalogue", "ColumnProfile", "profile_columns", "Dataset", "Dimension", "InputError", "ParameterError", "ReportError",
+    "QUARTERS", "Brand", "Catalogue", "DimensionRoles", "ColumnProfile", "profile_columns", "Dataset", "Dimension", "InputError", "ParameterError", "ReportError",
     "Sales", "SeasonCalendar", "TagValue", "TaggedCatalogue", "TagkitError", "Taxonomy", "TaxonomyError",
-    "UnknownTagError", "HitDefinition", "LabelCheck", "check_labels", "label_brand", "launch_note",
+    "UnknownTagError", "HitDefinition", "LabelCheck", "check_labels", "choose_catalogue", "label_brand", "launch_note",
     "benjamini_hochberg", "calendar_from_config", "cell_problems", "check_dimensions", "check_parameters",
     "combine_sales", "common_tags", "competitor_comparison", "count_itemsets", "describe_rules", "encode_tags",
     "frequent_hit_itemsets", "health_by_input", "history", "hit_share", "hit_tags_summary", "holdout",
-    "holdout_summary", "homogeneity", "homogeneity_by_season", "input_overview", "label_hits", "lift_table",
+    "holdout_summary", "heatmap_dimensions", "homogeneity", "homogeneity_by_season", "input_overview", "label_hits", "lift_table",
     "load_brand", "look_alike_groups", "mine_hit_rules", "missing_required", "normalise_tags", "open_dataset",
     "output_folder", "pack_columns", "parse_catalogue", "plot_competitor_shares", "plot_hit_share",
     "plot_lift_heatmap", "plot_rule_scatter", "plot_set_aside", "plot_tag_coverage", "plot_trends",

@@ -45,7 +45,10 @@ def _check(args) -> int:
 
 
 def _check_labels(dataset, inputs, sales, args) -> None:
-    """Does the default hit label measure selling on the last seasons of data?"""
+    """Does the default hit label measure selling on the last seasons of data (the last one with four weeks of
+    sales at least)?"""
+    import pandas as pd
+
     from tagkit.hits import HitDefinition, check_labels, label_hits, launch_note
     from tagkit.trends import history
 
@@ -56,8 +59,17 @@ def _check_labels(dataset, inputs, sales, args) -> None:
     if sales.data_end is None or sales.metrics.empty:
         return
     last = dataset.calendar.season_of([sales.data_end]).iloc[0]
+    if sales.data_end < dataset.calendar.bounds(last)[0] + pd.Timedelta(days=28):  # a season just begun
+        last = dataset.calendar.shift(last, -1)
     window = history(last, args.history_seasons, dataset.calendar)
     definition = HitDefinition()
+    if definition.catalogue == "auto":
+        from dataclasses import replace
+
+        from tagkit.hits import choose_catalogue
+
+        catalogue, reason = choose_catalogue(sales.metrics, products, calendar=dataset.calendar)
+        definition = replace(definition, catalogue=catalogue, catalogue_reason=reason)
     labels = label_hits(sales.metrics, products, calendar=dataset.calendar, reference_seasons=window,
                         **definition.options())
     check = check_labels(labels, definition, seasons=window)
@@ -80,8 +92,13 @@ def _init(args) -> int:
 
 def _demo(args) -> int:
     from tagkit.demo import write_demo
+    from tagkit.demo_sparse import write_sparse
+    from tagkit.paths import DATA
 
-    for path in write_demo(args.out, seed=args.seed):
+    from tagkit.demo_complete_journey import write_complete_journey
+
+    write = {"demo": write_demo, "sparse": write_sparse, "complete-journey": write_complete_journey}[args.profile]
+    for path in write(args.out or DATA / args.profile.replace("-", "_"), seed=args.seed):
         print(path)
     return 0
 
@@ -136,10 +153,15 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="overwrite an existing dataset.yml and taxonomy.yml")
     init.set_defaults(func=_init)
 
-    demo = sub.add_parser("demo", help="regenerate the demo brand's data (seeded, byte-identical)",
-                          description="Generate the embedded demo brand: catalogue, order lines, competitor best "
-                          "sellers, candidate pipeline, taxonomy and ground truth.")
-    demo.add_argument("--out", default=str(DEMO_DATA), metavar="DIR", help=f"target folder (default: {DEMO_DATA})")
+    demo = sub.add_parser("demo", help="regenerate a bundled brand's data (seeded, byte-identical)",
+                          description="Generate a bundled brand: 'demo' (catalogue, order lines, competitor best "
+                          "sellers, candidate pipeline, taxonomy and ground truth) or 'sparse' (a brand shaped like "
+                          "a real retailer's export: sparse one-unit order lines, no launch dates, integer ids, "
+                          "values with commas, placeholders, a marketplace shop's monthly figures).")
+    demo.add_argument("--profile", choices=["demo", "sparse", "complete-journey"], default="demo",
+                      help="which brand (default: demo); complete-journey writes dunnhumby's real transactions (about "
+                      "20 MB, not kept in the repository) and drafts their dataset with tagkit init")
+    demo.add_argument("--out", default=None, metavar="DIR", help=f"target folder (default: {DEMO_DATA.parent}/<profile>)")
     demo.add_argument("--seed", type=int, default=SEED, help=f"random seed (default: {SEED})")
     demo.set_defaults(func=_demo)
     return parser

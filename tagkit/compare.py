@@ -19,7 +19,6 @@ from tagkit.rules import tag_exclusions
 from tagkit.tags import USABLE
 from tagkit.taxonomy import Taxonomy
 
-SIGNATURE_DIMENSIONS = ("category", "colour", "material", "pattern", "silhouette")
 
 
 def competitor_comparison(
@@ -80,13 +79,17 @@ def tag_signatures(
     tags: pd.DataFrame,
     taxonomy: Taxonomy,
     *,
-    dimensions=SIGNATURE_DIMENSIONS,
-    coarse=("colour",),
+    dimensions=None,
+    coarse=None,
     products=None,
 ) -> pd.Series:
     """Each product's look: the values of ``dimensions`` joined ('coat|earth-tone|wool|check|boxy');
-    ``coarse`` dimensions use their top-level value (beige and camel are both earth-tone).
+    ``coarse`` dimensions use their top-level value (beige and camel are both earth-tone). By default
+    both come from the taxonomy's roles (``taxonomy.roles``: dataset.yml's ``analysis``, or the fallback).
     A missing value is '?'. Indexed by product_id."""
+    roles = taxonomy.roles
+    dimensions = roles.look if dimensions is None else dimensions
+    coarse = roles.look_top_level if coarse is None else coarse
     dimensions = [d for d in dimensions if d in taxonomy.dimension_names]
     if not dimensions:
         raise ParameterError(f"tag_signatures: none of the dimensions {list(dimensions)} is in the taxonomy "

@@ -67,6 +67,8 @@ def input_overview(inputs: dict[str, TaggedCatalogue], taxonomy: Taxonomy) -> pd
             "unresolved_tags": int(tags["status"].isin(NOT_RESOLVED).sum()),
             "products_missing_required": len(missing),
             "cell_problems": len(tagged.catalogue.problems),
+            "placeholder_values": tagged.catalogue.placeholders,
+            "ids_given_zeros_back": tagged.catalogue.ids_padded,
         })
     return pd.DataFrame(rows)
 
@@ -107,8 +109,11 @@ def tag_health_summary(inputs: dict[str, TaggedCatalogue], sales: Sales | None, 
         "unresolved_tags": int(len(unresolved)),
         "unresolved_distinct_values": int(unresolved[["dimension", "raw_value"]].drop_duplicates().shape[0]),
     }
+    known_launch = products["launch_season"].notna().mean() >= 0.5 if len(products) else False
+    launched_text = (f"{len(launched):,} launched in {season}" if known_launch else
+                     "launch dates unknown: launch is taken to be the first sale")
     sentences = [
-        f"**{len(products):,} products** in the own catalogue ({len(launched):,} launched in {season}); "
+        f"**{len(products):,} products** in the own catalogue ({launched_text}); "
         f"**{complete:.1%}** carry every required dimension ({', '.join(d.name for d in taxonomy.dimensions if d.required)}).",
         f"{len(unresolved):,} raw tags ({len(unresolved) / max(len(tags), 1):.1%}) could not be matched to the "
         f"taxonomy: {figures['unresolved_distinct_values']:,} distinct values, listed below with the closest "

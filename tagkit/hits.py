@@ -18,6 +18,7 @@ product with a metric of 0 is never a hit. Image products are kept out of the ra
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,7 +31,7 @@ from tagkit.tags import tag_values
 from tagkit.taxonomy import Taxonomy
 
 METRICS = ("units_per_week", "units", "net_units", "revenue", "sell_through")
-CATALOGUES = ("launched", "on_sale")
+CATALOGUES = ("auto", "launched", "on_sale")
 DEFINITIONS = ("bar", "share")
 HIT, MISS, IMAGE, TOO_SHORT = "hit", "not a hit", "image product", "too few days on sale"
 RANKED = (HIT, MISS)
@@ -52,9 +53,10 @@ class HitDefinition:
     top_share: float = 0.075
     bar: float = 0.0  # 0: from the reference seasons
     group_by: str = ""
-    catalogue: str = "launched"
+    catalogue: str = "auto"
     min_days_on_sale: int = 0
     min_exposure_days: int = 14
+    catalogue_reason: str = ""  # how 'auto' was decided (see resolve)
 
     def __post_init__(self):
         owner = "HitDefinition"
@@ -71,6 +73,13 @@ class HitDefinition:
         if self.bar and self.definition == "share":
             raise ParameterError(f"The 'bar' parameter of {owner} is used with definition='bar' only. Got bar="
                                  f"{self.bar!r} with definition='share': set the bar to 0 or the definition to 'bar'.")
+
+    def resolve(self, brand) -> HitDefinition:
+        """The definition with catalogue='auto' decided from the brand's data (see :func:`choose_catalogue`)."""
+        if self.catalogue != "auto":
+            return self
+        catalogue, reason = choose_catalogue(brand.sales.metrics, brand.own.products, calendar=brand.dataset.calendar)
+        return dataclasses.replace(self, catalogue=catalogue, catalogue_reason=reason)
 
     def options(self) -> dict:
         """The keyword arguments of :func:`label_hits` for this definition."""
@@ -92,6 +101,10 @@ class HitDefinition:
                     f"products{seasons} pooled{within}, the same bar for every season")
         if self.metric == "units_per_week":
             text += f"; weekly rates are taken over at least {self.min_exposure_days} days on sale"
+        text += ("; a season's catalogue is the products launched in it" if self.catalogue == "launched" else
+                 "; a season's catalogue is every product on sale in it" if self.catalogue == "on_sale" else "")
+        if self.catalogue_reason:
+            text += f" ({self.catalogue_reason})"
         return text
 
 
@@ -123,7 +136,8 @@ def label_hits(
     - ``group_by``: rank within groups, e.g. ``"category"``: a dimension of the taxonomy (grouped by
       its top-level value; needs ``tags`` and ``taxonomy``) or a column of ``products``.
     - ``catalogue``: ``launched`` (products launched that season; a product without a known launch
-      season counts as launched in its first season on sale) or ``on_sale``.
+      season counts as launched in its first season on sale), ``on_sale``, or ``auto``
+      (:func:`choose_catalogue`).
 
     Columns ``at_cut_off`` (level with the bar on the metric, decided by revenue then order lines) and
     ``exact_tie`` (level on all three: a hit) count the ties; ``short_exposure`` marks products on sale
@@ -152,6 +166,8 @@ def label_hits(
                          on="product_id", how="left")
     ordinals = {s: calendar.ordinal(s) for s in rows["season"].astype(str).unique()}
     rows["_order"] = rows["season"].astype(str).map(ordinals)
+    if catalogue == "auto":
+        catalogue, _ = choose_catalogue(metrics, products, calendar=calendar)
     if catalogue == "launched" and len(rows):
         first = rows.loc[rows.groupby("product_id")["_order"].transform("idxmin"), "season"].astype("string")
         first.index = rows.index
@@ -188,6 +204,28 @@ def label_hits(
     rows["n_ranked"] = rows["n_ranked"].astype("Int64")
     rows = rows.sort_values(["_order", "group", "rank", "product_id"], kind="stable", na_position="last")
     return rows[LABEL_COLUMNS].reset_index(drop=True)
+
+
+def choose_catalogue(metrics: pd.DataFrame, products: pd.DataFrame, *,
+                     calendar: SeasonCalendar = QUARTERS) -> tuple[str, str]:
+    """A season's catalogue for this data, and why: ``launched`` when most products have a launch date or
+    season, or when most units sell in a product's first season on sale (first sale stands for launch, as
+    for a fashion range); ``on_sale`` when most units sell after it (an assortment sold season after
+    season, as in grocery, where the first season on sale would hold nearly every product)."""
+    own = products[products["source"] == "own"] if "source" in products else products
+    if len(own) and "launch_season" in own and own["launch_season"].notna().mean() >= 0.5:
+        return "launched", "most products have a launch date"
+    if metrics.empty:
+        return "launched", "no sales to tell from"
+    order = metrics["season"].astype(str).map({s: calendar.ordinal(s) for s in metrics["season"].astype(str).unique()})
+    first = order.groupby(metrics["product_id"]).transform("min")
+    units = metrics["units"].astype("float64").clip(lower=0)
+    later = float(units[order > first].sum()) / max(float(units.sum()), 1.0)
+    if later >= 0.5:
+        return "on_sale", (f"chosen from the data: {later:.0%} of the units sold after a product's first season on "
+                           "sale, so products are ranked in every season they sell in")
+    return "launched", (f"chosen from the data: {1 - later:.0%} of the units sold in a product's first season on "
+                        "sale, which stands for its launch")
 
 
 def _metric(rows: pd.DataFrame, metric: str, min_exposure_days: int) -> pd.Series:
@@ -384,7 +422,7 @@ def check_labels(labels: pd.DataFrame, definition: HitDefinition | None = None, 
             f"its effect is very strong, so few or no rules can be significant. Pool more seasons "
             f"(history_seasons), or label more hits (a larger top_share).")
     short_hits = int(short["hit"].sum())
-    if short_hits > 0.25 * n_hits:
+    if short_hits > 0.5 * n_hits:  # fewer are counted in the table above
         warnings.append(
             f"{short_hits:,} of the {n_hits:,} hits ({short_hits / n_hits:.0%}) were on sale fewer than "
             f"{definition.min_exposure_days} days in their season: their rank rests on a few days of sales. Raise "
@@ -415,6 +453,6 @@ def launch_note(products: pd.DataFrame) -> str | None:
         return None
     rest = n - dated - seasoned
     return (f"Launch dates are missing: {dated:,} of {n:,} products have a launch date and {seasoned:,} more a "
-            f"launch season. For the other {rest:,}, launch is taken to be the first sale: a product counts in "
-            "the catalogue of the first season it sold in, its days on sale run from that first sale, and a "
-            "product that never sold is in no season's catalogue (its misses are not counted).")
+            f"launch season. For the other {rest:,}, launch is taken to be the first sale: their days on sale run "
+            "from it, a product that is ranked in its launch season only is ranked in its first season with a "
+            "sale, and a product that never sold is in no season's catalogue (its misses are not counted).")

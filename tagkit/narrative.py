@@ -67,7 +67,8 @@ def hit_tags_summary(
 
 
 def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | None = None) -> tuple[str, dict]:
-    """A few sentences for the top of the season-plan report, and the key figures behind them."""
+    """A few sentences for the top of the season-plan report, and the key figures behind them; says so in
+    words when no plan was made, and when the replayed hit bets did no better than random picks."""
     table = plan.table
     bets = table[table["role"] == "hit bet"]
     size = len(table)
@@ -76,21 +77,37 @@ def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | No
                "image_products": int((table["role"] == "image").sum()),
                "carry_over": int((table["role"] == "carry-over").sum()),
                "expected_bet_hits": round(e.get("bets", 0.0), 1)}
-    sentences = [
-        f"The plan for **{plan.season}** releases **{size:,} products**: {len(bets):,} hit bets "
-        f"(**{len(bets) / size:.1%}** of the catalogue), {figures['image_products']:,} image products and "
-        f"{figures['carry_over']:,} products carried over.",
-        f"Expected hits among the hit bets: **{e.get('bets', 0):.0f}** (90% interval {e.get('bets_low')}–"
-        f"{e.get('bets_high')}), from a model trained on {history[0]}–{history[-1]} ({model.base_rate:.1%} of "
-        f"products were hits there).",
-    ]
-    if len(bets):
-        top = bets.iloc[0]
-        sentences.append(f"The strongest bet: {top['name'] or top['product_id']}, {top['reason'].split(': ', 1)[1]}.")
+    if not size:
+        figures = {}  # no plan: no plan figures on the index
+        sentences = [f"**No plan for {plan.season}**: {plan.notes[0] if plan.notes else 'no candidates.'}"]
+    else:
+        sentences = [
+            f"The plan for **{plan.season}** releases **{size:,} products**: {len(bets):,} hit bets "
+            f"(**{len(bets) / size:.1%}** of the catalogue), {figures['image_products']:,} image products and "
+            f"{figures['carry_over']:,} products carried over.",
+            f"Expected hits among the hit bets: **{e.get('bets', 0):.0f}** (90% interval {e.get('bets_low')}–"
+            f"{e.get('bets_high')}), from a model trained on {history[0]}–{history[-1]} ({model.base_rate:.1%} of "
+            f"products were hits there).",
+        ]
+        if len(bets):
+            top = bets.iloc[0]
+            sentences.append(f"The strongest bet: {top['name'] or top['product_id']}, "
+                             f"{top['reason'].split(': ', 1)[1]}.")
     if backtest is not None and len(backtest):
         ours = backtest.iloc[0]
+        rows = backtest.set_index("method")
         figures["backtest_lift_at_k"] = round(float(ours["mean_lift_at_k"]), 2)
-        sentences.append(f"Replayed on {int(ours['seasons'])} past seasons, the hit bets were hits "
-                         f"**{ours['mean_lift_at_k']:.1f}x** as often as the season's average product "
-                         f"({ours['mean_bet_hit_rate']:.0%} against {ours['mean_base_rate']:.1%}).")
+        random_lift = float(rows.loc["random picks", "mean_lift_at_k"]) if "random picks" in rows.index else 1.0
+        if not ours["mean_lift_at_k"] >= 1.25 * max(random_lift, 1.0):
+            sentences.append(f"**Replayed on {int(ours['seasons'])} past seasons, the hit bets were hits about as often "
+                             f"as random picks** ({ours['mean_lift_at_k']:.1f}x the season's average, random picks "
+                             f"{random_lift:.1f}x): treat the bets as guesses, and see the hit-tags report for whether "
+                             "the hit label measures selling.")
+        else:
+            sentences.append(f"Replayed on {int(ours['seasons'])} past seasons, the hit bets were hits "
+                             f"**{ours['mean_lift_at_k']:.1f}x** as often as the season's average product "
+                             f"({ours['mean_bet_hit_rate']:.0%} against {ours['mean_base_rate']:.1%}).")
+    elif backtest is not None:
+        sentences.append("No past season could be replayed (too few seasons of history), so how well the hit bets "
+                         "foresee hits is not known.")
     return " ".join(sentences), figures

@@ -21,6 +21,7 @@ what to relax. A plan is never returned with a limit broken.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import time
@@ -65,6 +66,11 @@ class SeasonPlan:
     concentration: pd.DataFrame
     expected_hits: dict = field(default_factory=dict)
     solve_seconds: float = 0.0
+    notes: tuple = ()  # how the limits were fitted to what the brand gave
+
+    @property
+    def made(self) -> bool:
+        return not self.table.empty
 
     def hit_bets(self, *, rules_shown: int = 2) -> pd.DataFrame:
         """The hit bets for reading: product, category, wave, chance of a hit, its strongest rules and
@@ -78,6 +84,16 @@ class SeasonPlan:
     def __repr__(self) -> str:
         roles = self.table["role"].value_counts().to_dict()
         return f"SeasonPlan({self.season}: {len(self.table)} products, {roles}, solved in {self.solve_seconds:.1f} s)"
+
+
+def no_plan(season: str, reason: str) -> SeasonPlan:
+    """The plan that was not made, with the reason in words (e.g. no candidate pipeline): every table empty."""
+    summary = pd.DataFrame([("plan", "not made", reason, False)], columns=["measure", "value", "target", "within"])
+    return SeasonPlan(season, pd.DataFrame(columns=PLAN_COLUMNS), summary,
+                      pd.DataFrame(columns=["category", "carry_over", "hit_bets", "core", "image", "total", "min", "max",
+                                            "within"]),
+                      pd.DataFrame(columns=["look", "products", "cap"]),
+                      pd.DataFrame(columns=["tags", "hit_bets", "share_of_hit_bets", "cap"]), {}, 0.0, (reason,))
 
 
 def poisson_binomial(probabilities) -> np.ndarray:
@@ -157,14 +173,16 @@ def plan_season(
     max_bet_share_per_tag_set: float = 1.0,
     waves: list[tuple[str, pd.Timestamp]] | None = None,
     time_limit: int = 60,
+    notes=(),
 ) -> SeasonPlan:
     """Plan a season from ``candidates`` (columns ``product_id``, ``role`` (core/image), ``category``,
     ``look``, ``probability``; optionally ``name``, ``matched_rules``, ``held_back_by``).
 
     ``carry_over`` (``product_id``, ``category``, ``look``, optional ``name``) stays on sale and
-    counts toward the size, the categories and the looks. ``bet_tag_sets`` is a boolean table
-    (candidates x tag sets, indexed by product_id) for the concentration cap. Raises
-    :class:`PlanInfeasible` when the limits cannot all hold.
+    counts toward the size, the categories and the looks; it never breaks a cap by itself: a look or a
+    category that the carry-over alone fills beyond its cap gets no new product, and the plan says so in
+    ``notes``. ``bet_tag_sets`` is a boolean table (candidates x tag sets, indexed by product_id) for the
+    concentration cap. Raises :class:`PlanInfeasible` when the limits cannot all hold.
     """
     owner = "plan_season"
     check_int(catalogue_size, name="catalogue_size", owner=owner, low=1)
@@ -189,6 +207,21 @@ def plan_season(
     if overlap:
         raise ParameterError(f"{owner}: {len(overlap)} product(s) are both candidates and carry-over, e.g. "
                              f"{sorted(overlap)[:3]}.")
+    notes = list(notes)
+    category_limits = dict(category_limits or {})
+    if len(carry):
+        for category, count in carry["category"].value_counts().items():
+            low, high = category_limits.get(category, (None, None))
+            if high is not None and count > high:
+                category_limits[category] = (min(low, count), int(count))
+                notes.append(f"The carry-over alone has {count:,} {category} products, above its maximum of {high:,}: "
+                             f"no new {category} product is planned.")
+        if max_per_look is not None:
+            full = carry["look"].value_counts()
+            full = full[(full > max_per_look) & ~full.index.map(_unknown_look)]
+            if len(full):
+                notes.append(f"{len(full):,} look(s) are shared by more than {max_per_look} carried-over products "
+                             f"(up to {int(full.max())}): they get no new product.")
     n = len(cand)
     p = cand["probability"].to_numpy(dtype=float)
     is_image = (cand["role"] == IMAGE).to_numpy()
@@ -199,7 +232,7 @@ def plan_season(
             if bet_tag_sets is not None and max_bet_share_per_tag_set < 1 else None)
     setup = dict(cand=cand, carry=carry, p=p, is_image=is_image, eligible=eligible, sets=sets,
                  catalogue_size=catalogue_size, base_rate=base_rate, image_count=image_count,
-                 category_limits=category_limits or {}, max_per_look=max_per_look,
+                 category_limits=category_limits, max_per_look=max_per_look,
                  share_cap=max_bet_share_per_tag_set, min_bet_p=min_bet_p, time_limit=time_limit)
     # Every hit bet adds its margin over the base rate, so the best plan has as many bets as fit: start at
     # the most the band allows; if the caps cannot hold with that many, find the largest number that works.
@@ -216,11 +249,12 @@ def plan_season(
     if problems:
         raise PlanInfeasible(problems)
     chosen, bet = solution["chosen"], solution["bet"]
-    return _assemble(cand, carry, chosen, bet, is_image, season=season, base_rate=base_rate, band=band,
-                     image_count=image_count, catalogue_size=catalogue_size, category_limits=category_limits or {},
+    plan = _assemble(cand, carry, chosen, bet, is_image, season=season, base_rate=base_rate, band=band,
+                     image_count=image_count, catalogue_size=catalogue_size, category_limits=category_limits,
                      max_per_look=max_per_look, bet_tag_sets=bet_tag_sets,
                      max_bet_share_per_tag_set=max_bet_share_per_tag_set, waves=waves or [("W1", None)],
                      seconds=seconds, proven_optimal=solution["optimal"])
+    return dataclasses.replace(plan, notes=tuple(notes))
 
 
 def _best_plan(setup: dict, low_bets: int, most: int) -> dict:
@@ -291,8 +325,9 @@ def _solve(setup: dict, n_bets: int) -> dict:
             carried = int(carried_looks.get(look, 0))
             if len(members) + carried <= cap or _unknown_look(look):
                 continue
-            model += pulp.lpSum(x[i] for i in members) + carried - slack("look over", look=look, cap=cap,
-                                                                         carried=carried) <= cap
+            room = max(cap - carried, 0)  # the carry-over alone never breaks the cap
+            model += pulp.lpSum(x[i] for i in members) - slack("look over", look=look, cap=cap,
+                                                                 carried=carried) <= room
     if setup["sets"] is not None:
         limit = math.floor(setup["share_cap"] * n_bets + 1e-9)
         for name in setup["sets"].columns:
@@ -467,27 +502,47 @@ def plan_limits(
     taxonomy,
     *,
     carried: pd.DataFrame | None = None,
+    candidates: pd.DataFrame | None = None,
     catalogue_size: int = 0,
     image_count: int = 0,
     image_share: float = 0.015,
     category_limits: str = "",
     category_tolerance: float = 0.5,
 ) -> dict:
-    """The plan's size, image quota and category limits: as given, or from the launches of ``season``.
+    """The plan's size, image quota and category limits: as given, or fitted to what the brand gave.
 
-    - ``catalogue_size`` 0: as many products as launched in ``season``, plus the carry-over;
-    - ``image_count`` 0: ``image_share`` of the catalogue, rounded;
+    - ``catalogue_size`` 0: as many products as launched in ``season``, plus the carry-over, but never more
+      than the ``candidates`` and the carry-over can fill;
+    - ``image_count`` 0: ``image_share`` of the catalogue, rounded, but no more than the candidates flagged
+      as image products (none flagged: no image quota);
     - ``category_limits`` "": each category within ``category_tolerance`` of its share of the launches
-      of ``season`` (e.g. 0.5: from half to one and a half times that share of the catalogue).
+      of ``season`` (e.g. 0.5: from half to one and a half times that share of the catalogue), each
+      minimum no more than the category's candidates and carry-over.
+
+    Returns the keyword arguments of :func:`plan_season`, with ``notes`` saying what was fitted and why.
     """
     from tagkit.propensity import describe_products
 
     launched = labels.loc[labels["season"] == season, "product_id"]
     n_carried = 0 if carried is None else len(carried)
+    notes = []
     size = catalogue_size or len(launched) + n_carried
     if size <= 0:
         raise ParameterError(f"No products were launched in {season} to size the plan on; give catalogue_size.")
+    if candidates is not None and not catalogue_size and size > len(candidates) + n_carried:
+        notes.append(f"The catalogue size would be {size:,} ({len(launched):,} launches in {season} plus {n_carried:,} "
+                     f"carried over), more than the {len(candidates):,} candidates and the carry-over can fill: the plan "
+                     f"releases {len(candidates) + n_carried:,}, every candidate. Give catalogue_size to choose fewer.")
+        size = len(candidates) + n_carried
     images = image_count or int(round(image_share * size))
+    if candidates is not None and not image_count:
+        available = int((candidates["role"] == IMAGE).sum())
+        if images > available:
+            notes.append(f"No candidate is flagged as an image product: there is no image quota (flag candidates "
+                         f"with role: image to plan some)." if not available else
+                         f"Only {available:,} candidates are flagged as image products: the image quota is {available:,}"
+                         f" rather than {images:,}.")
+            images = available
     if category_limits:
         limits = parse_category_limits(category_limits)
         known = set(describe_products(products, tags, taxonomy, product_ids=launched)["category"])
@@ -500,4 +555,46 @@ def plan_limits(
     else:
         mix = describe_products(products, tags, taxonomy, product_ids=launched)["category"]
         limits = limits_from_mix(mix[mix != "(none)"], size, tolerance=category_tolerance)
-    return {"catalogue_size": int(size), "image_count": int(images), "category_limits": limits}
+        if candidates is not None:
+            have = candidates.loc[candidates["role"] != IMAGE, "category"].value_counts()
+            if carried is not None and len(carried):
+                have = have.add(carried["category"].value_counts(), fill_value=0)
+            short = {c: (low, high) for c, (low, high) in limits.items() if low > have.get(c, 0)}
+            for category, (low, high) in short.items():
+                limits[category] = (int(have.get(category, 0)), high)
+            if short:
+                notes.append(f"{len(short)} categor{'y has' if len(short) == 1 else 'ies have'} fewer candidates than "
+                             f"their share of last season asks for ({', '.join(sorted(short)[:5])}): their minimum is "
+                             "what the candidates and the carry-over hold.")
+    return {"catalogue_size": int(size), "image_count": int(images), "category_limits": limits, "notes": notes}
+
+
+def plan_brand(brand, labels: pd.DataFrame, rules: pd.DataFrame, model, *, season: str, plan_for: str,
+               carry_over: str = "hits", catalogue_size: int = 0, image_count: int = 0, image_share: float = 0.015,
+               category_limits: str = "", category_tolerance: float = 0.5, **planning) -> tuple[SeasonPlan, pd.DataFrame]:
+    """Next season's plan for a brand: its candidates scored by ``model`` and explained by ``rules``, the
+    carry-over of ``season``, limits fitted to what the brand gave (:func:`plan_limits`), then
+    :func:`plan_season` (``planning``: band, min_bet_lift, max_per_look, max_bet_share_per_tag_set,
+    waves). Without a candidate pipeline, no plan is made and the plan says why.
+    Returns (plan, scored candidates)."""
+    from tagkit.propensity import carry_over as carried_products
+    from tagkit.propensity import score_candidates
+    from tagkit.rules import KEPT, rule_membership
+
+    if brand.candidates is None or brand.candidates.products.empty:
+        reason = ("the dataset has no candidate pipeline (a candidates entry in dataset.yml: the products proposed "
+                  f"for {plan_for}, tagged like the catalogue), so there is nothing to choose from. The backtest and "
+                  "the calibration below still show how well hits can be foreseen.")
+        return no_plan(plan_for, reason), pd.DataFrame(columns=["product_id", "name", "role", "category", "look",
+                                                                "probability", "lift"])
+    taxonomy = brand.taxonomy
+    candidates = score_candidates(model, brand.candidates.products, brand.candidates.tags, taxonomy, rules=rules)
+    carried = carried_products(labels, season, brand.own.products, brand.own.tags, taxonomy, which=carry_over)
+    limits = plan_limits(labels, season, brand.own.products, brand.own.tags, taxonomy, carried=carried,
+                         candidates=candidates, catalogue_size=catalogue_size, image_count=image_count,
+                         image_share=image_share, category_limits=category_limits,
+                         category_tolerance=category_tolerance)
+    bet_tag_sets = rule_membership(brand.candidates.matrix(taxonomy), rules[rules["status"] == KEPT])
+    plan = plan_season(candidates, season=plan_for, base_rate=model.base_rate, carry_over=carried,
+                       bet_tag_sets=bet_tag_sets, **planning, **limits)
+    return plan, candidates

@@ -134,9 +134,13 @@ def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
     return fig
 
 
-def plot_lift_heatmap(table: pd.DataFrame) -> "plt.Figure":
-    """The lift of value pairs of two dimensions (from ``lift_table``); empty cells: too few products."""
+def plot_lift_heatmap(table: pd.DataFrame | None) -> "plt.Figure | None":
+    """The lift of value pairs of two dimensions (from ``lift_table``); empty cells: too few products.
+    Nothing (None) when there is no table."""
     import numpy as np
+
+    if table is None:
+        return None
     from matplotlib.colors import TwoSlopeNorm
 
     plt, sns = _libs()
@@ -220,8 +224,10 @@ def plot_reliability(table: pd.DataFrame) -> "plt.Figure":
     return fig
 
 
-def plot_plan_waves(table: pd.DataFrame) -> "plt.Figure":
+def plot_plan_waves(table: pd.DataFrame) -> "plt.Figure | None":
     """Products per release wave, by role."""
+    if table is None or table.empty:  # no plan was made
+        return None
     plt, _ = _libs()
     counts = table.groupby(["wave", "role"]).size().unstack(fill_value=0)
     roles = [r for r in ("hit bet", "core", "image", "carry-over") if r in counts.columns]
@@ -240,8 +246,10 @@ def plot_plan_waves(table: pd.DataFrame) -> "plt.Figure":
     return fig
 
 
-def plot_plan_categories(categories: pd.DataFrame) -> "plt.Figure":
+def plot_plan_categories(categories: pd.DataFrame) -> "plt.Figure | None":
     """Products per category in the plan, against the category's minimum and maximum."""
+    if categories is None or categories.empty:  # no plan was made
+        return None
     plt, _ = _libs()
     frame = categories.iloc[::-1].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(frame) + 1.6))
@@ -259,8 +267,10 @@ def plot_plan_categories(categories: pd.DataFrame) -> "plt.Figure":
     return fig
 
 
-def plot_plan_looks(looks: pd.DataFrame, *, cap: int | None = None) -> "plt.Figure":
+def plot_plan_looks(looks: pd.DataFrame, *, cap: int | None = None) -> "plt.Figure | None":
     """How many looks are shared by 1, 2, 3... products of the plan."""
+    if looks is None or looks.empty:  # no plan was made
+        return None
     plt, _ = _libs()
     sizes = looks["products"].value_counts().sort_index()
     fig, ax = plt.subplots(figsize=(7, 3.8))

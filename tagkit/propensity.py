@@ -148,8 +148,10 @@ def top_category(taxonomy: Taxonomy, tags: pd.DataFrame, dimension: str = "categ
 
 
 def describe_products(products: pd.DataFrame, tags: pd.DataFrame, taxonomy: Taxonomy, *, product_ids=None,
-                      category_dimension: str = "category") -> pd.DataFrame:
-    """product_id, name, role, top-level category and look of the given products (all by default)."""
+                      category_dimension: str | None = None) -> pd.DataFrame:
+    """product_id, name, role, top-level category and look of the given products (all by default); the
+    category dimension and the look come from ``taxonomy.roles`` unless ``category_dimension`` is given."""
+    category_dimension = category_dimension or taxonomy.roles.category
     from tagkit.compare import tag_signatures
 
     by_id = products.assign(product_id=products["product_id"].astype(str)).drop_duplicates("product_id") \
@@ -158,7 +160,7 @@ def describe_products(products: pd.DataFrame, tags: pd.DataFrame, taxonomy: Taxo
     out = pd.DataFrame({"product_id": ids})
     out["name"] = by_id["name"].reindex(ids).values if "name" in by_id else ""
     out["role"] = by_id["role"].reindex(ids).fillna("core").values if "role" in by_id else "core"
-    if category_dimension in taxonomy.dimension_names:
+    if category_dimension and category_dimension in taxonomy.dimension_names:
         out["category"] = top_category(taxonomy, tags, category_dimension).reindex(ids).fillna("(none)").values
     else:
         out["category"] = by_id["category"].reindex(ids).fillna("all").values if "category" in by_id else "all"
@@ -173,7 +175,7 @@ def score_candidates(
     taxonomy: Taxonomy,
     *,
     rules: pd.DataFrame | None = None,
-    category_dimension: str = "category",
+    category_dimension: str | None = None,
 ) -> pd.DataFrame:
     """Every candidate's hit propensity with its explanation, top-level category and look: the input
     of :func:`tagkit.plan_season`."""

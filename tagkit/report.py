@@ -67,7 +67,7 @@ PARAMETER_CONTRACTS = {
     "table_rows": ("int", 1, 500),
     "metric": ("choice", ("units_per_week", "units", "net_units", "revenue", "sell_through")),
     "top_share": ("fraction",),
-    "catalogue": ("choice", ("launched", "on_sale")),
+    "catalogue": ("choice", ("auto", "launched", "on_sale")),
     "min_days_on_sale": ("int", 0, 365),
     "hit_definition": ("choice", ("bar", "share")),
     "hit_bar": ("number", 0, 1e12),
@@ -143,12 +143,16 @@ def show_summary(text: str, figures: dict | None = None) -> None:
     display(Markdown(safe), metadata={_SUMMARY_KEY: {"summary": safe, "figures": figures or {}}})
 
 
-def show_table(frame: pd.DataFrame, *, max_rows: int = 20, note: str | None = None,
-               percent: tuple[str, ...] = ()) -> None:
+def show_table(frame: pd.DataFrame | None, *, max_rows: int = 20, note: str | None = None,
+               percent: tuple[str, ...] = (), empty: str | None = None) -> None:
     """A table for the report: the first ``max_rows`` rows, escaped, headers in words, the
-    ``percent`` columns (shares in [0, 1]) as percentages, and the count of the rows not shown."""
+    ``percent`` columns (shares in [0, 1]) as percentages, and the count of the rows not shown.
+    When there is no table (None) or no row, ``empty`` says why in words instead."""
     from IPython.display import HTML, display
 
+    if frame is None or (empty is not None and frame.empty):
+        display(HTML(f'<p class="tk-note">{html.escape(empty or "Nothing to show.")}</p>'))
+        return
     shown = frame.head(max_rows).copy()
     for column in (c for c in percent if c in shown.columns):
         shown[column] = shown[column].map(lambda x: "" if pd.isna(x) else f"{100 * x:.1f}%")
@@ -227,16 +231,18 @@ def run_report(
 ) -> Path:
     """Run the quarterly batch for ``season``; returns the path of ``<out_dir>/<season>/index.html``.
 
-    ``engine`` (``duckdb`` or ``spark``) is given to every notebook that takes it. Nothing in
-    ``<out_dir>/<season>/`` changes unless every notebook succeeds. When one fails,
-    :class:`ReportError` names the notebook and the cell, and the executed notebook is kept
-    in ``<out_dir>/.failed/<season>/``.
+    Before the first notebook starts, every notebook's parameters, the dataset and the season are checked
+    (:func:`preflight`), so a wrong value stops the batch in seconds. ``engine`` (``duckdb`` or ``spark``) is
+    given to every notebook that takes it. A notebook that fails does not throw the others away: the season
+    gets every report that could be made, the index says which one failed and why, and that one's last good
+    page and exports are kept; :class:`ReportError` then names the notebook and the cell (exit status 1), and
+    the executed notebook is kept in ``<out_dir>/.failed/<season>/``.
     """
     import papermill as pm
 
     dataset = open_dataset(data_dir)
     season = dataset.calendar.parse(season)
-    out_dir = Path(out_dir) if out_dir else REPORTS
+    out_dir = Path(out_dir).resolve() if out_dir else REPORTS
     notebooks = notebooks_in(Path(notebooks_dir) if notebooks_dir else NOTEBOOKS)
     if only:
         names = {p.stem: p for p in notebooks}
@@ -247,45 +253,67 @@ def run_report(
         notebooks = [names[Path(o).stem] for o in only]
     declared = {p.stem: pm.inspect_notebook(str(p)) for p in notebooks}
     parameters = _parameters(params_file, declared)
+    given_all = {}
+    for notebook in notebooks:
+        given = {"season": season, "data_dir": str(dataset.folder), "output_dir": ""}
+        given.update(parameters.get("shared", {}))
+        given.update(parameters.get(notebook.stem, {}))
+        if engine:  # --engine wins over the parameters file
+            given["engine"] = engine
+        given_all[notebook.stem] = {k: v for k, v in given.items() if k in declared[notebook.stem]}
+    echo(f"Checking the dataset, the season and the parameters of {len(notebooks)} notebook(s)")
+    preflight(dataset, season, {stem: {**{k: _literal(v["default"]) for k, v in declared[stem].items()}, **given}
+                                for stem, given in given_all.items()})
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    previous_folder = out_dir / season
+    previous_pages = _index_entries(previous_folder)
     build = out_dir / f".build-{season}-{uuid.uuid4().hex[:8]}"
     build.mkdir()
     started = time.monotonic()
     run = {"season": season, "started": _now(), "notebooks": [], "parameters": {}}
-    pages = []
+    pages, failures = [], []
     try:
         for i, notebook in enumerate(notebooks, start=1):
             echo(f"[{i}/{len(notebooks)}] {notebook.stem}: running")
             t0 = time.monotonic()
             notebook_started = _now()
-            given = {"season": season, "data_dir": str(dataset.folder), "output_dir": str(build)}
-            given.update(parameters.get("shared", {}))
-            given.update(parameters.get(notebook.stem, {}))
-            if engine:  # --engine wins over the parameters file
-                given["engine"] = engine
-            given = {k: v for k, v in given.items() if k in declared[notebook.stem]}
+            given = {**given_all[notebook.stem], "output_dir": str(build)}
             run["parameters"][notebook.stem] = {k: v for k, v in given.items() if k != "output_dir"}
             executed = build / notebook.name
+            before = {p.name for p in build.iterdir()}
             try:
                 pm.execute_notebook(str(notebook), str(executed), parameters=given, kernel_name="python3",
                                     progress_bar=progress, cwd=str(build), log_output=False)
             except pm.PapermillExecutionError as err:
                 kept = _keep_failed(executed, out_dir, season)
                 first_line = next((line for line in (err.source or "").splitlines() if line.strip()), "")
-                raise ReportError(
-                    f"{notebook.name}, cell {err.cell_index + 1} ({first_line.strip()[:80]!r}) failed with "
-                    f"{err.ename}: {err.evalue}\n"
-                    f"The executed notebook is kept at {kept}; the reports in {out_dir / season} were not changed."
-                ) from None
-            pages.append(render_notebook(executed, build / f"{notebook.stem}.html", season=season,
-                                         brand=dataset.name))
+                reason = (f"{notebook.name}, cell {err.cell_index + 1} ({first_line.strip()[:80]!r}) failed with "
+                          f"{err.ename}: {err.evalue}")
+                failures.append((notebook.stem, reason, kept))
+                for name in {p.name for p in build.iterdir()} - before - {executed.name}:
+                    _remove(build / name)  # half-written exports of the failed notebook
+                executed.unlink(missing_ok=True)
+                pages.append(_last_good(notebook.stem, previous_pages, previous_folder, build, reason))
+                run["notebooks"].append({"notebook": notebook.stem, "started": notebook_started, "finished": _now(),
+                                         "seconds": round(time.monotonic() - t0, 1), "status": "failed",
+                                         "error": reason})
+                echo(f"[{i}/{len(notebooks)}] {notebook.stem}: FAILED ({reason})")
+                continue
+            written = sorted({p.name for p in build.iterdir()} - before - {executed.name})
+            page = render_notebook(executed, build / f"{notebook.stem}.html", season=season, brand=dataset.name)
+            page["outputs"] = [name for name in written if name != page["file"]]
+            pages.append(page)
             run["notebooks"].append({"notebook": notebook.stem, "started": notebook_started, "finished": _now(),
-                                     "seconds": round(time.monotonic() - t0, 1)})
+                                     "seconds": round(time.monotonic() - t0, 1), "status": "ok"})
             echo(f"[{i}/{len(notebooks)}] {notebook.stem}: done in {time.monotonic() - t0:.1f} s")
+        if len(failures) == len(notebooks) and not any(p.get("kept_from") for p in pages):
+            raise ReportError("Every notebook failed; the reports in " f"{out_dir / season} were not changed:\n  - "
+                              + "\n  - ".join(f"{reason}\n    (executed notebook kept at {kept})"
+                                              for _, reason, kept in failures))
         if only:
-            pages = _keep_other_reports(out_dir / season, build, pages)
-        figures = {Path(p["file"]).stem: p.get("figures", {}) for p in pages}
+            pages = _keep_other_reports(previous_folder, build, pages)
+        figures = {Path(p["file"]).stem: p.get("figures", {}) for p in pages if p.get("status", "ok") == "ok"}
         previous = _previous_figures(out_dir, dataset.calendar.shift(season, -1))
         season_workbook(build, season)
         write_index(pages, build / "index.html", season=season, brand=dataset.name,
@@ -306,8 +334,96 @@ def run_report(
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
+    if failures:
+        raise ReportError(
+            f"{len(failures)} of {len(notebooks)} notebook(s) failed; the other reports of {season} were made "
+            f"({final / 'index.html'}), and the index shows the last good version of each failed one:\n  - "
+            + "\n  - ".join(f"{reason}\n    (executed notebook kept at {kept})" for _, reason, kept in failures))
     echo(f"All {len(notebooks)} report(s) built in {time.monotonic() - started:.1f} s.")
     return final / "index.html"
+
+
+def preflight(dataset, season: str, parameters: dict[str, dict]) -> None:
+    """Everything that can be checked before the first notebook starts, in seconds: the taxonomy, every
+    notebook's parameters (contracts, dimension names, the hit definition) and that the season has sales.
+    Every problem is listed at once."""
+    from tagkit.hits import HitDefinition
+
+    problems = []
+    taxonomy = dataset.read_taxonomy()
+    for notebook, values in parameters.items():
+        contracted = {k: v for k, v in values.items() if k in PARAMETER_CONTRACTS}
+        try:
+            check_parameters(notebook, **contracted)
+        except ParameterError as err:
+            problems.append(str(err))
+        for name in ("group_by", "heatmap_rows", "heatmap_columns"):
+            value = values.get(name)
+            if value and value not in taxonomy.dimension_names:
+                problems.append(f"The {name!r} parameter of the notebook {notebook} must be a dimension of the taxonomy "
+                                f"({', '.join(taxonomy.dimension_names)}) or \"\". Got {value!r} instead."
+                                f"{did_you_mean(value, taxonomy.dimension_names)}")
+        if set(HIT_PARAMETERS) <= set(values):
+            try:
+                HitDefinition(**{field: values[name] for name, field in HIT_PARAMETERS.items()})
+            except (ParameterError, TypeError) as err:
+                problems.append(f"the notebook {notebook}: {err}")
+    span = dataset.sales_span()
+    if span is not None:
+        first, last = (dataset.calendar.season_of([d]).iloc[0] for d in span)
+        ordinal = dataset.calendar.ordinal
+        if ordinal(season) > ordinal(last) or ordinal(season) < ordinal(first):
+            problems.append(f"The season {season} has no sales: the sales run from {span[0]:%Y-%m-%d} ({first}) to "
+                            f"{span[1]:%Y-%m-%d} ({last}). Choose a season from {first} to {last}.")
+    if problems:
+        raise ParameterError(f"The batch for {season} was not started ({len(problems)} problem(s)):\n  - "
+                             + "\n  - ".join(problems))
+
+
+def _literal(source):
+    """A notebook parameter's default, from the source text papermill reports ('"bar"', '0.075')."""
+    import ast
+
+    try:
+        return ast.literal_eval(source)
+    except (ValueError, SyntaxError, TypeError):
+        return source
+
+
+def _index_entries(folder: Path) -> dict[str, dict]:
+    index = folder / "index.json"
+    if not index.exists():
+        return {}
+    try:
+        return {Path(p["file"]).stem: p for p in json.loads(index.read_text(encoding="utf-8"))}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _last_good(stem: str, previous: dict[str, dict], folder: Path, build: Path, reason: str) -> dict:
+    """The index entry of a failed notebook: its last good page and exports, copied from the previous
+    reports of the season, or a page-less entry when there is none."""
+    entry = previous.get(stem)
+    page = folder / f"{stem}.html"
+    if entry and page.exists() and entry.get("status", "ok") == "ok" or entry and entry.get("kept_from"):
+        for name in [entry["file"], *entry.get("outputs", [])]:
+            if (folder / name).exists() and not (build / name).exists():
+                shutil.copy2(folder / name, build / name)
+        kept_from = entry.get("kept_from") or _manifest_time(folder)
+        return {**entry, "status": "failed", "error": reason, "kept_from": kept_from}
+    return {"file": f"{stem}.html", "title": stem, "summary": "", "figures": {}, "outputs": [], "status": "failed",
+            "error": reason, "kept_from": None}
+
+
+def _manifest_time(folder: Path) -> str | None:
+    try:
+        return json.loads((folder / MANIFEST).read_text(encoding="utf-8")).get("finished")
+    except (OSError, ValueError):
+        return None
+
+
+def _remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
 
 
 def _now() -> str:
@@ -493,15 +609,28 @@ def _title(nb) -> str:
     return "Report"
 
 
+def _index_item(page: dict, folder: Path) -> str:
+    """One report on the index: its title and summary; a failed one says why, and which version is shown."""
+    failed = page.get("status") == "failed"
+    has_page = (folder / page["file"]).exists()
+    title = html.escape(page["title"])
+    head = f'<a href="{html.escape(page["file"])}">{title}</a>' if has_page else title
+    box = ""
+    if failed:
+        kept = (f"The page linked is the last good version, from {html.escape(str(page['kept_from']))}."
+                if page.get("kept_from") and has_page else "There is no earlier version of this report.")
+        box = (f'<div class="tk-warning"><p><strong>This report failed in this run.</strong> '
+               f'{html.escape(page.get("error", ""))} {kept}</p></div>')
+    return f'<li><h2>{head}</h2>{box}<p>{_markdown_bold(page["summary"]) or "&nbsp;"}</p></li>'
+
+
 def _markdown_bold(escaped: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
 
 
 def write_index(pages: list[dict], target: Path, *, season: str, brand: str,
                 key_figures: pd.DataFrame | None = None) -> Path:
-    items = "\n".join(
-        f'<li><h2><a href="{html.escape(p["file"])}">{html.escape(p["title"])}</a></h2>'
-        f'<p>{_markdown_bold(p["summary"]) or "&nbsp;"}</p></li>' for p in pages)
+    items = "\n".join(_index_item(p, target.parent) for p in pages)
     body = f'<ul class="tk-index">{items}</ul>'
     if key_figures is not None and len(key_figures):
         table = key_figures.to_html(index=False, escape=True, border=0, classes="tk-table")

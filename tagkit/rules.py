@@ -305,10 +305,9 @@ def lift_table(matrix: pd.DataFrame, hits, rows: str, columns: str, *, min_produ
         missing = rows if not a_cols else columns
         raise ParameterError(f"lift_table: no tag column of dimension {missing!r} in the matrix.")
     hits = np.asarray(hits, dtype=bool)
-    values = matrix.to_numpy(dtype=np.float32) if not any(isinstance(d, pd.SparseDtype) for d in matrix.dtypes) \
-        else matrix.sparse.to_dense().to_numpy(dtype=np.float32)
-    n = values[:, a_cols].T @ values[:, b_cols]
-    h = values[hits][:, a_cols].T @ values[hits][:, b_cols]
+    a_values, b_values = _dense(matrix.iloc[:, a_cols]), _dense(matrix.iloc[:, b_cols])
+    n = a_values.T @ b_values
+    h = a_values[hits].T @ b_values[hits]
     base = hits.mean()
     out = pd.DataFrame([(names[a].split("=", 1)[1], names[b].split("=", 1)[1], int(n[i, j]), int(h[i, j]))
                         for i, a in enumerate(a_cols) for j, b in enumerate(b_cols)],
@@ -316,6 +315,46 @@ def lift_table(matrix: pd.DataFrame, hits, rows: str, columns: str, *, min_produ
     out["lift"] = np.where(out["n_products"] >= min_products, out["n_hits"] / out["n_products"].clip(lower=1) / base,
                            np.nan)
     return out
+
+
+def _dense(columns: pd.DataFrame) -> np.ndarray:
+    if any(isinstance(d, pd.SparseDtype) for d in columns.dtypes):
+        columns = columns.sparse.to_dense()
+    return columns.to_numpy(dtype=np.float32)
+
+
+def heatmap_dimensions(matrix: pd.DataFrame, hits, taxonomy: Taxonomy, *, rows: str = "", columns: str = "",
+                       min_products: int = 10, max_values: int = 40) -> tuple[str, str] | None:
+    """The two dimensions whose values tell hits from the rest best, for the lift heatmap: each dimension is
+    scored by how far the hit rates of its values (those with at least ``min_products`` products) spread
+    around the average, weighted by their products (a chi-square per product). Dimensions with more than
+    ``max_values`` such values would not make a readable heatmap and are passed over. ``rows`` and
+    ``columns``, when given, are kept and only the other is chosen. None when fewer than two dimensions
+    qualify."""
+    if rows and columns:
+        return rows, columns
+    hits = np.asarray(hits, dtype=bool)
+    n_rows, base = len(matrix), hits.mean() if len(hits) else 0.0
+    if not 0 < base < 1:
+        return None
+    names = [str(c) for c in matrix.columns]
+    scores = {}
+    for dimension in taxonomy.dimension_names:
+        cols = [i for i, c in enumerate(names) if c.split("=", 1)[0] == dimension]
+        if not cols:
+            continue
+        values = _dense(matrix.iloc[:, cols])
+        n, h = values.sum(axis=0), values[hits].sum(axis=0)
+        keep = n >= min_products
+        if not 2 <= keep.sum() <= max_values:
+            continue
+        rate = h[keep] / n[keep]
+        scores[dimension] = float((n[keep] * (rate - base) ** 2).sum() / (n_rows * base * (1 - base)))
+    best = iter(d for d in sorted(scores, key=lambda d: (-scores[d], taxonomy.dimension_names.index(d)))
+                if d not in (rows, columns))
+    first = rows or next(best, "")
+    second = columns or next(best, "")
+    return (first, second) if first and second else None
 
 
 def rule_membership(matrix: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:

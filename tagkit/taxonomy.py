@@ -66,12 +66,34 @@ def item_name(dimension: str, value: str) -> str:
     return f"{dimension}={value}"
 
 
+# The dimensions a look is made of when the dataset does not say, if the taxonomy has at least two of them.
+LOOK_DIMENSIONS = ("category", "colour", "material", "pattern", "silhouette")
+ROLE_KEYS = ("category", "look", "look_top_level")
+
+
+@dataclass(frozen=True)
+class DimensionRoles:
+    """What the analysis uses dimensions for: the planning ``category`` (category limits of the plan,
+    ranking within groups), the ``look`` (products sharing the values of these dimensions look alike: the
+    homogeneity measure and the plan's cap), and the look dimensions compared at their top-level value."""
+
+    category: str | None
+    look: tuple[str, ...]
+    look_top_level: tuple[str, ...] = ()
+    declared: bool = False  # from dataset.yml, rather than the fallback
+
+    def describe_look(self, taxonomy: Taxonomy) -> str:
+        labels = [taxonomy.dimension(d).label + (" (family)" if d in self.look_top_level else "") for d in self.look]
+        return ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1] if labels else "nothing"
+
+
 class Taxonomy:
     """A validated taxonomy. Build it with :func:`tagkit.read_taxonomy` or :meth:`from_dict`."""
 
-    def __init__(self, dimensions: tuple[Dimension, ...], *, source: str = "<taxonomy>"):
+    def __init__(self, dimensions: tuple[Dimension, ...], *, source: str = "<taxonomy>", roles: dict | None = None):
         self.dimensions = tuple(dimensions)
         self.source = source
+        self._roles_config = dict(roles or {})
         self._by_name = {d.name: d for d in self.dimensions}
         self._dimension_keys: dict[str, str] = {}
         self._value_keys: dict[str, dict[str, str]] = {}
@@ -91,6 +113,53 @@ class Taxonomy:
 
     def __repr__(self) -> str:
         return f"Taxonomy({len(self.dimensions)} dimensions, {len(self.items)} items, source={self.source!r})"
+
+    # --- what dimensions are used for ---------------------------------------------------------------
+    def with_roles(self, config: dict | None, *, source: str = "dataset.yml") -> Taxonomy:
+        """The same taxonomy with the roles declared in a dataset's ``analysis`` section (every problem listed)."""
+        from tagkit._checks import did_you_mean
+
+        config = dict(config or {})
+        problems = []
+        for key, value in config.items():
+            if key not in ROLE_KEYS:
+                problems.append(f"analysis has an unknown key {key!r}; allowed are {', '.join(ROLE_KEYS)}."
+                                f"{did_you_mean(str(key), ROLE_KEYS)}")
+                continue
+            names = [value] if key == "category" else value
+            if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+                problems.append(f"analysis.{key} must be {'a dimension name' if key == 'category' else 'a list of dimension names'}; found {value!r}")
+                continue
+            for name in names:
+                if name not in self.dimension_names:
+                    problems.append(f"analysis.{key} names {name!r}, not a dimension of the taxonomy "
+                                    f"({', '.join(self.dimension_names)}).{did_you_mean(name, self.dimension_names)}")
+        if problems:
+            raise TaxonomyError(f"{source} (against {self.source})", problems)
+        return Taxonomy(self.dimensions, source=self.source, roles=config)
+
+    @property
+    def roles(self) -> DimensionRoles:
+        """The declared roles (see :meth:`with_roles`), the rest from the fallback: the category is the
+        dimension named 'category', else the first required single-valued dimension with a hierarchy, else the
+        first required (or any) single-valued one; the look is category, colour, material, pattern and
+        silhouette, those of them the taxonomy has (with its category first), else the category and up to four
+        other single-valued dimensions (required first); colour is compared by family when it has a hierarchy."""
+        config = self._roles_config
+        single = [d for d in self.dimensions if not d.multi]
+        ranked = sorted(single, key=lambda d: (not d.required, not any(v.parent for v in d.values)))
+        category = config.get("category") or ("category" if "category" in self.dimension_names
+                                               else ranked[0].name if ranked else None)
+        look = config.get("look")
+        if not look:
+            known = [d for d in LOOK_DIMENSIONS if d in self.dimension_names and d != category]
+            if not known:
+                known = [d.name for d in sorted(single, key=lambda d: not d.required) if d.name != category][:4]
+            look = ([category] if category else []) + known
+        top = config.get("look_top_level")
+        if top is None:
+            top = [d for d in ("colour", "color") if d in look and any(v.parent for v in self.dimension(d).values)]
+        return DimensionRoles(category, tuple(look), tuple(top), declared=bool(config))
 
     # --- lookups ----------------------------------------------------------------------------
     @property

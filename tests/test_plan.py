@@ -117,11 +117,55 @@ def test_limits_that_cannot_hold_are_explained(kwargs, message):
         _plan(_candidates(), **kwargs)
 
 
-def test_carry_over_beyond_a_cap_is_explained():
+def test_carry_over_never_breaks_a_cap_by_itself():
     candidates = _candidates()
-    carried = pd.DataFrame({"product_id": [f"C{i}" for i in range(5)], "category": "coat", "look": "coat|look1"})
-    with pytest.raises(tk.PlanInfeasible, match=r"look 'coat\|look1': at most 3 products .* \(5 carried over\)"):
-        _plan(candidates, carry_over=carried, max_per_look=3)
+    carried = pd.DataFrame({"product_id": [f"C{i}" for i in range(12)], "category": "coat", "look": "coat|look1"})
+    plan = _plan(candidates, carry_over=carried, max_per_look=5, category_limits={"dress": (30, 50), "top": (25, 50),
+                                                                                  "coat": (0, 10)})
+    table = plan.table
+    # the look and the category the carry-over alone fills get no new product; every other cap holds
+    assert (table["look"] == "coat|look1").sum() == 12 and not ((table["look"] == "coat|look1") &
+                                                                (table["role"] != "carry-over")).any()
+    assert (table["category"] == "coat").sum() == 12
+    others = table[table["look"] != "coat|look1"]["look"].value_counts()
+    assert others.max() <= 5
+    text = " ".join(plan.notes)
+    assert "The carry-over alone has 12 coat products, above its maximum of 10" in text
+    assert "1 look(s) are shared by more than 5 carried-over products (up to 12): they get no new product" in text
+
+
+def test_plan_limits_fit_what_the_brand_gave():
+    launched = pd.DataFrame({"product_id": [f"P{i}" for i in range(300)], "season": "2025Q4", "hit": False})
+    products = pd.DataFrame({"product_id": launched["product_id"], "role": "core"})
+    tags = pd.DataFrame({"product_id": launched["product_id"], "dimension": "category",
+                         "value": ["dress"] * 200 + ["coat"] * 100, "status": "ok"})
+    taxonomy = tk.Taxonomy.from_dict({"dimensions": [{"name": "category", "values": ["dress", "coat"]}]})
+    candidates = pd.DataFrame({"product_id": [f"N{i}" for i in range(120)], "role": "core",
+                               "category": ["dress"] * 110 + ["coat"] * 10})
+    limits = tk.plan_limits(launched, "2025Q4", products, tags, taxonomy, candidates=candidates)
+    # 300 launches last season, but only 120 candidates: the plan takes every candidate; no image candidates:
+    # no image quota; too few coats for a third of the plan: the coats' minimum is the coats there are
+    assert limits["catalogue_size"] == 120 and limits["image_count"] == 0
+    assert limits["category_limits"]["coat"][0] == 10
+    text = " ".join(limits["notes"])
+    assert "more than the 120 candidates and the carry-over can fill" in text
+    assert "No candidate is flagged as an image product" in text and "(coat)" in text
+    given = tk.plan_limits(launched, "2025Q4", products, tags, taxonomy, candidates=candidates, catalogue_size=90,
+                           image_count=2)
+    assert (given["catalogue_size"], given["image_count"]) == (90, 2)  # what the user gives is kept
+
+
+def test_no_candidates_no_plan_and_the_reason_in_words():
+    plan = tk.no_plan("2026Q1", "the dataset has no candidate pipeline")
+    assert not plan.made and plan.hit_bets().empty and plan.summary.loc[0, "value"] == "not made"
+    model = type("Model", (), {"base_rate": 0.08})()
+    summary, figures = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model,
+                                       backtest=pd.DataFrame({"method": ["tagkit: tags and rules", "random picks"],
+                                                              "seasons": [4, 4], "mean_lift_at_k": [1.05, 0.98],
+                                                              "mean_bet_hit_rate": [0.08, 0.075],
+                                                              "mean_base_rate": [0.077, 0.077]}))
+    assert summary.startswith("**No plan for 2026Q1**: the dataset has no candidate pipeline")
+    assert "the hit bets were hits about as often as random picks" in summary and "plan_size" not in figures
 
 
 def test_poisson_binomial_against_enumeration():

@@ -54,7 +54,8 @@ def test_batch_renders_an_index_and_self_contained_pages(notebooks, small_datase
     assert index == out / "2025Q1" / "index.html"
     assert sorted(p.name for p in index.parent.iterdir()) == ["01_first.html", "export.csv", "index.html", "index.json",
                                                            "manifest.json"]
-    assert lines[0] == "[1/1] 01_first: running" and lines[-1].startswith("All 1 report(s) built in")
+    assert lines[0].startswith("Checking the dataset, the season and the parameters")
+    assert lines[1] == "[1/1] 01_first: running" and lines[-1].startswith("All 1 report(s) built in")
 
     page = (index.parent / "01_first.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -70,20 +71,64 @@ def test_batch_renders_an_index_and_self_contained_pages(notebooks, small_datase
     assert not list(out.glob(".build-*"))
 
 
-def test_a_failing_notebook_leaves_the_previous_reports(notebooks, small_dataset, tmp_path):
+def test_a_failing_notebook_keeps_its_last_good_version_and_the_others_are_made(notebooks, small_dataset, tmp_path):
+    out = tmp_path / "reports"
+    _notebook(notebooks, "02_second", "import tagkit as tk\nfrom pathlib import Path",
+              "tk.show_summary('second, first version')", "Path(output_dir, 'second.csv').write_text('v1')")
+    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                  echo=lambda _: None)
+    good_page = (out / "2025Q1" / "02_second.html").read_bytes()
+    _notebook(notebooks, "02_second", "import tagkit as tk\nfrom pathlib import Path",
+              "Path(output_dir, 'second.csv').write_text('half-writ')", "raise ValueError('boom in the data')")
+    with pytest.raises(tk.ReportError, match=r"(?s)1 of 2 notebook\(s\) failed; the other reports of 2025Q1 were made.*"
+                                             r"02_second.ipynb, cell 6 \(\"raise ValueError\('boom in the data'\)\"\) "
+                                             r"failed with ValueError: boom in the data"):
+        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                      echo=lambda _: None)
+    season = out / "2025Q1"
+    assert (season / "02_second.html").read_bytes() == good_page  # the last good version
+    assert (season / "second.csv").read_text() == "v1"  # its export too, never the half-written one
+    assert (season / "01_first.html").exists() and (season / "export.csv").exists()
+    home = (season / "index.html").read_text(encoding="utf-8")
+    assert "This report failed in this run." in home and "boom in the data" in home
+    assert "last good version, from" in home and 'href="02_second.html"' in home
+    assert (out / ".failed" / "2025Q1" / "02_second.ipynb").exists()
+    assert not list(out.glob(".build-*"))
+    # a first run that fails has no earlier version to show
+    fresh = tmp_path / "fresh"
+    with pytest.raises(tk.ReportError, match="1 of 2 notebook"):
+        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=fresh, notebooks_dir=notebooks, progress=False,
+                      echo=lambda _: None)
+    home = (fresh / "2025Q1" / "index.html").read_text(encoding="utf-8")
+    assert "There is no earlier version of this report." in home and 'href="02_second.html"' not in home
+
+
+def test_when_every_notebook_fails_nothing_changes(notebooks, small_dataset, tmp_path):
     out = tmp_path / "reports"
     tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
                   echo=lambda _: None)
     before = _tree(out / "2025Q1")
-    _notebook(notebooks, "02_broken", "x = 1", "raise ValueError('boom in the data')")
-    with pytest.raises(tk.ReportError, match=r"02_broken.ipynb, cell 5 \(\"raise ValueError\('boom in the data'\)\"\) "
-                                             r"failed with ValueError: boom in the data") as info:
-        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+    _notebook(notebooks, "01_first", "raise ValueError('boom')")
+    fresh = tmp_path / "fresh"
+    with pytest.raises(tk.ReportError, match="Every notebook failed"):
+        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=fresh, notebooks_dir=notebooks, progress=False,
                       echo=lambda _: None)
-    assert "were not changed" in str(info.value)
-    assert _tree(out / "2025Q1") == before
-    assert (out / ".failed" / "2025Q1" / "02_broken.ipynb").exists()
-    assert not list(out.glob(".build-*"))
+    assert not (fresh / "2025Q1").exists() and _tree(out / "2025Q1") == before
+
+
+def test_parameters_and_the_season_are_checked_before_any_notebook_runs(notebooks, small_dataset, tmp_path, write):
+    _notebook(notebooks, "02_hits", "x = 1")  # a notebook that would take minutes
+    bad = write("p.yml", "shared:\n  top_values: 0\n")
+    with pytest.raises(tk.ParameterError, match=r"(?s)The batch for 2025Q1 was not started \(2 problem\(s\)\).*"
+                                                r"'top_values' parameter of the notebook 01_first must be an int in "
+                                                r"\[1, 60\]. Got 0"):
+        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=tmp_path / "r", notebooks_dir=notebooks,
+                      params_file=bad, progress=False, echo=lambda _: None)
+    with pytest.raises(tk.ParameterError, match=r"The season 2027Q1 has no sales: the sales run from 2025-01-12 "
+                                                r"\(2025Q1\) to 2025-05-03 \(2025Q2\)"):
+        tk.run_report("2027Q1", data_dir=small_dataset, out_dir=tmp_path / "r", notebooks_dir=notebooks,
+                      progress=False, echo=lambda _: None)
+    assert not (tmp_path / "r" / "2025Q1").exists() and not (tmp_path / "r" / "2027Q1").exists()
 
 
 def test_parameters_file(notebooks, small_dataset, tmp_path, write):

@@ -164,3 +164,22 @@ def test_demo_brand_planted_combinations_come_out_on_top_and_noise_does_not(demo
     # slightly better than average through them: see the note in ground_truth.yml)
     singles = rules[(rules["size"] == 1) & rules["rule"].str.startswith(noise)]
     assert len(singles) and not ((singles["lift"] >= 1.5) & (singles["q_value"] <= 0.05)).any()
+
+
+def test_heatmap_dimensions_are_the_ones_that_tell_hits_apart():
+    rng = np.random.default_rng(7)
+    n = 2000
+    frame = pd.DataFrame({"product_id": [str(i) for i in range(n)], "row": range(n), "column": "c"})
+    values = {"category": rng.choice(["dress", "top", "coat"], n), "colour": rng.choice(["black", "navy"], n),
+              "material": rng.choice(["linen", "wool", "denim"], n)}
+    taxonomy = tk.Taxonomy.from_dict({"dimensions": [{"name": d, "values": sorted(set(v))} for d, v in values.items()]})
+    raw = pd.concat([frame.assign(raw_dimension=d, raw_value=v) for d, v in values.items()], ignore_index=True)
+    matrix = tk.encode_tags(tk.normalise_tags(raw, taxonomy), taxonomy, products=frame["product_id"])
+    # hits depend on material strongly, on colour a little, not on category
+    p = 0.03 + 0.2 * (values["material"] == "linen") + 0.04 * (values["colour"] == "navy")
+    hits = rng.random(n) < p
+    assert tk.heatmap_dimensions(matrix, hits, taxonomy) == ("material", "colour")
+    assert tk.heatmap_dimensions(matrix, hits, taxonomy, rows="category") == ("category", "material")
+    assert tk.heatmap_dimensions(matrix, hits, taxonomy, rows="category", columns="colour") == ("category", "colour")
+    one = tk.Taxonomy.from_dict({"dimensions": [{"name": "material", "values": ["linen", "wool", "denim"]}]})
+    assert tk.heatmap_dimensions(matrix.filter(like="material="), hits, one) is None

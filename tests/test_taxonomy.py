@@ -121,3 +121,24 @@ def test_demo_taxonomy_loads():
     assert len(taxonomy.dimensions) >= 10
     assert taxonomy.resolve_value("colour", "黑色") == "black"
     assert yaml.safe_load((DEMO_DATA / "taxonomy.yml").read_text(encoding="utf-8"))["dimensions"]
+
+
+def test_dimension_roles_declared_or_from_the_taxonomy(taxonomy):
+    roles = taxonomy.roles
+    # the test taxonomy has category, colour and material: they make the look, colour by family
+    assert roles.category == "category" and roles.look == ("category", "colour", "material")
+    assert roles.look_top_level == ("colour",) and not roles.declared
+    no_fashion = tk.Taxonomy.from_dict({"dimensions": [
+        {"name": "brand", "values": ["a", "b"]},
+        {"name": "department", "required": True, "values": [{"name": "food"}, {"name": "bread", "parent": "food"}]},
+        {"name": "size", "values": ["s", "m"]}, {"name": "flags", "multi": True, "values": ["x"]}]})
+    # no dimension named category: the required one with a hierarchy plans the range
+    assert no_fashion.roles.category == "department" and no_fashion.roles.look == ("department", "brand", "size")
+    declared = no_fashion.with_roles({"category": "brand", "look": ["brand", "size"], "look_top_level": []})
+    assert (declared.roles.category, declared.roles.look, declared.roles.declared) == ("brand", ("brand", "size"), True)
+    assert declared.roles.describe_look(declared) == "Brand and Size"
+    with pytest.raises(tk.TaxonomyError) as info:
+        no_fashion.with_roles({"category": "departmnt", "look": "brand", "looks": []})
+    text = str(info.value)
+    assert "analysis.category names 'departmnt'" in text and "Did you mean 'department'?" in text
+    assert "analysis.look must be a list of dimension names" in text and "unknown key 'looks'" in text

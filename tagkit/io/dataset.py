@@ -25,14 +25,15 @@ from tagkit.catalogue import Catalogue
 from tagkit.errors import InputError
 from tagkit.io.engines import is_uri
 from tagkit.io.readers import read_catalogue, read_taxonomy
-from tagkit.io.sales import Sales, combine_sales, read_sales
+from tagkit.io.sales import Sales, combine_sales, read_sales, sales_span
 from tagkit.io.yaml_files import read_yaml
 from tagkit.paths import DEMO_DATA
 from tagkit.seasons import SeasonCalendar, calendar_from_config
 from tagkit.taxonomy import Taxonomy
 
 CONFIG_NAME = "dataset.yml"
-_TOP_KEYS = {"name", "calendar", "taxonomy", "catalogue", "sales", "competitors", "candidates", "description"}
+_TOP_KEYS = {"name", "calendar", "taxonomy", "catalogue", "sales", "competitors", "candidates", "description",
+             "analysis"}
 _CATALOGUE_KEYS = {"path", "shape", "columns", "source", "encoding", "sheet", "header_row", "date_format",
                    "separators", "placeholders", "id_width"}
 _SALES_KEYS = {"path", "kind", "columns", "encoding", "date_format", "latest_date", "min_id_match", "memory_limit",
@@ -50,6 +51,7 @@ class Dataset:
     calendar: SeasonCalendar
     taxonomy_file: Path
     inputs: dict = field(default_factory=dict)
+    analysis: dict = field(default_factory=dict)  # which dimensions make the planning category and a look
 
     def __repr__(self) -> str:
         return f"Dataset({self.name!r}, folder={str(self.folder)!r}, inputs={sorted(self.inputs)})"
@@ -66,7 +68,9 @@ class Dataset:
         return out
 
     def read_taxonomy(self) -> Taxonomy:
-        return read_taxonomy(self.taxonomy_file)
+        """The taxonomy, with the roles of its dimensions from the ``analysis`` section of dataset.yml."""
+        taxonomy = read_taxonomy(self.taxonomy_file)
+        return taxonomy.with_roles(self.analysis, source=str(self.folder / CONFIG_NAME)) if self.analysis else taxonomy
 
     def read_catalogue(self, which: str = "catalogue", *, taxonomy: Taxonomy | None = None) -> Catalogue:
         """Read the ``catalogue``, ``competitors`` or ``candidates`` file."""
@@ -78,6 +82,20 @@ class Dataset:
         path = self.folder / spec.pop("path")
         spec.setdefault("source", _DEFAULT_SOURCE[which])
         return read_catalogue(path, taxonomy=taxonomy or self.read_taxonomy(), calendar=self.calendar, **spec)
+
+    def sales_span(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """First and last day of usable sales over every local sales input (None when none can be told, e.g.
+        files on shared storage)."""
+        spans = []
+        for spec in self.inputs.get("sales", []):
+            spec = dict(spec)
+            paths = _as_list(spec.pop("path"))
+            if any(is_uri(p) for p in paths):
+                return None
+            span = sales_span([str(self.folder / p) for p in paths], calendar=self.calendar, **spec)
+            if span is not None:
+                spans.append(span)
+        return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
 
     def read_sales(self, products: pd.DataFrame, *, set_aside_path=None, progress: bool = False,
                    engine: str | None = None, spark=None) -> Sales:
@@ -159,12 +177,18 @@ def open_dataset(folder=None) -> Dataset:
             inputs[key] = kept
         elif kept:
             inputs[key] = kept[0]
+    analysis = data.get("analysis") or {}
+    if not isinstance(analysis, dict):
+        problems.append(f"{where('analysis')}: 'analysis' must be a mapping such as {{category: product_type, look: "
+                        f"[product_type, colour, pattern]}}; found {analysis!r}")
+        analysis = {}
     taxonomy_file = folder / str(data.get("taxonomy", "taxonomy.yml"))
     if "taxonomy" in data and not taxonomy_file.exists():
         problems.append(f"{where('taxonomy')}: taxonomy file {str(data['taxonomy'])!r} not found in {folder}")
     if problems:
         raise InputError(f"{config_file} does not describe a usable dataset:", problems)
-    return Dataset(folder.resolve(), str(data.get("name", folder.name)), calendar, taxonomy_file.resolve(), inputs)
+    return Dataset(folder.resolve(), str(data.get("name", folder.name)), calendar, taxonomy_file.resolve(), inputs,
+                   analysis)
 
 
 def _option_problems(spec: dict):

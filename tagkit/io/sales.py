@@ -29,7 +29,7 @@ ORDER_LINE_FIELDS: dict[str, tuple[str, ...]] = {
                    "商品编号", "款号", "货号"),
     "date": ("date", "order_date", "ordered_at", "order_time", "timestamp", "created_at", "下单时间", "日期", "时间"),
     "quantity": ("quantity", "qty", "units", "数量", "件数"),
-    "revenue": ("revenue", "line_total", "amount", "sales", "net_sales", "销售额", "金额", "实付金额"),
+    "revenue": ("revenue", "line_total", "amount", "sales", "net_sales", "sales_value", "total_price", "销售额", "金额", "实付金额"),
     "unit_price": ("unit_price", "price", "单价", "价格"),
     "channel": ("channel", "sales_channel", "渠道", "平台"),
 }
@@ -339,6 +339,45 @@ def _aggregate(engine, files, products, calendar, mapping, encoding, date_format
                              has_revenue=bool({"revenue", "unit_price"} & set(fields)))
     return Sales(metrics, accounting_table(rows_read, rows_used, counts), rows_read, rows_used, rows_set_aside,
                  set_aside_file, tuple(str(f) for f in files), data_end, tuple(warnings))
+
+
+def sales_span(paths, *, products: pd.DataFrame | None = None, kind: str = "order_lines", columns: dict | None = None,
+               encoding: str | None = None, date_format: str | None = None, latest_date=None,
+               calendar: SeasonCalendar = QUARTERS, sheet=None, **_ignored) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The first and last day of usable sales in local files (one quick scan), or None when there are none:
+    what the batch checks a season against before it starts."""
+    files = _expand(paths, "duckdb")
+    if kind == "aggregated":
+        from tagkit.catalogue import parse_dates
+
+        table = pd.concat([read_table(f, encoding=encoding, sheet=sheet) for f in files], ignore_index=True)
+        fields = _resolve({c: "VARCHAR" for c in table.columns}, columns or {}, AGGREGATED_FIELDS,
+                          ("product_id", "units"), files[0])
+        if "season" in fields:
+            seasons = []
+            for value in table[fields["season"]]:
+                try:
+                    seasons.append(calendar.parse(value))
+                except Exception:
+                    continue
+            if not seasons:
+                return None
+            ordered = sorted(set(seasons), key=calendar.ordinal)
+            return calendar.bounds(ordered[0])[0], calendar.bounds(ordered[-1])[1]
+        if "date" not in fields:
+            return None
+        dates = parse_dates(table[fields["date"]], date_format)[0].dropna()
+        return (dates.min(), dates.max()) if len(dates) else None
+    latest = (pd.Timestamp(latest_date) if latest_date is not None
+              else pd.Timestamp.today().normalize() + pd.Timedelta(days=1))
+    with make_engine("duckdb", sheet=sheet) as engine:
+        engine.read(files, encoding)
+        types = engine.columns()
+        fields = _resolve(types, columns or {}, ORDER_LINE_FIELDS, ("product_id", "date"), files[0])
+        typed = _typed_sql(engine, types, fields, date_format, latest)
+        first, last = engine.frame(f"SELECT min(_tk_ts) AS a, max(_tk_ts) AS b FROM ({typed('tk_orders')}) t "
+                                   "WHERE _tk_code = 0").iloc[0]
+    return (pd.Timestamp(first), pd.Timestamp(last)) if pd.notna(first) else None
 
 
 def month_seasons(months, calendar: SeasonCalendar) -> pd.DataFrame:

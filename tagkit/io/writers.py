@@ -23,7 +23,9 @@ def write_csv(frame: pd.DataFrame, path) -> Path:
 
 def write_excel(sheets: dict[str, pd.DataFrame], path, *, percent=()) -> Path:
     """One sheet per table: bold frozen header, column widths that fit the content; the columns
-    named in ``percent`` (shares in [0, 1]) are shown as percentages."""
+    named in ``percent`` (shares in [0, 1]) are shown as percentages. A table that is None (say, no
+    competitors in the dataset) gets no sheet."""
+    sheets = {name: frame for name, frame in sheets.items() if frame is not None}
     for name, frame in sheets.items():
         if len(frame) > _EXCEL_MAX_ROWS:
             raise TagkitError(f"The table {name!r} has {len(frame):,} rows, more than an Excel sheet holds; "
