@@ -17,7 +17,12 @@ from tagkit.taxonomy import Taxonomy
 
 def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tuple[pd.DataFrame, np.ndarray]:
     """The tag rows and hit flags of the ranked products (hits and non-hits, no image products)
-    of the given seasons: the input of :func:`mine_hit_rules`."""
+    of the given seasons: the input of :func:`mine_hit_rules`.
+
+    One row per product: a product ranked in several of the seasons (a catalogue of products on sale)
+    counts once, as a hit when it was a hit in at least half of them, so that a product sold all year is
+    not four independent observations in the statistics of the rules. Indexed by product and the last
+    season it was ranked in."""
     rows = labels[labels["status"].isin([HIT, MISS])]
     if seasons is not None:
         rows = rows[rows["season"].isin(list(seasons))]
@@ -30,6 +35,11 @@ def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tup
         raise ParameterError(f"No ranked products in {', '.join(seasons)}; the labels cover "
                              f"{known[0] + '-' + known[-1] if known else 'no season'}. Check the season, or the sales "
                              "of those seasons.")
+    if rows["product_id"].duplicated().any():
+        share = rows.groupby("product_id", sort=False)["hit"].mean()
+        last = rows.groupby("product_id", sort=False)["season"].last()
+        rows = pd.DataFrame({"product_id": share.index, "season": last.reindex(share.index).to_numpy(),
+                             "hit": (share >= 0.5).to_numpy()})
     out = matrix.loc[rows["product_id"].to_numpy()]
     out.index = pd.MultiIndex.from_arrays([rows["product_id"].to_numpy(), rows["season"].to_numpy()],
                                           names=["product_id", "season"])

@@ -7,6 +7,7 @@ import gzip
 
 import openpyxl
 import pandas as pd
+import pytest
 
 from tagkit.paths import NOTEBOOKS
 
@@ -116,3 +117,74 @@ def test_a_notebook_with_part_of_the_hit_definition_is_refused(tmp_path, small_d
     with pytest.raises(tk.ReportError, match="'01_partial' labels hits but does not declare catalogue, group_by"):
         tk.run_report("2025Q1", data_dir=small_dataset, notebooks_dir=tmp_path / "nb", out_dir=tmp_path / "out",
                       progress=False, echo=lambda _: None)
+
+
+# --- the whole batch, default parameters, on data tagkit did not design ----------------------------------
+def _text(page) -> str:
+    """A page's words, tags removed (what a reader sees)."""
+    import html
+    import re
+
+    text = re.sub(r"<style.*?</style>", " ", page.read_text(encoding="utf-8"), flags=re.S)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)))
+
+
+@pytest.fixture(scope="module")
+def sparse_batch(tmp_path_factory):
+    import tagkit as tk
+    from tagkit.paths import DATA
+
+    out = tmp_path_factory.mktemp("sparse_reports")
+    return tk.run_report("2025Q4", data_dir=DATA / "sparse", out_dir=out, progress=False, echo=lambda _: None).parent
+
+
+@pytest.fixture(scope="module")
+def complete_journey_batch(tmp_path_factory):
+    import tagkit as tk
+    from tagkit.demo_complete_journey import write_complete_journey
+
+    data = tmp_path_factory.mktemp("complete_journey")
+    write_complete_journey(data)
+    out = tmp_path_factory.mktemp("complete_journey_reports")
+    return tk.run_report("2017Q4", data_dir=data, out_dir=out, progress=False, echo=lambda _: None).parent
+
+
+@pytest.mark.real_data
+def test_sparse_brand_batch_is_complete_and_honest(sparse_batch):
+    health, hits, plan, index = (_text(sparse_batch / f"{n}.html") for n in
+                                 ("01_tag_health", "02_hit_tags", "03_season_plan", "index"))
+    assert "This report failed" not in index and "Traceback" not in hits + plan + health
+    # missing launch dates are said where they matter, and how launch was inferred
+    assert "Launch dates are missing" in health and "Launch dates are missing" in hits
+    assert "launch is taken to be the first sale" in health
+    # the label measures selling on this brand: the check is shown, no warning
+    assert "Does the hit label measure selling?" in hits and "may not measure selling" not in hits
+    assert "Read this first" not in hits
+    # no competitors, no candidates: said in words, the backtest still runs
+    assert "no competitor best sellers" in hits
+    assert "No plan for 2026Q1" in plan and "no candidate pipeline" in plan and "Backtest" in plan
+    # the heatmap and the looks fit this taxonomy (no material, no silhouette)
+    assert "Here a look is Product type, Colour (family) and Pattern" in hits
+    files = pd.read_excel(sparse_batch / "tag_health.xlsx", sheet_name="input files")
+    assert files.loc[0, "placeholder_values"] > 0 and files.loc[0, "ids_given_zeros_back"] == files.loc[0, "products"]
+    rules = pd.read_csv(sparse_batch / "hit_rules.csv")
+    kept = rules[rules["status"] == "kept"]["rule"]
+    assert kept.str.contains("product_type=trousers").any() and kept.str.contains("department=divided").any()
+
+
+@pytest.mark.real_data
+def test_complete_journey_batch_is_complete_and_honest(complete_journey_batch):
+    hits, plan, index = (_text(complete_journey_batch / f"{n}.html") for n in ("02_hit_tags", "03_season_plan",
+                                                                                 "index"))
+    assert "This report failed" not in index and "Traceback" not in hits + plan
+    # a grocery assortment sold all year: ranked in every season it sells in, and the page says why
+    assert "a season's catalogue is every product on sale in it (chosen from the data" in hits
+    assert "may not measure selling" not in hits
+    share = pd.read_excel(complete_journey_batch / "hit_tags.xlsx", sheet_name="hit share").set_index("season")
+    assert share.loc["2017Q4", "band"] == "inside" and share.loc["2017Q4", "revenue_share"] > 0.3
+    rules = pd.read_csv(complete_journey_batch / "hit_rules.csv")
+    kept = rules[rules["status"] == "kept"]
+    assert len(kept) > 20 and (kept["n_hits"] >= 5).all()
+    # one row per product: a rule's products are never more than the products of the catalogue
+    assert kept["n_products"].max() <= 92_331
+    assert "No plan for 2018Q1" in plan and "No past season could be replayed" in plan

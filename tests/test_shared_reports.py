@@ -64,6 +64,7 @@ def _dom(page) -> str:
 
 
 @pytest.mark.parametrize("page", ["index.html", "01_tag_health.html", "02_hit_tags.html", "03_season_plan.html"])
+@pytest.mark.browser
 def test_data_that_looks_like_html_stays_text_in_a_browser(batch_runs, page):
     dom = _dom(batch_runs[1][0] / page)
     assert "data-xss" not in re.search(r"<body[^>]*>", dom).group(0)  # no script ran

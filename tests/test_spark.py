@@ -16,6 +16,7 @@ import yaml
 import tagkit as tk
 from tests.test_io_sales import LATEST, _order_lines, _products
 
+pytestmark = pytest.mark.spark
 MALFORMED_REASON = "malformed line: too few columns"
 BAD_INPUTS = Path(__file__).resolve().parent / "bad_inputs"
 

@@ -79,3 +79,17 @@ def test_yearly_common_tags():
     assert set(yearly["year"]) == {"2023", "2024"}
     assert (yearly.groupby("year")["rank"].min() == 1).all()
     assert "g=noise" not in set(yearly["tags"])
+
+
+def test_a_product_on_sale_in_several_seasons_is_one_row():
+    labels = pd.DataFrame({"product_id": ["a", "a", "a", "b", "b", "c"],
+                           "season": ["2025Q1", "2025Q2", "2025Q3", "2025Q1", "2025Q2", "2025Q2"],
+                           "status": ["hit", "hit", "not a hit", "hit", "not a hit", "not a hit"],
+                           "hit": [True, True, False, True, False, False]})
+    matrix = pd.DataFrame({"t=x": [True, False, True]}, index=pd.Index(["a", "b", "c"], name="product_id"))
+    rows, hits = tk.ranked_rows(labels, matrix, ["2025Q1", "2025Q2", "2025Q3"])
+    # a: hit in 2 of 3 seasons; b: in 1 of 2 (half: a hit); c: never
+    assert list(rows.index) == [("a", "2025Q3"), ("b", "2025Q2"), ("c", "2025Q2")]
+    assert hits.tolist() == [True, True, False]
+    one, one_hits = tk.ranked_rows(labels, matrix, ["2025Q2"])
+    assert len(one) == 3 and one_hits.tolist() == [True, False, False]
