@@ -30,9 +30,10 @@ browser:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-# Regenerate data/demo/ (seeded, byte-identical).
+# Regenerate data/demo/ and data/sparse/ (seeded, byte-identical).
 demo: $(STAMP)
 	$(BIN)/tagkit demo --out data/demo
+	$(BIN)/tagkit demo --profile sparse --out data/sparse
 
 # Benchmarks (README, "Benchmark"); pyfim is installed for the comparison only.
 bench: $(STAMP)

@@ -38,3 +38,18 @@ def test_user_errors_exit_with_a_message_not_a_traceback(small_dataset):
     assert "Traceback" not in result.stderr
     missing = _run("check", "--data", str(small_dataset / "nowhere"))
     assert missing.returncode == 1 and "no dataset config here" in missing.stderr
+
+
+def test_check_shows_the_hit_label_check_on_the_sparse_brand():
+    from tagkit.paths import DATA
+
+    result = _run("check", "--data", str(DATA / "sparse"))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Launch dates are missing" in out and "Hit label (a hit beats a bar fixed from history" in out
+    assert "median units sold, net of returns" in out and "warning:" not in out
+
+
+def test_init_and_demo_profiles_are_on_the_command_line():
+    assert "--catalogue" in _run("init", "--help").stdout
+    assert "complete-journey" in _run("demo", "--help").stdout

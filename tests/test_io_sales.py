@@ -188,8 +188,9 @@ def test_date_format_for_day_first_dates(tmp_path):
     products = _products(3)
     path = tmp_path / "o.csv"
     path.write_text("product_id,date\n00000,05/01/2024\n00000,31/01/2024\n")
-    plain = tk.read_sales(path, products=products, latest_date=LATEST)
-    assert plain.rows_used == 0 and any("date_format" in w for w in plain.warnings)
+    with pytest.raises(tk.InputError, match=r"none of the 2 order lines can be used \(2 unparseable date\).*need "
+                                            r"date_format \(e.g. '%d/%m/%Y'\)"):
+        tk.read_sales(path, products=products, latest_date=LATEST)
     dated = tk.read_sales(path, products=products, latest_date=LATEST, date_format="%d/%m/%Y")
     assert dated.rows_used == 2 and dated.metrics["units"].sum() == 2  # no quantity column: one unit a row
 
@@ -332,3 +333,12 @@ def test_old_mac_line_endings_and_carriage_returns_inside_values(tmp_path):
     quoted.write_bytes(b'product_id,date,quantity,note\n00000,2024-03-01,1,"a\rb"\n00001,2024-03-02,2,"c"\n')
     sales = tk.read_sales(quoted, products=products, latest_date=LATEST)
     assert (sales.rows_read, sales.rows_used) == (2, 2)
+
+
+def test_order_lines_without_a_usable_row_stop_with_the_reasons(tmp_path):
+    products = _products(2)
+    path = tmp_path / "orders.csv"
+    path.write_text("product_id,date,quantity\n00000,05/01/2025,1\n00001,06/01/2025,2\n00001,2024-01-01,0\n")
+    with pytest.raises(tk.InputError, match=r"orders.csv: none of the 3 order lines can be used \(2 unparseable date; "
+                                            r"1 zero quantity\)"):
+        tk.read_sales(path, products=products, latest_date=LATEST)

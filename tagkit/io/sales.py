@@ -313,6 +313,11 @@ def _aggregate(engine, files, products, calendar, mapping, encoding, date_format
             f"{counts['unparseable date']:,} order lines have dates tagkit could not read; tagkit never guesses "
             "day/month order, so dates such as 05/01/2025 need date_format (e.g. '%d/%m/%Y')."
         )
+    if rows_used == 0 and not (counts.get(UNKNOWN_ID, 0) and min_id_match > 0):
+        listed = "; ".join(f"{n:,} {reason}" for reason, n in counts.sort_values(ascending=False).items())
+        raise InputError(f"{', '.join(Path(str(f)).name for f in files)}: none of the {rows_read:,} order lines can be "
+                         f"used ({listed}). Check the column mapping, the date format (date_format) and latest_date."
+                         + "".join(f" {w}" for w in warnings))
     set_aside_file = None
     if set_aside_path is not None:
         engine.register("tk_unknown_set_aside", pd.DataFrame({"product_id": unknown["product_id"].astype(str)})
