@@ -45,7 +45,8 @@ def main():
 
     dataset = tk.open_dataset(None)
     brand = tk.load_brand(dataset)
-    labels = tk.label_hits(brand.sales.metrics, brand.own.products)
+    # the batch's default hit definition: a bar fixed on the four seasons ending 2025Q4
+    labels = tk.label_brand(brand, tk.HitDefinition().resolve(brand), reference=tk.history("2025Q4", 4))
     options = dict(min_bet_lift=1.5, max_per_look=6, max_bet_share_per_tag_set=0.35)
     if not args.skip_backtest:
         seasons = tk.seasons_up_to(labels, "2025Q4")[4:]
