@@ -359,12 +359,7 @@ def sales_span(paths, *, products: pd.DataFrame | None = None, kind: str = "orde
         fields = _resolve({c: "VARCHAR" for c in table.columns}, columns or {}, AGGREGATED_FIELDS,
                           ("product_id", "units"), files[0])
         if "season" in fields:
-            seasons = []
-            for value in table[fields["season"]]:
-                try:
-                    seasons.append(calendar.parse(value))
-                except Exception:
-                    continue
+            seasons = [s for s in parse_seasons(table[fields["season"]], calendar) if s is not None]
             if not seasons:
                 return None
             ordered = sorted(set(seasons), key=calendar.ordinal)
@@ -383,6 +378,17 @@ def sales_span(paths, *, products: pd.DataFrame | None = None, kind: str = "orde
         first, last = engine.frame(f"SELECT min(_tk_ts) AS a, max(_tk_ts) AS b FROM ({typed('tk_orders')}) t "
                                    "WHERE _tk_code = 0").iloc[0]
     return (pd.Timestamp(first), pd.Timestamp(last)) if pd.notna(first) else None
+
+
+def parse_seasons(values, calendar: SeasonCalendar) -> list:
+    """Each text as a season of the calendar, None where it is not one (parsed once per distinct text)."""
+    parsed = {}
+    for value in pd.unique(pd.Series(values, dtype=object)):
+        try:
+            parsed[value] = calendar.parse(value)
+        except Exception:
+            parsed[value] = None
+    return [parsed[v] for v in values]
 
 
 def month_seasons(months, calendar: SeasonCalendar) -> pd.DataFrame:
@@ -560,13 +566,7 @@ def _read_aggregated(files, products, calendar, mapping, encoding, set_aside_pat
                         "product_id": pad_ids(table[fields["product_id"]], id_width)})
     reason = pd.Series(pd.NA, index=table.index, dtype="object")
     if "season" in fields:
-        seasons = []
-        for value in table[fields["season"]]:
-            try:
-                seasons.append(calendar.parse(value))
-            except Exception:
-                seasons.append(None)
-        out["season"] = seasons
+        out["season"] = parse_seasons(table[fields["season"]], calendar)
         unreadable = "unreadable season"
     else:
         dates, _ = parse_dates(table[fields["date"]], date_format)

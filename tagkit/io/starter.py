@@ -20,7 +20,7 @@ import yaml
 from tagkit.catalogue import FIELD_SYNONYMS, profile_columns
 from tagkit.errors import InputError
 from tagkit.io._files import atomic_write, detect_encoding, file_kind, read_table, sniff_delimiter
-from tagkit.taxonomy import VALUE_SEPARATORS, Taxonomy, dimension_name, draft_taxonomy, tag_key
+from tagkit.taxonomy import VALUE_SEPARATORS, Taxonomy, dimension_name, draft_taxonomy
 
 _SAMPLE_ROWS = 20_000
 _HEADER = ("# Written by `tagkit init` from {files}. Check it, then run `tagkit check --data {folder}`.\n"
@@ -123,6 +123,7 @@ def _sample(path: Path) -> pd.DataFrame:
 def _sales_spec(path: Path, out: Path, catalogue_ids: pd.Series) -> tuple[dict, list, pd.Series]:
     from tagkit.catalogue import parse_dates
     from tagkit.io.sales import AGGREGATED_FIELDS, ORDER_LINE_FIELDS
+    from tagkit.io.sales import _resolve as resolve_fields
 
     sample = _sample(path)
     header = [str(c) for c in sample.columns]
@@ -145,19 +146,9 @@ def _sales_spec(path: Path, out: Path, catalogue_ids: pd.Series) -> tuple[dict, 
                     break
         return found
 
-    def find(known: dict) -> dict:
-        found, taken = {}, set()
-        for column in header:
-            key = tag_key(column)
-            f = next((f for f, names in known.items() if f not in found and column not in taken
-                      and key in {tag_key(n) for n in names}), None)
-            if f:
-                found[f] = column
-                taken.add(column)
-        return found
-
-    aggregated = find(AGGREGATED_FIELDS)
-    lines = find(ORDER_LINE_FIELDS)
+    types = {c: "VARCHAR" for c in header}
+    aggregated = resolve_fields(types, {}, AGGREGATED_FIELDS, (), path)  # by header, nothing required yet
+    lines = resolve_fields(types, {}, ORDER_LINE_FIELDS, (), path)
     notes = []
     guessed = by_content()
     for fields in (aggregated, lines):
