@@ -87,7 +87,7 @@ def plot_set_aside(accounting: pd.DataFrame) -> "plt.Figure":
 def plot_hit_share(share: pd.DataFrame, *, band: tuple[float, float] = (0.05, 0.10)) -> "plt.Figure":
     """Hit share per season, against the target band."""
     plt, _ = _libs()
-    fig, ax = plt.subplots(figsize=(max(6, 0.65 * len(share) + 2), 3.8))
+    fig, ax = plt.subplots(figsize=(max(6, 0.65 * len(share) + 2) + 2, 3.8))
     low, high = band
     ax.axhspan(100 * low, 100 * high, color=COLOURS["ok"], alpha=0.12, label=f"target band {low:.0%}-{high:.0%}")
     colours = [COLOURS["ok"] if b == "inside" else COLOURS["bad"] for b in share["band"]]
@@ -106,7 +106,7 @@ def plot_hit_share(share: pd.DataFrame, *, band: tuple[float, float] = (0.05, 0.
     ax.set_ylabel("Hits, % of ranked catalogue (bars)\nor of revenue (dots)")
     ax.set_title("Hit share per season against the target band")
     ax.tick_params(axis="x", rotation=45)
-    ax.legend(loc="upper left", frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)  # beside the bars, not on them
     fig.tight_layout()
     return fig
 
