@@ -60,6 +60,7 @@ _SOURCE_ALIASES = {tag_key(a): s for s, aliases in {
 }.items() for a in aliases}
 DATE_FORMATS = ("%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
 PROBLEM_COLUMNS = ["file", "row", "column", "found", "problem", "action"]
+NUMBER_RANGES = {"price": (0, 1e9), "stock": (0, 1e9), "rank": (1, 1e9)}  # finite, sane: nothing else is kept
 RAW_TAG_COLUMNS = ["product_id", "row", "column", "raw_dimension", "raw_value"]
 SET_ASIDE = "row set aside"
 
@@ -389,6 +390,8 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> tuple[pd.Ser
         if not todo.any():
             break
         dates = dates.where(~todo, pd.to_datetime(text.where(todo), format=fmt, errors="coerce"))
+    years = dates.dt.year
+    dates = dates.where(years.between(1900, 2200))  # far outside any season: refused, never an overflow
     return dates.astype("datetime64[ns]"), given & dates.isna()
 
 
@@ -404,16 +407,16 @@ def _clean_attributes(products, fields, calendar, default_source, date_format, l
     out = pd.DataFrame({"product_id": products["product_id"].astype(str).values}, index=products.index)
     out["name"] = products["name"].replace("", np.nan) if "name" in products else np.nan
 
-    for name, low in (("price", 0), ("stock", 0), ("rank", 1)):
+    for name, (low, high) in NUMBER_RANGES.items():
         if name in products:
             values, bad = parse_numbers(products[name])
-            negative = values < low
+            wild = values.notna() & ~values.between(low, high)  # inf and absurd figures too, never only negatives
             for row in products.index[bad]:
                 log.add(row, fields[name], products.at[row, name], f"{name}: expected a number", "value left empty")
-            for row in products.index[negative]:
-                log.add(row, fields[name], products.at[row, name], f"{name}: expected a number >= {low}",
-                        "value left empty")
-            out[name] = values.where(~negative)
+            for row in products.index[wild]:
+                log.add(row, fields[name], products.at[row, name], f"{name}: expected a number from {low:,} to "
+                        f"{high:,.0f}", "value left empty")
+            out[name] = values.where(~wild)
         else:
             out[name] = np.nan
 
@@ -421,10 +424,12 @@ def _clean_attributes(products, fields, calendar, default_source, date_format, l
         dates, bad = parse_dates(products["launch_date"], date_format)
         out_of_range = dates.notna() & ((dates.dt.year < 1990) | (dates.dt.year > 2100))
         for row in products.index[bad]:
-            log.add(row, fields["launch_date"], products.at[row, "launch_date"],
-                    "launch_date: expected a date such as 2025-03-14"
-                    + ("" if date_format else " (day/month order is never guessed; set date_format)"),
-                    "value left empty")
+            text = str(products.at[row, "launch_date"])
+            far = re.match(r"^\s*(\d{4})\D", text)  # a year far outside any season, say 2500-01-01
+            problem = ("launch_date: expected a year between 1990 and 2100" if far and not 1900 <= int(far[1]) <= 2200
+                       else "launch_date: expected a date such as 2025-03-14"
+                       + ("" if date_format else " (day/month order is never guessed; set date_format)"))
+            log.add(row, fields["launch_date"], text, problem, "value left empty")
         for row in products.index[out_of_range]:
             log.add(row, fields["launch_date"], products.at[row, "launch_date"],
                     "launch_date: expected a year between 1990 and 2100", "value left empty")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tagkit._inert import plain
 from tagkit.catalogue import Catalogue
 from tagkit.encode import encode_tags
 from tagkit.io.dataset import CATALOGUE_INPUTS, Dataset
@@ -114,11 +115,12 @@ def tag_health_summary(inputs: dict[str, TaggedCatalogue], sales: Sales | None, 
                      "launch dates unknown: launch is taken to be the first sale")
     sentences = [
         f"**{len(products):,} products** in the own catalogue ({launched_text}); "
-        f"**{complete:.1%}** carry every required dimension ({', '.join(d.name for d in taxonomy.dimensions if d.required)}).",
+        f"**{complete:.1%}** carry every required dimension "
+        f"({plain(', '.join(d.name for d in taxonomy.dimensions if d.required))}).",
         f"{len(unresolved):,} raw tags ({len(unresolved) / max(len(tags), 1):.1%}) could not be matched to the "
         f"taxonomy: {figures['unresolved_distinct_values']:,} distinct values, listed below with the closest "
         "canonical value where there is one.",
-        f"The least covered dimension is **{weakest['label']}** ({weakest['coverage']:.0%} of products).",
+        f"The least covered dimension is **{plain(weakest['label'])}** ({weakest['coverage']:.0%} of products).",
     ]
     if sales is not None:
         figures.update(rows_read=sales.rows_read, rows_used=sales.rows_used, rows_set_aside=sales.rows_set_aside)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tagkit._inert import plain
 from tagkit.rules import KEPT, describe_rules
 from tagkit.taxonomy import Taxonomy
 
@@ -48,7 +49,7 @@ def hit_tags_summary(
     sentences.append(f"Mined on {window[0]}–{window[-1]} ({len(rules):,} tag sets with enough hits), "
                      f"**{len(kept):,} rules** mark hits.")
     if len(kept):
-        sentences.append(f"The strongest: {describe_rules(kept.head(1), taxonomy).iloc[0]}.")
+        sentences.append(f"The strongest: {plain(describe_rules(kept.head(1), taxonomy).iloc[0])}.")
     last = holdout_summary[holdout_summary["test_season"] == season]
     if len(last):
         h = last.iloc[0]
@@ -58,11 +59,11 @@ def hit_tags_summary(
     rising = trends[(trends["trend"] == "rising") & ~trends["tags"].str.contains(" & ")]["tags"].head(3).tolist()
     fading = trends[(trends["trend"] == "fading") & ~trends["tags"].str.contains(" & ")]["tags"].head(3).tolist()
     if rising or fading:
-        sentences.append(f"Rising: {', '.join(rising) or 'none'}; fading: {', '.join(fading) or 'none'}.")
+        sentences.append(f"Rising: {plain(', '.join(rising)) or 'none'}; fading: {plain(', '.join(fading)) or 'none'}.")
     if comparison is not None and len(comparison):
         white = comparison[comparison["verdict"] == "whitespace"]["tags"].head(2).tolist()
         if white:
-            sentences.append(f"Whitespace (competitors win with it, the brand hardly offers it): {', '.join(white)}.")
+            sentences.append(f"Whitespace (competitors win with it, the brand hardly offers it): {plain(', '.join(white))}.")
     return " ".join(sentences), figures
 
 
@@ -79,7 +80,7 @@ def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | No
                "expected_bet_hits": round(e.get("bets", 0.0), 1)}
     if not size:
         figures = {}  # no plan: no plan figures on the index
-        sentences = [f"**No plan for {plan.season}**: {plan.notes[0] if plan.notes else 'no candidates.'}"]
+        sentences = [f"**No plan for {plan.season}**: {plain(plan.notes[0]) if plan.notes else 'no candidates.'}"]
     else:
         sentences = [
             f"The plan for **{plan.season}** releases **{size:,} products**: {len(bets):,} hit bets "
@@ -91,8 +92,8 @@ def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | No
         ]
         if len(bets):
             top = bets.iloc[0]
-            sentences.append(f"The strongest bet: {top['name'] or top['product_id']}, "
-                             f"{top['reason'].split(': ', 1)[1]}.")
+            sentences.append(f"The strongest bet: {plain(top['name'] or top['product_id'])}, "
+                             f"{plain(top['reason'].split(': ', 1)[1])}.")
     if backtest is not None and len(backtest):
         ours = backtest.iloc[0]
         rows = backtest.set_index("method")

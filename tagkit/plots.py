@@ -19,6 +19,7 @@ def _libs():
     import seaborn as sns
 
     sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
+    plt.rcParams["text.parse_math"] = False  # a '$' in a tag or a name is a dollar sign, never math markup
     return plt, sns
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from tagkit._checks import check_choice, check_fraction, check_int, did_you_mean
+from tagkit._inert import html_text, summary_html
 from tagkit.errors import ParameterError, ReportError, TagkitError
 from tagkit.io.dataset import open_dataset
 from tagkit.io.yaml_files import read_yaml
@@ -136,11 +137,12 @@ def output_folder(output_dir: str, season: str) -> Path:
 
 
 def show_summary(text: str, figures: dict | None = None) -> None:
-    """Show the summary in words at the top of a report; the runner copies it to the index page."""
-    from IPython.display import Markdown, display
+    """Show the summary in words at the top of a report; the runner copies it to the index page. The text is
+    escaped and only tagkit's own **bold** becomes markup: user text never becomes a link or emphasis."""
+    from IPython.display import HTML, display
 
-    safe = html.escape(text, quote=False)
-    display(Markdown(safe), metadata={_SUMMARY_KEY: {"summary": safe, "figures": figures or {}}})
+    display(HTML(f'<p class="tk-summary">{summary_html(text)}</p>'),
+            metadata={_SUMMARY_KEY: {"summary": text, "figures": figures or {}}})
 
 
 def show_table(frame: pd.DataFrame | None, *, max_rows: int = 20, note: str | None = None,
@@ -180,12 +182,13 @@ def show_warnings(warnings, *, title: str = "Read this first") -> None:
 
 
 def show_notes(notes) -> None:
-    """Warnings a reader must see (e.g. why order lines were set aside), as a list."""
-    from IPython.display import Markdown, display
+    """Warnings a reader must see (e.g. why order lines were set aside), as a list; the text is escaped."""
+    from IPython.display import HTML, display
 
     notes = [n for n in notes if n]
     if notes:
-        display(Markdown("\n".join(f"- **Note:** {html.escape(str(n), quote=False)}" for n in notes)))
+        items = "".join(f"<li><strong>Note:</strong> {html_text(n)}</li>" for n in notes)
+        display(HTML(f'<ul class="tk-notes">{items}</ul>'))
 
 
 def show_files(paths, *, folder: Path) -> None:
@@ -241,8 +244,10 @@ def run_report(
     import papermill as pm
 
     dataset = open_dataset(data_dir)
-    season = dataset.calendar.parse(season)
-    out_dir = Path(out_dir).resolve() if out_dir else REPORTS
+    given_season, season = season, dataset.calendar.parse(season)
+    if re.sub(r"[\s_\-/]+", "", str(given_season)).upper() != season:
+        echo(f"Season {given_season!r} is read as {season}.")
+    out_dir = Path(out_dir).resolve() if out_dir else REPORTS  # a relative --out is relative to where it is typed
     notebooks = notebooks_in(Path(notebooks_dir) if notebooks_dir else NOTEBOOKS)
     if only:
         names = {p.stem: p for p in notebooks}
@@ -621,11 +626,7 @@ def _index_item(page: dict, folder: Path) -> str:
                 if page.get("kept_from") and has_page else "There is no earlier version of this report.")
         box = (f'<div class="tk-warning"><p><strong>This report failed in this run.</strong> '
                f'{html.escape(page.get("error", ""))} {kept}</p></div>')
-    return f'<li><h2>{head}</h2>{box}<p>{_markdown_bold(page["summary"]) or "&nbsp;"}</p></li>'
-
-
-def _markdown_bold(escaped: str) -> str:
-    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
+    return f'<li><h2>{head}</h2>{box}<p>{summary_html(page["summary"]) or "&nbsp;"}</p></li>'
 
 
 def write_index(pages: list[dict], target: Path, *, season: str, brand: str,

@@ -8,6 +8,7 @@ groups order lines by month and maps each month to its season here.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,13 +58,20 @@ class SeasonCalendar:
         return tuple(m for _, m in self.seasons)
 
     def parse(self, label) -> str:
-        """The canonical label for ``label`` ('2025 q3', '2025-Q3' and 'Q3 2025' give '2025Q3')."""
-        text = re.sub(r"[\s_\-/]+", "", str(label)).upper()
+        """The canonical label for ``label`` ('2025 q3', '2025-Q3', 'Q3 2025' and '２０２５Q3' typed with a
+        Chinese input method give '2025Q3'). Years run from 1990 to 2100."""
+        text = unicodedata.normalize("NFKC", str(label))
+        text = "".join(str(unicodedata.digit(c)) if c.isdigit() and not c.isascii() else c for c in text)
+        text = re.sub(r"[\s_\-/]+", "", text).upper()
         for code in self.codes:
-            for pattern in (rf"^(\d{{4}}){code}$", rf"^{code}(\d{{4}})$"):
+            for pattern in (rf"^([0-9]{{4}}){code}$", rf"^{code}([0-9]{{4}})$"):
                 m = re.match(pattern, text)
                 if m:
-                    return f"{m.group(1)}{code}"
+                    year = int(m.group(1))
+                    if not 1990 <= year <= 2100:
+                        raise ParameterError(f"{label!r} is not a season tagkit can report on: the year must be from "
+                                             f"1990 to 2100. Got {year}.")
+                    return f"{year}{code}"
         examples = ", ".join(repr(f"2025{c}") for c in self.codes)
         raise ParameterError(
             f"{label!r} is not a season of the {self.name!r} calendar; expected a year and a code such as "

@@ -87,6 +87,8 @@ SCRIPT = "<script>document.body.setAttribute('data-xss','script')</script>"
 IMG = "<img src=x onerror=\"document.body.setAttribute('data-xss','img')\">"
 SVG = "<svg onload=alert(1)>"  # an unknown tag value: no ',' or ';' (they separate tags)
 FILE = "<img src=x onerror=alert(3)>.csv"
+LINK = "x [log in again](//evil.example/x)"  # Markdown that must never become a link
+FORMULAS = ['=HYPERLINK("http://evil.example","click me")', "=1+1", "@SUM(A1)", "+2+2", "-3-3"]
 KEEP = ("2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4")
 
 
@@ -101,6 +103,9 @@ def _hostile_dataset(folder):
     catalogue.loc[81:90, "Details"] = SVG
     catalogue.loc[91:95, "颜色"] = ""  # missing required: the names show in that table
     catalogue.loc[96:97, "Product name"] = [SCRIPT, IMG]
+    catalogue.loc[98:102, "Product name"] = FORMULAS  # formula injection in every export that names products
+    catalogue.loc[103:107, "Details"] = ["=1+1", "@SUM(A1)", "+2+2", "-3-3", "=2*3"]  # unknown tag values
+    catalogue.loc[108:120, "Product name"] = LINK
     catalogue.to_csv(folder / "catalogue.csv", index=False, encoding="utf-8-sig")
     keep = set(catalogue["SKU"])
     with gzip.open(DEMO_DATA / "order_lines.csv.gz", "rt", encoding="utf-8") as src, \
@@ -117,6 +122,7 @@ def _hostile_dataset(folder):
     taxonomy = yaml.safe_load((DEMO_DATA / "taxonomy.yml").read_text(encoding="utf-8"))
     pattern = next(d for d in taxonomy["dimensions"] if d["name"] == "pattern")
     next(v for v in pattern["values"] if v["name"] == "check")["label"] = "<b>check</b>"
+    next(d for d in taxonomy["dimensions"] if d["name"] == "neckline")["label"] = LINK  # the least covered one
     (folder / "taxonomy.yml").write_text(yaml.safe_dump(taxonomy, allow_unicode=True), encoding="utf-8")
     config = yaml.safe_load((DEMO_DATA / "dataset.yml").read_text(encoding="utf-8"))
     config["name"] = f"Brand {SCRIPT}"

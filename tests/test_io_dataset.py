@@ -91,3 +91,14 @@ def test_dataset_options_of_the_wrong_kind_are_listed(small_dataset):
     text = str(info.value)
     assert "id_width must be a whole number of digits" in text and "found 'ten'" in text
     assert "separators must be text" in text and "placeholders must be a list of values" in text
+
+
+@pytest.mark.parametrize("text", [
+    "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n",  # nested aliases: "billion laughs"
+    "a: &a [*a]\n",  # a recursive alias
+])
+def test_yaml_anchors_and_aliases_are_refused_at_once(tmp_path, text):
+    path = tmp_path / "dataset.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(tk.InputError, match=r"dataset.yml: line 1, column \d+: YAML anchors and aliases"):
+        tk.open_dataset(tmp_path)  # before anything is expanded: the bomb never goes off

@@ -3,6 +3,7 @@ import time
 
 import openpyxl
 import pandas as pd
+import pytest
 
 import tagkit as tk
 
@@ -26,13 +27,32 @@ def test_csv_has_a_bom_for_excel(tmp_path):
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
 
 
-def test_failed_write_leaves_nothing(tmp_path):
-    class Boom:
-        def to_csv(self, *a, **k):
-            raise RuntimeError("disk full")
+def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
+    def boom(self, *a, **k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", boom)
     target = tmp_path / "x.csv"
-    try:
-        tk.write_csv(Boom(), target)
-    except RuntimeError:
-        pass
+    with pytest.raises(RuntimeError, match="disk full"):
+        tk.write_csv(pd.DataFrame({"a": [1]}), target)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_no_cell_of_an_export_is_a_formula_and_the_text_stays_readable(tmp_path):
+    hostile = ['=HYPERLINK("http://evil.example","click me")', "=cmd|' /C calc'!A0", "+1+1", "-2-2", "@SUM(A1)",
+               "\tx", "\rx", "＝1+1", "plain", "bad\x07bell", None]
+    frame = pd.DataFrame({"name": hostile, "n": range(len(hostile))})
+    frame.insert(0, "=header", "x")
+    book = tk.write_excel({"s": frame}, tmp_path / "x.xlsx")
+    sheet = openpyxl.load_workbook(book)["s"]
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells)
+    texts = [c.value for c in sheet["B"][1:]]
+    assert texts[:3] == hostile[:3] and texts[9] == "bad\ufffdbell"  # as written, control character replaced
+    assert sheet["A1"].value == "=header"
+    csv = tk.write_csv(frame, tmp_path / "x.csv")
+    read = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    starts = ("=", "+", "-", "@", "\t", "\r", "＝")
+    assert not any(str(v).startswith(starts) for v in read.to_numpy().ravel()) and read.columns[0] == "'=header"
+    assert read["name"].tolist()[:2] == ["'" + hostile[0], "'" + hostile[1]]  # readable, one apostrophe ahead
+    assert read["n"].tolist() == [str(i) for i in range(len(hostile))]  # numbers untouched

@@ -176,3 +176,17 @@ def test_only_reruns_one_notebook_and_keeps_the_others(notebooks, small_dataset,
     assert (index.parent / "export.csv").exists()
     home = index.read_text(encoding="utf-8")
     assert home.index("01_first.html") < home.index("02_second.html") and "second summary" in home
+
+
+def test_a_relative_out_folder_and_a_season_typed_with_other_digits(notebooks, small_dataset, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    lines = []
+    index = tk.run_report("２０２５Q1", data_dir=small_dataset, out_dir="out/x", notebooks_dir=notebooks,
+                          progress=False, echo=lines.append)
+    assert index == tmp_path / "out" / "x" / "2025Q1" / "index.html"
+    assert "Season '２０２５Q1' is read as 2025Q1." in lines
+    folder = index.parent
+    assert (folder / "export.csv").exists() and 'href="01_first.html"' in index.read_text(encoding="utf-8")
+    assert not list((tmp_path / "out" / "x").glob(".build-*")) and not (folder / "out").exists()
+    with pytest.raises(tk.ParameterError, match="the year must be from 1990 to 2100. Got 9999"):
+        tk.run_report("9999Q4", data_dir=small_dataset, out_dir="out/x", notebooks_dir=notebooks)

@@ -13,7 +13,7 @@ import tempfile
 import pandas as pd
 import pytest
 
-from tests.conftest import FILE, IMG, SCRIPT  # noqa: F401  the payloads of the batch_runs fixture
+from tests.conftest import FILE, IMG, LINK, SCRIPT  # noqa: F401  the payloads of the batch_runs fixture
 
 
 def test_a_second_run_gives_the_same_bytes(batch_runs):
@@ -65,7 +65,7 @@ def _dom(page) -> str:
 
 @pytest.mark.parametrize("page", ["index.html", "01_tag_health.html", "02_hit_tags.html", "03_season_plan.html"])
 @pytest.mark.browser
-def test_data_that_looks_like_html_stays_text_in_a_browser(batch_runs, page):
+def test_data_that_looks_like_html_stays_text_in_a_browser(batch_runs, page):  # noqa: C901
     dom = _dom(batch_runs[1][0] / page)
     assert "data-xss" not in re.search(r"<body[^>]*>", dom).group(0)  # no script ran
     assert not re.search(r"<script", dom, re.I)  # nothing became a script element...
@@ -78,3 +78,27 @@ def test_data_that_looks_like_html_stays_text_in_a_browser(batch_runs, page):
         assert "&lt;img src=x onerror=" in dom  # product names in the table of missing tags
     if page == "03_season_plan.html":
         assert "&lt;b&gt;check&lt;/b&gt;" in dom or "pattern=check" in dom
+
+
+def test_no_export_holds_a_formula_and_no_page_a_foreign_link(batch_runs):
+    import openpyxl
+
+    reports = batch_runs[1][0]
+    starts = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+    for book in reports.glob("*.xlsx"):
+        for sheet in openpyxl.load_workbook(book).worksheets:
+            formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+            assert not formulas, (book.name, sheet.title, formulas[:5])
+    for export in reports.glob("*.csv"):
+        cells = pd.read_csv(export, dtype=str, keep_default_na=False, encoding="utf-8-sig").to_numpy().ravel()
+        assert not [c for c in cells if c.startswith(starts)], export.name
+    problems = pd.read_excel(reports / "tag_health.xlsx", sheet_name="tag problems")
+    assert {"=1+1", "@SUM(A1)", "+2+2"} <= set(problems["raw_value"])  # the formula-like tags, as typed, as text
+    csv = pd.read_csv(reports / "tag_health.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert {"'=1+1", "'@SUM(A1)"} <= set(csv["raw_value"])  # in CSV, one apostrophe ahead
+    for page in reports.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'href="(https?:)?//', text), page.name  # no link leaves the report
+        assert "evil.example" not in re.sub(r"&[a-z]+;|&#\d+;", "", "".join(re.findall(r'href="[^"]*"', text)))
+    health = (reports / "01_tag_health.html").read_text(encoding="utf-8")
+    assert "x [log in again](//evil.example/x)" in health  # the Markdown stays as typed, as text

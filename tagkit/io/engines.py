@@ -101,6 +101,7 @@ class DuckDBEngine:
         self.files: list[Path] = []
         self.encoding: str | None = None
         self.sheet = sheet
+        self.longest_line = 0  # bytes: lines longer than DuckDB's default need a larger max_line_size
 
     def __enter__(self):
         return self
@@ -145,12 +146,14 @@ class DuckDBEngine:
                     "union_by_name = true))")
         readable = [self._readable(f) for f in files]
         listed = ", ".join(_lit(r) for r in readable)
+        size = (f", max_line_size = {self.longest_line + 1024}, buffer_size = {2 * (self.longest_line + 1024)}"
+                if self.longest_line + 1024 > DUCKDB_LINE_SIZE else "")
         errors = (f"store_rejects = true, rejects_table = {_lit(rejects)}, rejects_scan = {_lit(rejects + '_scan')}"
                   if rejects else "ignore_errors = true")
         originals = " ".join(f"WHEN {_lit(r)} THEN {_lit(f)}" for f, r in zip(files, readable))
         return (f"(SELECT * EXCLUDE (filename), CASE filename {originals} ELSE filename END AS _tk_file "
                 f"FROM read_csv([{listed}], all_varchar = true, header = true, delim = {_lit(self.delimiter)}, "
-                f"quote = '\"', escape = '\"', filename = true, {errors}))")
+                f"quote = '\"', escape = '\"', filename = true, {errors}{size}))")
 
     def _readable(self, f: Path) -> Path:
         """A UTF-8 file DuckDB reads as written: the file itself, or a copy when it is in another encoding or
@@ -158,10 +161,16 @@ class DuckDBEngine:
         if f not in self.readable:
             enc = self.encoding or detect_encoding(f)
             utf8 = codecs.lookup(enc).name in ("utf-8", "utf-8-sig")
-            if utf8 and not has_lone_carriage_return(f):
+            lone, longest, at = line_scan(f) if utf8 else (True, 0, 0)
+            if utf8 and not lone:
                 self.readable[f] = f
             else:
                 self.readable[f] = utf8_copy(f, enc, self.tmp / f"{len(self.readable)}.utf8.csv")
+                _, longest, at = line_scan(self.readable[f])
+            if longest > LONGEST_LINE:
+                raise InputError(f"{f}: line {at:,} is {longest / 2**20:,.0f} MB long; tagkit reads lines of up to "
+                                 f"{LONGEST_LINE // 2**20} MB. Is it a CSV file of order lines? Remove or fix that line.")
+            self.longest_line = max(self.longest_line, longest)
             if self.delimiter is None:
                 self.delimiter = csv_delimiter(self.readable[f], f)
         return self.readable[f]
@@ -476,6 +485,38 @@ def make_engine(engine: str, *, spark=None, memory_limit: str = "2GB", threads: 
 def no_rejects() -> pd.DataFrame:
     return pd.DataFrame({"file": pd.Series(dtype="str"), "row": pd.Series(dtype="Int64"),
                          "reason": pd.Series(dtype="str"), "raw_line": pd.Series(dtype="str")})
+
+
+DUCKDB_LINE_SIZE = 2_097_152  # DuckDB's default longest CSV line
+LONGEST_LINE = 512 * 2**20  # longer lines are refused with their place, rather than read into memory
+
+
+def line_scan(path: Path) -> tuple[bool, int, int]:
+    """One pass at disk speed: whether the file holds a carriage return not followed by a line feed, the
+    length in bytes of its longest line, and that line's number (the first line is 1)."""
+    import numpy as np
+
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    lone, previous, longest, longest_at = False, b"", 0, 0
+    start, offset, lines = 0, 0, 0  # where the current line starts; bytes and lines before this chunk
+    with opener(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            joined = previous + chunk
+            previous = joined[-1:] if joined.endswith(b"\r") else b""
+            body = joined[:-1] if previous else joined
+            lone = lone or body.count(b"\r") != body.count(b"\r\n")
+            ends = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10) + offset
+            if len(ends):
+                lengths = np.diff(np.concatenate(([start], ends + 1)))
+                k = int(lengths.argmax())
+                if lengths[k] > longest:
+                    longest, longest_at = int(lengths[k]), lines + k + 1
+                start = int(ends[-1]) + 1
+                lines += len(ends)
+            offset += len(chunk)
+    if offset - start > longest:
+        longest, longest_at = offset - start, lines + 1
+    return lone or previous == b"\r", longest, longest_at
 
 
 def has_lone_carriage_return(path: Path) -> bool:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tagkit._checks import check_choice, check_engine, check_fraction, check_int, did_you_mean
+from tagkit._inert import APOSTROPHE, FORMULA_START, csv_frame
 from tagkit.catalogue import parse_numbers
 from tagkit.errors import InputError
 from tagkit.io._files import atomic_write, check_file, file_kind, read_table
@@ -52,7 +53,11 @@ ACCOUNTING_COLUMNS = ["reason", "rows", "share_of_rows_read"]
 UNKNOWN_ID = "unknown product id"
 # Why a row is set aside, in the order the checks apply (a row gets the first that fits).
 ROW_REASONS = (MALFORMED, "missing date", "unparseable date", "date out of range", "missing quantity", "non-numeric quantity",
-               "zero quantity", "fractional quantity", "non-numeric revenue", "missing product id", UNKNOWN_ID)
+               "quantity out of range", "zero quantity", "fractional quantity", "non-numeric revenue",
+               "revenue out of range", "missing product id", UNKNOWN_ID)
+# The sane range of one order line's figures: beyond it (or not finite: inf, NaN) the line is set aside, so that
+# no sum can overflow or be carried by one absurd value.
+MAX_LINE_QUANTITY, MAX_LINE_REVENUE = 1e6, 1e10
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,14 @@ def _lit(text) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+def inert_sql(expression: str) -> str:
+    """SQL for a text cell of a CSV export that a spreadsheet shows as text, never runs (OWASP: an apostrophe
+    before a formula-like start); the same on DuckDB and Spark, and the same rule as tagkit._inert.csv_cell."""
+    starts = ", ".join(_lit(c) for c in FORMULA_START)
+    return (f"CASE WHEN substr({expression}, 1, 1) IN ({starts}) THEN concat({_lit(APOSTROPHE)}, {expression}) "
+            f"ELSE {expression} END")
+
+
 def id_sql(expression: str, id_width: int | None) -> str:
     """SQL for a product id as the catalogue spells it: trimmed, and with ``id_width``, an id of digits only
     padded with leading zeros (the same text on DuckDB and Spark)."""
@@ -232,9 +245,12 @@ def _typed_sql(engine, types: dict[str, str], fields: dict[str, str], date_forma
                 WHEN _tk_ts < TIMESTAMP '1990-01-01' OR _tk_ts >= TIMESTAMP {_lit(latest)} THEN {code['date out of range']}
                 WHEN _tk_raw_quantity IS NULL THEN {code['missing quantity']}
                 WHEN _tk_quantity IS NULL THEN {code['non-numeric quantity']}
+                WHEN NOT (abs(_tk_quantity) <= {MAX_LINE_QUANTITY}) THEN {code['quantity out of range']}
                 WHEN _tk_quantity = 0 THEN {code['zero quantity']}
                 WHEN _tk_quantity <> round(_tk_quantity) THEN {code['fractional quantity']}
                 WHEN _tk_raw_revenue IS NOT NULL AND _tk_revenue IS NULL THEN {code['non-numeric revenue']}
+                WHEN _tk_revenue IS NOT NULL AND NOT (abs(_tk_revenue) <= {MAX_LINE_REVENUE})
+                     THEN {code['revenue out of range']}
                 ELSE 0 END AS _tk_code,
                 year(_tk_ts) * 12 + month(_tk_ts) - 1 AS _tk_month
             FROM (
@@ -324,7 +340,8 @@ def _aggregate(engine, files, products, calendar, mapping, encoding, date_format
                         if len(unknown) else pd.DataFrame({"product_id": pd.Series(dtype=object)}))
         engine.register("tk_reason_names", pd.DataFrame({"code": range(1, len(ROW_REASONS) + 1),
                                                          "name": list(ROW_REASONS)}))
-        originals = ", ".join(f"CAST({engine.quote(c)} AS STRING) AS {engine.quote(c)}" for c in types)
+        # the set-aside file is opened in a spreadsheet: text that starts like a formula is made inert
+        originals = ", ".join(f"{inert_sql(f'CAST({engine.quote(c)} AS STRING)')} AS {engine.quote(c)}" for c in types)
         # the same classification as the aggregation, row by row (malformed lines come from the engine)
         reason = f"""CASE WHEN _tk_code = {ROW_REASONS.index(MALFORMED) + 1} THEN NULL
                           WHEN _tk_code <> 0 THEN (SELECT name FROM tk_reason_names WHERE code = _tk_code)
@@ -336,7 +353,7 @@ def _aggregate(engine, files, products, calendar, mapping, encoding, date_format
         if len(malformed):
             engine.register("tk_malformed", malformed.assign(row=malformed["row"].astype("float64")))
             rest = "".join(f", CAST(NULL AS STRING) AS {engine.quote(c)}" for c in list(types)[1:])
-            query = (f"({query}) UNION ALL (SELECT file, CAST(row AS BIGINT) AS row, reason, raw_line AS "
+            query = (f"({query}) UNION ALL (SELECT file, CAST(row AS BIGINT) AS row, reason, {inert_sql('raw_line')} AS "
                      f"{engine.quote(next(iter(types)))}{rest} FROM tk_malformed)")
         set_aside_file = atomic_write(Path(set_aside_path), lambda tmp: engine.write_csv(query, tmp))
     data_end = pd.Timestamp(used["last_sale"].max()) if len(used) else None
@@ -628,7 +645,7 @@ def _read_aggregated(files, products, calendar, mapping, encoding, set_aside_pat
     if set_aside_path is not None:
         aside = pd.concat([out[["file", "row"]], reason.rename("reason"), table.drop(columns=["file", "row"])],
                           axis=1)[~ok]
-        set_aside_file = atomic_write(set_aside_path, lambda tmp: aside.to_csv(tmp, index=False))
+        set_aside_file = atomic_write(set_aside_path, lambda tmp: csv_frame(aside).to_csv(tmp, index=False))
     return Sales(metrics, accounting_table(len(table), int(ok.sum()), counts), len(table), int(ok.sum()),
                  int((~ok).sum()), set_aside_file, tuple(str(f) for f in files), data_end, tuple(warnings))
 

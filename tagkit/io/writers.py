@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tagkit._inert import csv_frame, excel_text
 from tagkit.errors import TagkitError
 from tagkit.io._files import atomic_write
 
@@ -18,7 +19,12 @@ _EXCEL_MAX_ROWS = 1_048_575
 
 
 def write_csv(frame: pd.DataFrame, path) -> Path:
-    return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n"))
+    """A CSV file Excel opens as text: UTF-8 with a byte-order mark, every cell that starts like a formula
+    prefixed with an apostrophe (see tagkit._inert), lines ended by CRLF (RFC 4180), so that a value holding a
+    carriage return or a line feed is quoted and stays one cell."""
+    inert = csv_frame(frame)
+    return atomic_write(path, lambda tmp: inert.to_csv(tmp, index=False, encoding="utf-8-sig",
+                                                       lineterminator="\r\n"))
 
 
 def write_excel(sheets: dict[str, pd.DataFrame], path, *, percent=()) -> Path:
@@ -41,11 +47,15 @@ def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path, percent: set):
         for name, frame in sheets.items():
             sheet_name = _sheet_name(name)
             frame = frame.copy()
+            frame.columns = [excel_text(str(c)) for c in frame.columns]
             for col in frame.columns:  # Excel has no time zones
                 if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
                     frame[col] = frame[col].dt.tz_localize(None)
+                elif frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+                    frame[col] = frame[col].map(excel_text)
             frame.to_excel(writer, sheet_name=sheet_name, index=False)
             ws = writer.sheets[sheet_name]
+            _as_text(ws)
             ws.freeze_panes = "A2"
             for cell in ws[1]:
                 cell.font = Font(bold=True)
@@ -68,6 +78,14 @@ def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path, percent: set):
         writer.book.properties.created = fixed
         writer.book.properties.modified = fixed
     _fix_zip_times(tmp)
+
+
+def _as_text(ws) -> None:
+    """openpyxl turns a string starting with '=' into a formula; every such cell is set back to text."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _sheet_name(name: str) -> str:

@@ -18,7 +18,11 @@ def read_yaml(path) -> tuple[object, dict[tuple, int]]:
     """
     path = check_file(path)
     text, _ = read_text(path)
+    if len(text) > MAX_YAML_BYTES:
+        raise InputError(f"{path}: {len(text) / 2**20:,.1f} MB is too large for a tagkit settings file (at most "
+                         f"{MAX_YAML_BYTES // 2**20} MB). Is it the right file?")
     try:
+        _refuse_aliases(path, text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
@@ -32,6 +36,19 @@ def read_yaml(path) -> tuple[object, dict[tuple, int]]:
     if duplicates:
         raise InputError(f"{path}: a key is given twice in the same mapping:", duplicates)
     return data, lines
+
+
+MAX_YAML_BYTES = 32 * 2**20
+
+
+def _refuse_aliases(path: Path, text: str) -> None:
+    """Anchors and aliases (&a, *a) are refused: nested ones expand exponentially ('billion laughs') and a
+    recursive one never ends, and tagkit's files never need them."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark
+            raise InputError(f"{path}: line {mark.line + 1}, column {mark.column + 1}: YAML anchors and aliases "
+                             f"(&name, *name) are not allowed in tagkit's files; write the values out in full.")
 
 
 def _walk(node, path: tuple, lines: dict, duplicates: list):
