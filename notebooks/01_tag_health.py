@@ -48,7 +48,7 @@ sales = dataset.read_sales(own.products, set_aside_path=out / "sales_set_aside.c
 # %%
 summary, figures = tk.tag_health_summary(inputs, sales, taxonomy, season)
 tk.show_summary(summary, figures)
-tk.show_notes([tk.launch_note(own.products)])
+tk.show_notes([tk.launch_note(own.products), tk.outside_note(dataset)])
 
 # %% [markdown]
 # ## Input files

@@ -16,6 +16,7 @@ from tagkit.health import (
     cell_problems,
     health_by_input,
     input_overview,
+    outside_note,
     read_inputs,
     tag_health_summary,
 )
@@ -119,7 +120,7 @@ __all__ = [
     "frequent_hit_itemsets", "health_by_input", "history", "hit_share", "hit_tags_summary", "holdout",
     "holdout_summary", "heatmap_dimensions", "homogeneity", "homogeneity_by_season", "input_overview", "label_hits", "lift_table",
     "load_brand", "look_alike_groups", "mine_hit_rules", "missing_required", "normalise_tags", "open_dataset",
-    "output_folder", "pack_columns", "parse_catalogue", "plot_competitor_shares", "plot_hit_share",
+    "output_folder", "outside_note", "pack_columns", "parse_catalogue", "plot_competitor_shares", "plot_hit_share",
     "plot_lift_heatmap", "plot_rule_scatter", "plot_set_aside", "plot_tag_coverage", "plot_trends",
     "plot_value_distribution", "ranked_rows", "read_catalogue", "read_inputs", "read_sales", "read_table",
     "read_taxonomy", "rule_statistics", "rule_table", "run_report", "score_rules", "seasons_up_to", "show_files",

@@ -70,6 +70,29 @@ def check_fraction(value, *, name: str, owner: str, closed_low: bool = False, cl
     return value
 
 
+def check_date_format(value, *, owner: str):
+    """A strftime format such as '%d/%m/%Y' (None allowed): text, with at least a day, a month and a year, and
+    only directives Python knows."""
+    if value is None:
+        return None
+    from datetime import datetime
+
+    problem = None
+    if not isinstance(value, str) or "%" not in value:
+        problem = "a format such as '%d/%m/%Y'"
+    else:
+        try:
+            datetime.strptime("", value)
+        except ValueError as err:
+            if "directive" in str(err) or "stray %" in str(err):
+                problem = f"a format with the directives of Python's strftime ({err})"
+        if problem is None and not all(d in value for d in ("%d", "%m")) and "%b" not in value and "%B" not in value:
+            problem = "a format that names the day and the month (%d, %m)"
+    if problem:
+        raise ParameterError(f"The 'date_format' parameter of {owner} must be {problem}. Got {value!r} instead.")
+    return value
+
+
 def _range(low, high) -> str:
     if low is not None and high is not None:
         return f" in [{low}, {high}]"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_choice, check_int, did_you_mean
+from tagkit._checks import check_choice, check_date_format, check_int, did_you_mean
 from tagkit.errors import InputError
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import PLACEHOLDERS, VALUE_SEPARATORS, Taxonomy, tag_key
@@ -118,6 +118,7 @@ def parse_catalogue(
     check_choice(default_source, name="default_source", owner=owner, choices=SOURCES)
     if id_width is not None:
         check_int(id_width, name="id_width", owner=owner, low=1, high=64)
+    check_date_format(date_format, owner=owner)
     fields, dimension_columns = _resolve_columns(list(frame.columns), columns or {}, taxonomy, file)
     shape = _decide_shape(shape, fields, dimension_columns, file, list(frame.columns))
     split = _splitters(separators, list(frame.columns), file)

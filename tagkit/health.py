@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -86,6 +87,16 @@ def cell_problems(inputs: dict[str, TaggedCatalogue]) -> pd.DataFrame:
     """Every catalogue cell or row that could not be used, from all inputs."""
     frames = [t.catalogue.problems for t in inputs.values()]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def outside_note(dataset: Dataset) -> str | None:
+    """A sentence naming the input files that lie outside the dataset folder (None when there are none)."""
+    outside = dataset.outside_files()
+    if not outside:
+        return None
+    return (f"{len(outside)} input file(s) lie outside the dataset folder {dataset.folder}: "
+            f"{', '.join(str(Path(f).resolve()) for f in outside[:5])}. They are read as dataset.yml says; "
+            "manifest.json records each with its checksum.")
 
 
 def season_products(products: pd.DataFrame, season: str) -> pd.DataFrame:

@@ -270,11 +270,9 @@ def run_report(
     preflight(dataset, season, {stem: {**{k: _literal(v["default"]) for k, v in declared[stem].items()}, **given}
                                 for stem, given in given_all.items()})
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    build = _build_folder(out_dir, season, echo)
     previous_folder = out_dir / season
     previous_pages = _index_entries(previous_folder)
-    build = out_dir / f".build-{season}-{uuid.uuid4().hex[:8]}"
-    build.mkdir()
     started = time.monotonic()
     run = {"season": season, "started": _now(), "notebooks": [], "parameters": {}}
     pages, failures = [], []
@@ -383,6 +381,45 @@ def preflight(dataset, season: str, parameters: dict[str, dict]) -> None:
     if problems:
         raise ParameterError(f"The batch for {season} was not started ({len(problems)} problem(s)):\n  - "
                              + "\n  - ".join(problems))
+
+
+def _build_folder(out_dir: Path, season: str, echo) -> Path:
+    """A new build folder for this run, after removing those left by runs that were killed (their process is
+    gone); a clear error when the reports folder cannot be written."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for stale in out_dir.glob(".build-*"):
+            pid = stale.name.split("-")[-2] if stale.name.count("-") >= 3 else ""
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(stale, ignore_errors=True)
+                echo(f"Removed {stale.name}, left by a run that was stopped.")
+        build = out_dir / f".build-{season}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        build.mkdir()
+        probe = build / ".write-test"
+        probe.write_text("ok", encoding="utf-8")
+        probe.unlink()
+        return build
+    except FileExistsError:
+        raise ReportError(f"--out {out_dir}: a file has that name; give a folder for the reports.") from None
+    except NotADirectoryError:
+        raise ReportError(f"--out {out_dir}: part of that path is a file; give a folder for the reports.") from None
+    except PermissionError:
+        raise ReportError(f"--out {out_dir}: this folder cannot be written to (no permission); give another folder "
+                          "with --out.") from None
+    except OSError as err:
+        raise ReportError(f"--out {out_dir}: cannot write there ({err.strerror or err}).") from None
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _literal(source):

@@ -31,6 +31,7 @@ def _run(folder: Path, season: str | None = None) -> dict:
 
 def test_the_corpus_is_large_enough_and_complete():
     folders = {p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_")}
+    assert len(CASES) >= 65
     assert len(CASES) >= 30 and folders == set(CASES)
 
 
@@ -67,6 +68,17 @@ def test_bad_input(name):
         reasons = {r.removeprefix("set aside: "): n for r, n in zip(sales.accounting["reason"], sales.accounting["rows"])
                    if r.startswith("set aside")}
         assert reasons == want["sales_set_aside"]
+    if want.get("set_aside_inert"):
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            dataset = tk.open_dataset(CORPUS / name)
+            dataset.read_sales(catalogue.products, set_aside_path=Path(folder) / "aside.csv")
+            cells = tk.read_table(Path(folder) / "aside.csv").to_numpy().ravel()
+        assert len(cells) and not [c for c in cells if str(c).startswith(("=", "+", "-", "@", "\t", "\r"))]
+        assert "'=HYPERLINK(\"http://evil.example\",\"click me\")" in set(cells)  # readable, one apostrophe ahead
+    if "outside" in want:
+        assert len(tk.open_dataset(CORPUS / name).outside_files()) == want["outside"]
     if "warning" in want:
         assert any(want["warning"] in w for w in sales.warnings), sales.warnings
     if "returns" in want:

@@ -18,3 +18,19 @@ def test_inputs_overview_and_summary(small_dataset):
     health = tk.health_by_input(inputs, taxonomy)
     assert set(health["input"]) == {"own catalogue"}
     assert own.matrix(taxonomy).shape == (4, len(taxonomy.items))
+
+
+def test_files_outside_the_dataset_folder_are_named(small_dataset, tmp_path):
+    import yaml
+
+    elsewhere = tmp_path / "exports"
+    elsewhere.mkdir()
+    (small_dataset / "orders.csv").rename(elsewhere / "orders.csv")
+    config = yaml.safe_load((small_dataset / "dataset.yml").read_text())
+    config["sales"]["path"] = "../exports/orders.csv"
+    (small_dataset / "dataset.yml").write_text(yaml.safe_dump(config))
+    dataset = tk.open_dataset(small_dataset)
+    assert [p.name for p in dataset.outside_files()] == ["orders.csv"]
+    note = tk.outside_note(dataset)
+    assert note.startswith("1 input file(s) lie outside the dataset folder") and str(elsewhere / "orders.csv") in note
+    assert tk.outside_note(tk.open_dataset(None)) is None

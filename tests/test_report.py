@@ -190,3 +190,40 @@ def test_a_relative_out_folder_and_a_season_typed_with_other_digits(notebooks, s
     assert not list((tmp_path / "out" / "x").glob(".build-*")) and not (folder / "out").exists()
     with pytest.raises(tk.ParameterError, match="the year must be from 1990 to 2100. Got 9999"):
         tk.run_report("9999Q4", data_dir=small_dataset, out_dir="out/x", notebooks_dir=notebooks)
+
+
+def test_an_out_folder_that_is_a_file_or_read_only_gets_a_message(notebooks, small_dataset, tmp_path, monkeypatch):
+    from pathlib import Path
+
+    a_file = tmp_path / "reports.txt"
+    a_file.write_text("not a folder")
+    with pytest.raises(tk.ReportError, match=r"--out .*reports.txt: a file has that name; give a folder"):
+        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=a_file, notebooks_dir=notebooks, progress=False,
+                      echo=lambda _: None)
+    mkdir = Path.mkdir
+
+    def refused(self, *args, **kwargs):  # a read-only folder (this machine runs the tests as root, who writes anywhere)
+        if self.name.startswith(".build-"):
+            raise PermissionError(13, "Permission denied")
+        return mkdir(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "mkdir", refused)
+    with pytest.raises(tk.ReportError, match="locked: this folder cannot be written to"):
+        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=tmp_path / "locked", notebooks_dir=notebooks,
+                      progress=False, echo=lambda _: None)
+
+
+def test_build_folders_of_stopped_runs_are_removed(notebooks, small_dataset, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "reports"
+    out.mkdir()
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = out / f".build-2025Q1-{int(gone.stdout)}-deadbeef"
+    stale.mkdir()
+    (stale / "01_first.ipynb").write_text("{}")
+    lines = []
+    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                  echo=lines.append)
+    assert not stale.exists() and f"Removed {stale.name}, left by a run that was stopped." in lines

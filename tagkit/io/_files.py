@@ -114,6 +114,8 @@ def _has_utf8_multibyte(raw: bytes) -> bool:
 
 
 def _first_bad_byte(raw: bytes, encoding: str) -> tuple[int, int, int]:
+    if codecs.lookup(encoding).name == "utf-8-sig" and raw.startswith(codecs.BOM_UTF8):
+        raw, encoding = raw[len(codecs.BOM_UTF8):], "utf-8"  # count from the text, not from the byte-order mark
     try:
         raw.decode(encoding)
     except UnicodeDecodeError as err:
@@ -176,6 +178,8 @@ def read_table(path, *, encoding: str | None = None, sheet=None, header_row: int
 def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
     text, _ = read_text(path, encoding)
     text = text.lstrip("\ufeff")
+    if "\r" in text and text.count("\r") != text.count("\r\n"):  # old Mac line endings: a CR alone ends a line
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{path}: the file holds no text; expected a header row and data rows.")
     delimiter = "\t" if path.name.lower().endswith((".tsv", ".tsv.gz")) else sniff_delimiter(text)
@@ -210,7 +214,28 @@ def _csv_rows(text: str, delimiter: str, n_rows: int) -> pd.Index:
     return pd.Index(rows)
 
 
+MAX_EXCEL_CELLS = 20_000_000  # a workbook declaring more (say a small file that unpacks to millions of rows) is refused
+
+
+def _excel_size(path: Path, sheet) -> tuple[int, int] | None:
+    """Rows and columns the sheet declares, read from the workbook without loading it (None if unknown)."""
+    try:
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        ws = book.worksheets[0] if sheet is None else book[sheet] if isinstance(sheet, str) else book.worksheets[sheet]
+        size = (ws.max_row or 0, ws.max_column or 0)
+        book.close()
+        return size
+    except Exception:  # a broken workbook is reported below, by the reader
+        return None
+
+
 def _read_excel(path: Path, sheet, header_row: int | None) -> pd.DataFrame:
+    size = _excel_size(path, sheet) if path.suffix.lower() in (".xlsx", ".xlsm") else None
+    if size and size[0] * size[1] > MAX_EXCEL_CELLS:
+        raise InputError(f"{path}: the sheet declares {size[0]:,} rows and {size[1]:,} columns, more than tagkit reads "
+                         f"from a workbook ({MAX_EXCEL_CELLS:,} cells); export it as CSV or Parquet instead.")
     try:
         grid = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=str)
     except ValueError as err:
@@ -252,6 +277,21 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         table = pq.read_table(path)
     except Exception as err:
         raise InputError(f"{path}: not a readable Parquet file ({err}).") from err
+    import pyarrow as pa
+
+    for field in table.schema:
+        if pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
+            values = table.column(field.name).to_pylist()
+            decoded = []
+            for record, value in enumerate(values, start=1):
+                try:
+                    decoded.append(None if value is None else value.decode("utf-8"))
+                except UnicodeDecodeError:
+                    raise InputError(f"{path}: record {record:,}, column {field.name!r}: the column is stored as bytes "
+                                     f"and this value is not UTF-8 text ({value[:20]!r}). Write the column as text "
+                                     "(a string column) in UTF-8.") from None
+            table = table.set_column(table.schema.get_field_index(field.name), field.name,
+                                     pa.array(decoded, type=pa.string()))
     frame = table.to_pandas()
     for column in frame.columns:
         values = frame[column]

@@ -67,6 +67,11 @@ class Dataset:
                 out.extend(p for p in _paths(self.folder, one["path"]) if not is_uri(p))
         return out
 
+    def outside_files(self) -> list[Path]:
+        """Input files that lie outside the dataset folder (allowed: the reports say so, and the manifest lists
+        every input file with its path and checksum)."""
+        return [f for f in self.files() if not Path(f).resolve().is_relative_to(self.folder)]
+
     def read_taxonomy(self) -> Taxonomy:
         """The taxonomy, with the roles of its dimensions from the ``analysis`` section of dataset.yml."""
         taxonomy = read_taxonomy(self.taxonomy_file)
@@ -193,6 +198,14 @@ def open_dataset(folder=None) -> Dataset:
 
 def _option_problems(spec: dict):
     """(option, problem) for option values of the wrong kind."""
+    columns = spec.get("columns")
+    if columns is not None and not isinstance(columns, dict):
+        yield "columns", ("columns must map tagkit's names to your column names, e.g. columns: {product_id: SKU, "
+                          f"date: Order date}}; found {columns!r}")
+    for option in ("encoding", "date_format", "latest_date", "memory_limit", "kind", "shape", "source"):
+        value = spec.get(option)
+        if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            yield option, f"{option} must be a single value; found {value!r}"
     width = spec.get("id_width")
     if width is not None and (isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= 64):
         yield "id_width", f"id_width must be a whole number of digits (1-64), e.g. id_width: 10; found {width!r}"
@@ -218,6 +231,8 @@ def _paths(folder: Path, patterns) -> list[Path]:
             out.append(pattern)
             continue
         full = folder / pattern
-        out.extend(sorted(Path(p) for p in glob.glob(str(full))) if any(c in pattern for c in "*?[") else
+        # a file whose name holds [ ] (say 'orders [2025].csv') is that file, not a pattern
+        out.extend(sorted(Path(p) for p in glob.glob(str(full))) if any(c in pattern for c in "*?[")
+                   and not full.exists() else
                    ([full] if full.exists() else []))
     return out

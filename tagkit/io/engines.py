@@ -91,7 +91,13 @@ class DuckDBEngine:
         import duckdb
 
         self.tmp = Path(tempfile.mkdtemp(prefix="tagkit-duckdb-"))
-        self.con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": str(self.tmp / "spill")})
+        try:
+            self.con = duckdb.connect(config={"memory_limit": str(memory_limit),
+                                              "temp_directory": str(self.tmp / "spill")})
+        except duckdb.Error as err:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise InputError(f"memory_limit {memory_limit!r} is not a memory size DuckDB takes; write it like '2GB' or "
+                             f"'512MB' ({str(err).splitlines()[0]}).") from None
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if progress:  # DuckDB draws its bar after two seconds of work
@@ -269,7 +275,8 @@ class SparkEngine:
         from pyspark.sql.types import StringType, StructField, StructType
 
         self.files = files
-        paths = [str(f) for f in files]
+        # Spark reads paths as Hadoop globs: a local file named 'orders [2025].csv' is that file
+        paths = [str(f) if is_uri(f) else re.sub(r"([\[\]{}*?])", r"\\\1", str(f)) for f in files]
         if file_kind(files[0]) == "excel":
             from pyspark.sql.types import LongType
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_choice, check_engine, check_fraction, check_int, did_you_mean
+from tagkit._checks import check_choice, check_date_format, check_engine, check_fraction, check_int, did_you_mean
 from tagkit._inert import APOSTROPHE, FORMULA_START, csv_frame
 from tagkit.catalogue import parse_numbers
 from tagkit.errors import InputError
@@ -120,6 +120,7 @@ def read_sales(
     check_fraction(min_id_match, name="min_id_match", owner=owner, closed_low=True)
     if id_width is not None:
         check_int(id_width, name="id_width", owner=owner, low=1, high=64)
+    check_date_format(date_format, owner=owner)
     files = _expand(paths, engine)
     if "product_id" not in products.columns:
         raise InputError("read_sales: the products table has no 'product_id' column; pass catalogue.products.")
@@ -146,7 +147,7 @@ def _expand(paths, engine: str = "duckdb") -> list[Path]:
     files: list[Path] = []
     for item in items:
         text = str(item)
-        if any(ch in text for ch in "*?["):
+        if any(ch in text for ch in "*?[") and not Path(text).exists():  # 'orders [2025].csv' is a file
             found = sorted(Path(p) for p in glob.glob(text))
             if not found:
                 raise InputError(f"{text}: no file matches this pattern.")

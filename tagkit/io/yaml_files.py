@@ -23,8 +23,12 @@ def read_yaml(path) -> tuple[object, dict[tuple, int]]:
                          f"{MAX_YAML_BYTES // 2**20} MB). Is it the right file?")
     try:
         _refuse_aliases(path, text)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = yaml.SafeLoader(text)  # parsed once: the node (for lines) and the data from it
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""

@@ -39,7 +39,7 @@ CONFIG = {"name": "Bad input case", "taxonomy": "../_base/taxonomy.yml",
           "catalogue": {"path": "catalogue.csv"}, "sales": {"path": "orders.csv", "latest_date": "2026-01-01"}}
 
 
-def case(name: str, files: dict, config: dict | None = None) -> None:
+def case(name: str, files: dict, config: dict | None = None, *, raw_config: str | None = None) -> None:
     folder = HERE / name
     folder.mkdir()
     merged = {"catalogue.csv": CATALOGUE, "orders.csv": ORDERS, **files}
@@ -51,9 +51,12 @@ def case(name: str, files: dict, config: dict | None = None) -> None:
             target.write_bytes(content)
         elif isinstance(content, pd.DataFrame):
             content.to_excel(target, index=False, header=False)
+        elif callable(content):
+            content(target)
         else:
             target.write_text(content, encoding="utf-8")
-    (folder / "dataset.yml").write_text(yaml.safe_dump(config or CONFIG, allow_unicode=True), encoding="utf-8")
+    (folder / "dataset.yml").write_text(raw_config or yaml.safe_dump(config or CONFIG, allow_unicode=True),
+                                        encoding="utf-8")
 
 
 def with_config(**changes) -> dict:
@@ -137,10 +140,81 @@ def main():
     case("dataset_missing_sales_entry", {}, {k: v for k, v in CONFIG.items() if k != "sales"})
     case("dataset_file_not_found", {}, with_config(catalogue={"path": "products.csv"}))
 
+    # --- hostile and broken inputs (issue 11) -----------------------------------------------------------
+    case("sales_huge_and_non_finite_numbers", {"orders.csv": ORDERS + "0001,2025-02-20,1e308,1\n"
+                                               "0001,2025-02-20,99999999999999999999999,1\n"
+                                               "0002,2025-02-20,9223372036854775807,1\n0002,2025-02-20,9223372036854775807,1\n"
+                                               "0003,2025-02-20,inf,1\n0003,2025-02-20,NaN,1\n"
+                                               "0004,2025-04-20,1,inf\n0004,2025-04-20,1,NaN\n"})
+    case("sales_formula_fields", {"orders.csv": ORDERS + '"=HYPERLINK(""http://evil.example"",""click me"")",2025-02-20,1,1\n'
+                                  "0001,2025-02-21,1,=1+1\n0002,2025-02-22,@SUM(A1),1\n"})
+    long_line = ORDERS + "0001,2025-02-20," + "x" * (3 * 2**20) + ",1\n"
+    case("sales_very_long_line", {"orders.csv": None, "orders.csv.gz": gzip.compress(long_line.encode(), mtime=0)},
+         with_config(sales={"path": "orders.csv.gz", "latest_date": "2026-01-01"}))
+    case("sales_no_usable_row", {"orders.csv": "product_id,date,quantity\n0001,05/01/2025,1\n0002,n/a,1\n"})
+    case("sales_bad_date_format", {}, with_config(sales={"path": "orders.csv", "latest_date": "2026-01-01",
+                                                        "date_format": "%Q"}))
+    case("sales_bad_memory_limit", {}, with_config(sales={"path": "orders.csv", "latest_date": "2026-01-01",
+                                                         "memory_limit": "lots"}))
+    orders_grid = pd.DataFrame([line.split(",") for line in ORDERS.splitlines()])
+    case("sales_excel_order_lines", {"orders.csv": None, "orders.xlsx": orders_grid},
+         with_config(sales={"path": "orders.xlsx", "latest_date": "2026-01-01"}))
+    case("sales_aggregated_by_scrape_date", {"orders.csv": None, "shop.csv": "product_id,scraped_on,units,revenue\n"
+                                             "0001,2025-01-31,3,30\n0002,2025-02-28,1e400,1\n0003,someday,1,1\n"},
+         with_config(sales={"path": "shop.csv", "kind": "aggregated"}))
+    case("sales_file_name_with_brackets", {"orders.csv": None, "orders [2025].csv": ORDERS},
+         with_config(sales={"path": "orders [2025].csv", "latest_date": "2026-01-01"}))
+    case("catalogue_non_finite_prices", {"catalogue.csv": CATALOGUE.replace(",199,", ",inf,").replace(",299,", ",1e400,")
+                                         .replace(",99,", ",-inf,")})
+    case("catalogue_far_future_launch", {"catalogue.csv": CATALOGUE.replace("2025-01-10", "2500-01-01")})
+    case("catalogue_formula_tags", {"catalogue.csv": CATALOGUE.replace("Linen dress", '"=HYPERLINK(""http://x"")"')
+                                    .replace(",beige,linen,work,199", ",=1+1,linen,work,199")})
+    case("catalogue_control_characters", {"catalogue.csv": CATALOGUE.replace("Navy top", "Navy\x07top")
+                                          .replace(",navy,wool", ",na\x1bvy,wool")})
+    case("catalogue_old_mac_line_endings", {"catalogue.csv": CATALOGUE.replace("\n", "\r").encode()})
+    case("catalogue_bom_and_bad_byte", {"catalogue.csv": b"\xef\xbb\xbf" + CATALOGUE.replace("Linen dress", "\u8fde dress")
+                                        .encode().replace(b"Wool dress", b"Wool dr\xe9ss")})
+    case("catalogue_parquet_binary_column", {"catalogue.parquet": _binary_parquet},
+         with_config(catalogue={"path": "catalogue.parquet"}))
+    case("catalogue_excel_declares_a_huge_sheet", {"catalogue.xlsx": _huge_sheet},
+         with_config(catalogue={"path": "catalogue.xlsx"}))
+    case("catalogue_values_with_commas", {"catalogue.csv": CATALOGUE.replace(",linen,work,199", ',"Linen, washed",work,199')},
+         with_config(catalogue={"path": "catalogue.csv", "separators": {"material": ""}}))
+    case("dataset_yaml_aliases", {}, raw_config="a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a]\n"
+                                                "c: &c [*b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c]\n")
+    case("dataset_yaml_recursive_alias", {}, raw_config="name: &n [*n]\n")
+    case("dataset_columns_not_a_mapping", {}, with_config(catalogue={"path": "catalogue.csv",
+                                                                      "columns": ["product_id", "name"]}))
+    (HERE / "_outside").mkdir()
+    (HERE / "_outside" / "orders.csv").write_text(ORDERS, encoding="utf-8")
+    case("dataset_path_outside_the_folder", {"orders.csv": None},
+         with_config(sales={"path": "../_outside/orders.csv", "latest_date": "2026-01-01"}))
+    case("taxonomy_yaml_aliases", {"taxonomy.yml": "dimensions:\n  - &d {name: colour, values: [navy]}\n  - *d\n"},
+         with_config(taxonomy="taxonomy.yml"))
+
     # --- seasons -----------------------------------------------------------------------------------------
     case("season_with_no_sales", {})
     ties = "product_id,date,quantity,revenue\n" + "".join(f"000{i},2025-02-0{i},1,100\n" for i in range(1, 4))
     case("season_where_every_product_ties", {"catalogue.csv": "\n".join(rows[:4]) + "\n", "orders.csv": ties})
+
+
+def _binary_parquet(target: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"product_id": ["0001", "0002"], "category": [b"dress", b"\xff\xfe"]}), target)
+
+
+def _huge_sheet(target: Path) -> None:
+    """A few kilobytes that declare a sheet of a million rows and 16,384 columns."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["product_id", "category"])
+    sheet.append(["0001", "dress"])
+    sheet["XFD1048576"] = "x"
+    book.save(target)
 
 
 if __name__ == "__main__":
