@@ -92,11 +92,12 @@ FORMULAS = ['=HYPERLINK("http://evil.example","click me")', "=1+1", "@SUM(A1)", 
 KEEP = ("2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4")
 
 
-def _hostile_dataset(folder):
-    """Five quarters of the demo brand, with product names, a tag value, a taxonomy label, the dataset's name
-    and a file name that are HTML."""
+def _hostile_dataset(folder, keep=KEEP):
+    """Five quarters of the demo brand (or the seasons in ``keep``), with product names, a tag value, a taxonomy
+    label, the dataset's name and a file name that are HTML."""
     catalogue = pd.read_csv(DEMO_DATA / "catalogue.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    catalogue = catalogue[pd.to_datetime(catalogue["Launch date"], errors="coerce") >= "2024-10-01"]
+    start = tk.QUARTERS.bounds(keep[0])[0]
+    catalogue = catalogue[pd.to_datetime(catalogue["Launch date"], errors="coerce") >= start]
     catalogue = catalogue.drop_duplicates("SKU").reset_index(drop=True)
     catalogue.loc[0:40, "Product name"] = SCRIPT
     catalogue.loc[41:80, "Product name"] = IMG
@@ -107,15 +108,15 @@ def _hostile_dataset(folder):
     catalogue.loc[103:107, "Details"] = ["=1+1", "@SUM(A1)", "+2+2", "-3-3", "=2*3"]  # unknown tag values
     catalogue.loc[108:120, "Product name"] = LINK
     catalogue.to_csv(folder / "catalogue.csv", index=False, encoding="utf-8-sig")
-    keep = set(catalogue["SKU"])
+    skus = set(catalogue["SKU"])
     with gzip.open(DEMO_DATA / "order_lines.csv.gz", "rt", encoding="utf-8") as src, \
             gzip.open(folder / "order_lines.csv.gz", "wt", encoding="utf-8") as dst:
         dst.write(next(src))
         for line in src:
-            if line.split(",")[1] in keep:
+            if line.split(",")[1] in skus:
                 dst.write(line)
     competitors = pd.read_csv(DEMO_DATA / "competitor_bestsellers.csv", dtype=str, encoding="gb18030")
-    competitors = competitors[competitors["季度"].isin(KEEP)]
+    competitors = competitors[competitors["季度"].isin(keep)]
     competitors.loc[competitors.index[:5], "标题"] = SCRIPT
     competitors.to_csv(folder / FILE, index=False)
     shutil.copy(DEMO_DATA / "candidates_2026Q1.csv", folder / "candidates_2026Q1.csv")

@@ -102,3 +102,69 @@ def test_no_export_holds_a_formula_and_no_page_a_foreign_link(batch_runs):
         assert "evil.example" not in re.sub(r"&[a-z]+;|&#\d+;", "", "".join(re.findall(r'href="[^"]*"', text)))
     health = (reports / "01_tag_health.html").read_text(encoding="utf-8")
     assert "x [log in again](//evil.example/x)" in health  # the Markdown stays as typed, as text
+
+
+# --- random hostile text through the whole batch -------------------------------------------------------------
+def _hostile_text():
+    from hypothesis import strategies as st
+
+    starts = st.sampled_from(["=", "+", "-", "@", "\t", "\r", "＝", "<b>", "<script>", "[a](//evil.example)", "**", "$x$",
+                              "javascript:", "\x1b[31m", "２０２５", "٣", "&amp;", ""])
+    body = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=",;|、，；:：=\n\x00"),
+                   min_size=1, max_size=12)
+    return st.builds(lambda a, b: (a + b).strip() or "x", starts, body)
+
+
+def _inert_everywhere(folder):
+    import openpyxl
+
+    starts = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+    for book in folder.glob("*.xlsx"):
+        for sheet in openpyxl.load_workbook(book).worksheets:
+            assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"], book.name
+    for export in folder.glob("*.csv"):
+        cells = pd.read_csv(export, dtype=str, keep_default_na=False, encoding="utf-8-sig").to_numpy().ravel()
+        assert not [c for c in cells if c.startswith(starts)], export.name
+    for page in folder.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script", text, re.I), page.name
+        assert not re.search(r"<[a-z]+\s[^>]*\son[a-z]+\s*=", text, re.I), page.name  # no event handler
+        links = re.findall(r'href="([^"]*)"', text)
+        assert all(re.fullmatch(r"[\w.-]+\.(html|xlsx|csv|json)", link) for link in links), (page.name, links)
+
+
+@pytest.mark.slow
+def test_random_hostile_text_through_the_whole_batch_stays_inert(tmp_path_factory):
+    """Product names, tag values, taxonomy labels and the brand's name drawn at random from markup, formula
+    prefixes, control characters and other digits: every export and page of the batch stays inert."""
+    import yaml
+    from hypothesis import HealthCheck, given, settings
+
+    import tagkit as tk
+    from tests.conftest import _hostile_dataset
+
+    @settings(max_examples=2, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(texts=__import__("hypothesis").strategies.lists(_hostile_text(), min_size=8, max_size=8))
+    def run(texts):
+        root = tmp_path_factory.mktemp("random")
+        data = root / "data"
+        data.mkdir()
+        params = _hostile_dataset(data, keep=("2025Q2", "2025Q3", "2025Q4"))
+        catalogue = pd.read_csv(data / "catalogue.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for i, text in enumerate(texts):
+            catalogue.loc[i * 20:(i + 1) * 20 - 1, "Product name"] = text
+            catalogue.loc[200 + i * 5:200 + i * 5 + 4, "Details"] = text  # an unknown tag value
+        catalogue.to_csv(data / "catalogue.csv", index=False, encoding="utf-8-sig")
+        taxonomy = yaml.safe_load((data / "taxonomy.yml").read_text(encoding="utf-8"))
+        pattern = next(d for d in taxonomy["dimensions"] if d["name"] == "pattern")
+        # a label cannot hold the characters that separate tags (the taxonomy refuses them, with the line)
+        pattern["label"] = re.sub(r"[,;|、，；:：=\t\r\n]", " ", texts[0]).strip() or "x"
+        (data / "taxonomy.yml").write_text(yaml.safe_dump(taxonomy, allow_unicode=True), encoding="utf-8")
+        config = yaml.safe_load((data / "dataset.yml").read_text(encoding="utf-8"))
+        config["name"] = texts[1]
+        (data / "dataset.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        index = tk.run_report("2025Q4", data_dir=data, params_file=params, out_dir=root / "out", progress=False,
+                              echo=lambda _: None)
+        _inert_everywhere(index.parent)
+
+    run()
