@@ -60,7 +60,12 @@ _SOURCE_ALIASES = {tag_key(a): s for s, aliases in {
 }.items() for a in aliases}
 DATE_FORMATS = ("%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
 PROBLEM_COLUMNS = ["file", "row", "column", "found", "problem", "action"]
-NUMBER_RANGES = {"price": (0, 1e9), "stock": (0, 1e9), "rank": (1, 1e9)}  # finite, sane: nothing else is kept
+# The one definition of a sane number from a file, by field: finite and in range, or set aside with a reason
+# (catalogue attributes here; aggregated sales and order lines in tagkit.io.sales use the same table).
+NUMBER_RANGES = {"price": (0, 1e9), "stock": (0, 1e9), "rank": (1, 1e9),
+                 "units": (0, 1e9), "returns": (0, 1e9), "revenue": (-1e13, 1e13), "days_on_sale": (0, 400),
+                 "line_quantity": (-1e6, 1e6), "line_revenue": (-1e10, 1e10)}
+CATALOGUE_NUMBERS = ("price", "stock", "rank")
 RAW_TAG_COLUMNS = ["product_id", "row", "column", "raw_dimension", "raw_value"]
 SET_ASIDE = "row set aside"
 
@@ -408,7 +413,8 @@ def _clean_attributes(products, fields, calendar, default_source, date_format, l
     out = pd.DataFrame({"product_id": products["product_id"].astype(str).values}, index=products.index)
     out["name"] = products["name"].replace("", np.nan) if "name" in products else np.nan
 
-    for name, (low, high) in NUMBER_RANGES.items():
+    for name in CATALOGUE_NUMBERS:
+        low, high = NUMBER_RANGES[name]
         if name in products:
             values, bad = parse_numbers(products[name])
             wild = values.notna() & ~values.between(low, high)  # inf and absurd figures too, never only negatives

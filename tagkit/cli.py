@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tagkit._inert import terminal_text
 from tagkit.errors import TagkitError
 
 
@@ -28,20 +29,25 @@ def _check(args) -> int:
     taxonomy = dataset.read_taxonomy()
     inputs = read_inputs(dataset, taxonomy)
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_colwidth", 50):
-        print(f"Dataset: {dataset.name} ({dataset.folder})\n")
-        print(input_overview(inputs, taxonomy).to_string(index=False), "\n")
+        print(terminal_text(f"Dataset: {dataset.name} ({dataset.folder})\n"))
+        print(_shown(input_overview(inputs, taxonomy)), "\n")
         health = health_by_input(inputs, taxonomy)
         print(f"Tag problems: {len(health):,} (the {min(len(health), args.rows)} largest)")
-        print(health.head(args.rows).to_string(index=False), "\n")
+        print(_shown(health.head(args.rows)), "\n")
         if dataset.has("sales"):
             sales = dataset.read_sales(inputs["catalogue"].products, set_aside_path=args.set_aside, engine=args.engine)
             print(sales.accounting.to_string(index=False))
             for warning in sales.warnings:
-                print(f"\nnote: {warning}")
+                print(terminal_text(f"\nnote: {warning}"))
             if sales.set_aside_file:
                 print(f"\nSet-aside order lines written to {sales.set_aside_file}")
             _check_labels(dataset, inputs, sales, args)
     return 0
+
+
+def _shown(frame) -> str:
+    """A table for the terminal: user text with its control characters (ANSI escapes) made harmless."""
+    return frame.map(terminal_text).to_string(index=False)
 
 
 def _check_labels(dataset, inputs, sales, args) -> None:
@@ -172,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except TagkitError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(terminal_text(f"error: {err}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -334,6 +334,11 @@ def run_report(
         for executed in build.glob("*.ipynb"):
             executed.unlink()
         final = _replace(build, out_dir / season)
+    except OSError as err:  # a full disk, a folder taken away: a message, and the previous reports as they were
+        shutil.rmtree(build, ignore_errors=True)
+        raise ReportError(f"Writing the reports of {season} failed ({err.strerror or err}"
+                          f"{': ' + str(err.filename) if err.filename else ''}); the reports in {out_dir / season} "
+                          "were not changed.") from None
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tagkit._checks import check_choice, suggest
+from tagkit._checks import check_choice
+from tagkit._checks import suggest as _suggest
 from tagkit.errors import UnknownTagError
 from tagkit.taxonomy import Taxonomy, item_name
 
@@ -45,11 +46,17 @@ def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str =
     dimension = [dims[d] if d is not None else None for d in raw_dim]
 
     values, statuses, suggestions, dimensions = [], [], [], []
-    cache: dict[tuple, tuple] = {}
-    for given, resolved, raw in zip(raw_dim, dimension, out["raw_value"].astype(str)):
-        key = (given, resolved, raw)
-        if key not in cache:
-            cache[key] = _resolve(taxonomy, given, resolved, raw)
+    keys = list(zip(raw_dim, dimension, out["raw_value"].astype(str)))
+    counts: dict[tuple, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    cache = {key: _resolve(taxonomy, *key, suggest=False) for key in counts}
+    # a suggestion (the closest canonical value) for the most frequent unresolved values: finding one is a
+    # fuzzy search over the taxonomy, too slow to run for hundreds of thousands of distinct values
+    unresolved = sorted((k for k, r in cache.items() if r[2] in NOT_RESOLVED), key=lambda k: (-counts[k], k[2]))
+    for key in unresolved[:MAX_SUGGESTIONS]:
+        cache[key] = _resolve(taxonomy, *key)
+    for key in keys:
         d, v, status, hint = cache[key]
         dimensions.append(d)
         values.append(v)
@@ -73,14 +80,19 @@ def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str =
     return out[RESOLVED_COLUMNS].reset_index(drop=True)
 
 
-def _resolve(taxonomy: Taxonomy, given, dimension, raw):
+MAX_SUGGESTIONS = 2000
+
+
+def _resolve(taxonomy: Taxonomy, given, dimension, raw, *, suggest: bool = True):
     if given is not None and dimension is None:
-        hint = suggest(given, taxonomy.dimension_names)
+        hint = _suggest(given, taxonomy.dimension_names) if suggest else None
         return given, None, UNKNOWN_DIMENSION, (f"dimension {hint}" if hint else None)
     if dimension is not None:
         value = taxonomy.resolve_value(dimension, raw)
         if value is not None:
             return dimension, value, OK, None
+        if not suggest:
+            return dimension, None, UNKNOWN_VALUE, None
         hint = taxonomy.suggest(raw, dimension)
         if hint is None:
             elsewhere = taxonomy.candidates(raw)
@@ -91,7 +103,7 @@ def _resolve(taxonomy: Taxonomy, given, dimension, raw):
         return found[0][0], found[0][1], OK, None
     if len(found) > 1:
         return None, None, AMBIGUOUS, " or ".join(item_name(d, v) for d, v in found)
-    return None, None, UNKNOWN_VALUE, taxonomy.suggest(raw)
+    return None, None, UNKNOWN_VALUE, taxonomy.suggest(raw) if suggest else None
 
 
 def _single_valued(out: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
@@ -125,14 +137,21 @@ def tag_health(resolved: pd.DataFrame, products: pd.DataFrame | None, taxonomy: 
     dimension, and single-valued dimensions given several values."""
     bad = resolved[resolved["status"].isin(NOT_RESOLVED + (EXTRA,))].copy()
     bad["dimension"] = bad["dimension"].where(bad["dimension"].notna(), bad["raw_dimension"]).fillna("")
+    bad["product_id"] = bad["product_id"].astype(str)
+    keys = ["status", "dimension", "raw_value"]
+    unresolved = bad[bad["status"] != EXTRA]
     rows = []
-    for (status, dimension, raw), group in bad.groupby(["status", "dimension", "raw_value"], sort=False):
-        if status == EXTRA:
-            continue
-        rows.append({"problem": status, "dimension": dimension, "raw_value": raw,
-                     "n_products": group["product_id"].nunique(), "n_tags": len(group),
-                     "example_products": _examples(group["product_id"]),
-                     "suggestion": group["suggestion"].dropna().iloc[0] if group["suggestion"].notna().any() else None})
+    if len(unresolved):  # grouped at once: a catalogue may hold hundreds of thousands of unknown values
+        grouped = unresolved.groupby(keys, sort=False)
+        table = grouped.agg(n_products=("product_id", "nunique"), n_tags=("product_id", "size"),
+                            suggestion=("suggestion", "first")).reset_index()
+        ids = unresolved[keys + ["product_id"]].drop_duplicates().sort_values(keys + ["product_id"], kind="stable")
+        ids = ids[ids.groupby(keys, sort=False).cumcount() < _EXAMPLES]
+        examples = ids.groupby(keys, sort=False)["product_id"].agg(", ".join).rename("example_products")
+        table = table.merge(examples.reset_index(), on=keys, how="left")
+        more = table["n_products"] - _EXAMPLES
+        table["example_products"] = table["example_products"] + more.map(lambda n: f" (+{n} more)" if n > 0 else "")
+        rows = table.rename(columns={"status": "problem"}).to_dict("records")
     extra = bad[bad["status"] == EXTRA]
     for dimension, group in extra.groupby("dimension", sort=False):
         rows.append({"problem": EXTRA, "dimension": dimension, "raw_value": "",

@@ -227,3 +227,24 @@ def test_build_folders_of_stopped_runs_are_removed(notebooks, small_dataset, tmp
     tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
                   echo=lines.append)
     assert not stale.exists() and f"Removed {stale.name}, left by a run that was stopped." in lines
+
+
+def test_a_full_disk_leaves_the_previous_reports_and_says_so(notebooks, small_dataset, tmp_path, monkeypatch):
+    import errno
+
+    import tagkit.report as report
+
+    out = tmp_path / "reports"
+    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                  echo=lambda _: None)
+    before = _tree(out / "2025Q1")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(out / "x"))
+
+    monkeypatch.setattr(report, "write_index", full)
+    with pytest.raises(tk.ReportError, match=r"Writing the reports of 2025Q1 failed \(No space left on device: .*\); "
+                                             r"the reports in .* were not changed"):
+        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                      echo=lambda _: None)
+    assert _tree(out / "2025Q1") == before and not list(out.glob(".build-*"))

@@ -214,7 +214,7 @@ def _csv_rows(text: str, delimiter: str, n_rows: int) -> pd.Index:
     return pd.Index(rows)
 
 
-MAX_EXCEL_CELLS = 20_000_000  # a workbook declaring more (say a small file that unpacks to millions of rows) is refused
+MAX_EXCEL_CELLS = 5_000_000  # more (say a small file that unpacks to a million rows) takes minutes: refused at once
 
 
 def _excel_size(path: Path, sheet) -> tuple[int, int] | None:

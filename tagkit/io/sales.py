@@ -18,7 +18,7 @@ import pandas as pd
 
 from tagkit._checks import check_choice, check_date_format, check_engine, check_fraction, check_int, did_you_mean
 from tagkit._inert import APOSTROPHE, FORMULA_START, csv_frame
-from tagkit.catalogue import parse_numbers
+from tagkit.catalogue import NUMBER_RANGES, parse_numbers
 from tagkit.errors import InputError
 from tagkit.io._files import atomic_write, check_file, file_kind, read_table
 from tagkit.io.engines import ENGINES, MALFORMED, is_uri, make_engine, numeric, temporal
@@ -55,9 +55,9 @@ UNKNOWN_ID = "unknown product id"
 ROW_REASONS = (MALFORMED, "missing date", "unparseable date", "date out of range", "missing quantity", "non-numeric quantity",
                "quantity out of range", "zero quantity", "fractional quantity", "non-numeric revenue",
                "revenue out of range", "missing product id", UNKNOWN_ID)
-# The sane range of one order line's figures: beyond it (or not finite: inf, NaN) the line is set aside, so that
-# no sum can overflow or be carried by one absurd value.
-MAX_LINE_QUANTITY, MAX_LINE_REVENUE = 1e6, 1e10
+# The sane range of one order line's figures (tagkit.catalogue.NUMBER_RANGES): beyond it (or not finite: inf,
+# NaN) the line is set aside, so that no sum can overflow or be carried by one absurd value.
+MAX_LINE_QUANTITY, MAX_LINE_REVENUE = NUMBER_RANGES["line_quantity"][1], NUMBER_RANGES["line_revenue"][1]
 
 
 @dataclass(frozen=True)
@@ -556,10 +556,6 @@ def accounting_table(rows_read: int, rows_used: int, set_aside: pd.Series) -> pd
     return frame
 
 
-# Sane ranges for aggregated figures: a value outside is set aside, never summed.
-_AGGREGATED_RANGES = {"units": (0, 1e9), "returns": (0, 1e9), "revenue": (-1e13, 1e13), "days_on_sale": (0, 400)}
-
-
 def _read_aggregated(files, products, calendar, mapping, encoding, set_aside_path, date_format=None, id_width=None,
                      min_id_match=0.0, sheet=None) -> Sales:
     """Sales already aggregated per product and season, or per product and date (a scrape or report date,
@@ -595,7 +591,7 @@ def _read_aggregated(files, products, calendar, mapping, encoding, set_aside_pat
         if name in fields:
             numbers[name], bad = parse_numbers(table[fields[name]])
             reason = reason.where(reason.notna() | ~bad, f"non-numeric {name}")
-            low, high = _AGGREGATED_RANGES[name]
+            low, high = NUMBER_RANGES[name]
             wild = numbers[name].notna() & ~numbers[name].between(low, high)  # inf, NaN and absurd figures
             reason = reason.where(reason.notna() | ~wild, f"{name} out of range")
     reason = reason.where(reason.notna() | out["season"].notna(), unreadable)

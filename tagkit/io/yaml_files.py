@@ -22,10 +22,13 @@ def read_yaml(path) -> tuple[object, dict[tuple, int]]:
         raise InputError(f"{path}: {len(text) / 2**20:,.1f} MB is too large for a tagkit settings file (at most "
                          f"{MAX_YAML_BYTES // 2**20} MB). Is it the right file?")
     try:
-        _refuse_aliases(path, text)
-        loader = yaml.SafeLoader(text)  # parsed once: the node (for lines) and the data from it
+        loader = _LOADER(text)  # parsed once (by libyaml when installed): the node, for lines, and the data from it
         try:
             node = loader.get_single_node()
+            lines: dict[tuple, int] = {}
+            duplicates: list[str] = []
+            if node is not None:
+                _walk(node, (), lines, duplicates, set(), path)  # refuses aliases before anything is built
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -33,10 +36,6 @@ def read_yaml(path) -> tuple[object, dict[tuple, int]]:
         mark = getattr(err, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise InputError(f"{path}: {where}not valid YAML ({getattr(err, 'problem', err)}).") from err
-    lines: dict[tuple, int] = {}
-    duplicates: list[str] = []
-    if node is not None:
-        _walk(node, (), lines, duplicates)
     if duplicates:
         raise InputError(f"{path}: a key is given twice in the same mapping:", duplicates)
     return data, lines
@@ -45,31 +44,31 @@ def read_yaml(path) -> tuple[object, dict[tuple, int]]:
 MAX_YAML_BYTES = 32 * 2**20
 
 
-def _refuse_aliases(path: Path, text: str) -> None:
-    """Anchors and aliases (&a, *a) are refused: nested ones expand exponentially ('billion laughs') and a
-    recursive one never ends, and tagkit's files never need them."""
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            mark = event.start_mark
-            raise InputError(f"{path}: line {mark.line + 1}, column {mark.column + 1}: YAML anchors and aliases "
-                             f"(&name, *name) are not allowed in tagkit's files; write the values out in full.")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _walk(node, path: tuple, lines: dict, duplicates: list):
+def _walk(node, path: tuple, lines: dict, duplicates: list, seen: set, file: Path):
+    """Lines of every entry, keys given twice; a node met twice is an alias (*name), refused: nested aliases
+    expand exponentially ('billion laughs'), a recursive one never ends, and tagkit's files never need them."""
+    if id(node) in seen:
+        mark = node.start_mark
+        raise InputError(f"{file}: line {mark.line + 1}, column {mark.column + 1}: YAML anchors and aliases "
+                         f"(&name, *name) are not allowed in tagkit's files; write the values out in full.")
+    seen.add(id(node))
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
+        keys: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value
             line = key_node.start_mark.line + 1
-            if key in seen:
-                duplicates.append(f"{key!r} on line {line} was already given on line {seen[key]}")
-            seen[key] = line
-            _walk(value_node, path + (key,), lines, duplicates)
+            if key in keys:
+                duplicates.append(f"{key!r} on line {line} was already given on line {keys[key]}")
+            keys[key] = line
+            _walk(value_node, path + (key,), lines, duplicates, seen, file)
             lines[path + (key,)] = line
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _walk(item, path + (i,), lines, duplicates)
+            _walk(item, path + (i,), lines, duplicates, seen, file)
 
 
 def write_yaml(data, path) -> Path:
