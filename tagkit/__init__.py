@@ -75,6 +75,16 @@ from tagkit.plan import (
     waves_for,
 )
 from tagkit.backtest import METHODS as BACKTEST_METHODS, backtest, backtest_reliability, backtest_summary
+from tagkit.calibration import Calibration, fit_calibration, recalibrate
+from tagkit.evaluate import (
+    METHODS as DECISION_METHODS,
+    calibration_line,
+    decision_metrics,
+    paired_bootstrap,
+    same_quarter_rates,
+    score_past_seasons,
+    summarise_decisions,
+)
 from tagkit.narrative import hit_tags_summary, plan_summary, rule_table
 from tagkit.plots import (
     plot_competitor_shares,
@@ -106,6 +116,8 @@ from tagkit.report import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Calibration", "DECISION_METHODS", "calibration_line", "decision_metrics", "fit_calibration", "paired_bootstrap",
+    "recalibrate", "same_quarter_rates", "score_past_seasons", "summarise_decisions",
     "BACKTEST_METHODS", "PlanInfeasible", "PropensityModel", "SeasonPlan",
     "backtest", "backtest_reliability", "backtest_summary", "brier_score", "carry_over", "describe_products",
     "fit_propensity", "limits_from_mix", "no_plan", "plan_brand", "parse_category_limits", "plan_limits", "plan_season", "plan_summary",

@@ -1,0 +1,229 @@
+"""How good are the hit bets? Every method scores each past season with what it learnt from the seasons
+before it only, and its bets are measured against what happened.
+
+Methods (:data:`METHODS`), side by side:
+
+- ``tagkit``: the hit propensity (:func:`tagkit.fit_propensity`, tags and the kept rules), recalibrated on
+  the out-of-time predictions of the seasons before (:mod:`tagkit.calibration`); its interval carries the
+  calibration's uncertainty; ``tagkit, not recalibrated`` is the same model before that step;
+- ``logistic regression on tags``: the same L2 logistic regression on the one-hot tags alone;
+- ``gradient boosting on tags``: scikit-learn's ``HistGradientBoostingClassifier`` on the tags;
+- ``same quarter of earlier years``: each product scored by the hit rate of its tags in the same season of
+  earlier years (shrunk toward the base rate), as a brand studies "each year's best sellers";
+- ``random picks``: every product given the base rate, bets drawn at random.
+
+Measures per season and method (:func:`decision_metrics`): precision@k and lift@k at k = the hit bets a
+plan would place (``bet_share`` of the ranked products, the middle of the band by default), AUC, Brier
+score and its skill against predicting the season's own base rate, calibration slope and intercept (a
+logistic fit of the outcomes on the logit of the predictions: 1 and 0 when calibrated), and whether the
+realised hits among the k bets fall inside the 90% interval the method's probabilities state. A paired
+bootstrap over seasons (:func:`paired_bootstrap`) tells whether a difference between two methods is more
+than the luck of the seasons.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tagkit.calibration import recalibrate
+from tagkit.hits import HIT, MISS
+from tagkit.seasons import QUARTERS, SeasonCalendar
+from tagkit.trends import history, ranked_rows
+
+TAGKIT, RAW, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM = (
+    "tagkit", "tagkit, not recalibrated", "logistic regression on tags", "gradient boosting on tags",
+    "same quarter of earlier years", "random picks")
+METHODS = (TAGKIT, RAW, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM)
+PREDICTION_COLUMNS = ["season", "method", "product_id", "probability", "hit"]
+METRIC_COLUMNS = ["season", "method", "products", "base_rate", "k", "precision_at_k", "lift_at_k", "auc", "brier",
+                  "brier_skill", "calibration_slope", "calibration_intercept", "expected_bet_hits", "bet_hits_low",
+                  "bet_hits_high", "realised_bet_hits", "inside_interval"]
+
+
+def score_past_seasons(
+    labels: pd.DataFrame,
+    matrix: pd.DataFrame,
+    *,
+    seasons: list[str],
+    train_seasons: int = 4,
+    min_train_seasons: int | None = None,
+    calendar: SeasonCalendar = QUARTERS,
+    penalty: float = 3.0,
+    rule_options: dict | None = None,
+    methods=METHODS,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Out-of-time predictions: for each season in ``seasons``, every method trained on (up to)
+    ``train_seasons`` seasons before it scores that season's ranked products. Seasons with fewer than
+    ``min_train_seasons`` seasons of history (by default all ``train_seasons``: a model trained on less would
+    not be the model of a plan, nor its calibration), or without hits before or in them, are left out.
+    Returns one row per season, method and product (:data:`PREDICTION_COLUMNS`)."""
+    from tagkit.propensity import fit_propensity
+    from tagkit.rules import mine_hit_rules
+
+    rule_options = dict(rule_options or {})
+    min_train_seasons = train_seasons if min_train_seasons is None else min_train_seasons
+    present = set(labels["season"])
+    rng = np.random.default_rng(seed)
+    frames = []
+    for season in seasons:
+        train = [s for s in history(season, train_seasons, calendar, include=False) if s in present]
+        if len(train) < min_train_seasons or season not in present:
+            continue
+        train_rows, train_hits = ranked_rows(labels, matrix, train)
+        test_rows, test_hits = ranked_rows(labels, matrix, [season])
+        if not 0 < train_hits.sum() < len(train_hits) or not test_hits.any():
+            continue
+        order = np.argsort(test_rows.index.get_level_values(0).astype(str), kind="stable")  # by id, not by rank
+        test_rows, test_hits = test_rows.iloc[order], test_hits[order]
+        ids = test_rows.index.get_level_values(0).astype(str)
+        base = float(train_hits.mean())
+        scores = {}
+        for method in methods:
+            if method == RAW:
+                rules = mine_hit_rules(train_rows, train_hits, **rule_options)
+                scores[method] = fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty).predict(
+                    test_rows).to_numpy()
+            elif method == TAGKIT:
+                continue  # recalibrated from the raw predictions, once every season is scored
+            elif method == LOGISTIC:
+                scores[method] = fit_propensity(train_rows, train_hits, penalty=penalty).predict(test_rows).to_numpy()
+            elif method == BOOSTED:
+                scores[method] = _boosted(train_rows, train_hits, test_rows, seed)
+            elif method == SAME_QUARTER:
+                scores[method] = same_quarter_rates(labels, matrix, season, test_rows, calendar=calendar)
+            elif method == RANDOM:
+                # the base rate for every product; the ranking among them is drawn at random
+                scores[method] = base + 1e-9 * rng.random(len(test_rows))
+        for method, p in scores.items():
+            frames.append(pd.DataFrame({"season": season, "method": method, "product_id": ids,
+                                        "probability": np.clip(p, 1e-6, 1 - 1e-6), "hit": test_hits}))
+    if not frames:
+        return pd.DataFrame(columns=PREDICTION_COLUMNS)
+    out = pd.concat(frames, ignore_index=True)[PREDICTION_COLUMNS]
+    if TAGKIT in methods and RAW in set(out["method"]):
+        raw = out[out["method"] == RAW]
+        calibrated = []
+        for season, part in raw.groupby("season", sort=False):
+            calibration = recalibrate(raw, season, calendar=calendar)
+            calibrated.append(part.assign(method=TAGKIT, probability=np.clip(calibration.apply(part["probability"]),
+                                                                             1e-6, 1 - 1e-6)))
+        out = pd.concat([out] + calibrated, ignore_index=True)[PREDICTION_COLUMNS]
+    return out
+
+
+def _boosted(train_rows: pd.DataFrame, train_hits, test_rows: pd.DataFrame, seed: int) -> np.ndarray:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    model = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, l2_regularization=1.0,
+                                           early_stopping=False, random_state=seed)
+    model.fit(train_rows.to_numpy(dtype=np.float32), train_hits)
+    return model.predict_proba(test_rows.to_numpy(dtype=np.float32))[:, 1]
+
+
+def same_quarter_rates(labels: pd.DataFrame, matrix: pd.DataFrame, season: str, rows: pd.DataFrame, *,
+                       calendar: SeasonCalendar = QUARTERS, prior: float = 20.0, years: int = 3) -> np.ndarray:
+    """Each row's chance of a hit from its tags' hit rate in the same season of the ``years`` earlier years:
+    per tag, (hits + prior x base rate) / (products + prior); a row's score is the mean of its tags' rates.
+    The base rate of those seasons for every row when there is no earlier year."""
+    present = set(labels["season"])
+    earlier = [calendar.shift(season, -len(calendar.seasons) * y) for y in range(1, years + 1)]
+    earlier = [s for s in earlier if s in present]
+    if not earlier:
+        base = float(labels.loc[labels["status"].isin([HIT, MISS]), "hit"].mean())
+        return np.full(len(rows), base)
+    past, hits = ranked_rows(labels, matrix, earlier)
+    values = past.to_numpy(dtype=np.float32)
+    base = float(hits.mean())
+    n = values.sum(axis=0)
+    h = values[hits].sum(axis=0)
+    rate = (h + prior * base) / (n + prior)
+    tags = rows.to_numpy(dtype=np.float32)
+    counts = tags.sum(axis=1)
+    return np.where(counts > 0, tags @ rate / np.maximum(counts, 1), base)
+
+
+def decision_metrics(predictions: pd.DataFrame, *, bet_share: float = 0.075, level: float = 0.9,
+                     calendar: SeasonCalendar = QUARTERS) -> pd.DataFrame:
+    """One row per season and method: the measures of the module docstring (see :data:`METRIC_COLUMNS`).
+    tagkit's interval comes from its calibration (:meth:`tagkit.calibration.Calibration.interval`), the
+    others' from their probabilities as stated (Poisson-binomial)."""
+    from sklearn.metrics import roc_auc_score
+
+    from tagkit.plan import poisson_binomial_interval
+
+    rows = []
+    # ties are broken by product id, never by the order of the rows (labels come sorted by their rank)
+    ordered = predictions.sort_values(["season", "method", "product_id"], kind="stable")
+    raw_by_season = {RAW: {season: part.set_index("product_id")["probability"]
+                           for season, part in predictions[predictions["method"] == RAW].groupby("season")}} \
+        if RAW in set(predictions["method"]) else {}
+    for (season, method), part in ordered.groupby(["season", "method"], sort=False):
+        p = part["probability"].to_numpy(float)
+        y = part["hit"].to_numpy(bool)
+        n, base = len(p), float(y.mean())
+        k = max(1, int(round(bet_share * n)))
+        top = np.argsort(-p, kind="stable")[:k]
+        realised = int(y[top].sum())
+        if method == TAGKIT and RAW in raw_by_season:
+            raw = raw_by_season[RAW].get(season)
+            calibration = recalibrate(predictions[predictions["method"] == RAW], season, calendar=calendar)
+            low, high = calibration.interval(raw.reindex(part["product_id"].iloc[top]).to_numpy(), level=level)
+        else:
+            low, high = poisson_binomial_interval(p[top], level=level)
+        brier = float(np.mean((p - y) ** 2))
+        reference = base * (1 - base)  # the Brier score of predicting the season's own base rate
+        slope, intercept = calibration_line(p, y)
+        rows.append({
+            "season": season, "method": method, "products": n, "base_rate": base, "k": k,
+            "precision_at_k": realised / k, "lift_at_k": (realised / k) / base if base else np.nan,
+            "auc": float(roc_auc_score(y, p)) if 0 < y.sum() < n else np.nan, "brier": brier,
+            "brier_skill": 1 - brier / reference if reference else np.nan, "calibration_slope": slope,
+            "calibration_intercept": intercept, "expected_bet_hits": float(p[top].sum()), "bet_hits_low": low,
+            "bet_hits_high": high, "realised_bet_hits": realised, "inside_interval": bool(low <= realised <= high)})
+    return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+
+
+def calibration_line(probabilities, outcomes) -> tuple[float, float]:
+    """Slope and intercept of a logistic fit of the outcomes on the logit of the probabilities (1 and 0 for a
+    calibrated model; a slope below 1 means over-confident predictions)."""
+    from sklearn.linear_model import LogisticRegression
+
+    p = np.clip(np.asarray(probabilities, float), 1e-6, 1 - 1e-6)
+    y = np.asarray(outcomes, bool)
+    if y.all() or not y.any() or np.ptp(p) < 1e-9:
+        return np.nan, np.nan
+    logit = np.log(p / (1 - p)).reshape(-1, 1)
+    fitted = LogisticRegression(C=1e6, max_iter=1000).fit(logit, y)
+    return float(fitted.coef_[0, 0]), float(fitted.intercept_[0])
+
+
+def paired_bootstrap(metrics: pd.DataFrame, measure: str, *, against: str = TAGKIT, n_boot: int = 2000,
+                     seed: int = 0, level: float = 0.9) -> pd.DataFrame:
+    """For every other method: the mean over seasons of (``against`` minus the method) on ``measure``, with a
+    ``level`` interval from resampling the seasons (paired: both methods on the same seasons)."""
+    wide = metrics.pivot(index="season", columns="method", values=measure)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for method in [m for m in wide.columns if m != against]:
+        diff = (wide[against] - wide[method]).dropna().to_numpy()
+        if not len(diff):
+            continue
+        means = diff[rng.integers(0, len(diff), size=(n_boot, len(diff)))].mean(axis=1)
+        tail = (1 - level) / 2
+        rows.append({"method": method, "measure": measure, "seasons": len(diff), "mean_difference": float(diff.mean()),
+                     "low": float(np.quantile(means, tail)), "high": float(np.quantile(means, 1 - tail))})
+    return pd.DataFrame(rows, columns=["method", "measure", "seasons", "mean_difference", "low", "high"])
+
+
+def summarise_decisions(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Per method, the means over seasons, Brier skill above zero in how many seasons, and the share of
+    seasons whose realised bet hits fell inside the stated interval."""
+    out = metrics.groupby("method", sort=False).agg(
+        seasons=("season", "nunique"), precision_at_k=("precision_at_k", "mean"), lift_at_k=("lift_at_k", "mean"),
+        auc=("auc", "mean"), brier_skill=("brier_skill", "mean"),
+        seasons_with_skill=("brier_skill", lambda s: int((s > 0).sum())),
+        calibration_slope=("calibration_slope", "mean"), calibration_intercept=("calibration_intercept", "mean"),
+        interval_coverage=("inside_interval", "mean"))
+    return out.reindex([m for m in METHODS if m in out.index]).reset_index()
