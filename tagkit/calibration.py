@@ -53,15 +53,14 @@ class Calibration:
         of each draw from the recalibrated probabilities."""
         rng = np.random.default_rng(seed)
         z = _logit(raw_probabilities)
-        if not self.fitted or not len(z):
-            p = np.clip(np.asarray(raw_probabilities, float), 0, 1)
-            hits = (rng.random((draws, len(p))) < p).sum(axis=1)
-        else:
+        if self.fitted:
             params = rng.multivariate_normal([self.intercept, self.slope], self.covariance, size=draws,
                                              check_valid="ignore", method="eigh")
-            shift = rng.normal(0, self.season_spread, draws) if self.season_spread > 0 else 0.0
-            p = 1 / (1 + np.exp(-((params[:, :1] + np.reshape(shift, (-1, 1))) + params[:, 1:] * z)))
-            hits = (rng.random(p.shape) < p).sum(axis=1)
+        else:  # the probabilities as they are; a season still differs from the others
+            params = np.tile([0.0, 1.0], (draws, 1))
+        shift = rng.normal(0, self.season_spread, (draws, 1)) if self.season_spread > 0 else 0.0
+        p = 1 / (1 + np.exp(-((params[:, :1] + shift) + params[:, 1:] * z)))
+        hits = (rng.random(p.shape) < p).sum(axis=1)
         tail = (1 - level) / 2
         return int(np.quantile(hits, tail, method="lower")), int(np.quantile(hits, 1 - tail, method="higher"))
 
@@ -70,11 +69,19 @@ class Calibration:
         return self.highest_observed
 
 
+# Seasons differ by more than chance among products: a season's own shift of the logit (sd ``tau``) is
+# estimated from the calibration seasons, pulled toward TAU_PRIOR as if PRIOR_SEASONS more seasons had shown
+# it (one or two seasons cannot measure a spread); a systematic correction is trusted in proportion to the
+# seasons behind it (prior sd SYSTEMATIC_PRIOR on the logit scale).
+TAU_PRIOR, PRIOR_SEASONS, SYSTEMATIC_PRIOR = 0.25, 2, 0.5
+
+
 def fit_calibration(probabilities, outcomes, seasons=None, *, min_products: int = 200,
                     min_hits: int = 10) -> Calibration:
-    """Platt scaling on out-of-time predictions (raw ``probabilities`` and what happened), with the covariance
-    of its two parameters and, given the ``seasons`` of the rows, the spread of a season's own intercept.
-    Too few products or hits to fit: the identity (no recalibration), marked as not fitted."""
+    """Platt scaling on out-of-time predictions (raw ``probabilities`` and what happened) from the ``seasons``
+    given for each row: the correction is shrunk toward none in proportion to how few seasons stand behind it,
+    and the spread of a season's own shift is estimated, so that intervals carry both. Too few products or
+    hits to fit: the identity (no recalibration), marked as not fitted."""
     from sklearn.linear_model import LogisticRegression
 
     p = np.asarray(probabilities, float)
@@ -82,32 +89,35 @@ def fit_calibration(probabilities, outcomes, seasons=None, *, min_products: int 
     if len(p) < min_products or y.sum() < min_hits or (~y).sum() < min_hits or np.ptp(p) < 1e-9:
         return Calibration()
     z = _logit(p)
-    fit = LogisticRegression(C=1e6, max_iter=1000).fit(z.reshape(-1, 1), y)
-    intercept, slope = float(fit.intercept_[0]), float(fit.coef_[0, 0])
-    q = 1 / (1 + np.exp(-(intercept + slope * z)))
-    design = np.column_stack([np.ones_like(z), z])
+    labels = np.asarray(seasons).astype(str) if seasons is not None else np.zeros(len(p)).astype(str)
+    names = [s for s in pd.unique(labels) if y[labels == s].any() and (~y[labels == s]).any()]
+    keep = np.isin(labels, names)
+    # the slope from within each season (one intercept per season), so that seasons that differ as a whole do
+    # not flatten it; the seasons' own intercepts then give the correction and their spread
+    design = np.column_stack([(labels[keep] == s).astype(float) for s in names] + [z[keep]])
+    fit = LogisticRegression(C=1e6, max_iter=2000, fit_intercept=False).fit(design, y[keep])
+    slope, own = float(fit.coef_[0, -1]), fit.coef_[0, :-1]
+    sizes = np.array([(labels == s).sum() for s in names], float)
+    intercept = float(np.average(own, weights=sizes))
+    q = 1 / (1 + np.exp(-(design @ fit.coef_[0])))
     information = design.T @ (design * (q * (1 - q))[:, None])
-    covariance = np.linalg.pinv(information)
-    spread = 0.0
-    labels = np.asarray(seasons) if seasons is not None else None
-    if labels is not None and len(set(labels)) >= 2:
-        offsets, weights = [], []
-        for season in sorted(set(labels)):
-            part = labels == season
-            if y[part].any() and (~y[part]).any():
-                offsets.append(_intercept_offset(z[part], y[part], intercept, slope))
-                weights.append(part.sum())
-        if len(offsets) >= 2:
-            offsets, weights = np.array(offsets), np.array(weights, float)
-            # the between-season part of the spread (the noise of each season's own fit taken out, roughly)
-            variance = float(np.average(offsets ** 2, weights=weights)) - float(covariance[0, 0]) * len(offsets)
-            spread = float(np.sqrt(max(variance, 0.0)))
-    bins = pd.cut(q, [0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0], include_lowest=True)
+    slope_variance = float(np.linalg.pinv(information)[-1, -1])
+    offsets = own - intercept
+    m = len(names)
+    tau = float(np.sqrt((np.sum(offsets ** 2) + PRIOR_SEASONS * TAU_PRIOR ** 2) / (m + PRIOR_SEASONS)))
+    weight = SYSTEMATIC_PRIOR ** 2 / (SYSTEMATIC_PRIOR ** 2 + tau ** 2 / m)
+    shrunk_intercept, shrunk_slope = weight * intercept + (1 - weight) * 0.0, slope
+    # a correction that keeps the mean logit where it was when the slope alone changes
+    shrunk_intercept += (1 - weight) * (1 - slope) * float(np.average(z))
+    covariance = np.diag([weight ** 2 * tau ** 2 / m, slope_variance])
+    calibrated = 1 / (1 + np.exp(-(shrunk_intercept + shrunk_slope * z)))
+    bins = pd.cut(calibrated, [0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0], include_lowest=True)
     rates = pd.DataFrame({"bin": bins, "y": y}).groupby("bin", observed=True)["y"].agg(["mean", "size"])
     supported = rates[rates["size"] >= 20]
     highest = float(supported["mean"].max()) if len(supported) else float(y.mean())
-    return Calibration(slope, intercept, covariance, spread, tuple(sorted(set(labels))) if labels is not None else (),
-                       len(p), max(highest, float(y.mean())))
+    return Calibration(shrunk_slope, shrunk_intercept, covariance, tau,
+                       tuple(sorted(names)) if seasons is not None else (), len(p),
+                       max(highest, float(y.mean())))
 
 
 def _intercept_offset(z, y, intercept, slope) -> float:
@@ -121,13 +131,45 @@ def _intercept_offset(z, y, intercept, slope) -> float:
     return (low + high) / 2
 
 
+def season_spread(probabilities, outcomes, seasons) -> float:
+    """The spread (sd) of a season's own logit shift around probabilities taken as they are, pulled toward
+    TAU_PRIOR as if PRIOR_SEASONS more seasons had shown it."""
+    p, y, labels = np.asarray(probabilities, float), np.asarray(outcomes, bool), np.asarray(seasons).astype(str)
+    z = _logit(p)
+    offsets = [_intercept_offset(z[labels == s], y[labels == s], 0.0, 1.0) for s in pd.unique(labels)
+               if y[labels == s].any() and (~y[labels == s]).any()]
+    return float(np.sqrt((np.sum(np.square(offsets)) + PRIOR_SEASONS * TAU_PRIOR ** 2) / (len(offsets) + PRIOR_SEASONS)))
+
+
 def recalibrate(predictions: pd.DataFrame, season: str, *, seasons_used: int = 4, calendar=None) -> Calibration:
     """The calibration for ``season`` from the out-of-time predictions of the (up to) ``seasons_used`` seasons
-    before it (``predictions``: season, probability, hit; raw probabilities of one method)."""
+    before it (``predictions``: season, probability, hit; raw probabilities of one method).
+
+    A recalibration is used only when it earns its place: fitted on the seasons before each of the last two, it
+    must predict both better (log loss) than the raw probabilities do; otherwise the probabilities are kept as
+    they are. Either way the calibration carries the seasons' spread, for the intervals."""
     from tagkit.seasons import QUARTERS
 
     calendar = calendar or QUARTERS
     before = sorted((s for s in predictions["season"].unique() if calendar.ordinal(s) < calendar.ordinal(season)),
                     key=calendar.ordinal)[-seasons_used:]
     used = predictions[predictions["season"].isin(before)]
+    identity = Calibration(season_spread=season_spread(used["probability"], used["hit"], used["season"])
+                           if len(used) else TAU_PRIOR, seasons=tuple(before))
+    if len(before) < 2:
+        return identity
+    # rolling validation on the last two seasons (each recalibrated on the seasons before it): both must gain
+    for last in before[-2:] if len(before) >= 3 else before[-1:]:
+        earlier = [s for s in before if calendar.ordinal(s) < calendar.ordinal(last)]
+        train, test = used[used["season"].isin(earlier)], used[used["season"] == last]
+        trial = fit_calibration(train["probability"], train["hit"], train["season"])
+        if not trial.fitted or _log_loss(trial.apply(test["probability"]), test["hit"]) >= _log_loss(
+                test["probability"], test["hit"]):
+            return identity
     return fit_calibration(used["probability"], used["hit"], used["season"])
+
+
+def _log_loss(p, y) -> float:
+    p = np.clip(np.asarray(p, float), _EPS, 1 - _EPS)
+    y = np.asarray(y, bool)
+    return float(-np.mean(np.where(y, np.log(p), np.log(1 - p))))

@@ -29,7 +29,7 @@ import pandas as pd
 from tagkit.calibration import recalibrate
 from tagkit.hits import HIT, MISS
 from tagkit.seasons import QUARTERS, SeasonCalendar
-from tagkit.trends import history, ranked_rows
+from tagkit.trends import history, ranked_rows, same_quarter_rates
 
 TAGKIT, RAW, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM = (
     "tagkit", "tagkit, not recalibrated", "logistic regression on tags", "gradient boosting on tags",
@@ -52,6 +52,7 @@ def score_past_seasons(
     penalty: float = 3.0,
     rule_options: dict | None = None,
     methods=METHODS,
+    time_of_year: bool = True,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Out-of-time predictions: for each season in ``seasons``, every method trained on (up to)
@@ -59,7 +60,7 @@ def score_past_seasons(
     ``min_train_seasons`` seasons of history (by default all ``train_seasons``: a model trained on less would
     not be the model of a plan, nor its calibration), or without hits before or in them, are left out.
     Returns one row per season, method and product (:data:`PREDICTION_COLUMNS`)."""
-    from tagkit.propensity import fit_propensity
+    from tagkit.propensity import TimeOfYear, fit_propensity
     from tagkit.rules import mine_hit_rules
 
     rule_options = dict(rule_options or {})
@@ -83,8 +84,9 @@ def score_past_seasons(
         for method in methods:
             if method == RAW:
                 rules = mine_hit_rules(train_rows, train_hits, **rule_options)
-                scores[method] = fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty).predict(
-                    test_rows).to_numpy()
+                seasonal = TimeOfYear(labels, matrix, calendar) if time_of_year else None
+                scores[method] = fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty,
+                                                time_of_year=seasonal).predict(test_rows).to_numpy()
             elif method == TAGKIT:
                 continue  # recalibrated from the raw predictions, once every season is scored
             elif method == LOGISTIC:
@@ -120,28 +122,6 @@ def _boosted(train_rows: pd.DataFrame, train_hits, test_rows: pd.DataFrame, seed
                                            early_stopping=False, random_state=seed)
     model.fit(train_rows.to_numpy(dtype=np.float32), train_hits)
     return model.predict_proba(test_rows.to_numpy(dtype=np.float32))[:, 1]
-
-
-def same_quarter_rates(labels: pd.DataFrame, matrix: pd.DataFrame, season: str, rows: pd.DataFrame, *,
-                       calendar: SeasonCalendar = QUARTERS, prior: float = 20.0, years: int = 3) -> np.ndarray:
-    """Each row's chance of a hit from its tags' hit rate in the same season of the ``years`` earlier years:
-    per tag, (hits + prior x base rate) / (products + prior); a row's score is the mean of its tags' rates.
-    The base rate of those seasons for every row when there is no earlier year."""
-    present = set(labels["season"])
-    earlier = [calendar.shift(season, -len(calendar.seasons) * y) for y in range(1, years + 1)]
-    earlier = [s for s in earlier if s in present]
-    if not earlier:
-        base = float(labels.loc[labels["status"].isin([HIT, MISS]), "hit"].mean())
-        return np.full(len(rows), base)
-    past, hits = ranked_rows(labels, matrix, earlier)
-    values = past.to_numpy(dtype=np.float32)
-    base = float(hits.mean())
-    n = values.sum(axis=0)
-    h = values[hits].sum(axis=0)
-    rate = (h + prior * base) / (n + prior)
-    tags = rows.to_numpy(dtype=np.float32)
-    counts = tags.sum(axis=1)
-    return np.where(counts > 0, tags @ rate / np.maximum(counts, 1), base)
 
 
 def decision_metrics(predictions: pd.DataFrame, *, bet_share: float = 0.075, level: float = 0.9,

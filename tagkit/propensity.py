@@ -19,8 +19,38 @@ import numpy as np
 import pandas as pd
 
 from tagkit.errors import ParameterError
+from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.rules import KEPT
 from tagkit.taxonomy import Taxonomy
+
+
+@dataclass(frozen=True, eq=False)
+class TimeOfYear:
+    """What the model knows of the time of year: which season of the year a row belongs to (one feature per
+    season code, so a brand's strong quarter has its own base rate) and how its tags did in the same season of
+    earlier years (:func:`tagkit.trends.same_quarter_rates`: swimwear in summer, wool in winter)."""
+
+    labels: pd.DataFrame
+    matrix: pd.DataFrame
+    calendar: SeasonCalendar = QUARTERS
+
+    @property
+    def names(self) -> list[str]:
+        return [f"season of year: {code}" for code in self.calendar.codes] + ["tags in the same season of earlier years"]
+
+    def features(self, rows: pd.DataFrame, seasons) -> np.ndarray:
+        from tagkit.trends import same_quarter_rates
+
+        seasons = np.asarray(seasons, dtype=object)
+        out = np.zeros((len(rows), len(self.calendar.codes) + 1))
+        for season in pd.unique(seasons):
+            where = np.flatnonzero(seasons == season)
+            code = self.calendar.parse(season)[4:]
+            out[where, self.calendar.codes.index(code)] = 1.0
+            rate = np.clip(same_quarter_rates(self.labels, self.matrix, season, rows.iloc[where],
+                                              calendar=self.calendar), 1e-4, 1 - 1e-4)
+            out[where, -1] = np.log(rate / (1 - rate))
+        return out
 
 
 @dataclass(frozen=True)
@@ -33,12 +63,13 @@ class PropensityModel:
     intercept: float
     base_rate: float
     trained_on: tuple[str, ...] = ()
+    time_of_year: TimeOfYear | None = None
 
     def __repr__(self) -> str:
         return (f"PropensityModel({len(self.items)} tags, {len(self.rules)} rules, base rate {self.base_rate:.1%}, "
                 f"trained on {', '.join(self.trained_on) or 'the rows given'})")
 
-    def _features(self, matrix: pd.DataFrame) -> np.ndarray:
+    def _features(self, matrix: pd.DataFrame, season=None) -> np.ndarray:
         missing = [c for c in self.items if c not in matrix.columns]
         if missing:
             raise ParameterError(f"The matrix lacks {len(missing)} tag column(s) the model was trained on, e.g. "
@@ -46,11 +77,22 @@ class PropensityModel:
         values = matrix.loc[:, list(self.items)].to_numpy(dtype=np.float64)
         position = {c: i for i, c in enumerate(self.items)}
         combos = [values[:, [position[i] for i in items]].all(axis=1) for items in self.rules["items"]]
-        return np.hstack([values, np.column_stack(combos)]) if combos else values
+        out = np.hstack([values, np.column_stack(combos)]) if combos else values
+        if self.time_of_year is not None:
+            if season is None and isinstance(matrix.index, pd.MultiIndex) and "season" in matrix.index.names:
+                seasons = matrix.index.get_level_values("season")
+            elif season is not None:
+                seasons = np.full(len(matrix), season, dtype=object)
+            else:
+                raise ParameterError("This model knows the time of year: say which season the rows are for "
+                                     "(season=...).")
+            out = np.hstack([out, self.time_of_year.features(matrix, seasons)])
+        return out
 
-    def predict(self, matrix: pd.DataFrame) -> pd.Series:
-        """The probability of each row becoming a hit."""
-        z = self._features(matrix) @ self.coefficients.to_numpy() + self.intercept
+    def predict(self, matrix: pd.DataFrame, season: str | None = None) -> pd.Series:
+        """The probability of each row becoming a hit (in ``season``, for a model that knows the time of year;
+        rows indexed by product and season carry their own)."""
+        z = self._features(matrix, season) @ self.coefficients.to_numpy() + self.intercept
         return pd.Series(1 / (1 + np.exp(-z)), index=matrix.index, name="probability")
 
     def explain(self, matrix: pd.DataFrame, all_rules: pd.DataFrame | None = None, *, top: int = 3) -> pd.DataFrame:
@@ -87,12 +129,14 @@ def fit_propensity(
     rules: pd.DataFrame | None = None,
     penalty: float = 3.0,
     trained_on=(),
+    time_of_year: TimeOfYear | None = None,
 ) -> PropensityModel:
     """Fit the model on tag rows (e.g. from :func:`tagkit.ranked_rows`) and their hit flags.
 
     ``rules`` (from :func:`tagkit.mine_hit_rules` on the same rows): its kept rules of two or more
     tags become features. ``penalty`` is the L2 penalty (scikit-learn's ``1 / C``): larger values
-    shrink predictions harder toward the base rate.
+    shrink predictions harder toward the base rate. ``time_of_year`` (:class:`TimeOfYear`) adds the season
+    of the year and the tags' record in the same season of earlier years (rows indexed by product and season).
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -105,12 +149,12 @@ def fit_propensity(
     combos = rules[(rules["status"] == KEPT) & (rules["size"] > 1)] if rules is not None else None
     combos = combos if combos is not None else pd.DataFrame({"rule": [], "items": [], "status": [], "size": []})
     model = PropensityModel(tuple(str(c) for c in matrix.columns), combos.reset_index(drop=True),
-                            pd.Series(dtype=float), 0.0, float(hits.mean()), tuple(trained_on))
+                            pd.Series(dtype=float), 0.0, float(hits.mean()), tuple(trained_on), time_of_year)
     features = model._features(matrix)
     fitted = LogisticRegression(C=1.0 / penalty, max_iter=5000).fit(features, hits)
-    names = list(model.items) + [f"rule: {r}" for r in combos["rule"]]
+    names = list(model.items) + [f"rule: {r}" for r in combos["rule"]] + (time_of_year.names if time_of_year else [])
     return PropensityModel(model.items, model.rules, pd.Series(fitted.coef_[0], index=names), float(fitted.intercept_[0]),
-                           model.base_rate, model.trained_on)
+                           model.base_rate, model.trained_on, time_of_year)
 
 
 RELIABILITY_BINS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 1.0)
@@ -176,6 +220,7 @@ def score_candidates(
     *,
     rules: pd.DataFrame | None = None,
     category_dimension: str | None = None,
+    season: str | None = None,
 ) -> pd.DataFrame:
     """Every candidate's hit propensity with its explanation, top-level category and look: the input
     of :func:`tagkit.plan_season`."""
@@ -183,7 +228,7 @@ def score_candidates(
 
     matrix = encode_tags(tags, taxonomy, products=products)
     out = describe_products(products, tags, taxonomy, product_ids=matrix.index, category_dimension=category_dimension)
-    out["probability"] = model.predict(matrix).values
+    out["probability"] = model.predict(matrix, season).values
     out["lift"] = out["probability"] / model.base_rate
     explained = model.explain(matrix, rules)
     for column in explained.columns:

@@ -214,3 +214,25 @@ def yearly_common_tags(
                                      "q_value"])
     out = pd.concat(frames, ignore_index=True)
     return out[["year", "seasons", "rank", "tags", "share_of_hits", "share_of_catalogue", "lift", "q_value"]]
+
+
+def same_quarter_rates(labels: pd.DataFrame, matrix: pd.DataFrame, season: str, rows: pd.DataFrame, *,
+                       calendar: SeasonCalendar = QUARTERS, prior: float = 20.0, years: int = 3) -> np.ndarray:
+    """Each row's chance of a hit from its tags' hit rate in the same season of the ``years`` earlier years:
+    per tag, (hits + prior x base rate) / (products + prior); a row's score is the mean of its tags' rates.
+    The base rate of those seasons for every row when there is no earlier year."""
+    present = set(labels["season"])
+    earlier = [calendar.shift(season, -len(calendar.seasons) * y) for y in range(1, years + 1)]
+    earlier = [s for s in earlier if s in present]
+    if not earlier:
+        base = float(labels.loc[labels["status"].isin([HIT, MISS]), "hit"].mean())
+        return np.full(len(rows), base)
+    past, hits = ranked_rows(labels, matrix, earlier)
+    values = past.to_numpy(dtype=np.float32)
+    base = float(hits.mean())
+    n = values.sum(axis=0)
+    h = values[hits].sum(axis=0)
+    rate = (h + prior * base) / (n + prior)
+    tags = rows.to_numpy(dtype=np.float32)
+    counts = tags.sum(axis=1)
+    return np.where(counts > 0, tags @ rate / np.maximum(counts, 1), base)

@@ -35,7 +35,8 @@ def test_too_little_data_is_not_recalibrated():
 
 def test_the_interval_covers_the_realised_hits_about_as_often_as_it_says():
     """Seasons differ (a strong quarter has more hits): calibrated on four past seasons, the 90% interval of the
-    hits among the top 7.5% covers the realised hits in 80-95% of 200 simulated seasons; the Poisson-binomial
+    hits among the top 7.5% covers the realised hits in about 90% of 200 simulated seasons (82-98%: 200 seasons
+    measure a coverage to a few points); the Poisson-binomial
     interval of the raw probabilities, which knows neither the distortion nor the seasons, covers far fewer."""
     rng = np.random.default_rng(7)
     inside, naive = 0, 0
@@ -52,5 +53,5 @@ def test_the_interval_covers_the_realised_hits_about_as_often_as_it_says():
         inside += low <= now_outcome[top].sum() <= high
         naive_low, naive_high = tk.poisson_binomial_interval(now_raw[top])
         naive += naive_low <= now_outcome[top].sum() <= naive_high
-    assert 0.80 <= inside / trials <= 0.95
+    assert 0.82 <= inside / trials <= 0.98
     assert naive / trials < 0.5
