@@ -41,6 +41,7 @@ max_size: int = 3  # rules: most tags in a tag set (1-6)
 min_lift: float = 1.5  # rules: smallest lift of a kept rule
 max_q: float = 0.05  # rules: largest q-value (false discovery rate) of a kept rule
 penalty: float = 3.0  # L2 penalty of the model; larger pulls every prediction toward the base rate
+time_of_year: bool = False  # the model also learns the season of the year and each tag's record in it (see README)
 catalogue_size: int = 0  # products on sale next season; 0 means the launches of `season` plus the carry-over
 carry_over: str = "hits"  # products that stay on sale: the "hits" of `season`, or "" for none
 band_low: float = 0.05  # lowest share of the catalogue that are hit bets
@@ -87,14 +88,8 @@ check = tk.check_labels(labels, definition, seasons=window, min_hits=min_hits, b
 matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
 rule_options = dict(min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, taxonomy=brand.taxonomy)
 rules = tk.mine_hit_rules(matrix, hits, **rule_options)
-model = tk.fit_propensity(matrix, hits, rules=rules, penalty=penalty, trained_on=window)
-
-# %%
-plan, candidates = tk.plan_brand(brand, labels, rules, model, season=season, plan_for=plan_for, carry_over=carry_over,
-                                 catalogue_size=catalogue_size, image_count=image_count, image_share=image_share,
-                                 category_limits=category_limits, category_tolerance=category_tolerance,
-                                 band=(band_low, band_high), min_bet_lift=min_bet_lift, max_per_look=max_per_look,
-                                 max_bet_share_per_tag_set=max_bet_share_per_tag_set, waves=waves)
+seasonal = tk.TimeOfYear(labels, brand.matrix, dataset.calendar) if time_of_year else None
+model = tk.fit_propensity(matrix, hits, rules=rules, penalty=penalty, trained_on=window, time_of_year=seasonal)
 
 # %%
 replayed, predictions = tk.backtest(labels, brand.matrix, brand.own.products, brand.own.tags, brand.taxonomy,
@@ -102,7 +97,17 @@ replayed, predictions = tk.backtest(labels, brand.matrix, brand.own.products, br
                                     train_seasons=history_seasons, calendar=dataset.calendar, plan_share=plan_share,
                                     band=(band_low, band_high), min_bet_lift=min_bet_lift, max_per_look=max_per_look,
                                     max_bet_share_per_tag_set=max_bet_share_per_tag_set,
-                                    category_tolerance=category_tolerance, penalty=penalty, rule_options=rule_options)
+                                    category_tolerance=category_tolerance, penalty=penalty, rule_options=rule_options,
+                                    time_of_year=seasonal)
+calibration = tk.backtest_calibration(predictions, plan_for, calendar=dataset.calendar)
+
+# %%
+plan, candidates = tk.plan_brand(brand, labels, rules, model, season=season, plan_for=plan_for, carry_over=carry_over,
+                                 catalogue_size=catalogue_size, image_count=image_count, image_share=image_share,
+                                 category_limits=category_limits, category_tolerance=category_tolerance,
+                                 band=(band_low, band_high), min_bet_lift=min_bet_lift, max_per_look=max_per_look,
+                                 max_bet_share_per_tag_set=max_bet_share_per_tag_set, waves=waves,
+                                 calibration=calibration)
 replay_summary = tk.backtest_summary(replayed)
 
 # %%
@@ -114,12 +119,14 @@ tk.show_warnings(check.warnings)
 # ## The plan against its targets
 #
 # Every limit of the plan, with the value reached. The expected number of hits is the sum of the products'
-# probabilities, with a 90% interval from the Poisson-binomial distribution (the products counted as
-# independent). Below the table: how the limits were fitted to what the brand gave.
+# probabilities, after they were checked against the past seasons (recalibrated out of time when that proved
+# better); its 90% interval carries which products hit, how well the calibration is known, and how much a
+# season differs from the others. Below the table: how the limits were fitted to what the brand gave, and
+# how the probabilities were calibrated.
 
 # %%
 tk.show_table(plan.summary, max_rows=30)
-tk.show_notes(plan.notes)
+tk.show_notes([*plan.notes, tk.calibration_note(calibration)])
 
 # %% [markdown]
 # ## The hit bets and why
@@ -128,7 +135,7 @@ tk.show_notes(plan.notes)
 # matches (with how many products with those tags were hits), and the tags that hold it back.
 
 # %%
-tk.show_table(plan.hit_bets(), max_rows=table_rows, percent=["probability"],
+tk.show_table(plan.hit_bets(), max_rows=table_rows,
               note="The full plan, with a one-line reason for every product, is in season_plan.xlsx and .csv.",
               empty="No plan was made (see above), so there are no hit bets.")
 

@@ -54,6 +54,7 @@ from tagkit.compare import (
 )
 from tagkit.propensity import (
     PropensityModel,
+    TimeOfYear,
     brier_score,
     carry_over,
     describe_products,
@@ -74,8 +75,14 @@ from tagkit.plan import (
     poisson_binomial_interval,
     waves_for,
 )
-from tagkit.backtest import METHODS as BACKTEST_METHODS, backtest, backtest_reliability, backtest_summary
-from tagkit.calibration import Calibration, fit_calibration, recalibrate
+from tagkit.backtest import (
+    METHODS as BACKTEST_METHODS,
+    backtest,
+    backtest_calibration,
+    backtest_reliability,
+    backtest_summary,
+)
+from tagkit.calibration import Calibration, calibration_note, fit_calibration, recalibrate
 from tagkit.evaluate import (
     METHODS as DECISION_METHODS,
     calibration_line,
@@ -116,9 +123,9 @@ from tagkit.report import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "Calibration", "DECISION_METHODS", "calibration_line", "decision_metrics", "fit_calibration", "paired_bootstrap",
+    "Calibration", "DECISION_METHODS", "calibration_note", "calibration_line", "decision_metrics", "fit_calibration", "paired_bootstrap",
     "recalibrate", "same_quarter_rates", "score_past_seasons", "summarise_decisions",
-    "BACKTEST_METHODS", "PlanInfeasible", "PropensityModel", "SeasonPlan",
+    "BACKTEST_METHODS", "PlanInfeasible", "PropensityModel", "TimeOfYear", "backtest_calibration", "SeasonPlan",
     "backtest", "backtest_reliability", "backtest_summary", "brier_score", "carry_over", "describe_products",
     "fit_propensity", "limits_from_mix", "no_plan", "plan_brand", "parse_category_limits", "plan_limits", "plan_season", "plan_summary",
     "plot_backtest", "plot_plan_categories", "plot_plan_looks", "plot_plan_waves", "plot_reliability",

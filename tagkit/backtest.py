@@ -47,6 +47,7 @@ def backtest(
     rule_options: dict | None = None,
     random_draws: int = 20,
     seed: int = 0,
+    time_of_year=None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Returns (one row per season and method, the out-of-time predictions of every launched product)."""
     rule_options = dict(rule_options or {})
@@ -61,7 +62,8 @@ def backtest(
         train_rows, train_hits = ranked_rows(labels, matrix, train)
         rules = mine_hit_rules(train_rows, train_hits, **rule_options)
         kept = rules[rules["status"] == KEPT]
-        models = {METHODS[0]: fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty, trained_on=train),
+        models = {METHODS[0]: fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty, trained_on=train,
+                                             time_of_year=time_of_year),
                   METHODS[1]: fit_propensity(train_rows, train_hits, penalty=penalty, trained_on=train)}
         launched = labels[labels["season"] == season]
         ids = launched["product_id"].astype(str)
@@ -74,7 +76,7 @@ def backtest(
         size = int(round(plan_share * len(ids)))
         image_count = int(round(plan_share * int((truth == IMAGE_STATUS).sum())))
         for method, model in models.items():
-            scored = score_candidates(model, candidate_products, candidate_tags, taxonomy, rules=rules)
+            scored = score_candidates(model, candidate_products, candidate_tags, taxonomy, rules=rules, season=season)
             scored["role"] = np.where(scored["product_id"].map(truth).eq(IMAGE_STATUS), IMAGE, CORE)  # as launched
             predictions.append(pd.DataFrame({"season": season, "method": method, "product_id": scored["product_id"],
                                              "probability": scored["probability"],
@@ -130,6 +132,15 @@ def backtest_summary(table: pd.DataFrame) -> pd.DataFrame:
         seasons=("season", "nunique"), mean_bet_hit_rate=("bet_hit_rate", "mean"), mean_lift_at_k=("lift_at_k", "mean"),
         mean_plan_hit_share=("plan_hit_share", "mean"), mean_base_rate=("base_rate", "mean"), mean_brier=("brier", "mean"))
     return out.reindex([m for m in METHODS if m in out.index]).reset_index()
+
+
+def backtest_calibration(predictions: pd.DataFrame, season: str, *, calendar: SeasonCalendar = QUARTERS):
+    """The calibration of tagkit's probabilities for ``season`` (say the season planned), from the backtest's
+    out-of-time predictions of the seasons before it (:func:`tagkit.calibration.recalibrate`)."""
+    from tagkit.calibration import recalibrate
+
+    ours = predictions[(predictions["method"] == METHODS[0]) & predictions["ranked"].astype(bool)]
+    return recalibrate(ours[["season", "probability", "hit"]], season, calendar=calendar)
 
 
 def backtest_reliability(predictions: pd.DataFrame, method: str = METHODS[0]) -> pd.DataFrame:

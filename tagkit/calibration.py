@@ -111,13 +111,20 @@ def fit_calibration(probabilities, outcomes, seasons=None, *, min_products: int 
     shrunk_intercept += (1 - weight) * (1 - slope) * float(np.average(z))
     covariance = np.diag([weight ** 2 * tau ** 2 / m, slope_variance])
     calibrated = 1 / (1 + np.exp(-(shrunk_intercept + shrunk_slope * z)))
-    bins = pd.cut(calibrated, [0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0], include_lowest=True)
-    rates = pd.DataFrame({"bin": bins, "y": y}).groupby("bin", observed=True)["y"].agg(["mean", "size"])
-    supported = rates[rates["size"] >= 20]
-    highest = float(supported["mean"].max()) if len(supported) else float(y.mean())
     return Calibration(shrunk_slope, shrunk_intercept, covariance, tau,
-                       tuple(sorted(names)) if seasons is not None else (), len(p),
-                       max(highest, float(y.mean())))
+                       tuple(sorted(names)) if seasons is not None else (), len(p), highest_observed(calibrated, y))
+
+
+def highest_observed(probabilities, outcomes, *, min_products: int = 20) -> float:
+    """The highest hit rate seen among products given similar probabilities (bins of at least ``min_products``):
+    the most a stated chance can claim."""
+    p, y = np.asarray(probabilities, float), np.asarray(outcomes, bool)
+    if not len(p):
+        return 1.0
+    bins = pd.cut(p, [0, 0.1, 0.2, 0.3, 0.4, 0.6, 0.8, 1.0], include_lowest=True)
+    rates = pd.DataFrame({"bin": bins, "y": y}).groupby("bin", observed=True)["y"].agg(["mean", "size"])
+    supported = rates[rates["size"] >= min_products]
+    return max(float(supported["mean"].max()) if len(supported) else 0.0, float(y.mean()))
 
 
 def _intercept_offset(z, y, intercept, slope) -> float:
@@ -155,7 +162,8 @@ def recalibrate(predictions: pd.DataFrame, season: str, *, seasons_used: int = 4
                     key=calendar.ordinal)[-seasons_used:]
     used = predictions[predictions["season"].isin(before)]
     identity = Calibration(season_spread=season_spread(used["probability"], used["hit"], used["season"])
-                           if len(used) else TAU_PRIOR, seasons=tuple(before))
+                           if len(used) else TAU_PRIOR, seasons=tuple(before),
+                           highest_observed=highest_observed(used["probability"], used["hit"]) if len(used) else 1.0)
     if len(before) < 2:
         return identity
     # rolling validation on the last two seasons (each recalibrated on the seasons before it): both must gain
@@ -173,3 +181,20 @@ def _log_loss(p, y) -> float:
     p = np.clip(np.asarray(p, float), _EPS, 1 - _EPS)
     y = np.asarray(y, bool)
     return float(-np.mean(np.where(y, np.log(p), np.log(1 - p))))
+
+
+def calibration_note(calibration: Calibration) -> str:
+    """How a plan's probabilities were calibrated, in a sentence."""
+    seasons = f" ({calibration.seasons[0]}–{calibration.seasons[-1]})" if calibration.seasons else ""
+    spread = (f" A season's own shift (sd {calibration.season_spread:.2f} on the logit scale) is part of every "
+              "interval.")
+    if not calibration.seasons:
+        return "No past season was replayed, so the probabilities could not be checked out of time." + spread
+    if calibration.fitted:
+        return (f"The probabilities were recalibrated on the past seasons{seasons} predicted out of time (slope "
+                f"{calibration.slope:.2f}, intercept {calibration.intercept:+.2f} on the logit scale): that beat the "
+                f"raw probabilities on the last two of them. No chance above {calibration.ceiling():.0%} is stated: "
+                "no higher rate was seen." + spread)
+    return (f"The probabilities are the model's own: a recalibration on the past seasons{seasons} did not predict "
+            f"them better out of time. No chance above {calibration.ceiling():.0%} is stated: no higher rate was seen."
+            + spread)

@@ -5,7 +5,9 @@ Methods (:data:`METHODS`), side by side:
 
 - ``tagkit``: the hit propensity (:func:`tagkit.fit_propensity`, tags and the kept rules), recalibrated on
   the out-of-time predictions of the seasons before (:mod:`tagkit.calibration`); its interval carries the
-  calibration's uncertainty; ``tagkit, not recalibrated`` is the same model before that step;
+  calibration's uncertainty; ``tagkit, not recalibrated`` is the same model before that step; ``tagkit with
+  the time of year`` adds the season of the year and the tags' record in it (:class:`tagkit.TimeOfYear`),
+  recalibrated the same way;
 - ``logistic regression on tags``: the same L2 logistic regression on the one-hot tags alone;
 - ``gradient boosting on tags``: scikit-learn's ``HistGradientBoostingClassifier`` on the tags;
 - ``same quarter of earlier years``: each product scored by the hit rate of its tags in the same season of
@@ -31,10 +33,10 @@ from tagkit.hits import HIT, MISS
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.trends import history, ranked_rows, same_quarter_rates
 
-TAGKIT, RAW, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM = (
-    "tagkit", "tagkit, not recalibrated", "logistic regression on tags", "gradient boosting on tags",
-    "same quarter of earlier years", "random picks")
-METHODS = (TAGKIT, RAW, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM)
+TAGKIT, RAW, SEASONAL, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM = (
+    "tagkit", "tagkit, not recalibrated", "tagkit with the time of year", "logistic regression on tags",
+    "gradient boosting on tags", "same quarter of earlier years", "random picks")
+METHODS = (TAGKIT, RAW, SEASONAL, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM)
 PREDICTION_COLUMNS = ["season", "method", "product_id", "probability", "hit"]
 METRIC_COLUMNS = ["season", "method", "products", "base_rate", "k", "precision_at_k", "lift_at_k", "auc", "brier",
                   "brier_skill", "calibration_slope", "calibration_intercept", "expected_bet_hits", "bet_hits_low",
@@ -52,7 +54,6 @@ def score_past_seasons(
     penalty: float = 3.0,
     rule_options: dict | None = None,
     methods=METHODS,
-    time_of_year: bool = True,
     seed: int = 0,
 ) -> pd.DataFrame:
     """Out-of-time predictions: for each season in ``seasons``, every method trained on (up to)
@@ -82,9 +83,9 @@ def score_past_seasons(
         base = float(train_hits.mean())
         scores = {}
         for method in methods:
-            if method == RAW:
+            if method in (RAW, SEASONAL):
                 rules = mine_hit_rules(train_rows, train_hits, **rule_options)
-                seasonal = TimeOfYear(labels, matrix, calendar) if time_of_year else None
+                seasonal = TimeOfYear(labels, matrix, calendar) if method == SEASONAL else None
                 scores[method] = fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty,
                                                 time_of_year=seasonal).predict(test_rows).to_numpy()
             elif method == TAGKIT:
@@ -104,14 +105,18 @@ def score_past_seasons(
     if not frames:
         return pd.DataFrame(columns=PREDICTION_COLUMNS)
     out = pd.concat(frames, ignore_index=True)[PREDICTION_COLUMNS]
-    if TAGKIT in methods and RAW in set(out["method"]):
-        raw = out[out["method"] == RAW]
-        calibrated = []
+    calibrated = []
+    for source, target in ((RAW, TAGKIT), (SEASONAL, SEASONAL)):
+        if target not in methods or source not in set(out["method"]):
+            continue
+        raw = out[out["method"] == source]
         for season, part in raw.groupby("season", sort=False):
             calibration = recalibrate(raw, season, calendar=calendar)
-            calibrated.append(part.assign(method=TAGKIT, probability=np.clip(calibration.apply(part["probability"]),
+            calibrated.append(part.assign(method=target, probability=np.clip(calibration.apply(part["probability"]),
                                                                              1e-6, 1 - 1e-6)))
-        out = pd.concat([out] + calibrated, ignore_index=True)[PREDICTION_COLUMNS]
+    if calibrated:
+        seasonal_raw = out["method"] == SEASONAL  # replaced by its recalibrated probabilities
+        out = pd.concat([out[~seasonal_raw]] + calibrated, ignore_index=True)[PREDICTION_COLUMNS]
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from tagkit._inert import plain
@@ -99,15 +100,21 @@ def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | No
         rows = backtest.set_index("method")
         figures["backtest_lift_at_k"] = round(float(ours["mean_lift_at_k"]), 2)
         random_lift = float(rows.loc["random picks", "mean_lift_at_k"]) if "random picks" in rows.index else 1.0
+        tags_only = rows["mean_lift_at_k"].get("logistic regression on tags", np.nan)
         if not ours["mean_lift_at_k"] >= 1.25 * max(random_lift, 1.0):
             sentences.append(f"**Replayed on {int(ours['seasons'])} past seasons, the hit bets were hits about as often "
                              f"as random picks** ({ours['mean_lift_at_k']:.1f}x the season's average, random picks "
                              f"{random_lift:.1f}x): treat the bets as guesses, and see the hit-tags report for whether "
                              "the hit label measures selling.")
         else:
-            sentences.append(f"Replayed on {int(ours['seasons'])} past seasons, the hit bets were hits "
+            sentences.append(f"In the last {int(ours['seasons'])} seasons, replayed, the hit bets were hits "
                              f"**{ours['mean_lift_at_k']:.1f}x** as often as the season's average product "
-                             f"({ours['mean_bet_hit_rate']:.0%} against {ours['mean_base_rate']:.1%}).")
+                             f"({ours['mean_bet_hit_rate']:.0%} against {ours['mean_base_rate']:.1%})"
+                             + (f"; a simple model on tags alone did {tags_only:.1f}x" if pd.notna(tags_only) else "")
+                             + ".")
+            if pd.notna(tags_only) and not ours["mean_lift_at_k"] > tags_only:
+                sentences.append("**tagkit's rules did no better than the tags alone** on those seasons: the bets "
+                                 "rest on the tags more than on the combinations.")
     elif backtest is not None:
         sentences.append("No past season could be replayed (too few seasons of history), so how well the hit bets "
                          "foresee hits is not known.")

@@ -67,6 +67,7 @@ class SeasonPlan:
     expected_hits: dict = field(default_factory=dict)
     solve_seconds: float = 0.0
     notes: tuple = ()  # how the limits were fitted to what the brand gave
+    ceiling: float = 1.0  # the highest chance the calibration behind the plan supports
 
     @property
     def made(self) -> bool:
@@ -77,8 +78,9 @@ class SeasonPlan:
         what holds it back."""
         bets = self.table[self.table["role"] == HIT_BET]
         strongest = bets["matched_rules"].fillna("").map(lambda t: "; ".join(t.split("; ")[:rules_shown]))
+        chance = bets["probability"].map(lambda p: f"over {self.ceiling:.0%}" if p > self.ceiling else f"{p:.0%}")
         return pd.DataFrame({"product_id": bets["product_id"], "name": bets["name"], "category": bets["category"],
-                             "wave": bets["wave"], "probability": bets["probability"], "lift": bets["lift"],
+                             "wave": bets["wave"], "chance_of_a_hit": chance, "lift": bets["lift"],
                              "strongest_rules": strongest, "held_back_by": bets["held_back_by"]}).reset_index(drop=True)
 
     def __repr__(self) -> str:
@@ -174,6 +176,7 @@ def plan_season(
     waves: list[tuple[str, pd.Timestamp]] | None = None,
     time_limit: int = 60,
     notes=(),
+    calibration=None,
 ) -> SeasonPlan:
     """Plan a season from ``candidates`` (columns ``product_id``, ``role`` (core/image), ``category``,
     ``look``, ``probability``; optionally ``name``, ``matched_rules``, ``held_back_by``).
@@ -182,7 +185,9 @@ def plan_season(
     counts toward the size, the categories and the looks; it never breaks a cap by itself: a look or a
     category that the carry-over alone fills beyond its cap gets no new product, and the plan says so in
     ``notes``. ``bet_tag_sets`` is a boolean table (candidates x tag sets, indexed by product_id) for the
-    concentration cap. Raises :class:`PlanInfeasible` when the limits cannot all hold.
+    concentration cap. With a ``calibration`` (:class:`tagkit.Calibration`; the candidates then carry
+    ``raw_probability``), the intervals of the expected hits carry its uncertainty and no reason states a
+    chance above what it supports. Raises :class:`PlanInfeasible` when the limits cannot all hold.
     """
     owner = "plan_season"
     check_int(catalogue_size, name="catalogue_size", owner=owner, low=1)
@@ -253,7 +258,7 @@ def plan_season(
                      image_count=image_count, catalogue_size=catalogue_size, category_limits=category_limits,
                      max_per_look=max_per_look, bet_tag_sets=bet_tag_sets,
                      max_bet_share_per_tag_set=max_bet_share_per_tag_set, waves=waves or [("W1", None)],
-                     seconds=seconds, proven_optimal=solution["optimal"])
+                     seconds=seconds, proven_optimal=solution["optimal"], calibration=calibration)
     return dataclasses.replace(plan, notes=tuple(notes))
 
 
@@ -397,8 +402,9 @@ def _explain(kind: str, amount: float, c: dict, size: int, n_candidates: int, n_
 
 def _assemble(cand, carry, chosen, bet, is_image, *, season, base_rate, band, image_count, catalogue_size,
               category_limits, max_per_look, bet_tag_sets, max_bet_share_per_tag_set, waves, seconds,
-              proven_optimal=True) -> SeasonPlan:
+              proven_optimal=True, calibration=None) -> SeasonPlan:
     picked = cand[chosen].copy()
+    ceiling = calibration.ceiling() if calibration is not None else 1.0
     picked["role"] = np.where(bet[chosen], HIT_BET, np.where(is_image[chosen], IMAGE, CORE))
     for column in ("name", "matched_rules", "held_back_by"):
         if column not in picked:
@@ -409,7 +415,7 @@ def _assemble(cand, carry, chosen, bet, is_image, *, season, base_rate, band, im
     picked["wave"] = [waves[k % len(waves)][0] for k in range(len(picked))]
     dates = dict(waves)
     picked["wave_date"] = picked["wave"].map(dates)
-    picked["reason"] = [_reason(r) for r in picked.itertuples()]
+    picked["reason"] = [_reason(r, ceiling) for r in picked.itertuples()]
     carried = carry.copy()
     if len(carried):
         carried["role"], carried["wave"], carried["wave_date"] = CARRY_OVER, "on sale", waves[0][1]
@@ -426,8 +432,13 @@ def _assemble(cand, carry, chosen, bet, is_image, *, season, base_rate, band, im
     size = len(table)
     bets = table[table["role"] == HIT_BET]
     new_non_image = table[table["role"].isin([HIT_BET, CORE])]
-    low, high = poisson_binomial_interval(new_non_image["probability"])
-    bet_low, bet_high = poisson_binomial_interval(bets["probability"])
+    if calibration is not None and "raw_probability" in cand:
+        raw = cand.set_index("product_id")["raw_probability"]
+        low, high = calibration.interval(raw.reindex(new_non_image["product_id"]).to_numpy())
+        bet_low, bet_high = calibration.interval(raw.reindex(bets["product_id"]).to_numpy())
+    else:
+        low, high = poisson_binomial_interval(new_non_image["probability"])
+        bet_low, bet_high = poisson_binomial_interval(bets["probability"])
     expected = {"all": float(new_non_image["probability"].sum()), "all_low": low, "all_high": high,
                 "bets": float(bets["probability"].sum()), "bets_low": bet_low, "bets_high": bet_high}
     looks = table["look"].value_counts().rename_axis("look").reset_index(name="products")
@@ -457,16 +468,23 @@ def _assemble(cand, carry, chosen, bet, is_image, *, season, base_rate, band, im
     ], columns=["measure", "value", "target", "within"])
     summary["value"] = summary["value"].astype(str)
     summary["target"] = summary["target"].astype(str)
-    return SeasonPlan(season, table, summary, categories, looks, concentration, expected, seconds)
+    return SeasonPlan(season, table, summary, categories, looks, concentration, expected, seconds, (), ceiling)
 
 
-def _reason(r) -> str:
+def chance_text(probability: float, ceiling: float = 1.0) -> str:
+    """A chance of a hit in words, never beyond what the calibration behind it supports."""
+    if probability > ceiling:
+        return f"over {ceiling:.0%} chance of a hit (the most the past seasons can vouch for)"
+    return f"{probability:.0%} chance of a hit"
+
+
+def _reason(r, ceiling: float = 1.0) -> str:
     if r.role == HIT_BET:
         why = str(r.matched_rules).split(";")[0] if isinstance(r.matched_rules, str) and r.matched_rules else "its tags"
-        return f"hit bet: {r.probability:.0%} chance of a hit ({r.lift:.1f}x average); matches {why}"
+        return f"hit bet: {chance_text(r.probability, ceiling)} ({r.lift:.1f}x average); matches {why}"
     if r.role == IMAGE:
         return "image product: carries the brand's style, not meant to be a hit"
-    return f"core: {r.probability:.0%} chance of a hit ({r.lift:.1f}x average), fills {r.category}"
+    return f"core: {chance_text(r.probability, ceiling)} ({r.lift:.1f}x average), fills {r.category}"
 
 
 def _categories(table: pd.DataFrame, limits: dict) -> pd.DataFrame:
@@ -571,7 +589,8 @@ def plan_limits(
 
 def plan_brand(brand, labels: pd.DataFrame, rules: pd.DataFrame, model, *, season: str, plan_for: str,
                carry_over: str = "hits", catalogue_size: int = 0, image_count: int = 0, image_share: float = 0.015,
-               category_limits: str = "", category_tolerance: float = 0.5, **planning) -> tuple[SeasonPlan, pd.DataFrame]:
+               category_limits: str = "", category_tolerance: float = 0.5, calibration=None,
+               **planning) -> tuple[SeasonPlan, pd.DataFrame]:
     """Next season's plan for a brand: its candidates scored by ``model`` and explained by ``rules``, the
     carry-over of ``season``, limits fitted to what the brand gave (:func:`plan_limits`), then
     :func:`plan_season` (``planning``: band, min_bet_lift, max_per_look, max_bet_share_per_tag_set,
@@ -588,13 +607,19 @@ def plan_brand(brand, labels: pd.DataFrame, rules: pd.DataFrame, model, *, seaso
         return no_plan(plan_for, reason), pd.DataFrame(columns=["product_id", "name", "role", "category", "look",
                                                                 "probability", "lift"])
     taxonomy = brand.taxonomy
-    candidates = score_candidates(model, brand.candidates.products, brand.candidates.tags, taxonomy, rules=rules)
+    candidates = score_candidates(model, brand.candidates.products, brand.candidates.tags, taxonomy, rules=rules,
+                                  season=plan_for)
+    if calibration is not None:  # out of time (see tagkit.calibration): what the past seasons vouch for
+        candidates["raw_probability"] = candidates["probability"]
+        candidates["probability"] = calibration.apply(candidates["raw_probability"])
+    base_rate = model.base_rate  # a hit bet is a bet against the average product of the seasons learnt from
+    candidates["lift"] = candidates["probability"] / base_rate
     carried = carried_products(labels, season, brand.own.products, brand.own.tags, taxonomy, which=carry_over)
     limits = plan_limits(labels, season, brand.own.products, brand.own.tags, taxonomy, carried=carried,
                          candidates=candidates, catalogue_size=catalogue_size, image_count=image_count,
                          image_share=image_share, category_limits=category_limits,
                          category_tolerance=category_tolerance)
     bet_tag_sets = rule_membership(brand.candidates.matrix(taxonomy), rules[rules["status"] == KEPT])
-    plan = plan_season(candidates, season=plan_for, base_rate=model.base_rate, carry_over=carried,
-                       bet_tag_sets=bet_tag_sets, **planning, **limits)
+    plan = plan_season(candidates, season=plan_for, base_rate=base_rate, carry_over=carried,
+                       bet_tag_sets=bet_tag_sets, calibration=calibration, **planning, **limits)
     return plan, candidates

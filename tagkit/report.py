@@ -81,6 +81,7 @@ PARAMETER_CONTRACTS = {
     "band_low": ("fraction",),
     "band_high": ("fraction",),
     "penalty": ("number", 0.001, 10_000),
+    "time_of_year": ("bool",),
     "catalogue_size": ("int", 0, 1_000_000),
     "carry_over": ("choice", ("hits", "")),
     "min_bet_lift": ("number", 0, 100),
@@ -109,6 +110,8 @@ def check_parameters(notebook: str, **values) -> None:
             check_int(value, name=name, owner=owner, low=contract[1], high=contract[2])
         elif contract[0] == "fraction":
             check_fraction(value, name=name, owner=owner)
+        elif contract[0] == "bool" and not isinstance(value, bool):
+            raise ParameterError(f"The {name!r} parameter of {owner} must be True or False. Got {value!r} instead.")
         elif contract[0] == "number":
             ok = isinstance(value, (int, float)) and not isinstance(value, bool) and contract[1] <= value <= contract[2]
             if not ok:

@@ -55,3 +55,33 @@ def test_the_interval_covers_the_realised_hits_about_as_often_as_it_says():
         naive += naive_low <= now_outcome[top].sum() <= naive_high
     assert 0.82 <= inside / trials <= 0.98
     assert naive / trials < 0.5
+
+
+def _history(rng, distortion, seasons=("2025Q1", "2025Q2", "2025Q3", "2025Q4")):
+    import pandas as pd
+
+    frames = []
+    for season in seasons:
+        raw, outcome, _ = _season(rng, n=3000, shift=rng.normal(0, 0.15), distortion=distortion)
+        frames.append(pd.DataFrame({"season": season, "probability": raw, "hit": outcome}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_a_recalibration_is_used_only_when_it_beats_the_raw_probabilities_out_of_time():
+    rng = np.random.default_rng(11)
+    honest = tk.recalibrate(_history(rng, distortion=1.0), "2026Q1")
+    assert not honest.fitted and honest.seasons == ("2025Q1", "2025Q2", "2025Q3", "2025Q4")
+    assert 0.05 < honest.season_spread < 0.5  # a season's own shift still widens every interval
+    assert "did not predict them better out of time" in tk.calibration_note(honest)
+    distorted = tk.recalibrate(_history(rng, distortion=2.0), "2026Q1")
+    assert distorted.fitted and distorted.slope == pytest.approx(0.5, abs=0.1)
+    assert "were recalibrated on the past seasons (2025Q1–2025Q4)" in tk.calibration_note(distorted)
+    # no chance beyond what was seen: the ceiling is the highest hit rate among products given high chances
+    assert 0 < distorted.ceiling() < 1
+
+
+def test_no_stated_chance_goes_beyond_the_calibration():
+    from tagkit.plan import chance_text
+
+    assert chance_text(0.98, 0.92) == "over 92% chance of a hit (the most the past seasons can vouch for)"
+    assert chance_text(0.41, 0.92) == "41% chance of a hit"
