@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_rules.py --products 100000 1000000
 	$(BIN)/python bench/bench_plan.py
 	$(BIN)/python bench/bench_engines.py
+	$(BIN)/python bench/bench_decisions.py
 
 # Java 17 from Debian's packages, for the Spark engine's tests (pyspark runs Spark on it).
 java:
