@@ -68,14 +68,7 @@ def _check_labels(dataset, inputs, sales, args) -> None:
     if sales.data_end < dataset.calendar.bounds(last)[0] + pd.Timedelta(days=28):  # a season just begun
         last = dataset.calendar.shift(last, -1)
     window = history(last, args.history_seasons, dataset.calendar)
-    definition = HitDefinition()
-    if definition.catalogue == "auto":
-        from dataclasses import replace
-
-        from tagkit.hits import choose_catalogue
-
-        catalogue, reason = choose_catalogue(sales.metrics, products, calendar=dataset.calendar)
-        definition = replace(definition, catalogue=catalogue, catalogue_reason=reason)
+    definition = HitDefinition().resolve_for(sales.metrics, products, calendar=dataset.calendar)
     labels = label_hits(sales.metrics, products, calendar=dataset.calendar, reference_seasons=window,
                         **definition.options())
     check = check_labels(labels, definition, seasons=window)

@@ -29,9 +29,8 @@ import numpy as np
 import pandas as pd
 
 from tagkit.calibration import recalibrate
-from tagkit.hits import HIT, MISS
 from tagkit.seasons import QUARTERS, SeasonCalendar
-from tagkit.trends import history, ranked_rows, same_quarter_rates
+from tagkit.trends import ranked_rows, same_quarter_rates, seasons_before
 
 TAGKIT, RAW, SEASONAL, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM = (
     "tagkit", "tagkit, not recalibrated", "tagkit with the time of year", "logistic regression on tags",
@@ -70,7 +69,7 @@ def score_past_seasons(
     rng = np.random.default_rng(seed)
     frames = []
     for season in seasons:
-        train = [s for s in history(season, train_seasons, calendar, include=False) if s in present]
+        train = seasons_before(season, train_seasons, present, calendar)
         if len(train) < min_train_seasons or season not in present:
             continue
         train_rows, train_hits = ranked_rows(labels, matrix, train)
@@ -82,9 +81,9 @@ def score_past_seasons(
         ids = test_rows.index.get_level_values(0).astype(str)
         base = float(train_hits.mean())
         scores = {}
+        rules = mine_hit_rules(train_rows, train_hits, **rule_options) if {RAW, SEASONAL} & set(methods) else None
         for method in methods:
             if method in (RAW, SEASONAL):
-                rules = mine_hit_rules(train_rows, train_hits, **rule_options)
                 seasonal = TimeOfYear(labels, matrix, calendar) if method == SEASONAL else None
                 scores[method] = fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty,
                                                 time_of_year=seasonal).predict(test_rows).to_numpy()
@@ -141,9 +140,8 @@ def decision_metrics(predictions: pd.DataFrame, *, bet_share: float = 0.075, lev
     rows = []
     # ties are broken by product id, never by the order of the rows (labels come sorted by their rank)
     ordered = predictions.sort_values(["season", "method", "product_id"], kind="stable")
-    raw_by_season = {RAW: {season: part.set_index("product_id")["probability"]
-                           for season, part in predictions[predictions["method"] == RAW].groupby("season")}} \
-        if RAW in set(predictions["method"]) else {}
+    raw = predictions[predictions["method"] == RAW]  # tagkit's interval comes from these, recalibrated
+    raw_by_season = {season: part.set_index("product_id")["probability"] for season, part in raw.groupby("season")}
     for (season, method), part in ordered.groupby(["season", "method"], sort=False):
         p = part["probability"].to_numpy(float)
         y = part["hit"].to_numpy(bool)
@@ -151,10 +149,10 @@ def decision_metrics(predictions: pd.DataFrame, *, bet_share: float = 0.075, lev
         k = max(1, int(round(bet_share * n)))
         top = np.argsort(-p, kind="stable")[:k]
         realised = int(y[top].sum())
-        if method == TAGKIT and RAW in raw_by_season:
-            raw = raw_by_season[RAW].get(season)
-            calibration = recalibrate(predictions[predictions["method"] == RAW], season, calendar=calendar)
-            low, high = calibration.interval(raw.reindex(part["product_id"].iloc[top]).to_numpy(), level=level)
+        if method == TAGKIT and season in raw_by_season:
+            calibration = recalibrate(raw, season, calendar=calendar)
+            low, high = calibration.interval(raw_by_season[season].reindex(part["product_id"].iloc[top]).to_numpy(),
+                                             level=level)
         else:
             low, high = poisson_binomial_interval(p[top], level=level)
         brier = float(np.mean((p - y) ** 2))

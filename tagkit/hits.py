@@ -76,9 +76,14 @@ class HitDefinition:
 
     def resolve(self, brand) -> HitDefinition:
         """The definition with catalogue='auto' decided from the brand's data (see :func:`choose_catalogue`)."""
+        return self.resolve_for(brand.sales.metrics, brand.own.products, calendar=brand.dataset.calendar)
+
+    def resolve_for(self, metrics: pd.DataFrame, products: pd.DataFrame, *,
+                    calendar: SeasonCalendar = QUARTERS) -> HitDefinition:
+        """As :meth:`resolve`, from a sales table and a product table."""
         if self.catalogue != "auto":
             return self
-        catalogue, reason = choose_catalogue(brand.sales.metrics, brand.own.products, calendar=brand.dataset.calendar)
+        catalogue, reason = choose_catalogue(metrics, products, calendar=calendar)
         return dataclasses.replace(self, catalogue=catalogue, catalogue_reason=reason)
 
     def options(self) -> dict:

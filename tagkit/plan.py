@@ -556,8 +556,8 @@ def plan_limits(
     if candidates is not None and not image_count:
         available = int((candidates["role"] == IMAGE).sum())
         if images > available:
-            notes.append(f"No candidate is flagged as an image product: there is no image quota (flag candidates "
-                         f"with role: image to plan some)." if not available else
+            notes.append("No candidate is flagged as an image product: there is no image quota (flag candidates "
+                         "with role: image to plan some)." if not available else
                          f"Only {available:,} candidates are flagged as image products: the image quota is {available:,}"
                          f" rather than {images:,}.")
             images = available

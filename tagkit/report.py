@@ -7,7 +7,6 @@ Also the few helpers notebooks call to talk to the reader: :func:`show_summary`,
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import platform
@@ -123,11 +122,12 @@ def check_parameters(notebook: str, **values) -> None:
                              f"{high!r} instead.")
 
 
-def check_dimensions(taxonomy, **dimensions) -> None:
+def check_dimensions(taxonomy, owner: str = "", **dimensions) -> None:
     """Check that parameters naming dimensions ("" allowed) name dimensions of the taxonomy."""
+    of = f" of {owner}" if owner else ""
     for name, value in dimensions.items():
         if value and value not in taxonomy.dimension_names:
-            raise ParameterError(f"The {name!r} parameter must be a dimension of the taxonomy "
+            raise ParameterError(f"The {name!r} parameter{of} must be a dimension of the taxonomy "
                                  f"({', '.join(taxonomy.dimension_names)}) or \"\". Got {value!r} instead."
                                  f"{did_you_mean(value, taxonomy.dimension_names)}")
 
@@ -156,7 +156,7 @@ def show_table(frame: pd.DataFrame | None, *, max_rows: int = 20, note: str | No
     from IPython.display import HTML, display
 
     if frame is None or (empty is not None and frame.empty):
-        display(HTML(f'<p class="tk-note">{html.escape(empty or "Nothing to show.")}</p>'))
+        display(HTML(f'<p class="tk-note">{html_text(empty or "Nothing to show.")}</p>'))
         return
     shown = frame.head(max_rows).copy()
     for column in (c for c in percent if c in shown.columns):
@@ -170,7 +170,7 @@ def show_table(frame: pd.DataFrame | None, *, max_rows: int = 20, note: str | No
     body = shown.to_html(index=False, escape=True, na_rep="", classes="tk-table", border=0,
                          float_format=lambda x: f"{x:,.4g}")
     rest = f"Showing {len(shown):,} of {len(frame):,} rows." if len(frame) > len(shown) else f"{len(frame):,} rows."
-    caption = html.escape(" ".join(p for p in (rest, note or "") if p))
+    caption = html_text(" ".join(p for p in (rest, note or "") if p))
     display(HTML(f'{body}<p class="tk-note">{caption}</p>'))
 
 
@@ -180,8 +180,8 @@ def show_warnings(warnings, *, title: str = "Read this first") -> None:
 
     warnings = [w for w in warnings if w]
     if warnings:
-        items = "".join(f"<li>{html.escape(str(w))}</li>" for w in warnings)
-        display(HTML(f'<div class="tk-warning"><p><strong>{html.escape(title)}</strong></p><ul>{items}</ul></div>'))
+        items = "".join(f"<li>{html_text(str(w))}</li>" for w in warnings)
+        display(HTML(f'<div class="tk-warning"><p><strong>{html_text(title)}</strong></p><ul>{items}</ul></div>'))
 
 
 def show_notes(notes) -> None:
@@ -205,7 +205,7 @@ def show_files(paths, *, folder: Path) -> None:
         path = Path(path)
         name = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
         size = path.stat().st_size if path.exists() else 0
-        items.append(f'<li><a href="{html.escape(name)}">{html.escape(name)}</a> ({size / 1024:,.0f} KB)</li>')
+        items.append(f'<li><a href="{html_text(name)}">{html_text(name)}</a> ({size / 1024:,.0f} KB)</li>')
     display(HTML(f"<ul>{''.join(items)}</ul>"))
 
 
@@ -369,11 +369,10 @@ def preflight(dataset, season: str, parameters: dict[str, dict]) -> None:
         except ParameterError as err:
             problems.append(str(err))
         for name in ("group_by", "heatmap_rows", "heatmap_columns"):
-            value = values.get(name)
-            if value and value not in taxonomy.dimension_names:
-                problems.append(f"The {name!r} parameter of the notebook {notebook} must be a dimension of the taxonomy "
-                                f"({', '.join(taxonomy.dimension_names)}) or \"\". Got {value!r} instead."
-                                f"{did_you_mean(value, taxonomy.dimension_names)}")
+            try:
+                check_dimensions(taxonomy, f"the notebook {notebook}", **{name: values.get(name)})
+            except ParameterError as err:
+                problems.append(str(err))
         if set(HIT_PARAMETERS) <= set(values):
             try:
                 HitDefinition(**{field: values[name] for name, field in HIT_PARAMETERS.items()})
@@ -455,7 +454,7 @@ def _last_good(stem: str, previous: dict[str, dict], folder: Path, build: Path, 
     reports of the season, or a page-less entry when there is none."""
     entry = previous.get(stem)
     page = folder / f"{stem}.html"
-    if entry and page.exists() and entry.get("status", "ok") == "ok" or entry and entry.get("kept_from"):
+    if entry and page.exists():
         for name in [entry["file"], *entry.get("outputs", [])]:
             if (folder / name).exists() and not (build / name).exists():
                 shutil.copy2(folder / name, build / name)
@@ -643,8 +642,8 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
                             exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb)
     body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
-    page = _PAGE.format(title=html.escape(f"{title} · {season}"), brand=html.escape(brand),
-                        season=html.escape(season), heading="", css=_CSS, body=body,
+    page = _PAGE.format(title=html_text(f"{title} · {season}"), brand=html_text(brand),
+                        season=html_text(season), heading="", css=_CSS, body=body,
                         back='<a href="index.html">All reports of this season</a>')
     target.write_text(page, encoding="utf-8")
     return {"file": target.name, "title": title, "summary": summary, "figures": figures}
@@ -663,14 +662,14 @@ def _index_item(page: dict, folder: Path) -> str:
     """One report on the index: its title and summary; a failed one says why, and which version is shown."""
     failed = page.get("status") == "failed"
     has_page = (folder / page["file"]).exists()
-    title = html.escape(page["title"])
-    head = f'<a href="{html.escape(page["file"])}">{title}</a>' if has_page else title
+    title = html_text(page["title"])
+    head = f'<a href="{html_text(page["file"])}">{title}</a>' if has_page else title
     box = ""
     if failed:
-        kept = (f"The page linked is the last good version, from {html.escape(str(page['kept_from']))}."
+        kept = (f"The page linked is the last good version, from {html_text(str(page['kept_from']))}."
                 if page.get("kept_from") and has_page else "There is no earlier version of this report.")
         box = (f'<div class="tk-warning"><p><strong>This report failed in this run.</strong> '
-               f'{html.escape(page.get("error", ""))} {kept}</p></div>')
+               f'{html_text(page.get("error", ""))} {kept}</p></div>')
     return f'<li><h2>{head}</h2>{box}<p>{summary_html(page["summary"]) or "&nbsp;"}</p></li>'
 
 
@@ -683,10 +682,10 @@ def write_index(pages: list[dict], target: Path, *, season: str, brand: str,
         body = f'<h2>Key figures</h2>{table}<p class="tk-note">Next to the previous season, when it was run.</p>' + body
     workbook = target.parent / f"tagkit_{season}.xlsx"
     if workbook.exists():
-        body += (f'<p>All the season\'s key tables in one workbook: <a href="{html.escape(workbook.name)}">'
-                 f'{html.escape(workbook.name)}</a>. How this run was made: <a href="{MANIFEST}">{MANIFEST}</a>.</p>')
-    page = _PAGE.format(title=html.escape(f"tagkit reports · {season}"), brand=html.escape(brand),
-                        season=html.escape(season), heading=f"<h1>Quarterly reports, {html.escape(season)}</h1>",
+        body += (f'<p>All the season\'s key tables in one workbook: <a href="{html_text(workbook.name)}">'
+                 f'{html_text(workbook.name)}</a>. How this run was made: <a href="{MANIFEST}">{MANIFEST}</a>.</p>')
+    page = _PAGE.format(title=html_text(f"tagkit reports · {season}"), brand=html_text(brand),
+                        season=html_text(season), heading=f"<h1>Quarterly reports, {html_text(season)}</h1>",
                         css=_CSS, body=body, back="")
     target.write_text(page, encoding="utf-8")
     return target

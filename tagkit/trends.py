@@ -55,6 +55,12 @@ def history(season: str, n_seasons: int, calendar: SeasonCalendar = QUARTERS, *,
     return calendar.span(calendar.shift(last, -(n_seasons - 1)), last)
 
 
+def seasons_before(season: str, n_seasons: int, present, calendar: SeasonCalendar = QUARTERS) -> list[str]:
+    """The (up to) ``n_seasons`` seasons just before ``season`` that have data (are in ``present``): the seasons
+    a model may learn from when it predicts ``season``."""
+    return [s for s in history(season, n_seasons, calendar, include=False) if s in present]
+
+
 def seasons_up_to(labels: pd.DataFrame, season: str, calendar: SeasonCalendar = QUARTERS) -> list[str]:
     """The seasons of the labels up to and including ``season``, in time order."""
     last = calendar.ordinal(season)
@@ -77,7 +83,7 @@ def holdout(
     present = set(labels["season"])
     frames = []
     for test in test_seasons:
-        train = [s for s in history(test, train_seasons, calendar, include=False) if s in present]
+        train = seasons_before(test, train_seasons, present, calendar)
         if len(train) < train_seasons or test not in present:
             continue
         train_rows, train_hits = ranked_rows(labels, matrix, train)

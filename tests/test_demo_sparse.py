@@ -3,7 +3,6 @@ exports it promises, and what tagkit makes of it."""
 
 import hashlib
 
-import numpy as np
 import pandas as pd
 import pytest
 import yaml

@@ -526,20 +526,6 @@ def line_scan(path: Path) -> tuple[bool, int, int]:
     return lone or previous == b"\r", longest, longest_at
 
 
-def has_lone_carriage_return(path: Path) -> bool:
-    """Whether the file holds a carriage return not followed by a line feed (counted at disk speed)."""
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    previous = b""
-    with opener(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            chunk = previous + chunk
-            previous = chunk[-1:] if chunk.endswith(b"\r") else b""
-            body = chunk[:-1] if previous else chunk
-            if body.count(b"\r") != body.count(b"\r\n"):
-                return True
-    return previous == b"\r"
-
-
 def has_quoted_line_break(path: Path) -> bool:
     """Whether a quoted value of the CSV spans lines: an odd number of quotes before some line break."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
