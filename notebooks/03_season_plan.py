@@ -19,8 +19,10 @@
 # Next season's releases, planned from the candidate pipeline so that the designated **hit bets** make up
 # 5–10% of the catalogue, a few **image products** carry the brand's style, and the range does not collapse
 # into look-alikes. Each candidate's chance of becoming a hit is learned from past seasons' tags and hits and
-# explained by the rules of the hit-tags report; the plan itself is an optimisation that meets every limit or
-# says which one cannot hold. At the end, the planner is replayed on past seasons against plain baselines.
+# explained by the rules of the hit-tags report. Which model scores the candidates (tags only, tags and rules, or
+# gradient boosting) is decided by how each did on past seasons it had not seen; the plan itself is an
+# optimisation that meets every limit or says which one cannot hold. At the end, the planner is replayed on past
+# seasons against plain baselines.
 
 # %% tags=["parameters"]
 season: str = "2025Q4"  # last season with sales; the plan is for the season after it
@@ -40,7 +42,8 @@ min_hits: int = 5  # rules: fewest hits a tag set must have
 max_size: int = 3  # rules: most tags in a tag set (1-6)
 min_lift: float = 1.5  # rules: smallest lift of a kept rule
 max_q: float = 0.05  # rules: largest q-value (false discovery rate) of a kept rule
-penalty: float = 3.0  # L2 penalty of the model; larger pulls every prediction toward the base rate
+propensity_model: str = "auto"  # the model scoring candidates: "auto" (chosen on past seasons), "tags only", "tags and rules" or "gradient boosting"
+penalty: float = 3.0  # L2 penalty of the logistic models; larger pulls every prediction toward the base rate
 time_of_year: bool = False  # the model also learns the season of the year and each tag's record in it (see README)
 catalogue_size: int = 0  # products on sale next season; 0 means the launches of `season` plus the carry-over
 carry_over: str = "hits"  # products that stay on sale: the "hits" of `season`, or "" for none
@@ -68,6 +71,7 @@ out = tk.output_folder(output_dir, season)
 tk.check_parameters("03_season_plan", engine=engine, metric=metric, hit_definition=hit_definition, top_share=top_share,
                     hit_bar=hit_bar, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
                     min_exposure_days=min_exposure_days, history_seasons=history_seasons, min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, penalty=penalty,
+                    propensity_model=propensity_model, time_of_year=time_of_year,
                     catalogue_size=catalogue_size, carry_over=carry_over, band_low=band_low, band_high=band_high,
                     min_bet_lift=min_bet_lift, image_count=image_count, image_share=image_share,
                     category_tolerance=category_tolerance, max_per_look=max_per_look,
@@ -89,7 +93,6 @@ matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
 rule_options = dict(min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, taxonomy=brand.taxonomy)
 rules = tk.mine_hit_rules(matrix, hits, **rule_options)
 seasonal = tk.TimeOfYear(labels, brand.matrix, dataset.calendar) if time_of_year else None
-model = tk.fit_propensity(matrix, hits, rules=rules, penalty=penalty, trained_on=window, time_of_year=seasonal)
 
 # %%
 replayed, predictions = tk.backtest(labels, brand.matrix, brand.own.products, brand.own.tags, brand.taxonomy,
@@ -98,8 +101,11 @@ replayed, predictions = tk.backtest(labels, brand.matrix, brand.own.products, br
                                     band=(band_low, band_high), min_bet_lift=min_bet_lift, max_per_look=max_per_look,
                                     max_bet_share_per_tag_set=max_bet_share_per_tag_set,
                                     category_tolerance=category_tolerance, penalty=penalty, rule_options=rule_options,
-                                    time_of_year=seasonal)
-calibration = tk.backtest_calibration(predictions, plan_for, calendar=dataset.calendar)
+                                    time_of_year=seasonal, model=propensity_model)
+choice = tk.choose_model(predictions, plan_for, model=propensity_model, calendar=dataset.calendar)
+model = tk.fit_propensity(matrix, hits, rules=rules, kind=choice.kind, penalty=penalty, trained_on=window,
+                          time_of_year=seasonal)
+calibration = tk.backtest_calibration(predictions, plan_for, method=choice.method, calendar=dataset.calendar)
 
 # %%
 plan, candidates = tk.plan_brand(brand, labels, rules, model, season=season, plan_for=plan_for, carry_over=carry_over,
@@ -111,7 +117,7 @@ plan, candidates = tk.plan_brand(brand, labels, rules, model, season=season, pla
 replay_summary = tk.backtest_summary(replayed)
 
 # %%
-summary, figures = tk.plan_summary(plan, history=window, model=model, backtest=replay_summary)
+summary, figures = tk.plan_summary(plan, history=window, model=model, backtest=replay_summary, choice=choice)
 tk.show_summary(summary, figures)
 tk.show_warnings(check.warnings)
 
@@ -172,6 +178,20 @@ fig = tk.plot_plan_looks(plan.looks, cap=max_per_look)
 tk.show_table(plan.concentration, max_rows=10, percent=["share_of_hit_bets", "cap"], empty="No hit bets, no tag sets.")
 
 # %% [markdown]
+# ## Which model, and why
+#
+# Three kinds of model predicted each replayed season from the seasons before it only: a logistic regression
+# on the tags alone, the same on the tags and the kept rules (the combinations of the hit-tags report), and
+# gradient boosting on the tags. *Log loss* scores their probabilities against what happened (lower is better;
+# it rewards both putting the hits first and stating believable chances); *bet hit rate* is the share of hits
+# among each season's top 7.5%. The simplest model within one standard error of the best is used, so the
+# rules are used only when they did measurably better than the tags alone. Whichever model is used, every hit
+# bet is explained by the kept rules it matches and its tags' own record, counts anyone can check.
+
+# %%
+tk.show_table(choice.table, percent=["bet_hit_rate"], empty="No past season was replayed.")
+
+# %% [markdown]
 # ## Is the hit propensity calibrated?
 #
 # Each past season was predicted by a model trained only on the seasons before it. **How to read it:**
@@ -180,7 +200,7 @@ tk.show_table(plan.concentration, max_rows=10, percent=["share_of_hit_bets", "ca
 # the products in each group.
 
 # %%
-calibration = tk.backtest_reliability(predictions)
+calibration = tk.backtest_reliability(predictions, choice.method)
 fig = tk.plot_reliability(calibration)
 
 # %%
@@ -189,11 +209,12 @@ tk.show_table(calibration, percent=["predicted", "observed", "observed_low", "ob
 # %% [markdown]
 # ## Backtest: the planner replayed on past seasons
 #
-# For each past season, the rules and the model learn from the seasons before it, the products actually
+# For each past season, the rules and the models learn from the seasons before it, the products actually
 # launched that season are the candidates, and the plan keeps `plan_share` of them. *Bet hit rate* (precision
 # at k) is the share of hit bets that were hits; *lift at k* compares it with the season's average hit rate;
-# *plan hit share* is the share of hits among the plan's non-image products. The same for a logistic
-# regression on tags alone (planned with the same limits) and for random picks.
+# *plan hit share* is the share of hits among the plan's non-image products. "tagkit" is what tagkit would
+# have done: each season planned with the model chosen from the seasons before it; below it, each kind of
+# model planned on its own with the same limits, and random picks.
 # **How to read the chart:** bars above the dashed line picked hits more often than chance.
 
 # %%

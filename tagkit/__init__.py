@@ -53,6 +53,7 @@ from tagkit.compare import (
     tag_signatures,
 )
 from tagkit.propensity import (
+    MODEL_KINDS,
     PropensityModel,
     TimeOfYear,
     brier_score,
@@ -83,6 +84,7 @@ from tagkit.backtest import (
     backtest_summary,
 )
 from tagkit.calibration import Calibration, calibration_note, fit_calibration, recalibrate
+from tagkit.choice import ModelChoice, choose_model
 from tagkit.evaluate import (
     METHODS as DECISION_METHODS,
     calibration_line,
@@ -124,7 +126,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Calibration", "DECISION_METHODS", "calibration_note", "calibration_line", "decision_metrics", "fit_calibration", "paired_bootstrap",
-    "recalibrate", "same_quarter_rates", "score_past_seasons", "summarise_decisions",
+    "recalibrate", "same_quarter_rates", "ModelChoice", "choose_model", "MODEL_KINDS", "score_past_seasons", "summarise_decisions",
     "BACKTEST_METHODS", "PlanInfeasible", "PropensityModel", "TimeOfYear", "backtest_calibration", "SeasonPlan",
     "backtest", "backtest_reliability", "backtest_summary", "brier_score", "carry_over", "describe_products",
     "fit_propensity", "limits_from_mix", "no_plan", "plan_brand", "parse_category_limits", "plan_limits", "plan_season", "plan_summary",

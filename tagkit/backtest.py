@@ -4,8 +4,11 @@ For each past season: mine the rules and fit the model on the seasons before it,
 actually launched that season as the candidates, plan, and compare with what happened: the
 realised hit rate of the hit bets (precision at k) against the season's base rate (lift at k),
 the realised hit share of the plan, and calibration (Brier score; reliability of the pooled
-predictions). The same is done for a logistic regression on tags alone (no rules), planned with
-the same limits, and for random picks (the average of ``random_draws`` draws).
+predictions). This is done for every kind of model (:data:`tagkit.propensity.MODEL_KINDS`: tags
+only, tags and rules, gradient boosting), each planned with the same limits, and for random picks (the
+average of ``random_draws`` draws). The row "tagkit" is what tagkit itself would have done: in each
+season, the kind of model :func:`tagkit.choose_model` picks from the seasons replayed before it (the
+default, tags and rules, in the first).
 """
 
 from __future__ import annotations
@@ -16,14 +19,16 @@ import pandas as pd
 from tagkit.encode import encode_tags
 from tagkit.hits import HIT, IMAGE as IMAGE_STATUS, MISS
 from tagkit.plan import HIT_BET, IMAGE, CORE, PlanInfeasible, limits_from_mix, plan_season
-from tagkit.propensity import brier_score, fit_propensity, score_candidates
+from tagkit.choice import AUTO, choose_model
+from tagkit.propensity import MODEL_KINDS, TAGS_AND_RULES, brier_score, fit_propensity, score_candidates
 from tagkit.rules import KEPT, mine_hit_rules, rule_membership
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import Taxonomy
 from tagkit.trends import history, ranked_rows
 
-METHODS = ("tagkit: tags and rules", "logistic regression on tags", "random picks")
-BACKTEST_COLUMNS = ["season", "method", "candidates", "planned", "hit_bets", "base_rate", "bet_hit_rate", "lift_at_k",
+TAGKIT, RANDOM = "tagkit (model chosen from the seasons before)", "random picks"
+METHODS = (TAGKIT, *MODEL_KINDS.values(), RANDOM)
+BACKTEST_COLUMNS = ["season", "method", "model", "candidates", "planned", "hit_bets", "base_rate", "bet_hit_rate", "lift_at_k",
                     "plan_hit_share", "expected_bet_hits", "realised_bet_hits", "brier", "note"]
 
 
@@ -48,8 +53,10 @@ def backtest(
     random_draws: int = 20,
     seed: int = 0,
     time_of_year=None,
+    model: str = AUTO,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Returns (one row per season and method, the out-of-time predictions of every launched product)."""
+    """Returns (one row per season and method, the out-of-time predictions of every launched product by every
+    kind of model). ``model``: the kind tagkit uses, or ``"auto"`` to choose it season by season."""
     rule_options = dict(rule_options or {})
     rule_options.setdefault("taxonomy", taxonomy)
     rng = np.random.default_rng(seed)
@@ -62,9 +69,12 @@ def backtest(
         train_rows, train_hits = ranked_rows(labels, matrix, train)
         rules = mine_hit_rules(train_rows, train_hits, **rule_options)
         kept = rules[rules["status"] == KEPT]
-        models = {METHODS[0]: fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty, trained_on=train,
-                                             time_of_year=time_of_year),
-                  METHODS[1]: fit_propensity(train_rows, train_hits, penalty=penalty, trained_on=train)}
+        models = {name: fit_propensity(train_rows, train_hits, rules=rules, kind=kind, penalty=penalty, trained_on=train,
+                                       time_of_year=time_of_year, seed=seed) for kind, name in MODEL_KINDS.items()}
+        done = pd.concat(predictions, ignore_index=True) if predictions else None
+        chosen = choose_model(done, season, model=model, calendar=calendar).kind \
+            if done is not None else (TAGS_AND_RULES if model == AUTO else model)
+        season_rows = []
         launched = labels[labels["season"] == season]
         ids = launched["product_id"].astype(str)
         truth = launched.set_index(ids)["status"]
@@ -75,8 +85,8 @@ def backtest(
         candidate_tags = tags[tags["product_id"].astype(str).isin(set(ids))]
         size = int(round(plan_share * len(ids)))
         image_count = int(round(plan_share * int((truth == IMAGE_STATUS).sum())))
-        for method, model in models.items():
-            scored = score_candidates(model, candidate_products, candidate_tags, taxonomy, rules=rules, season=season)
+        for method, fitted in models.items():
+            scored = score_candidates(fitted, candidate_products, candidate_tags, taxonomy, rules=rules, season=season)
             scored["role"] = np.where(scored["product_id"].map(truth).eq(IMAGE_STATUS), IMAGE, CORE)  # as launched
             predictions.append(pd.DataFrame({"season": season, "method": method, "product_id": scored["product_id"],
                                              "probability": scored["probability"],
@@ -85,20 +95,21 @@ def backtest(
             cand_matrix = encode_tags(candidate_tags, taxonomy, products=list(scored["product_id"]))
             try:
                 plan = plan_season(
-                    scored, season=season, catalogue_size=size, base_rate=model.base_rate, band=band,
+                    scored, season=season, catalogue_size=size, base_rate=fitted.base_rate, band=band,
                     min_bet_lift=min_bet_lift, image_count=image_count,
                     category_limits=limits_from_mix(scored["category"], size, tolerance=category_tolerance),
                     max_per_look=max_per_look, bet_tag_sets=rule_membership(cand_matrix, kept),
                     max_bet_share_per_tag_set=max_bet_share_per_tag_set)
             except PlanInfeasible as err:
-                rows.append({"season": season, "method": method, "candidates": len(ids), "note": str(err.problems[0])})
+                season_rows.append({"season": season, "method": method, "candidates": len(ids),
+                                    "note": str(err.problems[0])})
                 continue
             table = plan.table
             bets = table[table["role"] == HIT_BET]
             planned = table[table["role"].isin([HIT_BET, CORE])]
             bet_hits = int(bets["product_id"].map(hit).sum())
             in_rank = scored["product_id"].map(ranked).to_numpy(bool)
-            rows.append({
+            season_rows.append({
                 "season": season, "method": method, "candidates": len(ids), "planned": len(table),
                 "hit_bets": len(bets), "base_rate": base,
                 "bet_hit_rate": bet_hits / len(bets) if len(bets) else np.nan,
@@ -107,14 +118,18 @@ def backtest(
                 "expected_bet_hits": float(bets["probability"].sum()), "realised_bet_hits": bet_hits,
                 "brier": brier_score(scored.loc[in_rank, "probability"], scored.loc[in_rank, "product_id"].map(hit)),
                 "note": ""})
-        k = int(np.median([r["hit_bets"] for r in rows if r["season"] == season and r.get("hit_bets")] or [0]))
+        for row in season_rows:
+            row["model"] = next(kind for kind, name in MODEL_KINDS.items() if name == row["method"])
+        ours = next(r for r in season_rows if r["model"] == chosen)
+        rows += [{**ours, "method": TAGKIT}, *season_rows]
+        k = int(np.median([r["hit_bets"] for r in season_rows if r.get("hit_bets")] or [0]))
         pool = np.flatnonzero(ranked.to_numpy())
         hits_in_pool = hit.to_numpy()[pool]
         draws = [hits_in_pool[rng.choice(len(pool), size=min(k, len(pool)), replace=False)].mean()
                  for _ in range(random_draws)] if k else [np.nan]
         plan_draws = [hits_in_pool[rng.choice(len(pool), size=min(size - image_count, len(pool)), replace=False)].mean()
                       for _ in range(random_draws)]
-        rows.append({"season": season, "method": METHODS[2], "candidates": len(ids), "planned": size, "hit_bets": k,
+        rows.append({"season": season, "method": RANDOM, "model": "", "candidates": len(ids), "planned": size, "hit_bets": k,
                      "base_rate": base, "bet_hit_rate": float(np.mean(draws)), "lift_at_k": float(np.mean(draws)) / base,
                      "plan_hit_share": float(np.mean(plan_draws)), "expected_bet_hits": np.nan,
                      "realised_bet_hits": np.nan, "brier": brier_score(np.full(len(pool), base), hits_in_pool),
@@ -127,23 +142,24 @@ def backtest(
 
 def backtest_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per method, the average over the seasons replayed."""
-    done = table[table["note"].fillna("").eq("") | table["method"].eq(METHODS[2])]
+    done = table[table["note"].fillna("").eq("") | table["method"].eq(RANDOM)]
     out = done.groupby("method", sort=False).agg(
         seasons=("season", "nunique"), mean_bet_hit_rate=("bet_hit_rate", "mean"), mean_lift_at_k=("lift_at_k", "mean"),
         mean_plan_hit_share=("plan_hit_share", "mean"), mean_base_rate=("base_rate", "mean"), mean_brier=("brier", "mean"))
     return out.reindex([m for m in METHODS if m in out.index]).reset_index()
 
 
-def backtest_calibration(predictions: pd.DataFrame, season: str, *, calendar: SeasonCalendar = QUARTERS):
-    """The calibration of tagkit's probabilities for ``season`` (say the season planned), from the backtest's
-    out-of-time predictions of the seasons before it (:func:`tagkit.calibration.recalibrate`)."""
+def backtest_calibration(predictions: pd.DataFrame, season: str, *, method: str = MODEL_KINDS[TAGS_AND_RULES],
+                         calendar: SeasonCalendar = QUARTERS):
+    """The calibration of one method's probabilities for ``season`` (say the season planned), from the
+    backtest's out-of-time predictions of the seasons before it (:func:`tagkit.calibration.recalibrate`)."""
     from tagkit.calibration import recalibrate
 
-    ours = predictions[(predictions["method"] == METHODS[0]) & predictions["ranked"].astype(bool)]
+    ours = predictions[(predictions["method"] == method) & predictions["ranked"].astype(bool)]
     return recalibrate(ours[["season", "probability", "hit"]], season, calendar=calendar)
 
 
-def backtest_reliability(predictions: pd.DataFrame, method: str = METHODS[0]) -> pd.DataFrame:
+def backtest_reliability(predictions: pd.DataFrame, method: str = MODEL_KINDS[TAGS_AND_RULES]) -> pd.DataFrame:
     """Calibration of one method's out-of-time predictions (ranked products of every replayed season)."""
     from tagkit.propensity import reliability
 

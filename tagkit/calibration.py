@@ -171,13 +171,14 @@ def recalibrate(predictions: pd.DataFrame, season: str, *, seasons_used: int = 4
         earlier = [s for s in before if calendar.ordinal(s) < calendar.ordinal(last)]
         train, test = used[used["season"].isin(earlier)], used[used["season"] == last]
         trial = fit_calibration(train["probability"], train["hit"], train["season"])
-        if not trial.fitted or _log_loss(trial.apply(test["probability"]), test["hit"]) >= _log_loss(
+        if not trial.fitted or log_loss(trial.apply(test["probability"]), test["hit"]) >= log_loss(
                 test["probability"], test["hit"]):
             return identity
     return fit_calibration(used["probability"], used["hit"], used["season"])
 
 
-def _log_loss(p, y) -> float:
+def log_loss(p, y) -> float:
+    """The mean log loss of probabilities ``p`` for outcomes ``y`` (clipped away from 0 and 1)."""
     p = np.clip(np.asarray(p, float), _EPS, 1 - _EPS)
     y = np.asarray(y, bool)
     return float(-np.mean(np.where(y, np.log(p), np.log(1 - p))))

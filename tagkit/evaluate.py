@@ -3,13 +3,16 @@ before it only, and its bets are measured against what happened.
 
 Methods (:data:`METHODS`), side by side:
 
-- ``tagkit``: the hit propensity (:func:`tagkit.fit_propensity`, tags and the kept rules), recalibrated on
-  the out-of-time predictions of the seasons before (:mod:`tagkit.calibration`); its interval carries the
-  calibration's uncertainty; ``tagkit, not recalibrated`` is the same model before that step; ``tagkit with
-  the time of year`` adds the season of the year and the tags' record in it (:class:`tagkit.TimeOfYear`),
-  recalibrated the same way;
-- ``logistic regression on tags``: the same L2 logistic regression on the one-hot tags alone;
-- ``gradient boosting on tags``: scikit-learn's ``HistGradientBoostingClassifier`` on the tags;
+- ``tagkit``: what a plan would use. In each season, the kind of model (tags only, tags and rules, gradient
+  boosting) that :func:`tagkit.choose_model` picks from the out-of-time predictions of the seasons scored
+  before it (tags and rules in the first), recalibrated on those predictions (:mod:`tagkit.calibration`); its
+  interval carries the calibration's uncertainty; ``tagkit, not recalibrated`` is the same before that step;
+  ``tagkit with the time of year`` is the logistic regression on tags and rules with the season of the year
+  and the tags' record in it (:class:`tagkit.TimeOfYear`), recalibrated the same way;
+- the three kinds of model on their own (:data:`tagkit.propensity.MODEL_KINDS`): ``logistic regression on
+  tags and rules`` (:func:`tagkit.fit_propensity`), ``logistic regression on tags`` (the same L2 logistic
+  regression on the one-hot tags alone) and ``gradient boosting on tags`` (scikit-learn's
+  ``HistGradientBoostingClassifier``);
 - ``same quarter of earlier years``: each product scored by the hit rate of its tags in the same season of
   earlier years (shrunk toward the base rate), as a brand studies "each year's best sellers";
 - ``random picks``: every product given the base rate, bets drawn at random.
@@ -29,14 +32,18 @@ import numpy as np
 import pandas as pd
 
 from tagkit.calibration import recalibrate
+from tagkit.choice import choose_model
+from tagkit.propensity import BOOSTED as BOOSTED_KIND, MODEL_KINDS, TAGS_AND_RULES, TAGS_ONLY
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.trends import ranked_rows, same_quarter_rates, seasons_before
 
-TAGKIT, RAW, SEASONAL, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM = (
-    "tagkit", "tagkit, not recalibrated", "tagkit with the time of year", "logistic regression on tags",
-    "gradient boosting on tags", "same quarter of earlier years", "random picks")
-METHODS = (TAGKIT, RAW, SEASONAL, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM)
-PREDICTION_COLUMNS = ["season", "method", "product_id", "probability", "hit"]
+TAGKIT, RAW, SEASONAL, SAME_QUARTER, RANDOM = (
+    "tagkit", "tagkit, not recalibrated", "tagkit with the time of year", "same quarter of earlier years",
+    "random picks")
+RULES, LOGISTIC, BOOSTED = (MODEL_KINDS[k] for k in (TAGS_AND_RULES, TAGS_ONLY, BOOSTED_KIND))
+METHODS = (TAGKIT, RAW, SEASONAL, RULES, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM)
+KIND_OF = {name: kind for kind, name in MODEL_KINDS.items()}
+PREDICTION_COLUMNS = ["season", "method", "product_id", "probability", "hit", "model"]
 METRIC_COLUMNS = ["season", "method", "products", "base_rate", "k", "precision_at_k", "lift_at_k", "auc", "brier",
                   "brier_skill", "calibration_slope", "calibration_intercept", "expected_bet_hits", "bet_hits_low",
                   "bet_hits_high", "realised_bet_hits", "inside_interval"]
@@ -59,7 +66,8 @@ def score_past_seasons(
     ``train_seasons`` seasons before it scores that season's ranked products. Seasons with fewer than
     ``min_train_seasons`` seasons of history (by default all ``train_seasons``: a model trained on less would
     not be the model of a plan, nor its calibration), or without hits before or in them, are left out.
-    Returns one row per season, method and product (:data:`PREDICTION_COLUMNS`)."""
+    Returns one row per season, method and product (:data:`PREDICTION_COLUMNS`; ``model`` is the kind of
+    model tagkit chose, on its rows)."""
     from tagkit.propensity import TimeOfYear, fit_propensity
     from tagkit.rules import mine_hit_rules
 
@@ -81,18 +89,16 @@ def score_past_seasons(
         ids = test_rows.index.get_level_values(0).astype(str)
         base = float(train_hits.mean())
         scores = {}
-        rules = mine_hit_rules(train_rows, train_hits, **rule_options) if {RAW, SEASONAL} & set(methods) else None
-        for method in methods:
-            if method in (RAW, SEASONAL):
+        wanted = set(methods) | (set(KIND_OF) if {TAGKIT, RAW} & set(methods) else set())
+        rules = mine_hit_rules(train_rows, train_hits, **rule_options) if {RULES, SEASONAL} & wanted else None
+        for method in [m for m in METHODS if m in wanted]:
+            if method in KIND_OF or method == SEASONAL:
                 seasonal = TimeOfYear(labels, matrix, calendar) if method == SEASONAL else None
-                scores[method] = fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty,
+                scores[method] = fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty, seed=seed,
+                                                kind=KIND_OF.get(method, TAGS_AND_RULES),
                                                 time_of_year=seasonal).predict(test_rows).to_numpy()
-            elif method == TAGKIT:
-                continue  # recalibrated from the raw predictions, once every season is scored
-            elif method == LOGISTIC:
-                scores[method] = fit_propensity(train_rows, train_hits, penalty=penalty).predict(test_rows).to_numpy()
-            elif method == BOOSTED:
-                scores[method] = _boosted(train_rows, train_hits, test_rows, seed)
+            elif method in (TAGKIT, RAW):
+                continue  # the kind chosen, once every season is scored
             elif method == SAME_QUARTER:
                 scores[method] = same_quarter_rates(labels, matrix, season, test_rows, calendar=calendar)
             elif method == RANDOM:
@@ -100,32 +106,29 @@ def score_past_seasons(
                 scores[method] = base + 1e-9 * rng.random(len(test_rows))
         for method, p in scores.items():
             frames.append(pd.DataFrame({"season": season, "method": method, "product_id": ids,
-                                        "probability": np.clip(p, 1e-6, 1 - 1e-6), "hit": test_hits}))
+                                        "probability": np.clip(p, 1e-6, 1 - 1e-6), "hit": test_hits, "model": ""}))
     if not frames:
         return pd.DataFrame(columns=PREDICTION_COLUMNS)
     out = pd.concat(frames, ignore_index=True)[PREDICTION_COLUMNS]
-    calibrated = []
-    for source, target in ((RAW, TAGKIT), (SEASONAL, SEASONAL)):
-        if target not in methods or source not in set(out["method"]):
-            continue
-        raw = out[out["method"] == source]
+    added = []
+    if {TAGKIT, RAW} & set(methods):
+        kinds = out[out["method"].isin(KIND_OF)]
+        for season in pd.unique(out["season"]):
+            kind = choose_model(kinds, season, calendar=calendar).kind  # from the seasons scored before only
+            raw = kinds[kinds["method"] == MODEL_KINDS[kind]]
+            part = raw[raw["season"] == season].assign(model=kind)
+            calibration = recalibrate(raw, season, calendar=calendar)
+            added += [part.assign(method=RAW),
+                      part.assign(method=TAGKIT, probability=np.clip(calibration.apply(part["probability"]),
+                                                                     1e-6, 1 - 1e-6))]
+    if SEASONAL in methods and SEASONAL in set(out["method"]):
+        raw = out[out["method"] == SEASONAL]
         for season, part in raw.groupby("season", sort=False):
             calibration = recalibrate(raw, season, calendar=calendar)
-            calibrated.append(part.assign(method=target, probability=np.clip(calibration.apply(part["probability"]),
-                                                                             1e-6, 1 - 1e-6)))
-    if calibrated:
-        seasonal_raw = out["method"] == SEASONAL  # replaced by its recalibrated probabilities
-        out = pd.concat([out[~seasonal_raw]] + calibrated, ignore_index=True)[PREDICTION_COLUMNS]
+            added.append(part.assign(probability=np.clip(calibration.apply(part["probability"]), 1e-6, 1 - 1e-6)))
+        out = out[out["method"] != SEASONAL]  # replaced by its recalibrated probabilities
+    out = pd.concat([out[out["method"].isin(methods)], *added], ignore_index=True)[PREDICTION_COLUMNS]
     return out
-
-
-def _boosted(train_rows: pd.DataFrame, train_hits, test_rows: pd.DataFrame, seed: int) -> np.ndarray:
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    model = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, l2_regularization=1.0,
-                                           early_stopping=False, random_state=seed)
-    model.fit(train_rows.to_numpy(dtype=np.float32), train_hits)
-    return model.predict_proba(test_rows.to_numpy(dtype=np.float32))[:, 1]
 
 
 def decision_metrics(predictions: pd.DataFrame, *, bet_share: float = 0.075, level: float = 0.9,
@@ -142,6 +145,7 @@ def decision_metrics(predictions: pd.DataFrame, *, bet_share: float = 0.075, lev
     ordered = predictions.sort_values(["season", "method", "product_id"], kind="stable")
     raw = predictions[predictions["method"] == RAW]  # tagkit's interval comes from these, recalibrated
     raw_by_season = {season: part.set_index("product_id")["probability"] for season, part in raw.groupby("season")}
+    kind_by_season = raw.groupby("season")["model"].first().to_dict() if "model" in raw else {}
     for (season, method), part in ordered.groupby(["season", "method"], sort=False):
         p = part["probability"].to_numpy(float)
         y = part["hit"].to_numpy(bool)
@@ -150,7 +154,10 @@ def decision_metrics(predictions: pd.DataFrame, *, bet_share: float = 0.075, lev
         top = np.argsort(-p, kind="stable")[:k]
         realised = int(y[top].sum())
         if method == TAGKIT and season in raw_by_season:
-            calibration = recalibrate(raw, season, calendar=calendar)
+            # the chosen model's calibration, from that model's own predictions of the seasons before
+            chosen = MODEL_KINDS.get(kind_by_season.get(season))
+            history_of = predictions[predictions["method"] == chosen]
+            calibration = recalibrate(history_of if len(history_of) else raw, season, calendar=calendar)
             low, high = calibration.interval(raw_by_season[season].reindex(part["product_id"].iloc[top]).to_numpy(),
                                              level=level)
         else:

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 
 from tagkit._inert import plain
+from tagkit.backtest import RANDOM, TAGKIT
+from tagkit.propensity import MODEL_KINDS, TAGS_ONLY
 from tagkit.rules import KEPT, describe_rules
 from tagkit.taxonomy import Taxonomy
 
@@ -68,9 +70,12 @@ def hit_tags_summary(
     return " ".join(sentences), figures
 
 
-def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | None = None) -> tuple[str, dict]:
-    """A few sentences for the top of the season-plan report, and the key figures behind them; says so in
-    words when no plan was made, and when the replayed hit bets did no better than random picks."""
+def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | None = None,
+                 choice=None) -> tuple[str, dict]:
+    """A few sentences for the top of the season-plan report, and the key figures behind them: which model
+    scored the candidates and why (``choice``, :class:`tagkit.ModelChoice`), how the replayed hit bets did
+    against each model on its own; says so in words when no plan was made, when the replayed hit bets did no
+    better than random picks, and when they did no better than a model on the tags alone."""
     table = plan.table
     bets = table[table["role"] == "hit bet"]
     size = len(table)
@@ -95,26 +100,34 @@ def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | No
             top = bets.iloc[0]
             sentences.append(f"The strongest bet: {plain(top['name'] or top['product_id'])}, "
                              f"{plain(top['reason'].split(': ', 1)[1])}.")
+    if choice is not None:
+        joint = ", chosen for " if choice.reason.startswith("the best") else ": "
+        sentences.append(f"The candidates were scored with the **{choice.kind}** model{joint}{choice.reason}.")
     if backtest is not None and len(backtest):
-        ours = backtest.iloc[0]
         rows = backtest.set_index("method")
+        ours = rows.loc[TAGKIT] if TAGKIT in rows.index else backtest.iloc[0]
+        seasons = int(ours["seasons"])
         figures["backtest_lift_at_k"] = round(float(ours["mean_lift_at_k"]), 2)
-        random_lift = float(rows.loc["random picks", "mean_lift_at_k"]) if "random picks" in rows.index else 1.0
-        tags_only = rows["mean_lift_at_k"].get("logistic regression on tags", np.nan)
+        random_lift = float(rows.loc[RANDOM, "mean_lift_at_k"]) if RANDOM in rows.index else 1.0
+        kinds = rows["mean_lift_at_k"].reindex(list(MODEL_KINDS.values()))
+        tags_only = kinds.get(MODEL_KINDS[TAGS_ONLY], np.nan)
         if not ours["mean_lift_at_k"] >= 1.25 * max(random_lift, 1.0):
-            sentences.append(f"**Replayed on {int(ours['seasons'])} past seasons, the hit bets were hits about as often "
+            sentences.append(f"**Replayed on {seasons} past seasons, the hit bets were hits about as often "
                              f"as random picks** ({ours['mean_lift_at_k']:.1f}x the season's average, random picks "
                              f"{random_lift:.1f}x): treat the bets as guesses, and see the hit-tags report for whether "
                              "the hit label measures selling.")
         else:
-            sentences.append(f"In the last {int(ours['seasons'])} seasons, replayed, the hit bets were hits "
+            others = [f"{name} {lift:.1f}x" for name, lift in kinds.items() if pd.notna(lift)]
+            sentences.append(f"In the last {seasons} seasons, replayed, the hit bets were hits "
                              f"**{ours['mean_lift_at_k']:.1f}x** as often as the season's average product "
                              f"({ours['mean_bet_hit_rate']:.0%} against {ours['mean_base_rate']:.1%})"
-                             + (f"; a simple model on tags alone did {tags_only:.1f}x" if pd.notna(tags_only) else "")
-                             + ".")
+                             + (f"; each model on its own: {', '.join(others)}" if others else "") + ".")
             if pd.notna(tags_only) and not ours["mean_lift_at_k"] > tags_only:
-                sentences.append("**tagkit's rules did no better than the tags alone** on those seasons: the bets "
-                                 "rest on the tags more than on the combinations.")
+                sentences.append("**tagkit did no better than a simple model on tags alone** on those seasons: the "
+                                 "bets rest on the tags, not on their combinations.")
+            elif kinds.notna().any() and kinds.max() > 1.05 * ours["mean_lift_at_k"]:
+                sentences.append(f"**Always using the {kinds.idxmax()} would have done better** on those seasons "
+                                 f"({kinds.max():.1f}x against {ours['mean_lift_at_k']:.1f}x).")
     elif backtest is not None:
         sentences.append("No past season could be replayed (too few seasons of history), so how well the hit bets "
                          "foresee hits is not known.")

@@ -295,8 +295,14 @@ def plot_backtest(table: pd.DataFrame) -> "plt.Figure":
     if done.empty:
         ax.text(0.5, 0.5, "No season was replayed", ha="center", va="center", transform=ax.transAxes)
     else:
+        from tagkit.backtest import METHODS
+
+        # tagkit stands out; the models on their own in greys, darker the more complex; random picks in red
+        shades = [COLOURS["accent"], "#c9d1d9", COLOURS["neutral"], "#5f6b78", COLOURS["bad"]]
+        palette = dict(zip(METHODS, shades))
         sns.barplot(done, x="season", y="lift_at_k", hue="method", ax=ax,
-                    palette=[COLOURS["bad"], COLOURS["accent"], COLOURS["neutral"]][: done["method"].nunique()])
+                    palette={m: palette.get(m, COLOURS["neutral"]) for m in done["method"].unique()},
+                    hue_order=[m for m in METHODS if m in set(done["method"])] or None)
         ax.legend(frameon=False, fontsize=8)
     ax.axhline(1, color="grey", lw=0.8, ls="--")
     ax.set_xlabel("Season replayed")

@@ -1,11 +1,19 @@
 """How likely is each candidate to become a hit, and why.
 
-A regularised logistic regression (scikit-learn) on two kinds of features: every tag, and every
-kept rule of two or more tags (the combinations the hit-tags report lists), so that combinations
-count as combinations. The L2 penalty shrinks every weight toward zero, that is every prediction
-toward the base hit rate, the less data there is behind it. Each prediction is explained by the
-rules the candidate matches (with their counts and lift, as in the hit-tags report) and by the
-tags that hold it back (the candidate's tags with the most negative weights).
+Three kinds of model (:data:`MODEL_KINDS`, simplest first), chosen among by out-of-time validation
+(:mod:`tagkit.choice`):
+
+- ``tags only``: a regularised logistic regression (scikit-learn) on the one-hot tags;
+- ``tags and rules``: the same on every tag and every kept rule of two or more tags (the combinations
+  the hit-tags report lists), so that combinations count as combinations;
+- ``gradient boosting``: scikit-learn's ``HistGradientBoostingClassifier`` on the tags, which finds
+  combinations by itself.
+
+The L2 penalty shrinks every weight toward zero, that is every prediction toward the base hit rate, the
+less data there is behind it. Whichever model scores a product, its prediction is explained by counts a
+merchandiser can check: the kept rules the product matches (with their counts and lift, as in the hit-tags
+report) and the tags that hold it back (its tags that were hits less often than average in the seasons
+learnt from, with their counts).
 
 Calibration is checked out of time: a model trained on the seasons before a season predicts that
 season (see :func:`reliability` and :mod:`tagkit.backtest`).
@@ -13,7 +21,7 @@ season (see :func:`reliability` and :mod:`tagkit.backtest`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -53,9 +61,17 @@ class TimeOfYear:
         return out
 
 
-@dataclass(frozen=True)
+TAGS_ONLY, TAGS_AND_RULES, BOOSTED = "tags only", "tags and rules", "gradient boosting"
+# every kind of model, simplest first (a tie goes to the simpler), with the name it has in comparisons
+MODEL_KINDS = {TAGS_ONLY: "logistic regression on tags", TAGS_AND_RULES: "logistic regression on tags and rules",
+               BOOSTED: "gradient boosting on tags"}
+MIN_TAG_PRODUCTS = 20  # a tag "holds a product back" only with at least this many products behind its record
+
+
+@dataclass(frozen=True, eq=False)
 class PropensityModel:
-    """A fitted hit-propensity model: its tag columns, the rules it uses, its weights."""
+    """A fitted hit-propensity model: its kind, tag columns, the rules it uses, its weights (or its trees), and
+    each tag's record in the rows it learnt from (products and hits), which explains its predictions."""
 
     items: tuple[str, ...]
     rules: pd.DataFrame
@@ -64,10 +80,14 @@ class PropensityModel:
     base_rate: float
     trained_on: tuple[str, ...] = ()
     time_of_year: TimeOfYear | None = None
+    kind: str = TAGS_AND_RULES
+    tag_products: tuple[int, ...] = ()
+    tag_hits: tuple[int, ...] = ()
+    estimator: object = None  # the fitted trees of a gradient-boosted model
 
     def __repr__(self) -> str:
-        return (f"PropensityModel({len(self.items)} tags, {len(self.rules)} rules, base rate {self.base_rate:.1%}, "
-                f"trained on {', '.join(self.trained_on) or 'the rows given'})")
+        return (f"PropensityModel({self.kind}: {len(self.items)} tags, {len(self.rules)} rules, base rate "
+                f"{self.base_rate:.1%}, trained on {', '.join(self.trained_on) or 'the rows given'})")
 
     def _features(self, matrix: pd.DataFrame, season=None) -> np.ndarray:
         missing = [c for c in self.items if c not in matrix.columns]
@@ -92,12 +112,18 @@ class PropensityModel:
     def predict(self, matrix: pd.DataFrame, season: str | None = None) -> pd.Series:
         """The probability of each row becoming a hit (in ``season``, for a model that knows the time of year;
         rows indexed by product and season carry their own)."""
-        z = self._features(matrix, season) @ self.coefficients.to_numpy() + self.intercept
-        return pd.Series(1 / (1 + np.exp(-z)), index=matrix.index, name="probability")
+        features = self._features(matrix, season)
+        if self.estimator is not None:
+            p = self.estimator.predict_proba(features.astype(np.float32))[:, 1]
+        else:
+            p = 1 / (1 + np.exp(-(features @ self.coefficients.to_numpy() + self.intercept)))
+        return pd.Series(p, index=matrix.index, name="probability")
 
     def explain(self, matrix: pd.DataFrame, all_rules: pd.DataFrame | None = None, *, top: int = 3) -> pd.DataFrame:
         """For each row: the kept rules it matches (strongest first, with counts and lift) and the tags
-        holding it back (its tags with the most negative weights)."""
+        holding it back: its tags (with at least :data:`MIN_TAG_PRODUCTS` products learnt from) that were hits
+        less often than the base rate, lowest first, with their counts. Counts, not weights, so that the
+        explanation is the same whichever kind of model scored the row, and can be checked."""
         rules = all_rules if all_rules is not None else self.rules
         if "lift" in rules:
             rules = rules[rules["status"] == KEPT].sort_values(["lift", "rule"], ascending=[False, True])
@@ -108,16 +134,19 @@ class PropensityModel:
         membership = np.column_stack([values[:, [position[i] for i in items]].all(axis=1) for items in rules["items"]]) \
             if len(rules) else np.zeros((len(matrix), 0), dtype=bool)
         labels = [f"{r.rule} ({r.n_hits} of {r.n_products} hits, {r.lift:.1f}x)" for r in rules.itertuples()]
-        weights = self.coefficients.iloc[:len(self.items)].to_numpy()
-        negative = np.where(weights < 0, weights, 0.0)
+        products = np.asarray(self.tag_products, dtype=float)
+        tag_hits = np.asarray(self.tag_hits, dtype=float)
+        rate = np.divide(tag_hits, products, out=np.full(len(products), np.inf), where=products > 0)
+        below = (products >= MIN_TAG_PRODUCTS) & (rate < self.base_rate)
+        held_label = [f"{item} ({int(h)} of {int(n)} were hits)" for item, h, n in zip(self.items, tag_hits, products)]
         matched, held, counts = [], [], []
         for row in range(len(matrix)):
             hits = np.flatnonzero(membership[row])
             counts.append(len(hits))
             matched.append("; ".join(labels[k] for k in hits[:top]))
-            present = np.flatnonzero(values[row] & (negative < 0))
-            worst = present[np.argsort(negative[present], kind="stable")][:2]
-            held.append(", ".join(self.items[k] for k in worst))
+            present = np.flatnonzero(values[row] & below)  # in item order, so ties of rate go by the taxonomy
+            worst = present[np.argsort(rate[present], kind="stable")][:2]
+            held.append(", ".join(held_label[k] for k in worst))
         return pd.DataFrame({"matched_rules": matched, "rules_matched": counts, "held_back_by": held},
                             index=matrix.index)
 
@@ -127,34 +156,54 @@ def fit_propensity(
     hits,
     *,
     rules: pd.DataFrame | None = None,
+    kind: str | None = None,
     penalty: float = 3.0,
     trained_on=(),
     time_of_year: TimeOfYear | None = None,
+    seed: int = 0,
 ) -> PropensityModel:
     """Fit the model on tag rows (e.g. from :func:`tagkit.ranked_rows`) and their hit flags.
 
-    ``rules`` (from :func:`tagkit.mine_hit_rules` on the same rows): its kept rules of two or more
-    tags become features. ``penalty`` is the L2 penalty (scikit-learn's ``1 / C``): larger values
-    shrink predictions harder toward the base rate. ``time_of_year`` (:class:`TimeOfYear`) adds the season
-    of the year and the tags' record in the same season of earlier years (rows indexed by product and season).
+    ``kind`` is one of :data:`MODEL_KINDS`; by default ``"tags and rules"`` when ``rules`` are given, else
+    ``"tags only"``. ``rules`` (from :func:`tagkit.mine_hit_rules` on the same rows): with ``"tags and
+    rules"``, its kept rules of two or more tags become features; with every kind, they explain the
+    predictions. ``penalty`` is the L2 penalty of the logistic regressions (scikit-learn's ``1 / C``): larger
+    values shrink predictions harder toward the base rate. ``time_of_year`` (:class:`TimeOfYear`) adds the
+    season of the year and the tags' record in the same season of earlier years (rows indexed by product and
+    season). ``seed`` fixes the gradient-boosted model's random state.
     """
-    from sklearn.linear_model import LogisticRegression
-
     hits = np.asarray(hits, dtype=bool)
+    kind = kind if kind is not None else (TAGS_AND_RULES if rules is not None else TAGS_ONLY)
+    if kind not in MODEL_KINDS:
+        raise ParameterError(f"The 'kind' parameter of fit_propensity must be one of {list(MODEL_KINDS)}. "
+                             f"Got {kind!r} instead.")
+    if kind == TAGS_AND_RULES and rules is None:
+        raise ParameterError("fit_propensity: the kind 'tags and rules' needs the rules (rules=...).")
     if isinstance(penalty, bool) or not isinstance(penalty, (int, float)) or penalty <= 0:
         raise ParameterError(f"The 'penalty' parameter of fit_propensity must be a number > 0. Got {penalty!r} instead.")
     if hits.all() or not hits.any():
         raise ParameterError(f"fit_propensity: {int(hits.sum())} of {len(hits)} rows are hits; the model needs both "
                              "hits and other products.")
-    combos = rules[(rules["status"] == KEPT) & (rules["size"] > 1)] if rules is not None else None
-    combos = combos if combos is not None else pd.DataFrame({"rule": [], "items": [], "status": [], "size": []})
-    model = PropensityModel(tuple(str(c) for c in matrix.columns), combos.reset_index(drop=True),
-                            pd.Series(dtype=float), 0.0, float(hits.mean()), tuple(trained_on), time_of_year)
+    empty = pd.DataFrame({"rule": [], "items": [], "status": [], "size": []})
+    combos = rules[(rules["status"] == KEPT) & (rules["size"] > 1)].reset_index(drop=True) \
+        if kind == TAGS_AND_RULES else empty
+    values = matrix.to_numpy(dtype=bool)
+    record = dict(tag_products=tuple(int(n) for n in values.sum(axis=0)),
+                  tag_hits=tuple(int(n) for n in values[hits].sum(axis=0)))
+    model = PropensityModel(tuple(str(c) for c in matrix.columns), combos, pd.Series(dtype=float), 0.0,
+                            float(hits.mean()), tuple(trained_on), time_of_year, kind, **record)
     features = model._features(matrix)
+    if kind == BOOSTED:
+        from sklearn.ensemble import HistGradientBoostingClassifier
+
+        trees = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, l2_regularization=1.0,
+                                               early_stopping=False, random_state=seed)
+        return replace(model, estimator=trees.fit(features.astype(np.float32), hits))
+    from sklearn.linear_model import LogisticRegression
+
     fitted = LogisticRegression(C=1.0 / penalty, max_iter=5000).fit(features, hits)
     names = list(model.items) + [f"rule: {r}" for r in combos["rule"]] + (time_of_year.names if time_of_year else [])
-    return PropensityModel(model.items, model.rules, pd.Series(fitted.coef_[0], index=names), float(fitted.intercept_[0]),
-                           model.base_rate, model.trained_on, time_of_year)
+    return replace(model, coefficients=pd.Series(fitted.coef_[0], index=names), intercept=float(fitted.intercept_[0]))
 
 
 RELIABILITY_BINS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.6, 1.0)

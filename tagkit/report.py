@@ -21,10 +21,12 @@ import pandas as pd
 
 from tagkit._checks import check_choice, check_fraction, check_int, did_you_mean
 from tagkit._inert import html_text, summary_html
+from tagkit.choice import AUTO
 from tagkit.errors import ParameterError, ReportError, TagkitError
 from tagkit.io.dataset import open_dataset
 from tagkit.io.yaml_files import read_yaml
 from tagkit.paths import NOTEBOOKS, REPORTS
+from tagkit.propensity import MODEL_KINDS
 
 SCRATCH = "scratch"
 MANIFEST = "manifest.json"
@@ -81,6 +83,7 @@ PARAMETER_CONTRACTS = {
     "band_high": ("fraction",),
     "penalty": ("number", 0.001, 10_000),
     "time_of_year": ("bool",),
+    "propensity_model": ("choice", (AUTO, *MODEL_KINDS)),
     "catalogue_size": ("int", 0, 1_000_000),
     "carry_over": ("choice", ("hits", "")),
     "min_bet_lift": ("number", 0, 100),

@@ -20,7 +20,7 @@ def test_one_row_per_season_and_method(replay):
     _, table, _ = replay
     assert set(zip(table["season"], table["method"])) == {(s, m) for s in ("2025Q3", "2025Q4")
                                                           for m in tk.BACKTEST_METHODS}
-    assert (table["note"].fillna("").str.len() == 0).sum() == 4  # both models planned both seasons
+    assert (table["note"].fillna("").str.len() == 0).sum() == 8  # tagkit and the three models planned both seasons
 
 
 def test_measures_agree_with_the_labels(replay):
@@ -32,7 +32,8 @@ def test_measures_agree_with_the_labels(replay):
         if row.method != "random picks":
             assert row.realised_bet_hits == pytest.approx(row.bet_hit_rate * row.hit_bets)
             assert row.lift_at_k == pytest.approx(row.bet_hit_rate / row.base_rate)
-    ours = predictions[predictions["method"] == tk.BACKTEST_METHODS[0]]
+    assert set(predictions["method"]) == set(tk.MODEL_KINDS.values())
+    ours = predictions[predictions["method"] == tk.MODEL_KINDS["tags and rules"]]
     hits = ours.merge(labels, on="product_id")
     hits = hits[hits["season_x"] == hits["season_y"]]
     assert (hits["hit_x"] == hits["hit_y"]).all()
@@ -41,6 +42,8 @@ def test_measures_agree_with_the_labels(replay):
 def test_tags_and_rules_beat_the_baselines_on_the_demo(replay):
     _, table, _ = replay
     summary = tk.backtest_summary(table).set_index("method")
-    ours, tags_only, random = (summary.loc[m, "mean_lift_at_k"] for m in tk.BACKTEST_METHODS)
+    assert list(summary.index) == list(tk.BACKTEST_METHODS)
+    ours, tags_only, random = (summary.loc[m, "mean_lift_at_k"] for m in (tk.BACKTEST_METHODS[0],
+                                                                          tk.MODEL_KINDS["tags only"], "random picks"))
     assert ours > tags_only > random and 0.5 < random < 1.5
     assert summary.loc[tk.BACKTEST_METHODS[0], "mean_brier"] < summary.loc["random picks", "mean_brier"]

@@ -160,12 +160,39 @@ def test_no_candidates_no_plan_and_the_reason_in_words():
     assert not plan.made and plan.hit_bets().empty and plan.summary.loc[0, "value"] == "not made"
     model = type("Model", (), {"base_rate": 0.08})()
     summary, figures = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model,
-                                       backtest=pd.DataFrame({"method": ["tagkit: tags and rules", "random picks"],
+                                       backtest=pd.DataFrame({"method": [tk.BACKTEST_METHODS[0], "random picks"],
                                                               "seasons": [4, 4], "mean_lift_at_k": [1.05, 0.98],
                                                               "mean_bet_hit_rate": [0.08, 0.075],
                                                               "mean_base_rate": [0.077, 0.077]}))
     assert summary.startswith("**No plan for 2026Q1**: the dataset has no candidate pipeline")
     assert "the hit bets were hits about as often as random picks" in summary and "plan_size" not in figures
+
+
+def _replayed(lifts: dict) -> pd.DataFrame:
+    return pd.DataFrame({"method": list(lifts), "seasons": 4, "mean_lift_at_k": list(lifts.values()),
+                         "mean_bet_hit_rate": [0.077 * v for v in lifts.values()], "mean_base_rate": 0.077})
+
+
+@pytest.mark.parametrize("lifts, says, never", [
+    ({"tags only": 2.1, "tags and rules": 2.0, "gradient boosting": 1.9},
+     "tagkit did no better than a simple model on tags alone", "would have done better"),
+    ({"tags only": 1.6, "tags and rules": 2.1, "gradient boosting": 3.0},
+     "Always using the gradient boosting on tags would have done better", "no better than a simple model"),
+    ({"tags only": 1.6, "tags and rules": 2.1, "gradient boosting": 2.0}, "", "better"),
+])
+def test_the_plan_summary_compares_with_each_model_and_warns_in_words(lifts, says, never):
+    plan = tk.no_plan("2026Q1", "no candidates")
+    model = type("Model", (), {"base_rate": 0.08})()
+    choice = tk.ModelChoice("tags and rules", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame())
+    backtest = _replayed({tk.BACKTEST_METHODS[0]: 2.1, **{tk.MODEL_KINDS[k]: v for k, v in lifts.items()},
+                          "random picks": 1.0})
+    summary, figures = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=backtest,
+                                       choice=choice)
+    assert "scored with the **tags and rules** model, chosen for the best out-of-time log loss" in summary
+    assert "hits **2.1x** as often as the season's average product" in summary
+    assert f"logistic regression on tags {lifts['tags only']:.1f}x" in summary
+    assert says in summary and (never not in summary)
+    assert figures["backtest_lift_at_k"] == 2.1
 
 
 def test_poisson_binomial_against_enumeration():

@@ -30,21 +30,47 @@ def test_predictions_match_scikit_learn_on_hand_built_features():
     assert model.base_rate == pytest.approx(hits.mean())
 
 
-def test_explanations_cite_the_rules_matched_and_the_tags_holding_back():
+@pytest.mark.parametrize("kind", list(tk.MODEL_KINDS))
+def test_explanations_cite_the_rules_matched_and_the_tags_holding_back_whichever_the_model(kind):
     matrix, hits = _data(1)
     rules = tk.mine_hit_rules(matrix, hits, min_hits=5)
-    model = tk.fit_propensity(matrix, hits, rules=rules)
+    model = tk.fit_propensity(matrix, hits, rules=rules, kind=kind)
     explained = model.explain(matrix, rules)
     kept = rules[rules["status"] == "kept"]
+    base = hits.mean()
+    # each tag's record counted by hand: products carrying it, and hits among them
+    record = {c: (int(matrix[c].sum()), int((matrix[c] & hits).sum())) for c in matrix.columns}
+    below = {c: h / n for c, (n, h) in record.items() if n >= 20 and h / n < base}
+    assert below  # c=2 was planted below the base rate
     for row in range(0, len(matrix), 97):
-        tags = {c for c in matrix.columns if matrix.iloc[row][c]}
-        matched = [r for r in kept.itertuples() if set(r.items) <= tags]
+        tags = [c for c in matrix.columns if matrix.iloc[row][c]]
+        matched = [r for r in kept.itertuples() if set(r.items) <= set(tags)]
         assert explained.iloc[row]["rules_matched"] == len(matched)
         for r in matched[:1]:
             assert explained.iloc[row]["matched_rules"].startswith(r.rule) or len(matched) > 1
-        negative = [c for c in tags if model.coefficients[c] < 0]
-        held = [h for h in explained.iloc[row]["held_back_by"].split(", ") if h]
-        assert set(held) <= set(negative) and len(held) == min(2, len(negative))
+        expected = sorted((c for c in tags if c in below), key=lambda c: below[c])[:2]
+        assert explained.iloc[row]["held_back_by"] == ", ".join(
+            f"{c} ({record[c][1]} of {record[c][0]} were hits)" for c in expected)
+
+
+def test_gradient_boosting_and_tags_only_match_scikit_learn_used_directly():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    matrix, hits = _data(4)
+    rules = tk.mine_hit_rules(matrix, hits, min_hits=5)
+    boosted = tk.fit_propensity(matrix, hits, rules=rules, kind="gradient boosting", seed=3)
+    reference = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, l2_regularization=1.0,
+                                               early_stopping=False, random_state=3)
+    reference.fit(matrix.to_numpy(np.float32), hits)
+    assert np.allclose(boosted.predict(matrix).to_numpy(), reference.predict_proba(matrix.to_numpy(np.float32))[:, 1])
+    # the trees find the planted combination a=1 & b=1 without being given it
+    both = (matrix["a=1"] & matrix["b=1"]).to_numpy()
+    assert boosted.predict(matrix)[both].mean() > 5 * boosted.predict(matrix)[~both].mean()
+    tags_only = tk.fit_propensity(matrix, hits, rules=rules, kind="tags only", penalty=2.0)
+    plain = LogisticRegression(C=0.5, max_iter=5000).fit(matrix.to_numpy(float), hits)
+    assert np.allclose(tags_only.predict(matrix).to_numpy(), plain.predict_proba(matrix.to_numpy(float))[:, 1],
+                       atol=1e-6)
+    assert len(tags_only.rules) == 0 and "tags only" in repr(tags_only)
 
 
 def test_reliability_bins_and_wilson_intervals():
@@ -66,6 +92,10 @@ def test_model_errors():
         tk.fit_propensity(matrix, hits, penalty=0)
     with pytest.raises(tk.ParameterError, match="needs both hits and other products"):
         tk.fit_propensity(matrix, np.zeros(len(matrix), bool))
+    with pytest.raises(tk.ParameterError, match=r"The 'kind' parameter of fit_propensity must be one of \['tags only'"):
+        tk.fit_propensity(matrix, hits, kind="forest")
+    with pytest.raises(tk.ParameterError, match="the kind 'tags and rules' needs the rules"):
+        tk.fit_propensity(matrix, hits, kind="tags and rules")
     model = tk.fit_propensity(matrix, hits)
     with pytest.raises(tk.ParameterError, match="lacks 1 tag column"):
         model.predict(matrix.drop(columns="c=2"))
