@@ -1,6 +1,6 @@
 """Benchmark of decision quality: are the hit bets worth betting on, and can their expected hits be believed?
 
-    python bench/bench_decisions.py                      # demo, sparse, complete-journey (about 15 minutes)
+    python bench/bench_decisions.py                      # demo, sparse, complete-journey (about 25 minutes)
     python bench/bench_decisions.py --datasets demo sparse
 
 For every backtest season of each dataset, every method learns from the seasons before it only (a window
@@ -52,6 +52,8 @@ def run(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
                                         calendar=dataset.calendar,
                                         rule_options=dict(min_lift=1.5, taxonomy=brand.taxonomy))
     metrics = ev.decision_metrics(predictions, calendar=dataset.calendar)
+    chosen = predictions[predictions["method"] == ev.TAGKIT].groupby("season")["model"].first()
+    metrics.attrs["chosen"] = ", ".join(f"{season}: {tk.MODEL_KINDS.get(kind, kind)}" for season, kind in chosen.items())
     print(f"{name}: {metrics['season'].nunique()} seasons scored "
           f"({', '.join(sorted(metrics['season'].unique()))}), {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return metrics, ev.summarise_decisions(metrics)
@@ -64,6 +66,7 @@ def main():
     for name in args.datasets:
         metrics, summary = run(name)
         print(f"\n#### {name}\n")
+        print(f"Model tagkit chose in each season (from the seasons scored before it): {metrics.attrs['chosen']}.\n")
         print("| method | seasons | precision@k | lift@k | AUC | Brier skill | seasons with skill > 0 | "
               "calibration slope | intercept | bet hits inside the 90% interval |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")

@@ -75,7 +75,7 @@ matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
 
 # %%
 rule_options = dict(min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, taxonomy=brand.taxonomy)
-rules = tk.mine_hit_rules(matrix, hits, **rule_options)
+rules = tk.cached(tk.mine_hit_rules, matrix, hits, **rule_options)  # mined once for both notebooks
 kept = rules[rules["status"] == "kept"]
 share = tk.hit_share(labels, band=(band_low, band_high), calendar=dataset.calendar)
 tested = tk.holdout(labels, brand.matrix, test_seasons=seasons, train_seasons=history_seasons,

@@ -91,7 +91,7 @@ labels = tk.label_brand(brand, definition, reference=window)
 check = tk.check_labels(labels, definition, seasons=window, min_hits=min_hits, band=(band_low, band_high))
 matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
 rule_options = dict(min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, taxonomy=brand.taxonomy)
-rules = tk.mine_hit_rules(matrix, hits, **rule_options)
+rules = tk.cached(tk.mine_hit_rules, matrix, hits, **rule_options)  # mined once for both notebooks
 seasonal = tk.TimeOfYear(labels, brand.matrix, dataset.calendar) if time_of_year else None
 
 # %%

@@ -21,6 +21,7 @@ from tagkit.health import (
     tag_health_summary,
 )
 from tagkit.brand import Brand, load_brand
+from tagkit.io.cache import cached
 from tagkit.hits import (
     HitDefinition,
     LabelCheck,
@@ -125,7 +126,7 @@ from tagkit.report import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "Calibration", "DECISION_METHODS", "calibration_note", "calibration_line", "decision_metrics", "fit_calibration", "paired_bootstrap",
+    "cached", "Calibration", "DECISION_METHODS", "calibration_note", "calibration_line", "decision_metrics", "fit_calibration", "paired_bootstrap",
     "recalibrate", "same_quarter_rates", "ModelChoice", "choose_model", "MODEL_KINDS", "score_past_seasons", "summarise_decisions",
     "BACKTEST_METHODS", "PlanInfeasible", "PropensityModel", "TimeOfYear", "backtest_calibration", "SeasonPlan",
     "backtest", "backtest_reliability", "backtest_summary", "brier_score", "carry_over", "describe_products",

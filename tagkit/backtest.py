@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tagkit._progress import bar
 from tagkit.encode import encode_tags
 from tagkit.hits import HIT, IMAGE as IMAGE_STATUS, MISS
 from tagkit.plan import HIT_BET, IMAGE, CORE, PlanInfeasible, limits_from_mix, plan_season
@@ -62,7 +63,7 @@ def backtest(
     rng = np.random.default_rng(seed)
     present = set(labels["season"])
     rows, predictions = [], []
-    for season in seasons:
+    for season in bar(list(seasons), "Backtest: replaying past seasons"):
         train = history(season, train_seasons, calendar, include=False)
         if not set(train) <= present or season not in present:
             continue

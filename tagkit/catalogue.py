@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tagkit._arrays import text_from_codes
 from tagkit._checks import check_choice, check_date_format, check_int, did_you_mean
 from tagkit.errors import InputError
 from tagkit.seasons import QUARTERS, SeasonCalendar
@@ -293,11 +294,20 @@ class _Placeholders:
     def mask(self, values: pd.Series) -> pd.Series:
         if not self.keys or values.empty:
             return pd.Series(False, index=values.index)
-        uniques = pd.Series(values.unique())
-        hits = set(uniques[uniques.map(lambda t: t.strip() != "" and tag_key(t) in self.keys)])
+        uniques = pd.Series(values.unique(), dtype="str")
+        # printable ASCII (ids, prices, most names) is matched at once: its key is its lower case without
+        # spaces, '-' or '_'; any other text goes through tag_key
+        plain = uniques.str.fullmatch(r"[\x20-\x7e]*")
+        folded = uniques[plain].str.replace(r"[ \-_]+", "", regex=True).str.lower()
+        found = folded.isin(self.keys) & (uniques[plain].str.strip() != "")
+        other = uniques[~plain]
+        hits = set(uniques[plain][found]) | set(other[other.map(self.is_one)])
         found = values.isin(hits) if hits else pd.Series(False, index=values.index)
         self.count += int(found.sum())
         return found
+
+    def is_one(self, text: str) -> bool:
+        return text.strip() != "" and tag_key(text) in self.keys
 
     def blank(self, values: pd.Series) -> pd.Series:
         return values.mask(self.mask(values), "")
@@ -306,21 +316,73 @@ class _Placeholders:
 def _split_cells(values: pd.Series, pattern: re.Pattern | None = _SPLIT,
                  placeholder: _Placeholders | None = None) -> pd.Series:
     """Each cell split on the separators; index repeated per part, empty parts (and placeholders) removed."""
-    parts = (values.str.split(pattern).explode() if pattern is not None else values).str.strip()
-    parts = parts[parts.notna() & (parts != "")]
-    return parts[~placeholder.mask(parts)] if placeholder is not None else parts
+    positions, parts = _split_positions(values, pattern, placeholder)
+    return pd.Series(parts, index=values.index[positions], dtype=object)
+
+
+def _split_positions(values: pd.Series, pattern: re.Pattern | None = _SPLIT,
+                     placeholder: _Placeholders | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of every cell (an object array) and the position of the cell each comes from."""
+    positions, ids, vocabulary = _split_codes(values, pattern, placeholder)
+    return positions, np.array(vocabulary or [""], dtype=object)[ids]
+
+
+def _split_codes(values: pd.Series, pattern: re.Pattern | None = _SPLIT,
+                 placeholder: _Placeholders | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The parts of every cell as codes into a vocabulary of distinct parts, and the position of the cell
+    each part comes from; empty parts and placeholders removed, the cells' order and the parts' order kept.
+
+    Each distinct cell is split once (a tag column of a million rows holds a few thousand distinct cells),
+    and no Python object is made per row."""
+    codes, uniques = pd.factorize(values)
+    parts = [[p.strip() for p in (pattern.split(u) if pattern is not None else [u])] for u in uniques]
+    parts = [[p for p in cell if p] for cell in parts]
+    if placeholder is not None and placeholder.keys:
+        occurrences = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        kept = [[p for p in cell if not placeholder.is_one(p)] for cell in parts]
+        placeholder.count += int(sum((len(a) - len(b)) * n for a, b, n in zip(parts, kept, occurrences)))
+        parts = kept
+    vocabulary: dict[str, int] = {}
+    cells = [[vocabulary.setdefault(p, len(vocabulary)) for p in cell] for cell in parts]
+    lengths = np.array([len(cell) for cell in cells], dtype=np.int64)
+    flat = np.array([i for cell in cells for i in cell] or [0], dtype=np.int64)
+    starts = np.cumsum(lengths) - lengths
+    positions = np.flatnonzero(codes >= 0)
+    codes = codes[positions]
+    repeat = lengths[codes]
+    within = np.arange(repeat.sum()) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    return np.repeat(positions, repeat), flat[np.repeat(starts[codes], repeat) + within], list(vocabulary)
 
 
 def _wide_and_string_tags(frame, pid, fields, dimension_columns, split, placeholder) -> pd.DataFrame:
-    pieces = []
+    vocabulary: dict[str, int] = {}
+    positions, values, sources, names, dimensions = [], [], [], [], []
     for dimension, columns in dimension_columns.items():
         for column in columns:
-            parts = _split_cells(frame[column], split.get(column, split["*"]), placeholder)
-            pieces.append(pd.DataFrame({"product_id": pid.loc[parts.index].values, "row": parts.index,
-                                        "column": column, "raw_dimension": dimension, "raw_value": parts.values}))
+            where, ids, local = _split_codes(frame[column], split.get(column, split["*"]), placeholder)
+            into = np.array([vocabulary.setdefault(p, len(vocabulary)) for p in local] or [0], dtype=np.int64)
+            positions.append(where)
+            values.append(into[ids])
+            sources.append(np.full(len(where), len(names), dtype=np.int64))
+            names.append(column)
+            dimensions.append(dimension)
+    pieces = []
+    if names:
+        where, ids, source = (np.concatenate(a) for a in (positions, values, sources))
+        rank = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"), kind="stable")
+        order = np.lexsort((rank[source], where))  # by row, then by column name, as every shape
+        where, ids, source = where[order], ids[order], source[order]
+        pieces.append(pd.DataFrame({
+            "product_id": pid.iloc[where].reset_index(drop=True).astype("str"),
+            "row": frame.index.to_numpy()[where].astype("int64"),
+            "column": text_from_codes(source, names), "raw_dimension": text_from_codes(source, dimensions),
+            "raw_value": text_from_codes(ids, list(vocabulary))}))
     if "tags" in fields:
         pieces.append(_tag_string_parts(frame[fields["tags"]], pid, fields["tags"], split, placeholder))
-    return _concat_tags(pieces)
+        return _concat_tags(pieces)
+    if not pieces or not len(pieces[0]):
+        return _concat_tags([])
+    return pieces[0][RAW_TAG_COLUMNS]
 
 
 def _tag_string_parts(cells: pd.Series, pid: pd.Series, column: str, split: dict,
@@ -344,7 +406,8 @@ def _concat_tags(pieces) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "str") for c in RAW_TAG_COLUMNS})
     out = pd.concat(pieces, ignore_index=True)
     out["row"] = out["row"].astype("int64")
-    return out.sort_values(["row", "column"], kind="stable")[RAW_TAG_COLUMNS]
+    column_order, _ = pd.factorize(out["column"], sort=True)
+    return out.take(np.lexsort((column_order, out["row"].to_numpy())))[RAW_TAG_COLUMNS]
 
 
 def _long(frame: pd.DataFrame, pid: pd.Series, fields: dict, log: _ProblemLog, split: dict,
@@ -447,15 +510,18 @@ def _clean_attributes(products, fields, calendar, default_source, date_format, l
 
     season = pd.Series(pd.NA, index=products.index, dtype="string")
     if "launch_season" in products:
-        for row, text in products["launch_season"].items():
-            if text == "":
-                continue
+        parsed = {}
+        for text in products["launch_season"].unique():  # each distinct text once
             try:
-                season[row] = calendar.parse(text)
+                parsed[text] = calendar.parse(text) if text != "" else None
             except Exception:
-                log.add(row, fields["launch_season"], text,
-                        f"launch_season: expected a season of the {calendar.name!r} calendar such as "
-                        f"2025{calendar.codes[0]}", "value left empty")
+                parsed[text] = None
+        season = products["launch_season"].map(parsed).astype("string")
+        unparsed = products["launch_season"].map(lambda t: t != "" and parsed[t] is None).astype(bool)
+        for row, text in products.loc[unparsed, "launch_season"].items():
+            log.add(row, fields["launch_season"], text,
+                    f"launch_season: expected a season of the {calendar.name!r} calendar such as "
+                    f"2025{calendar.codes[0]}", "value left empty")
         disagree = season.notna() & from_date.notna() & (season != from_date)
         for row in products.index[disagree.fillna(False)]:
             log.add(row, fields["launch_season"], season[row],
@@ -474,7 +540,8 @@ def _choice(products, fields, name, aliases, allowed, default, log) -> pd.Series
     if name not in products:
         return pd.Series(default, index=products.index, dtype="str")
     text = products[name]
-    values = text.map(lambda t: aliases.get(tag_key(t)) if t != "" else default)
+    meaning = {t: aliases.get(tag_key(t)) if t != "" else default for t in text.unique()}  # each text once
+    values = text.map(meaning)
     for row in products.index[values.isna()]:
         log.add(row, fields[name], text[row], f"{name}: expected one of {', '.join(allowed)}"
                 f"{did_you_mean(text[row], allowed)}", f"used {default!r}")

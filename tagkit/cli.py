@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from tagkit._inert import terminal_text
@@ -22,20 +23,26 @@ def _check(args) -> int:
     """Tag health and sales row accounting in the terminal, without rendering reports."""
     import pandas as pd
 
+    from tagkit._progress import step
     from tagkit.health import health_by_input, input_overview, read_inputs
     from tagkit.io.dataset import open_dataset
 
+    if args.quiet:
+        os.environ["TAGKIT_PROGRESS"] = "off"
     dataset = open_dataset(args.data)
     taxonomy = dataset.read_taxonomy()
     inputs = read_inputs(dataset, taxonomy)
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_colwidth", 50):
         print(terminal_text(f"Dataset: {dataset.name} ({dataset.folder})\n"))
         print(_shown(input_overview(inputs, taxonomy)), "\n")
-        health = health_by_input(inputs, taxonomy)
+        with step("Checking the tags' health"):
+            health = health_by_input(inputs, taxonomy)
         print(f"Tag problems: {len(health):,} (the {min(len(health), args.rows)} largest)")
         print(_shown(health.head(args.rows)), "\n")
         if dataset.has("sales"):
-            sales = dataset.read_sales(inputs["catalogue"].products, set_aside_path=args.set_aside, engine=args.engine)
+            with step("Adding up the sales"):
+                sales = dataset.read_sales(inputs["catalogue"].products, set_aside_path=args.set_aside,
+                                           engine=args.engine)
             print(sales.accounting.to_string(index=False))
             for warning in sales.warnings:
                 print(terminal_text(f"\nnote: {warning}"))
@@ -46,8 +53,9 @@ def _check(args) -> int:
 
 
 def _shown(frame) -> str:
-    """A table for the terminal: user text with its control characters (ANSI escapes) made harmless."""
-    return frame.map(terminal_text).to_string(index=False)
+    """A table for the terminal: user text with its control characters (ANSI escapes) made harmless, missing
+    values blank."""
+    return frame.astype(object).where(frame.notna(), "").map(terminal_text).to_string(index=False)
 
 
 def _check_labels(dataset, inputs, sales, args) -> None:
@@ -96,8 +104,13 @@ def _demo(args) -> int:
 
     from tagkit.demo_complete_journey import write_complete_journey
 
+    if args.scale != 1 and args.profile != "demo":
+        raise TagkitError("--scale applies to the demo profile only.")
+    if not 0 < args.scale <= 200:
+        raise TagkitError(f"--scale: expected a number above 0 and at most 200; got {args.scale:g}.")
     write = {"demo": write_demo, "sparse": write_sparse, "complete-journey": write_complete_journey}[args.profile]
-    for path in write(args.out or DATA / args.profile.replace("-", "_"), seed=args.seed):
+    options = {"scale": args.scale} if args.profile == "demo" else {}
+    for path in write(args.out or DATA / args.profile.replace("-", "_"), seed=args.seed, **options):
         print(path)
     return 0
 
@@ -137,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--history-seasons", type=int, default=4, metavar="N", help="seasons the hit label is "
                        "checked on, ending with the last season of data (default: 4)")
     check.add_argument("--set-aside", default=None, metavar="FILE.csv", help="write the set-aside order lines here")
+    check.add_argument("--quiet", action="store_true", help="no progress lines on long steps")
     check.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb", help="where order lines are "
                        "aggregated (default: duckdb)")
     check.set_defaults(func=_check)
@@ -162,6 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
                       "20 MB, not kept in the repository) and drafts their dataset with tagkit init")
     demo.add_argument("--out", default=None, metavar="DIR", help=f"target folder (default: {DEMO_DATA.parent}/<profile>)")
     demo.add_argument("--seed", type=int, default=SEED, help=f"random seed (default: {SEED})")
+    demo.add_argument("--scale", type=float, default=1.0, help="the demo profile with this many times the products "
+                      "a quarter, for benchmarks (default: 1, the bundled brand)")
     demo.set_defaults(func=_demo)
     return parser
 

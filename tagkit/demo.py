@@ -394,8 +394,10 @@ def _mess_order_lines(rng, lines: pd.DataFrame) -> tuple[str, dict]:
 
 
 # --- the whole brand --------------------------------------------------------------------------
-def generate(seed: int = SEED) -> dict:
-    """Every demo table, as DataFrames and texts keyed by file name (nothing is written)."""
+def generate(seed: int = SEED, scale: float = 1.0) -> dict:
+    """Every demo table, as DataFrames and texts keyed by file name (nothing is written). ``scale`` multiplies
+    the launches, image products and candidates of every quarter (a larger brand for benchmarks; 1 is the
+    bundled demo, byte for byte)."""
     rng = np.random.default_rng(seed)
     taxonomy = taxonomy_dict()
     mess = _Mess(rng, taxonomy)
@@ -403,17 +405,17 @@ def generate(seed: int = SEED) -> dict:
     catalogue_parts, next_id = [], 100_000
     for t, season in enumerate(seasons):
         quarter = int(season[-1])
-        n = int(rng.integers(LAUNCHES_PER_QUARTER - 150, LAUNCHES_PER_QUARTER + 150))
+        n = int(rng.integers(round(scale * (LAUNCHES_PER_QUARTER - 150)), round(scale * (LAUNCHES_PER_QUARTER + 150))))
         products = make_products(rng, n, quarter)
         products["role"] = "core"
-        image = rng.choice(n, IMAGE_PER_QUARTER, replace=False)
+        image = rng.choice(n, round(scale * IMAGE_PER_QUARTER), replace=False)
         products.loc[image, "role"] = "image"
         is_image = products.index.isin(image)
         products["style"] = [sorted(set(s) | {"vintage"}) if i else s for s, i in zip(products["style"], is_image)]
         start, _ = QUARTERS.bounds(season)
         wave = rng.integers(0, 3, n)  # three drops a quarter, in the first week of each month
-        products["launch_date"] = [start + pd.DateOffset(months=int(w)) + pd.Timedelta(days=int(d))
-                                   for w, d in zip(wave, rng.integers(0, 7, n))]
+        months = pd.DatetimeIndex([start + pd.DateOffset(months=m) for m in range(3)])
+        products["launch_date"] = months[wave] + pd.to_timedelta(rng.integers(0, 7, n), unit="D")
         products["launch_season"] = season
         products["season_index"] = t
         products["product_id"] = [f"{i:07d}" for i in range(next_id, next_id + n)]
@@ -450,7 +452,7 @@ def generate(seed: int = SEED) -> dict:
     catalogue = pd.concat([catalogue, catalogue.iloc[np.sort(bad[6:])]], ignore_index=True)
 
     competitors = _competitors(rng, mess, seasons)
-    candidates = _candidates(rng, mess, next_id)
+    candidates = _candidates(rng, mess, next_id, scale)
     truth = _ground_truth(products, lines, faults, seed)
     return {"taxonomy.yml": taxonomy, "catalogue.csv": catalogue, "order_lines.csv.gz": order_text,
             "competitor_bestsellers.csv": competitors, "candidates_2026Q1.csv": candidates,
@@ -486,11 +488,12 @@ def _competitors(rng, mess: _Mess, seasons: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _candidates(rng, mess: _Mess, first_id: int) -> pd.DataFrame:
-    products = make_products(rng, N_CANDIDATES, int(PLAN_SEASON[-1]))
+def _candidates(rng, mess: _Mess, first_id: int, scale: float = 1.0) -> pd.DataFrame:
+    n = round(scale * N_CANDIDATES)
+    products = make_products(rng, n, int(PLAN_SEASON[-1]))
     products["role"] = "core"
-    products.loc[rng.choice(N_CANDIDATES, N_IMAGE_CANDIDATES, replace=False), "role"] = "image"
-    products["candidate_id"] = [f"N{i:07d}" for i in range(first_id, first_id + N_CANDIDATES)]
+    products.loc[rng.choice(n, round(scale * N_IMAGE_CANDIDATES), replace=False), "role"] = "image"
+    products["candidate_id"] = [f"N{i:07d}" for i in range(first_id, first_id + n)]
     names = _names(products)
     rows = []
     for (_, p), name in zip(products.iterrows(), names):
@@ -554,10 +557,13 @@ def dataset_config() -> dict:
     }
 
 
-def write_demo(folder, seed: int = SEED) -> list[Path]:
-    """Generate the demo brand and write it to ``folder``; returns the files written."""
+def write_demo(folder, seed: int = SEED, scale: float = 1.0) -> list[Path]:
+    """Generate the demo brand (``scale`` times as many products a quarter) and write it to ``folder``; returns
+    the files written."""
     folder = Path(folder)
-    tables = generate(seed)
+    tables = generate(seed, scale)
+    if scale != 1:
+        tables["dataset.yml"]["name"] = f"Demo brand at {scale:g}x (tagkit demo, seed {seed})"
     written = []
     for name, content in tables.items():
         path = folder / name

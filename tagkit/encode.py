@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tagkit._arrays import positions_in
 from tagkit.errors import ParameterError
 from tagkit.tags import USABLE
 from tagkit.taxonomy import Taxonomy
@@ -29,7 +30,7 @@ def encode_tags(
     ``category=midi-dress`` is also ``category=dress``. ``sparse=True`` returns pandas sparse
     columns (for catalogues of a million products), which mlxtend accepts as they are.
     """
-    usable = resolved[resolved["status"].isin(USABLE)]
+    usable = resolved.loc[resolved["status"].isin(USABLE).to_numpy(), ["product_id", "item"]]
     if products is None:
         index = pd.Index(sorted(usable["product_id"].astype(str).unique()), name="product_id")
     else:
@@ -40,22 +41,26 @@ def encode_tags(
             raise ParameterError(f"The 'products' parameter of encode_tags must list each product once; "
                                  f"{', '.join(map(repr, repeated))} appear more than once.")
     items = taxonomy.items
-    position = {item: i for i, item in enumerate(items)}
-    pairs = usable[["product_id", "item"]].astype(str).drop_duplicates()
-    if expand_parents:
-        parents = {item: taxonomy.ancestors(item) for item in pairs["item"].unique()}
-        extra = [(p, a) for p, i in zip(pairs["product_id"], pairs["item"]) for a in parents[i]]
-        if extra:
-            pairs = pd.concat([pairs, pd.DataFrame(extra, columns=["product_id", "item"])]).drop_duplicates()
-    rows = index.get_indexer(pairs["product_id"])
-    cols = pairs["item"].map(position).to_numpy()
-    keep = rows >= 0
+    rows = positions_in(index.to_series(), usable["product_id"].astype(str))
+    cols = pd.Categorical(usable["item"].astype(str), categories=items).codes.astype(np.int64)
+    keep = (rows >= 0) & (cols >= 0)
     rows, cols = rows[keep], cols[keep]
+    if expand_parents:  # every (product, item) pair also stands for the item's ancestors
+        position = {item: i for i, item in enumerate(items)}
+        ancestors = [[position[a] for a in taxonomy.ancestors(item)] for item in items]
+        lengths = np.array([len(a) for a in ancestors], dtype=np.int64)
+        flat = np.array([a for chain in ancestors for a in chain], dtype=np.int64)
+        repeat = lengths[cols]
+        within = np.arange(repeat.sum()) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+        starts = np.cumsum(lengths) - lengths
+        rows = np.concatenate([rows, np.repeat(rows, repeat)])
+        cols = np.concatenate([cols, flat[np.repeat(starts[cols], repeat) + within]])
     columns = pd.Index(items, name="item")
     if sparse:
         from scipy import sparse as sp
 
-        matrix = sp.csc_matrix((np.ones(len(rows), dtype=bool), (rows, cols)), shape=(len(index), len(items)))
+        matrix = sp.csc_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(index), len(items)))
+        matrix.data = np.minimum(matrix.data, 1)  # a pair given twice is one True
         out = pd.DataFrame.sparse.from_spmatrix(matrix, index=index, columns=columns)
         return out.astype(pd.SparseDtype(bool, False))
     dense = np.zeros((len(index), len(items)), dtype=bool)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tagkit._progress import bar
 from tagkit.calibration import recalibrate
 from tagkit.choice import choose_model
 from tagkit.propensity import BOOSTED as BOOSTED_KIND, MODEL_KINDS, TAGS_AND_RULES, TAGS_ONLY
@@ -76,7 +77,7 @@ def score_past_seasons(
     present = set(labels["season"])
     rng = np.random.default_rng(seed)
     frames = []
-    for season in seasons:
+    for season in bar(list(seasons), "Scoring past seasons out of time"):
         train = seasons_before(season, train_seasons, present, calendar)
         if len(train) < min_train_seasons or season not in present:
             continue

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from tagkit._inert import plain
+from tagkit._progress import step
 from tagkit.catalogue import Catalogue
 from tagkit.encode import encode_tags
 from tagkit.io.dataset import CATALOGUE_INPUTS, Dataset
@@ -46,8 +47,9 @@ def read_inputs(dataset: Dataset, taxonomy: Taxonomy, *, unknown: str = "report"
     out = {}
     for which in CATALOGUE_INPUTS:
         if dataset.has(which):
-            catalogue = dataset.read_catalogue(which, taxonomy=taxonomy)
-            out[which] = TaggedCatalogue(catalogue, normalise_tags(catalogue.raw_tags, taxonomy, unknown=unknown))
+            with step(f"Reading and normalising the tags of the {INPUT_LABELS[which]} ({dataset.inputs[which]['path']})"):
+                catalogue = dataset.read_catalogue(which, taxonomy=taxonomy)
+                out[which] = TaggedCatalogue(catalogue, normalise_tags(catalogue.raw_tags, taxonomy, unknown=unknown))
     return out
 
 

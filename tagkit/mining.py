@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from tagkit._checks import check_engine, check_int
 
@@ -108,7 +109,9 @@ def _search(hit_rows, all_bits, min_hits, max_size, exclude):
     hit_bits = pack_columns(hit_rows)
     item_hits = hit_rows.sum(axis=0)
     as_float = hit_rows.astype(np.float32)
-    pair_ok = ((as_float.T @ as_float) >= min_hits) & ~exclude  # exact: counts are far below 2**24
+    # one BLAS thread: on a shared two-core machine OpenBLAS's threads made this product 10x slower, not faster
+    with threadpool_limits(limits=1, user_api="blas"):
+        pair_ok = ((as_float.T @ as_float) >= min_hits) & ~exclude  # exact: counts are far below 2**24
     itemsets: list[tuple[int, ...]] = []
     n_hits: list[int] = []
     n_all: list[int] = []

@@ -14,6 +14,7 @@ import re
 import shutil
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -292,8 +293,9 @@ def run_report(
             executed = build / notebook.name
             before = {p.name for p in build.iterdir()}
             try:
-                pm.execute_notebook(str(notebook), str(executed), parameters=given, kernel_name="python3",
-                                    progress_bar=progress, cwd=str(build), log_output=False)
+                with _progress_in_kernels(progress):
+                    pm.execute_notebook(str(notebook), str(executed), parameters=given, kernel_name="python3",
+                                        progress_bar=progress, cwd=str(build), log_output=False)
             except pm.PapermillExecutionError as err:
                 kept = _keep_failed(executed, out_dir, season)
                 first_line = next((line for line in (err.source or "").splitlines() if line.strip()), "")
@@ -465,6 +467,21 @@ def _last_good(stem: str, previous: dict[str, dict], folder: Path, build: Path, 
         return {**entry, "status": "failed", "error": reason, "kept_from": kept_from}
     return {"file": f"{stem}.html", "title": stem, "summary": "", "figures": {}, "outputs": [], "status": "failed",
             "error": reason, "kept_from": None}
+
+
+@contextmanager
+def _progress_in_kernels(progress: bool):
+    """The notebooks' own progress lines (tagkit._progress) off with ``--quiet``: kernels inherit the setting."""
+    before = os.environ.get("TAGKIT_PROGRESS")
+    if not progress:
+        os.environ["TAGKIT_PROGRESS"] = "off"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TAGKIT_PROGRESS", None)
+        else:
+            os.environ["TAGKIT_PROGRESS"] = before
 
 
 def _manifest_time(folder: Path) -> str | None:

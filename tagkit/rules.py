@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from tagkit._checks import check_engine, check_fraction, check_int
+from tagkit._fisher import upper_tail
 from tagkit.errors import ParameterError
 from tagkit.mining import ENGINES as MINING_ENGINES
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
@@ -60,8 +61,6 @@ def benjamini_hochberg(p_values) -> np.ndarray:
 
 def rule_statistics(n_products, n_hits, n_rows: int, n_hit_rows: int) -> pd.DataFrame:
     """The measures of rules X => hit from their counts (vectorised)."""
-    from scipy.stats import hypergeom
-
     n_products = np.asarray(n_products, dtype=np.int64)
     n_hits = np.asarray(n_hits, dtype=np.int64)
     base = n_hit_rows / n_rows
@@ -76,7 +75,7 @@ def rule_statistics(n_products, n_hits, n_rows: int, n_hit_rows: int) -> pd.Data
         "lift": confidence / base if base > 0 else np.nan,
         "leverage": n_hits / n_rows - (n_products / n_rows) * base,
         "conviction": conviction,
-        "p_value": hypergeom.sf(n_hits - 1, n_rows, n_hit_rows, n_products),
+        "p_value": upper_tail(n_hits, n_rows, n_hit_rows, n_products),
     })
 
 
@@ -158,8 +157,6 @@ def mine_hit_rules(
 
 def _improvement(itemsets, stats: pd.DataFrame) -> np.ndarray:
     """q-value of the weakest tag of each set: does adding it to the rest raise the hit rate?"""
-    from scipy.stats import hypergeom
-
     index = {frozenset(items): k for k, items in enumerate(itemsets)}
     n_products = stats["n_products"].to_numpy()
     n_hits = stats["n_hits"].to_numpy()
@@ -173,7 +170,7 @@ def _improvement(itemsets, stats: pd.DataFrame) -> np.ndarray:
     if rows:
         rows, general = np.array(rows), np.array(general)
         # among the products of the general set, are hits over-represented among those with the extra tag?
-        p = hypergeom.sf(n_hits[rows] - 1, n_products[general], n_hits[general], n_products[rows])
+        p = upper_tail(n_hits[rows], n_products[general], n_hits[general], n_products[rows])
         worst_multi = pd.Series(p).groupby(rows).max()
         worst[worst_multi.index.to_numpy()] = worst_multi.to_numpy()
     return benjamini_hochberg(worst)

@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from tagkit._arrays import text_from_codes
 from tagkit._checks import check_choice
 from tagkit._checks import suggest as _suggest
 from tagkit.errors import UnknownTagError
@@ -41,36 +43,48 @@ def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str =
     check_choice(unknown, name="unknown", owner="normalise_tags", choices=("report", "raise"))
     out = raw_tags.copy()
     out["row"] = out["row"].astype("int64")
-    raw_dim = [d if isinstance(d, str) and d.strip() else None for d in out["raw_dimension"]]
-    dims = {d: taxonomy.resolve_dimension(d) for d in set(raw_dim) - {None}}
-    dimension = [dims[d] if d is not None else None for d in raw_dim]
-
-    values, statuses, suggestions, dimensions = [], [], [], []
-    keys = list(zip(raw_dim, dimension, out["raw_value"].astype(str)))
-    counts: dict[tuple, int] = {}
-    for key in keys:
-        counts[key] = counts.get(key, 0) + 1
-    cache = {key: _resolve(taxonomy, *key, suggest=False) for key in counts}
+    # each distinct (dimension, value) pair is resolved once: a catalogue of a million products holds a few
+    # thousand distinct tags, so the work is linear in the raw tags with a small constant
+    given = out["raw_dimension"].fillna("").astype(str)
+    given = given.where(given.str.strip() != "", "")
+    given_codes, given_uniques = pd.factorize(given)
+    value_codes, value_uniques = pd.factorize(out["raw_value"].astype(str))
+    codes, pairs = pd.factorize(given_codes.astype(np.int64) * max(len(value_uniques), 1) + value_codes)
+    counts = np.bincount(codes, minlength=len(pairs))
+    keys = [(given_uniques[p // max(len(value_uniques), 1)] or None, value_uniques[p % max(len(value_uniques), 1)])
+            for p in pairs]
+    dims = {d: taxonomy.resolve_dimension(d) for d in {d for d, _ in keys} - {None}}
+    keys = [(d, dims[d] if d is not None else None, v) for d, v in keys]
+    resolved = [_resolve(taxonomy, *key, suggest=False) for key in keys]
     # a suggestion (the closest canonical value) for the most frequent unresolved values: finding one is a
     # fuzzy search over the taxonomy, too slow to run for hundreds of thousands of distinct values
-    unresolved = sorted((k for k, r in cache.items() if r[2] in NOT_RESOLVED), key=lambda k: (-counts[k], k[2]))
-    for key in unresolved[:MAX_SUGGESTIONS]:
-        cache[key] = _resolve(taxonomy, *key)
-    for key in keys:
-        d, v, status, hint = cache[key]
-        dimensions.append(d)
-        values.append(v)
-        statuses.append(status)
-        suggestions.append(hint)
-    out["dimension"] = pd.Series(dimensions, index=out.index, dtype="object")
-    out["value"] = pd.Series(values, index=out.index, dtype="object")
-    out["status"] = statuses
-    out["suggestion"] = pd.Series(suggestions, index=out.index, dtype="object")
-    ok = out["status"] == OK
-    out["item"] = None
-    out.loc[ok, "item"] = out.loc[ok, "dimension"] + "=" + out.loc[ok, "value"]
-    out.loc[ok & out.duplicated(["product_id", "item"], keep="first"), "status"] = REPEATED
-    out = _single_valued(out, taxonomy)
+    unresolved = sorted((i for i, r in enumerate(resolved) if r[2] in NOT_RESOLVED),
+                        key=lambda i: (-counts[i], keys[i][2]))
+    for i in unresolved[:MAX_SUGGESTIONS]:
+        resolved[i] = _resolve(taxonomy, *keys[i])
+    # from here on every raw tag is a code into `resolved`, and products are integer codes too
+    product = pd.factorize(out["product_id"])[0].astype(np.int64)
+    status = [r[2] for r in resolved]
+    suggestion = [r[3] for r in resolved]
+    status_of, suggestion_of = np.arange(len(resolved)), np.arange(len(resolved))
+    status_of, suggestion_of = status_of[codes], suggestion_of[codes]
+    items = [item_name(d, v) if r == OK else None for d, v, r, _ in resolved]
+    ok = np.array([r == OK for r in status] or [False])[codes]
+    item_code = pd.factorize(pd.Series(items, dtype=object))[0].astype(np.int64)[codes] if len(items) else codes
+    repeated = _duplicated(ok, product, item_code)
+    status.append(REPEATED)
+    status_of[repeated] = len(status) - 1
+    status.append(EXTRA)
+    notes: dict[str, int] = {}
+    for rows, note in _extra_values(ok & ~repeated, product, codes, resolved, taxonomy):
+        if note not in notes:
+            notes[note] = len(suggestion)
+            suggestion.append(note)
+        status_of[rows], suggestion_of[rows] = len(status) - 1, notes[note]
+    columns = {"dimension": ([r[0] for r in resolved], codes), "value": ([r[1] for r in resolved], codes),
+               "item": (items, codes), "status": (status, status_of), "suggestion": (suggestion, suggestion_of)}
+    for column, (vocabulary, index) in columns.items():
+        out[column] = text_from_codes(index, vocabulary).set_axis(out.index)
     if unknown == "raise":
         bad = out[out["status"].isin(NOT_RESOLVED)]
         if len(bad):
@@ -106,21 +120,39 @@ def _resolve(taxonomy: Taxonomy, given, dimension, raw, *, suggest: bool = True)
     return None, None, UNKNOWN_VALUE, taxonomy.suggest(raw) if suggest else None
 
 
-def _single_valued(out: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
-    """Keep one value per single-valued dimension; values on one parent chain are one value."""
+def _duplicated(mask: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Rows under ``mask`` whose pair of non-negative integer keys repeats an earlier such row's."""
+    rows = np.flatnonzero(mask)
+    out = np.zeros(len(mask), dtype=bool)
+    out[rows[_pair_index(first[rows], second[rows]).duplicated(keep="first")]] = True
+    return out
+
+
+def _pair_index(first: np.ndarray, second: np.ndarray) -> pd.Index:
+    """Pairs of non-negative integers as one int64 key each (hashed at C speed)."""
+    return pd.Index(first * (int(second.max(initial=0)) + 1) + second)
+
+
+def _extra_values(ok: np.ndarray, product: np.ndarray, codes: np.ndarray, resolved: list, taxonomy: Taxonomy):
+    """Single-valued dimensions given several values: the rows of the further values with their note. The
+    first value given is kept; values on one parent chain (dress, midi-dress) are one value."""
     single = {d.name for d in taxonomy.dimensions if not d.multi}
-    ok = out[(out["status"] == OK) & out["dimension"].isin(single)]
-    several = ok.groupby(["product_id", "dimension"])["item"].transform("size") > 1
-    for (_, dimension), rows in ok[several].groupby(["product_id", "dimension"], sort=False):
-        items = list(rows["item"])
-        # the deepest item whose ancestors include every other item wins; otherwise the first given
-        chain = [i for i in items if set(items) - {i} <= set(taxonomy.ancestors(i))]
-        kept = chain[0] if chain else items[0]
-        if chain:
+    dimension = pd.factorize(pd.Series([r[0] for r in resolved], dtype=object))[0].astype(np.int64)
+    in_single = np.array([r[0] in single for r in resolved] or [False])[codes]
+    rows = np.flatnonzero(ok & in_single)
+    rows = rows[_pair_index(product[rows], dimension[codes[rows]]).duplicated(keep=False)]
+    if not len(rows):  # no product with several values in such a dimension
+        return []
+    group = _pair_index(product[rows], dimension[codes[rows]]).to_numpy()
+    rows = rows[np.argsort(group, kind="stable")]  # each group together, its rows in the order given
+    bounds = np.flatnonzero(np.diff(np.sort(group, kind="stable"))) + 1
+    out = []
+    for members in np.split(rows, bounds):
+        items = [item_name(resolved[c][0], resolved[c][1]) for c in codes[members]]
+        if any(set(items) - {i} <= set(taxonomy.ancestors(i)) for i in items):
             continue
-        extra = rows.index[rows["item"] != kept]
-        out.loc[extra, "status"] = EXTRA
-        out.loc[extra, "suggestion"] = f"kept {kept} (dimension {dimension!r} takes one value)"
+        extra = members[[i != items[0] for i in items]]
+        out.append((extra, f"kept {items[0]} (dimension {resolved[codes[members[0]]][0]!r} takes one value)"))
     return out
 
 
@@ -159,13 +191,13 @@ def tag_health(resolved: pd.DataFrame, products: pd.DataFrame | None, taxonomy: 
                      "example_products": _examples(group["product_id"]),
                      "suggestion": "the first value given is kept; fix the others"})
     if products is not None:
-        missing = missing_required(resolved, products, taxonomy)
-        for dimension in [d.name for d in taxonomy.dimensions if d.required]:
-            lacking = missing[missing["missing"].str.split(", ").map(lambda m, d=dimension: d in m)]
-            if len(lacking):
+        lacking = _lacking_required(resolved, products, taxonomy)
+        for dimension in lacking.columns:
+            ids = lacking.index[lacking[dimension].to_numpy()]
+            if len(ids):
                 rows.append({"problem": "missing required", "dimension": dimension, "raw_value": "",
-                             "n_products": len(lacking), "n_tags": 0,
-                             "example_products": _examples(lacking["product_id"]),
+                             "n_products": len(ids), "n_tags": 0,
+                             "example_products": _examples(pd.Series(ids)),
                              "suggestion": "tag these products (a required dimension)"})
     health = pd.DataFrame(rows, columns=HEALTH_COLUMNS)
     health["raw_value"] = health["raw_value"].map(_shorten)
@@ -189,18 +221,31 @@ def _examples(ids: pd.Series) -> str:
 
 def missing_required(resolved: pd.DataFrame, products: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     """Products without a usable value in one or more required dimensions."""
-    required = [d.name for d in taxonomy.dimensions if d.required]
-    usable = resolved[resolved["status"].isin(USABLE)]
-    have = usable.groupby("product_id")["dimension"].agg(set)
-    rows = []
-    for product in products["product_id"].astype(str):
-        lacking = [d for d in required if d not in have.get(product, set())]
-        if lacking:
-            rows.append((product, ", ".join(lacking)))
-    out = pd.DataFrame(rows, columns=["product_id", "missing"])
+    lacking = _lacking_required(resolved, products, taxonomy)
+    any_lacking = lacking.any(axis=1).to_numpy()
+    missing = np.full(len(lacking), "", dtype=object)
+    for dimension in lacking.columns:  # the names, comma-separated, in taxonomy order
+        flag = lacking[dimension].to_numpy()
+        missing[flag] = np.where(missing[flag] == "", dimension, missing[flag] + ", " + dimension)
+    out = pd.DataFrame({"product_id": lacking.index.to_numpy()[any_lacking], "missing": missing[any_lacking]})
     keep = [c for c in ("name", "launch_season", "source") if c in products.columns]
     return out.merge(products[["product_id", *keep]].astype({"product_id": str}), on="product_id", how="left")[
         ["product_id", *keep, "missing"]]
+
+
+def _lacking_required(resolved: pd.DataFrame, products: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
+    """One row per product (in the products' order), one boolean column per required dimension: True when
+    the product has no usable value in it."""
+    required = [d.name for d in taxonomy.dimensions if d.required]
+    usable = resolved[resolved["status"].isin(USABLE) & resolved["dimension"].isin(required)]
+    ids = products["product_id"].astype(str)
+    # products as integer codes: one pass over the tags, whatever the size of the catalogue
+    codes, _ = pd.factorize(pd.concat([ids, usable["product_id"].astype(str)], ignore_index=True))
+    dimension = pd.Categorical(usable["dimension"], categories=required).codes
+    have = np.zeros((codes.max() + 1 if len(codes) else 0, len(required)), dtype=bool)
+    have[codes[len(ids):], dimension] = True
+    return pd.DataFrame(~have[codes[:len(ids)]], index=pd.Index(ids.to_numpy(dtype=object), name="product_id"),
+                        columns=required)
 
 
 def tag_coverage(resolved: pd.DataFrame, products: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from tagkit._checks import check_int
+from tagkit._progress import bar
 from tagkit.errors import ParameterError
 from tagkit.hits import HIT, MISS
 from tagkit.mining import count_itemsets, pack_columns
@@ -82,7 +83,7 @@ def holdout(
     ``confirmed``: also significant there on its own (one-sided Fisher p <= 0.05)."""
     present = set(labels["season"])
     frames = []
-    for test in test_seasons:
+    for test in bar(list(test_seasons), "Hold-out: testing rules on later seasons"):
         train = seasons_before(test, train_seasons, present, calendar)
         if len(train) < train_seasons or test not in present:
             continue

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gzip
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -32,6 +34,11 @@ TAXONOMY = {
         {"name": "occasion", "label": "Occasion", "multi": True, "values": ["work", "party", "vacation"]},
     ]
 }
+
+
+def pytest_configure(config):
+    # the suite's own disk cache (tagkit.io.cache), shared by its tests and notebook kernels, never the user's
+    os.environ["TAGKIT_CACHE"] = tempfile.mkdtemp(prefix="tagkit-test-cache-")
 
 
 @pytest.fixture

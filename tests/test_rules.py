@@ -183,3 +183,24 @@ def test_heatmap_dimensions_are_the_ones_that_tell_hits_apart():
     assert tk.heatmap_dimensions(matrix, hits, taxonomy, rows="category", columns="colour") == ("category", "colour")
     one = tk.Taxonomy.from_dict({"dimensions": [{"name": "material", "values": ["linen", "wool", "denim"]}]})
     assert tk.heatmap_dimensions(matrix.filter(like="material="), hits, one) is None
+
+
+def test_the_fisher_tail_agrees_with_scipy_everywhere():
+    """tagkit._fisher.upper_tail (the rules' p-values) against scipy's hypergeom.sf, edges included."""
+    from scipy.stats import hypergeom
+
+    from tagkit._fisher import upper_tail
+
+    rng = np.random.default_rng(3)
+    population = rng.integers(1, 200_000, 4000)
+    successes = (population * rng.uniform(0, 1, 4000)).astype(int)
+    draws = (population * rng.uniform(0, 1, 4000)).astype(int)
+    x = rng.integers(-2, np.minimum(successes, draws) + 3)
+    edges = [(0, 10, 0, 5), (1, 10, 0, 5), (6, 10, 5, 5), (5, 10, 5, 5), (3, 10, 10, 3), (4, 10, 10, 3), (0, 1, 0, 0)]
+    x, population, successes, draws = (np.concatenate([a, [e[i] for e in edges]])
+                                       for i, a in enumerate((x, population, successes, draws)))
+    ours = upper_tail(x, population, successes, draws)
+    theirs = hypergeom.sf(x - 1, population, successes, draws)
+    assert np.allclose(ours, theirs, rtol=1e-7, atol=1e-13)
+    small = theirs < 1e-3
+    assert small.sum() > 100 and np.allclose(ours[small], theirs[small], rtol=1e-7, atol=1e-300)

@@ -28,7 +28,7 @@ def test_statuses(taxonomy):
                                       "repeated", "ok", "extra value", "ok"]
     assert out.loc[1, "suggestion"] == "colour=navy"
     assert out.loc[2, "suggestion"] == "category=jeans or material=denim"
-    assert out.loc[3, "suggestion"] is None
+    assert pd.isna(out.loc[3, "suggestion"])  # no suggestion: a missing value
     assert out.loc[10, "item"] == "material=linen"
     assert out.loc[9, "suggestion"].startswith("kept colour=black")
 

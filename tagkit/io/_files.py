@@ -299,7 +299,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
             text = values.dt.strftime("%Y-%m-%d %H:%M:%S").str.replace(" 00:00:00", "", regex=False)
         else:
             text = values.astype("string")
-        frame[column] = text.fillna("").astype(object)
+        frame[column] = text.fillna("").astype("str")
     frame.index = range(1, len(frame) + 1)
     frame.index.name = "row"
     return frame

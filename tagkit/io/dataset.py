@@ -67,6 +67,11 @@ class Dataset:
                 out.extend(p for p in _paths(self.folder, one["path"]) if not is_uri(p))
         return out
 
+    def remote_inputs(self) -> list[str]:
+        """Inputs given as URIs (a bucket or a web address), not local files."""
+        return [str(p) for key, spec in self.inputs.items() for one in (spec if key == "sales" else [spec])
+                for p in _as_list(one["path"]) if is_uri(str(p))]
+
     def outside_files(self) -> list[Path]:
         """Input files that lie outside the dataset folder (allowed: the reports say so, and the manifest lists
         every input file with its path and checksum)."""

@@ -3,10 +3,10 @@ formatted workbooks. Both are written atomically and byte-for-byte the same for 
 
 from __future__ import annotations
 
-import re
-import zipfile
+from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from tagkit._inert import csv_frame, excel_text
@@ -14,7 +14,7 @@ from tagkit.errors import TagkitError
 from tagkit.io._files import atomic_write
 
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
-_MAX_WIDTH = 60
+_MAX_WIDTH = 59  # characters; XlsxWriter stores w as about w + 0.7, so no column is wider than 60
 _EXCEL_MAX_ROWS = 1_048_575
 
 
@@ -40,69 +40,70 @@ def write_excel(sheets: dict[str, pd.DataFrame], path, *, percent=()) -> Path:
 
 
 def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path, percent: set):
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    """With XlsxWriter: every cell is written by its column's type (text as text, never as a formula), row by
+    row in constant memory; the file's time stamps are fixed, so the same tables give the same bytes."""
+    import xlsxwriter
 
-    with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+    book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
+                                          "strings_to_urls": False, "strings_to_numbers": False})
+    book.set_properties({"created": datetime(*_FIXED_TIME)})
+    header = book.add_format({"bold": True, "bg_color": "#E8ECF1", "valign": "top", "text_wrap": True})
+    shares = book.add_format({"num_format": "0.0%"})
+    dates = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    days = book.add_format({"num_format": "yyyy-mm-dd"})
+    try:
         for name, frame in sheets.items():
-            sheet_name = _sheet_name(name)
-            frame = frame.copy()
-            frame.columns = [excel_text(str(c)) for c in frame.columns]
-            for col in frame.columns:  # Excel has no time zones
-                if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
-                    frame[col] = frame[col].dt.tz_localize(None)
-                elif frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
-                    frame[col] = frame[col].map(excel_text)
-            frame.to_excel(writer, sheet_name=sheet_name, index=False)
-            ws = writer.sheets[sheet_name]
-            _as_text(ws)
-            ws.freeze_panes = "A2"
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-                cell.fill = PatternFill("solid", fgColor="E8ECF1")
-                cell.alignment = Alignment(vertical="top", wrap_text=True)
-            for i, col in enumerate(frame.columns, start=1):
-                values = [("" if pd.isna(v) else str(v)) for v in frame[col].head(500)]
-                width = max([len(str(col))] + [len(v) for v in values]) + 2
-                letter = get_column_letter(i)
-                ws.column_dimensions[letter].width = min(width, _MAX_WIDTH)
-                if col in percent:
-                    ws.column_dimensions[letter].width = max(len(str(col)) + 2, 9)
-                    for cell in ws[letter][1:]:
-                        cell.number_format = "0.0%"
+            ws = book.add_worksheet(_sheet_name(name))
+            names = [excel_text(str(c)) for c in frame.columns]
+            columns = [_cells(frame.iloc[:, i], days, dates) for i in range(frame.shape[1])]
+            for i, col in enumerate(names):
+                shown = [("" if v is None else str(v)) for v in columns[i][1][:500]]
+                width = max([len(col)] + [len(v) for v in shown]) + 2
+                ws.set_column(i, i, max(len(col) + 2, 9) if col in percent else min(width, _MAX_WIDTH),
+                              shares if col in percent else None)
+            ws.freeze_panes(1, 0)
+            for i, col in enumerate(names):
+                ws.write_string(0, i, col, header)
+            writers = [(i, getattr(ws, f"write_{kind}"), values, fmt) for i, (kind, values, fmt) in enumerate(columns)]
+            for row in range(len(frame)):
+                for i, write, values, fmt in writers:
+                    value = values[row]
+                    if value is not None:
+                        write(row + 1, i, value, fmt)
             if len(frame.columns):
-                ws.auto_filter.ref = ws.dimensions
-        for ws in writer.book.worksheets:
-            ws.sheet_view.tabSelected = ws is writer.book.worksheets[0]
-        fixed = pd.Timestamp(*_FIXED_TIME[:3]).to_pydatetime()
-        writer.book.properties.created = fixed
-        writer.book.properties.modified = fixed
-    _fix_zip_times(tmp)
+                ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
+    finally:
+        book.close()
 
 
-def _as_text(ws) -> None:
-    """openpyxl turns a string starting with '=' into a formula; every such cell is set back to text."""
-    for row in ws.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
+def _cells(values: pd.Series, days, dates) -> tuple[str, list, object]:
+    """A column as (XlsxWriter's write method, the cell values with None for an empty cell, the format)."""
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return "boolean", [None if pd.isna(v) else bool(v) for v in values.astype(object)], None
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        numbers = values.astype("float64").to_numpy()
+        return "number", [v if ok else None for v, ok in zip(numbers.tolist(), np.isfinite(numbers).tolist())], None
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):  # Excel has no time zones
+        stamps = values.dt.tz_localize(None) if isinstance(values.dtype, pd.DatetimeTZDtype) else values
+        known = stamps.dropna()
+        fmt = days if bool((known == known.dt.normalize()).all()) else dates
+        return "datetime", [None if pd.isna(v) else v.to_pydatetime() for v in stamps], fmt
+    # text (and anything else, as its text): each distinct value made safe once
+    safe: dict = {}
+    out = []
+    for v in values.astype(object).tolist():
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
+            out.append(None)
+        else:
+            try:
+                if v not in safe:
+                    safe[v] = excel_text(v if isinstance(v, str) else str(v))
+                out.append(safe[v])
+            except TypeError:  # unhashable (a list in a cell): its text
+                out.append(excel_text(str(v)))
+    return "string", out, None
 
 
 def _sheet_name(name: str) -> str:
     cleaned = "".join("_" if c in "[]:*?/\\" else c for c in str(name))
     return cleaned[:31] or "sheet"
-
-
-def _fix_zip_times(path: Path):
-    """openpyxl stamps every zip entry with the time of writing; make the bytes reproducible."""
-    with zipfile.ZipFile(path) as src:
-        entries = [(info, src.read(info.filename)) for info in src.infolist()]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as dst:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving here too
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                              rb"\g<1>2000-01-01T00:00:00Z\g<2>", data)
-            fixed = zipfile.ZipInfo(info.filename, date_time=_FIXED_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, data)
