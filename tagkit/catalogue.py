@@ -345,11 +345,14 @@ def _split_codes(values: pd.Series, pattern: re.Pattern | None = _SPLIT,
     vocabulary: dict[str, int] = {}
     cells = [[vocabulary.setdefault(p, len(vocabulary)) for p in cell] for cell in parts]
     lengths = np.array([len(cell) for cell in cells], dtype=np.int64)
-    flat = np.array([i for cell in cells for i in cell] or [0], dtype=np.int64)
+    flat = np.array([i for cell in cells for i in cell] or [0], dtype=np.int32)
     starts = np.cumsum(lengths) - lengths
     positions = np.flatnonzero(codes >= 0)
     codes = codes[positions]
     repeat = lengths[codes]
+    if lengths.max(initial=0) <= 1:  # one value per cell at most (most tag columns): no repeating
+        kept = repeat == 1
+        return positions[kept], flat[starts[codes[kept]]], list(vocabulary)
     within = np.arange(repeat.sum()) - np.repeat(np.cumsum(repeat) - repeat, repeat)
     return np.repeat(positions, repeat), flat[np.repeat(starts[codes], repeat) + within], list(vocabulary)
 
@@ -360,17 +363,18 @@ def _wide_and_string_tags(frame, pid, fields, dimension_columns, split, placehol
     for dimension, columns in dimension_columns.items():
         for column in columns:
             where, ids, local = _split_codes(frame[column], split.get(column, split["*"]), placeholder)
-            into = np.array([vocabulary.setdefault(p, len(vocabulary)) for p in local] or [0], dtype=np.int64)
+            into = np.array([vocabulary.setdefault(p, len(vocabulary)) for p in local] or [0], dtype=np.int32)
             positions.append(where)
             values.append(into[ids])
-            sources.append(np.full(len(where), len(names), dtype=np.int64))
+            sources.append(np.full(len(where), len(names), dtype=np.int32))
             names.append(column)
             dimensions.append(dimension)
     pieces = []
     if names:
         where, ids, source = (np.concatenate(a) for a in (positions, values, sources))
         rank = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"), kind="stable")
-        order = np.lexsort((rank[source], where))  # by row, then by column name, as every shape
+        # by row, then by column name, as every shape: a stable sort of sorted runs (one per column), a merge
+        order = np.argsort(where * len(names) + rank[source], kind="stable")
         where, ids, source = where[order], ids[order], source[order]
         pieces.append(pd.DataFrame({
             "product_id": pid.iloc[where].reset_index(drop=True).astype("str"),
@@ -450,7 +454,15 @@ def _long(frame: pd.DataFrame, pid: pd.Series, fields: dict, log: _ProblemLog, s
 
 
 def parse_dates(text: pd.Series, date_format: str | None = None) -> tuple[pd.Series, pd.Series]:
-    """Dates from text; returns (dates, unparseable mask). Day/month order is never guessed."""
+    """Dates from text; returns (dates, unparseable mask). Day/month order is never guessed. Each distinct text
+    once."""
+    codes, uniques = pd.factorize(text.astype(str), use_na_sentinel=False)
+    dates, bad = _parse_dates(pd.Series(uniques, dtype="str"), date_format)
+    return (pd.Series(dates.to_numpy()[codes], index=text.index, dtype="datetime64[ns]"),
+            pd.Series(bad.to_numpy()[codes], index=text.index, dtype=bool))
+
+
+def _parse_dates(text: pd.Series, date_format: str | None = None) -> tuple[pd.Series, pd.Series]:
     text = text.astype(str).str.strip()
     given = text != ""
     dates = pd.to_datetime(text.where(given), format=date_format or "ISO8601", errors="coerce")
@@ -465,7 +477,14 @@ def parse_dates(text: pd.Series, date_format: str | None = None) -> tuple[pd.Ser
 
 
 def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numbers from text such as '¥1,299.00'; returns (values, unparseable mask)."""
+    """Numbers from text such as '¥1,299.00'; returns (values, unparseable mask). Each distinct text once."""
+    codes, uniques = pd.factorize(text.astype(str), use_na_sentinel=False)
+    values, bad = _parse_numbers(pd.Series(uniques, dtype="str"))
+    return (pd.Series(values.to_numpy()[codes], index=text.index, dtype="float64"),
+            pd.Series(bad.to_numpy()[codes], index=text.index, dtype=bool))
+
+
+def _parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = text.astype(str).str.strip()
     cleaned = text.str.replace(r"^[¥￥$€£]|\s|(?<=\d),(?=\d{3}(?:\D|$))", "", regex=True)
     values = pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce").astype("float64")

@@ -42,7 +42,8 @@ def encode_tags(
                                  f"{', '.join(map(repr, repeated))} appear more than once.")
     items = taxonomy.items
     rows = positions_in(index.to_series(), usable["product_id"].astype(str))
-    cols = pd.Categorical(usable["item"].astype(str), categories=items).codes.astype(np.int64)
+    codes, uniques = pd.factorize(usable["item"])  # the distinct items, then their columns
+    cols = np.append(pd.Index(items).get_indexer(uniques), -1).astype(np.int64)[codes]
     keep = (rows >= 0) & (cols >= 0)
     rows, cols = rows[keep], cols[keep]
     if expand_parents:  # every (product, item) pair also stands for the item's ancestors
@@ -65,4 +66,4 @@ def encode_tags(
         return out.astype(pd.SparseDtype(bool, False))
     dense = np.zeros((len(index), len(items)), dtype=bool)
     dense[rows, cols] = True
-    return pd.DataFrame(dense, index=index, columns=columns)
+    return pd.DataFrame(dense, index=index, columns=columns, copy=False)

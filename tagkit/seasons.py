@@ -119,8 +119,12 @@ class SeasonCalendar:
         # months before the first start belong to the previous year's last season
         year = np.where(index < 0, year - 1, year)
         index = np.where(index < 0, len(self.seasons) - 1, index)
-        codes = np.array(self.codes, dtype=object)[index]
-        out[ok] = [f"{y}{c}" for y, c in zip(year, codes)]
+        # one label per distinct (year, season), not one string built per date
+        key = year.astype(np.int64) * len(self.seasons) + index
+        distinct, where = np.unique(key, return_inverse=True)
+        labels = np.array([f"{k // len(self.seasons)}{self.codes[k % len(self.seasons)]}" for k in distinct.tolist()],
+                          dtype=object)
+        out[ok] = labels[where.ravel()]
         return out
 
 

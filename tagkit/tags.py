@@ -124,13 +124,26 @@ def _duplicated(mask: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.n
     """Rows under ``mask`` whose pair of non-negative integer keys repeats an earlier such row's."""
     rows = np.flatnonzero(mask)
     out = np.zeros(len(mask), dtype=bool)
-    out[rows[_pair_index(first[rows], second[rows]).duplicated(keep="first")]] = True
+    out[rows[_repeats(_pairs(first[rows], second[rows]))]] = True
     return out
 
 
-def _pair_index(first: np.ndarray, second: np.ndarray) -> pd.Index:
-    """Pairs of non-negative integers as one int64 key each (hashed at C speed)."""
-    return pd.Index(first * (int(second.max(initial=0)) + 1) + second)
+def _pairs(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Pairs of non-negative integers as one int64 key each."""
+    return first * (int(second.max(initial=0)) + 1) + second
+
+
+def _repeats(keys: np.ndarray, *, every: bool = False) -> np.ndarray:
+    """Positions whose key occurred before (``every``: positions whose key occurs more than once). By a stable
+    sort, which is nearly linear here: the products' tags come in runs, so the keys are nearly sorted."""
+    order = np.argsort(keys, kind="stable")
+    same = keys[order][1:] == keys[order][:-1]
+    if not every:
+        return order[1:][same]
+    flag = np.zeros(len(keys), dtype=bool)
+    flag[1:] |= same
+    flag[:-1] |= same
+    return np.sort(order[flag])
 
 
 def _extra_values(ok: np.ndarray, product: np.ndarray, codes: np.ndarray, resolved: list, taxonomy: Taxonomy):
@@ -140,10 +153,10 @@ def _extra_values(ok: np.ndarray, product: np.ndarray, codes: np.ndarray, resolv
     dimension = pd.factorize(pd.Series([r[0] for r in resolved], dtype=object))[0].astype(np.int64)
     in_single = np.array([r[0] in single for r in resolved] or [False])[codes]
     rows = np.flatnonzero(ok & in_single)
-    rows = rows[_pair_index(product[rows], dimension[codes[rows]]).duplicated(keep=False)]
+    rows = rows[_repeats(_pairs(product[rows], dimension[codes[rows]]), every=True)]
     if not len(rows):  # no product with several values in such a dimension
         return []
-    group = _pair_index(product[rows], dimension[codes[rows]]).to_numpy()
+    group = _pairs(product[rows], dimension[codes[rows]])
     rows = rows[np.argsort(group, kind="stable")]  # each group together, its rows in the order given
     bounds = np.flatnonzero(np.diff(np.sort(group, kind="stable"))) + 1
     out = []
@@ -237,7 +250,8 @@ def _lacking_required(resolved: pd.DataFrame, products: pd.DataFrame, taxonomy: 
     """One row per product (in the products' order), one boolean column per required dimension: True when
     the product has no usable value in it."""
     required = [d.name for d in taxonomy.dimensions if d.required]
-    usable = resolved[resolved["status"].isin(USABLE) & resolved["dimension"].isin(required)]
+    keep = (resolved["status"].isin(USABLE) & resolved["dimension"].isin(required)).to_numpy()
+    usable = resolved.loc[keep, ["product_id", "dimension"]]
     ids = products["product_id"].astype(str)
     # products as integer codes: one pass over the tags, whatever the size of the catalogue
     codes, _ = pd.factorize(pd.concat([ids, usable["product_id"].astype(str)], ignore_index=True))
