@@ -45,6 +45,7 @@ max_q: float = 0.05  # rules: largest q-value (false discovery rate) of a kept r
 propensity_model: str = "auto"  # the model scoring candidates: "auto" (chosen on past seasons), "tags only", "tags and rules" or "gradient boosting"
 penalty: float = 3.0  # L2 penalty of the logistic models; larger pulls every prediction toward the base rate
 time_of_year: bool = False  # the model also learns the season of the year and each tag's record in it (see README)
+tag_momentum: bool = False  # the model also learns whether a product's tags were rising or fading (see README)
 catalogue_size: int = 0  # products on sale next season; 0 means the launches of `season` plus the carry-over
 carry_over: str = "hits"  # products that stay on sale: the "hits" of `season`, or "" for none
 band_low: float = 0.05  # lowest share of the catalogue that are hit bets
@@ -54,7 +55,7 @@ image_count: int = 0  # image products to release; 0 means image_share of the ca
 image_share: float = 0.015  # share of image products when image_count is 0, in [0, 1]
 category_limits: str = ""  # limits per category such as "dress:200-450, knitwear:100-300", or "" for around the launches of `season`
 category_tolerance: float = 0.5  # with category_limits "", each category within this share of its last-season share
-max_per_look: int = 6  # most products sharing one look (the dimensions of analysis.look in dataset.yml)
+max_per_look: int = 0  # most products sharing one look (the dimensions of analysis.look in dataset.yml); 0: 0.3% of the catalogue, at least 6
 max_bet_share_per_tag_set: float = 0.35  # largest share of the hit bets that may carry any one kept tag set
 wave_dates: str = ""  # release dates, e.g. "2026-01-05, 2026-02-02, 2026-03-02"; "" means three drops over the season
 backtest_seasons: int = 4  # past seasons the planner is replayed on (0 for none)
@@ -71,7 +72,7 @@ out = tk.output_folder(output_dir, season)
 tk.check_parameters("03_season_plan", engine=engine, metric=metric, hit_definition=hit_definition, top_share=top_share,
                     hit_bar=hit_bar, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
                     min_exposure_days=min_exposure_days, history_seasons=history_seasons, min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, penalty=penalty,
-                    propensity_model=propensity_model, time_of_year=time_of_year,
+                    propensity_model=propensity_model, time_of_year=time_of_year, tag_momentum=tag_momentum,
                     catalogue_size=catalogue_size, carry_over=carry_over, band_low=band_low, band_high=band_high,
                     min_bet_lift=min_bet_lift, image_count=image_count, image_share=image_share,
                     category_tolerance=category_tolerance, max_per_look=max_per_look,
@@ -92,7 +93,8 @@ check = tk.check_labels(labels, definition, seasons=window, min_hits=min_hits, b
 matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
 rule_options = dict(min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, taxonomy=brand.taxonomy)
 rules = tk.cached(tk.mine_hit_rules, matrix, hits, **rule_options)  # mined once for both notebooks
-seasonal = tk.TimeOfYear(labels, brand.matrix, dataset.calendar) if time_of_year else None
+seasonal = tk.season_context(tk.TimeOfYear(labels, brand.matrix, dataset.calendar) if time_of_year else None,
+                             tk.TagMomentum(labels, brand.matrix, dataset.calendar) if tag_momentum else None)
 
 # %%
 replayed, predictions = tk.backtest(labels, brand.matrix, brand.own.products, brand.own.tags, brand.taxonomy,
@@ -169,7 +171,7 @@ tk.show_table(plan.categories, max_rows=table_rows, empty="No plan was made.")
 # no look may be shared by more products than the cap (the dashed line).
 
 # %%
-fig = tk.plot_plan_looks(plan.looks, cap=max_per_look)
+fig = tk.plot_plan_looks(plan.looks)
 
 # %% [markdown]
 # How concentrated the hit bets are: the share of the hit bets carrying each kept tag set, against the cap.

@@ -56,6 +56,8 @@ from tagkit.compare import (
 from tagkit.propensity import (
     MODEL_KINDS,
     PropensityModel,
+    SeasonContext,
+    TagMomentum,
     TimeOfYear,
     brier_score,
     carry_over,
@@ -63,6 +65,7 @@ from tagkit.propensity import (
     fit_propensity,
     reliability,
     score_candidates,
+    season_context,
 )
 from tagkit.plan import (
     PlanInfeasible,
@@ -128,7 +131,7 @@ __version__ = "0.1.0"
 __all__ = [
     "cached", "Calibration", "DECISION_METHODS", "calibration_note", "calibration_line", "decision_metrics", "fit_calibration", "paired_bootstrap",
     "recalibrate", "same_quarter_rates", "ModelChoice", "choose_model", "MODEL_KINDS", "score_past_seasons", "summarise_decisions",
-    "BACKTEST_METHODS", "PlanInfeasible", "PropensityModel", "TimeOfYear", "backtest_calibration", "SeasonPlan",
+    "BACKTEST_METHODS", "PlanInfeasible", "PropensityModel", "SeasonContext", "TagMomentum", "TimeOfYear", "season_context", "backtest_calibration", "SeasonPlan",
     "backtest", "backtest_reliability", "backtest_summary", "brier_score", "carry_over", "describe_products",
     "fit_propensity", "limits_from_mix", "no_plan", "plan_brand", "parse_category_limits", "plan_limits", "plan_season", "plan_summary",
     "plot_backtest", "plot_plan_categories", "plot_plan_looks", "plot_plan_waves", "plot_reliability",

@@ -8,7 +8,8 @@ Methods (:data:`METHODS`), side by side:
   before it (tags and rules in the first), recalibrated on those predictions (:mod:`tagkit.calibration`); its
   interval carries the calibration's uncertainty; ``tagkit, not recalibrated`` is the same before that step;
   ``tagkit with the time of year`` is the logistic regression on tags and rules with the season of the year
-  and the tags' record in it (:class:`tagkit.TimeOfYear`), recalibrated the same way;
+  and the tags' record in it (:class:`tagkit.TimeOfYear`), recalibrated the same way; ``tagkit with tag
+  momentum`` the same with rising and fading tags instead (:class:`tagkit.TagMomentum`);
 - the three kinds of model on their own (:data:`tagkit.propensity.MODEL_KINDS`): ``logistic regression on
   tags and rules`` (:func:`tagkit.fit_propensity`), ``logistic regression on tags`` (the same L2 logistic
   regression on the one-hot tags alone) and ``gradient boosting on tags`` (scikit-learn's
@@ -38,11 +39,12 @@ from tagkit.propensity import BOOSTED as BOOSTED_KIND, MODEL_KINDS, TAGS_AND_RUL
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.trends import ranked_rows, same_quarter_rates, seasons_before
 
-TAGKIT, RAW, SEASONAL, SAME_QUARTER, RANDOM = (
-    "tagkit", "tagkit, not recalibrated", "tagkit with the time of year", "same quarter of earlier years",
-    "random picks")
+TAGKIT, RAW, SEASONAL, MOMENTUM, SAME_QUARTER, RANDOM = (
+    "tagkit", "tagkit, not recalibrated", "tagkit with the time of year", "tagkit with tag momentum",
+    "same quarter of earlier years", "random picks")
 RULES, LOGISTIC, BOOSTED = (MODEL_KINDS[k] for k in (TAGS_AND_RULES, TAGS_ONLY, BOOSTED_KIND))
-METHODS = (TAGKIT, RAW, SEASONAL, RULES, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM)
+METHODS = (TAGKIT, RAW, SEASONAL, MOMENTUM, RULES, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM)
+CONTEXTUAL = (SEASONAL, MOMENTUM)  # tags and rules with what the model knows of the season, recalibrated
 KIND_OF = {name: kind for kind, name in MODEL_KINDS.items()}
 PREDICTION_COLUMNS = ["season", "method", "product_id", "probability", "hit", "model"]
 METRIC_COLUMNS = ["season", "method", "products", "base_rate", "k", "precision_at_k", "lift_at_k", "auc", "brier",
@@ -69,7 +71,7 @@ def score_past_seasons(
     not be the model of a plan, nor its calibration), or without hits before or in them, are left out.
     Returns one row per season, method and product (:data:`PREDICTION_COLUMNS`; ``model`` is the kind of
     model tagkit chose, on its rows)."""
-    from tagkit.propensity import TimeOfYear, fit_propensity
+    from tagkit.propensity import TagMomentum, TimeOfYear, fit_propensity
     from tagkit.rules import mine_hit_rules
 
     rule_options = dict(rule_options or {})
@@ -91,10 +93,11 @@ def score_past_seasons(
         base = float(train_hits.mean())
         scores = {}
         wanted = set(methods) | (set(KIND_OF) if {TAGKIT, RAW} & set(methods) else set())
-        rules = mine_hit_rules(train_rows, train_hits, **rule_options) if {RULES, SEASONAL} & wanted else None
+        rules = mine_hit_rules(train_rows, train_hits, **rule_options) if {RULES, *CONTEXTUAL} & wanted else None
         for method in [m for m in METHODS if m in wanted]:
-            if method in KIND_OF or method == SEASONAL:
-                seasonal = TimeOfYear(labels, matrix, calendar) if method == SEASONAL else None
+            if method in KIND_OF or method in CONTEXTUAL:
+                seasonal = TimeOfYear(labels, matrix, calendar) if method == SEASONAL else \
+                    TagMomentum(labels, matrix, calendar) if method == MOMENTUM else None
                 scores[method] = fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty, seed=seed,
                                                 kind=KIND_OF.get(method, TAGS_AND_RULES),
                                                 time_of_year=seasonal).predict(test_rows).to_numpy()
@@ -122,12 +125,12 @@ def score_past_seasons(
             added += [part.assign(method=RAW),
                       part.assign(method=TAGKIT, probability=np.clip(calibration.apply(part["probability"]),
                                                                      1e-6, 1 - 1e-6))]
-    if SEASONAL in methods and SEASONAL in set(out["method"]):
-        raw = out[out["method"] == SEASONAL]
+    for contextual in (m for m in CONTEXTUAL if m in methods and m in set(out["method"])):
+        raw = out[out["method"] == contextual]
         for season, part in raw.groupby("season", sort=False):
             calibration = recalibrate(raw, season, calendar=calendar)
             added.append(part.assign(probability=np.clip(calibration.apply(part["probability"]), 1e-6, 1 - 1e-6)))
-        out = out[out["method"] != SEASONAL]  # replaced by its recalibrated probabilities
+        out = out[out["method"] != contextual]  # replaced by its recalibrated probabilities
     out = pd.concat([out[out["method"].isin(methods)], *added], ignore_index=True)[PREDICTION_COLUMNS]
     return out
 

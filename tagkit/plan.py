@@ -159,6 +159,16 @@ def waves_for(season: str, dates: str = "", *, n_waves: int = 3,
     return [(f"W{i + 1}", start + pd.Timedelta(days=int(i * days / n_waves))) for i in range(n_waves)]
 
 
+LOOK_SHARE, MIN_LOOK_CAP = 0.003, 6
+
+
+def look_cap(catalogue_size: int) -> int:
+    """The automatic ``max_per_look`` (a ``max_per_look`` of 0): 0.3% of the catalogue, at least 6 products, so
+    that the cap means the same for a brand of 2,000 products (6) and one of 20,000 (60), whose looks are as
+    many but each ten times as full."""
+    return max(MIN_LOOK_CAP, math.ceil(LOOK_SHARE * catalogue_size))
+
+
 def plan_season(
     candidates: pd.DataFrame,
     *,
@@ -179,7 +189,8 @@ def plan_season(
     calibration=None,
 ) -> SeasonPlan:
     """Plan a season from ``candidates`` (columns ``product_id``, ``role`` (core/image), ``category``,
-    ``look``, ``probability``; optionally ``name``, ``matched_rules``, ``held_back_by``).
+    ``look``, ``probability``; optionally ``name``, ``matched_rules``, ``held_back_by``). ``max_per_look``: the
+    most products sharing a look, 0 for :func:`look_cap` of the catalogue size, None for no cap.
 
     ``carry_over`` (``product_id``, ``category``, ``look``, optional ``name``) stays on sale and
     counts toward the size, the categories and the looks; it never breaks a cap by itself: a look or a
@@ -197,7 +208,8 @@ def plan_season(
     if not 0 <= band[0] <= band[1] <= 1:
         raise ParameterError(f"The 'band' parameter of {owner} must be two shares with low <= high. Got {band!r}.")
     if max_per_look is not None:
-        check_int(max_per_look, name="max_per_look", owner=owner, low=1)
+        check_int(max_per_look, name="max_per_look", owner=owner, low=0)
+        max_per_look = max_per_look or look_cap(catalogue_size)
     required = {"product_id", "role", "category", "look", "probability"}
     if required - set(candidates.columns):
         raise ParameterError(f"{owner}: the candidates lack the column(s) {sorted(required - set(candidates.columns))}.")

@@ -269,9 +269,11 @@ def plot_plan_categories(categories: pd.DataFrame) -> "plt.Figure | None":
 
 
 def plot_plan_looks(looks: pd.DataFrame, *, cap: int | None = None) -> "plt.Figure | None":
-    """How many looks are shared by 1, 2, 3... products of the plan."""
+    """How many looks are shared by 1, 2, 3... products of the plan; ``cap`` by default the plan's own."""
     if looks is None or looks.empty:  # no plan was made
         return None
+    if cap is None and "cap" in looks and looks["cap"].notna().any():
+        cap = int(looks["cap"].dropna().iloc[0])
     plt, _ = _libs()
     sizes = looks["products"].value_counts().sort_index()
     fig, ax = plt.subplots(figsize=(7, 3.8))

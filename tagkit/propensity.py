@@ -61,6 +61,53 @@ class TimeOfYear:
         return out
 
 
+@dataclass(frozen=True, eq=False)
+class TagMomentum:
+    """Rising and fading tags: for the season a row is in, the mean over its tags of how much their hit rate
+    (against the base rate) rose from the two seasons before the last two to the last two
+    (:func:`tagkit.trends.tag_momentum_scores`)."""
+
+    labels: pd.DataFrame
+    matrix: pd.DataFrame
+    calendar: SeasonCalendar = QUARTERS
+
+    @property
+    def names(self) -> list[str]:
+        return ["rising or fading tags"]
+
+    def features(self, rows: pd.DataFrame, seasons) -> np.ndarray:
+        from tagkit.trends import tag_momentum_scores
+
+        seasons = np.asarray(seasons, dtype=object)
+        out = np.zeros((len(rows), 1))
+        for season in pd.unique(seasons):
+            where = np.flatnonzero(seasons == season)
+            out[where, 0] = tag_momentum_scores(self.labels, self.matrix, self.calendar.parse(season),
+                                                rows.iloc[where], calendar=self.calendar)
+        return out
+
+
+@dataclass(frozen=True, eq=False)
+class SeasonContext:
+    """Several kinds of what a model knows of a row's season (say the time of year and tag momentum)."""
+
+    parts: tuple
+
+    @property
+    def names(self) -> list[str]:
+        return [name for part in self.parts for name in part.names]
+
+    def features(self, rows: pd.DataFrame, seasons) -> np.ndarray:
+        return np.hstack([part.features(rows, seasons) for part in self.parts])
+
+
+def season_context(*parts):
+    """What a model knows of a row's season, from :class:`TimeOfYear`, :class:`TagMomentum` (None: left out);
+    None when nothing is given."""
+    parts = tuple(p for p in parts if p is not None)
+    return None if not parts else parts[0] if len(parts) == 1 else SeasonContext(parts)
+
+
 TAGS_ONLY, TAGS_AND_RULES, BOOSTED = "tags only", "tags and rules", "gradient boosting"
 # every kind of model, simplest first (a tie goes to the simpler), with the name it has in comparisons
 MODEL_KINDS = {TAGS_ONLY: "logistic regression on tags", TAGS_AND_RULES: "logistic regression on tags and rules",
@@ -79,7 +126,7 @@ class PropensityModel:
     intercept: float
     base_rate: float
     trained_on: tuple[str, ...] = ()
-    time_of_year: TimeOfYear | None = None
+    time_of_year: TimeOfYear | TagMomentum | SeasonContext | None = None
     kind: str = TAGS_AND_RULES
     tag_products: tuple[int, ...] = ()
     tag_hits: tuple[int, ...] = ()
@@ -104,8 +151,8 @@ class PropensityModel:
             elif season is not None:
                 seasons = np.full(len(matrix), season, dtype=object)
             else:
-                raise ParameterError("This model knows the time of year: say which season the rows are for "
-                                     "(season=...).")
+                raise ParameterError("This model knows the season of a row (the time of year or tag momentum): "
+                                     "say which season the rows are for (season=...).")
             out = np.hstack([out, self.time_of_year.features(matrix, seasons)])
         return out
 
@@ -159,7 +206,7 @@ def fit_propensity(
     kind: str | None = None,
     penalty: float = 3.0,
     trained_on=(),
-    time_of_year: TimeOfYear | None = None,
+    time_of_year: TimeOfYear | TagMomentum | SeasonContext | None = None,
     seed: int = 0,
 ) -> PropensityModel:
     """Fit the model on tag rows (e.g. from :func:`tagkit.ranked_rows`) and their hit flags.
@@ -168,9 +215,10 @@ def fit_propensity(
     ``"tags only"``. ``rules`` (from :func:`tagkit.mine_hit_rules` on the same rows): with ``"tags and
     rules"``, its kept rules of two or more tags become features; with every kind, they explain the
     predictions. ``penalty`` is the L2 penalty of the logistic regressions (scikit-learn's ``1 / C``): larger
-    values shrink predictions harder toward the base rate. ``time_of_year`` (:class:`TimeOfYear`) adds the
-    season of the year and the tags' record in the same season of earlier years (rows indexed by product and
-    season). ``seed`` fixes the gradient-boosted model's random state.
+    values shrink predictions harder toward the base rate. ``time_of_year`` adds what the model knows of each
+    row's season (rows indexed by product and season): :class:`TimeOfYear` (the season of the year and the
+    tags' record in the same season of earlier years), :class:`TagMomentum` (rising and fading tags), or both
+    with :func:`season_context`. ``seed`` fixes the gradient-boosted model's random state.
     """
     hits = np.asarray(hits, dtype=bool)
     kind = kind if kind is not None else (TAGS_AND_RULES if rules is not None else TAGS_ONLY)

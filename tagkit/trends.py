@@ -243,3 +243,30 @@ def same_quarter_rates(labels: pd.DataFrame, matrix: pd.DataFrame, season: str, 
     tags = rows.to_numpy(dtype=np.float32)
     counts = tags.sum(axis=1)
     return np.where(counts > 0, tags @ rate / np.maximum(counts, 1), base)
+
+
+def tag_momentum_scores(labels: pd.DataFrame, matrix: pd.DataFrame, season: str, rows: pd.DataFrame, *,
+                        calendar: SeasonCalendar = QUARTERS, recent: int = 2, earlier: int = 2,
+                        prior: float = 20.0) -> np.ndarray:
+    """Are a row's tags rising or fading before ``season``? Per tag, its hit rate against the base rate (log
+    odds, each rate pulled toward the base rate by ``prior`` products) in the ``recent`` seasons before
+    ``season``, minus the same in the ``earlier`` seasons before those; a row's score is the mean over its tags.
+    Zero for every row without both windows of history."""
+    present = set(labels["season"])
+    before = [s for s in history(season, recent + earlier, calendar, include=False) if s in present]
+    if len(before) < recent + earlier:
+        return np.zeros(len(rows))
+    advantage = []
+    for window in (before[:earlier], before[earlier:]):
+        past, hits = ranked_rows(labels, matrix, window)
+        if not 0 < hits.sum() < len(hits):
+            return np.zeros(len(rows))
+        values = past.to_numpy(dtype=np.float32)
+        base = float(hits.mean())
+        rate = (values[hits].sum(axis=0) + prior * base) / (values.sum(axis=0) + prior)
+        advantage.append(np.log(rate / (1 - rate)) - np.log(base / (1 - base)))
+    momentum = advantage[1] - advantage[0]
+    tags = rows.to_numpy(dtype=np.float32)
+    counts = tags.sum(axis=1)
+    return np.where(counts > 0, tags @ momentum / np.maximum(counts, 1), 0.0)
+

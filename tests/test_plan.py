@@ -216,3 +216,14 @@ def test_category_limits_waves_and_defaults():
     with pytest.raises(tk.ParameterError, match="must fall in 2026Q1"):
         tk.waves_for("2026Q1", "2026-05-01")
     assert tk.limits_from_mix(pd.Series(["a"] * 3 + ["b"]), 100, tolerance=0.5) == {"a": (37, 113), "b": (12, 38)}
+
+
+def test_an_automatic_look_cap_grows_with_the_catalogue():
+    """max_per_look=0: 0.3% of the catalogue, at least 6 (a fixed cap made a 10x brand's plan infeasible)."""
+    assert [tk.plan.look_cap(n) for n in (100, 1974, 2001, 19744)] == [6, 6, 7, 60]
+    candidates = _candidates()
+    candidates.loc[candidates.index[:40], "look"] = candidates["category"] + "|the same look"
+    assert _plan(candidates, max_per_look=None).table["look"].value_counts().max() > 6  # uncapped: crowded
+    plan = _plan(candidates, max_per_look=0)
+    assert plan.looks["cap"].eq(6).all() and plan.table["look"].value_counts().max() <= 6
+    assert tk.plot_plan_looks(plan.looks).axes[0].get_legend().get_texts()[0].get_text() == "cap: 6 products per look"

@@ -1,5 +1,7 @@
 """The hit-propensity model against scikit-learn used directly, and its calibration table against scipy."""
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -116,3 +118,48 @@ def test_candidates_and_carry_over_on_the_demo():
     assert tk.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy, which="").empty
     with pytest.raises(tk.ParameterError, match="must be 'hits' or"):
         tk.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy, which="all")
+
+
+def test_tag_momentum_is_the_change_of_each_tags_advantage_by_hand():
+    """Rising and fading tags (tk.TagMomentum): a tag's log-odds advantage over the base rate in the last two
+    seasons minus the one in the two before, each rate pulled toward its window's base rate by 20 products."""
+    from tagkit.hits import HIT, MISS
+    from tagkit.trends import tag_momentum_scores
+
+    rng = np.random.default_rng(4)
+    seasons = ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1"]
+    rows, tags = [], {}
+    for t, season in enumerate(seasons):
+        for i in range(300):
+            pid = f"{season}-{i}"
+            a, b = rng.random() < 0.4, rng.random() < 0.3
+            p = 0.05 + (0.04 * t if a else 0.0) + (0.15 - 0.03 * t if b else 0.0)  # A rises, B fades
+            hit = rng.random() < p
+            rows.append({"product_id": pid, "season": season, "status": HIT if hit else MISS, "hit": hit})
+            tags[pid] = (a, b)
+    labels = pd.DataFrame(rows)
+    matrix = pd.DataFrame.from_dict(tags, orient="index", columns=["tag=a", "tag=b"])
+
+    def advantage(window):
+        chosen = labels[labels["season"].isin(window)]
+        base = chosen["hit"].mean()
+        out = []
+        for column in matrix.columns:
+            mine = chosen[matrix.loc[chosen["product_id"], column].to_numpy()]
+            rate = (mine["hit"].sum() + 20 * base) / (len(mine) + 20)
+            out.append(math.log(rate / (1 - rate)) - math.log(base / (1 - base)))
+        return np.array(out)
+
+    momentum = advantage(seasons[2:4]) - advantage(seasons[0:2])
+    assert momentum[0] > 0 > momentum[1]  # the planted trends come out
+    test = matrix.loc[[f"2025Q1-{i}" for i in range(300)]]
+    counts = test.sum(axis=1).to_numpy()
+    expected = np.where(counts > 0, test.to_numpy(float) @ momentum / np.maximum(counts, 1), 0.0)
+    got = tag_momentum_scores(labels, matrix, "2025Q1", test)
+    assert np.allclose(got, expected, rtol=1e-5, atol=1e-6)
+    assert not tag_momentum_scores(labels, matrix, "2024Q3", test).any()  # two seasons of history: no momentum
+    feature = tk.TagMomentum(labels, matrix).features(test, ["2025Q1"] * len(test))
+    assert np.allclose(feature[:, 0], expected, rtol=1e-5, atol=1e-6)
+    both = tk.season_context(tk.TimeOfYear(labels, matrix), tk.TagMomentum(labels, matrix))
+    assert both.names[-1] == "rising or fading tags" and len(both.names) == 6
+    assert tk.season_context(None, None) is None
