@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.tagkit-installed
 SEASON ?= 2025Q4
 
-.PHONY: report test demo bench clean browser java screenshot
+.PHONY: report test test-fast demo bench clean browser java screenshot
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tagkit needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
@@ -22,6 +22,10 @@ report: $(STAMP)
 # The whole test suite, notebooks included (.ci/run calls this).
 test: $(STAMP) browser java
 	$(BIN)/python -m pytest
+
+# A fast loop for developers: the library's tests without notebooks, Spark, the browser, real data or slow cases.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not notebooks and not spark and not browser and not real_data and not slow"
 
 # Debian's chromium, for the test that opens the reports in a browser (tests/test_shared_reports.py).
 browser:

@@ -41,6 +41,16 @@ def pytest_configure(config):
     os.environ["TAGKIT_CACHE"] = tempfile.mkdtemp(prefix="tagkit-test-cache-")
 
 
+def pytest_collection_modifyitems(config, items):
+    """The 'notebooks' marker on every test that executes notebooks: nbval's cells, the batch runner's tests
+    (the fixtures 'notebooks' and 'batch_runs'), tests/test_notebooks.py."""
+    for item in items:
+        path = str(getattr(item, "path", ""))
+        if path.endswith((".ipynb", "test_notebooks.py")) or {"notebooks", "batch_runs"} & set(
+                getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.notebooks)
+
+
 @pytest.fixture
 def taxonomy() -> tk.Taxonomy:
     return tk.Taxonomy.from_dict(TAXONOMY, source="test-taxonomy")
