@@ -47,6 +47,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_plan.py
 	$(BIN)/python bench/bench_engines.py
 	$(BIN)/python bench/bench_decisions.py
+	$(BIN)/python bench/bench_intake.py
+	$(BIN)/python bench/bench_exports.py
+	$(BIN)/python bench/bench_scale.py
 
 # Java 17 from Debian's packages, for the Spark engine's tests (pyspark runs Spark on it).
 java:
