@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tagkit._arrays import text_from_codes
+from tagkit._arrays import ragged_take, text_from_codes
 from tagkit._checks import check_choice, check_date_format, check_int, did_you_mean
 from tagkit.errors import InputError
 from tagkit.seasons import QUARTERS, SeasonCalendar
@@ -316,15 +316,8 @@ class _Placeholders:
 def _split_cells(values: pd.Series, pattern: re.Pattern | None = _SPLIT,
                  placeholder: _Placeholders | None = None) -> pd.Series:
     """Each cell split on the separators; index repeated per part, empty parts (and placeholders) removed."""
-    positions, parts = _split_positions(values, pattern, placeholder)
-    return pd.Series(parts, index=values.index[positions], dtype=object)
-
-
-def _split_positions(values: pd.Series, pattern: re.Pattern | None = _SPLIT,
-                     placeholder: _Placeholders | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The parts of every cell (an object array) and the position of the cell each comes from."""
     positions, ids, vocabulary = _split_codes(values, pattern, placeholder)
-    return positions, np.array(vocabulary or [""], dtype=object)[ids]
+    return pd.Series(np.array(vocabulary or [""], dtype=object)[ids], index=values.index[positions], dtype=object)
 
 
 def _split_codes(values: pd.Series, pattern: re.Pattern | None = _SPLIT,
@@ -346,15 +339,13 @@ def _split_codes(values: pd.Series, pattern: re.Pattern | None = _SPLIT,
     cells = [[vocabulary.setdefault(p, len(vocabulary)) for p in cell] for cell in parts]
     lengths = np.array([len(cell) for cell in cells], dtype=np.int64)
     flat = np.array([i for cell in cells for i in cell] or [0], dtype=np.int32)
-    starts = np.cumsum(lengths) - lengths
     positions = np.flatnonzero(codes >= 0)
     codes = codes[positions]
-    repeat = lengths[codes]
     if lengths.max(initial=0) <= 1:  # one value per cell at most (most tag columns): no repeating
-        kept = repeat == 1
-        return positions[kept], flat[starts[codes[kept]]], list(vocabulary)
-    within = np.arange(repeat.sum()) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-    return np.repeat(positions, repeat), flat[np.repeat(starts[codes], repeat) + within], list(vocabulary)
+        kept = lengths[codes] == 1
+        return positions[kept], flat[(np.cumsum(lengths) - lengths)[codes[kept]]], list(vocabulary)
+    repeat, ids = ragged_take(lengths, flat, codes)
+    return np.repeat(positions, repeat), ids, list(vocabulary)
 
 
 def _wide_and_string_tags(frame, pid, fields, dimension_columns, split, placeholder) -> pd.DataFrame:
@@ -456,10 +447,7 @@ def _long(frame: pd.DataFrame, pid: pd.Series, fields: dict, log: _ProblemLog, s
 def parse_dates(text: pd.Series, date_format: str | None = None) -> tuple[pd.Series, pd.Series]:
     """Dates from text; returns (dates, unparseable mask). Day/month order is never guessed. Each distinct text
     once."""
-    codes, uniques = pd.factorize(text.astype(str), use_na_sentinel=False)
-    dates, bad = _parse_dates(pd.Series(uniques, dtype="str"), date_format)
-    return (pd.Series(dates.to_numpy()[codes], index=text.index, dtype="datetime64[ns]"),
-            pd.Series(bad.to_numpy()[codes], index=text.index, dtype=bool))
+    return _once_per_text(text, lambda distinct: _parse_dates(distinct, date_format), "datetime64[ns]")
 
 
 def _parse_dates(text: pd.Series, date_format: str | None = None) -> tuple[pd.Series, pd.Series]:
@@ -478,9 +466,14 @@ def _parse_dates(text: pd.Series, date_format: str | None = None) -> tuple[pd.Se
 
 def parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers from text such as '¥1,299.00'; returns (values, unparseable mask). Each distinct text once."""
+    return _once_per_text(text, _parse_numbers, "float64")
+
+
+def _once_per_text(text: pd.Series, parse, dtype: str) -> tuple[pd.Series, pd.Series]:
+    """``parse`` (distinct texts -> (values, unparseable mask)) run on each distinct text once, spread back."""
     codes, uniques = pd.factorize(text.astype(str), use_na_sentinel=False)
-    values, bad = _parse_numbers(pd.Series(uniques, dtype="str"))
-    return (pd.Series(values.to_numpy()[codes], index=text.index, dtype="float64"),
+    values, bad = parse(pd.Series(uniques, dtype="str"))
+    return (pd.Series(values.to_numpy()[codes], index=text.index, dtype=dtype),
             pd.Series(bad.to_numpy()[codes], index=text.index, dtype=bool))
 
 

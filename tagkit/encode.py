@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tagkit._arrays import positions_in
+from tagkit._arrays import positions_in, ragged_take
 from tagkit.errors import ParameterError
 from tagkit.tags import USABLE
 from tagkit.taxonomy import Taxonomy
@@ -49,13 +49,10 @@ def encode_tags(
     if expand_parents:  # every (product, item) pair also stands for the item's ancestors
         position = {item: i for i, item in enumerate(items)}
         ancestors = [[position[a] for a in taxonomy.ancestors(item)] for item in items]
-        lengths = np.array([len(a) for a in ancestors], dtype=np.int64)
-        flat = np.array([a for chain in ancestors for a in chain], dtype=np.int64)
-        repeat = lengths[cols]
-        within = np.arange(repeat.sum()) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-        starts = np.cumsum(lengths) - lengths
+        repeat, parents = ragged_take(np.array([len(a) for a in ancestors], dtype=np.int64),
+                                      np.array([a for chain in ancestors for a in chain], dtype=np.int64), cols)
         rows = np.concatenate([rows, np.repeat(rows, repeat)])
-        cols = np.concatenate([cols, flat[np.repeat(starts[cols], repeat) + within]])
+        cols = np.concatenate([cols, parents])
     columns = pd.Index(items, name="item")
     if sparse:
         from scipy import sparse as sp

@@ -6,7 +6,6 @@ Also the few helpers notebooks call to talk to the reader: :func:`show_summary`,
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -24,6 +23,7 @@ from tagkit._checks import check_choice, check_fraction, check_int, did_you_mean
 from tagkit._inert import html_text, summary_html
 from tagkit.choice import AUTO
 from tagkit.errors import ParameterError, ReportError, TagkitError
+from tagkit.io.cache import file_digest
 from tagkit.io.dataset import open_dataset
 from tagkit.io.yaml_files import read_yaml
 from tagkit.paths import NOTEBOOKS, REPORTS
@@ -501,11 +501,7 @@ def _now() -> str:
 
 
 def _file_record(path: Path) -> dict:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return {"file": str(path), "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
+    return {"file": str(path), "bytes": path.stat().st_size, "sha256": file_digest(path)}
 
 
 def _versions(*, spark: bool = False) -> dict:

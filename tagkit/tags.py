@@ -66,8 +66,7 @@ def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str =
     product = pd.factorize(out["product_id"])[0].astype(np.int64)
     status = [r[2] for r in resolved]
     suggestion = [r[3] for r in resolved]
-    status_of, suggestion_of = np.arange(len(resolved)), np.arange(len(resolved))
-    status_of, suggestion_of = status_of[codes], suggestion_of[codes]
+    status_of, suggestion_of = codes.copy(), codes.copy()  # into `status` and `suggestion`, which grow below
     items = [item_name(d, v) if r == OK else None for d, v, r, _ in resolved]
     ok = np.array([r == OK for r in status] or [False])[codes]
     item_code = pd.factorize(pd.Series(items, dtype=object))[0].astype(np.int64)[codes] if len(items) else codes
@@ -124,7 +123,8 @@ def _duplicated(mask: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.n
     """Rows under ``mask`` whose pair of non-negative integer keys repeats an earlier such row's."""
     rows = np.flatnonzero(mask)
     out = np.zeros(len(mask), dtype=bool)
-    out[rows[_repeats(_pairs(first[rows], second[rows]))]] = True
+    order, same = _sorted_pairs(first[rows], second[rows])
+    out[rows[order[1:][same]]] = True
     return out
 
 
@@ -133,17 +133,12 @@ def _pairs(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return first * (int(second.max(initial=0)) + 1) + second
 
 
-def _repeats(keys: np.ndarray, *, every: bool = False) -> np.ndarray:
-    """Positions whose key occurred before (``every``: positions whose key occurs more than once). By a stable
-    sort, which is nearly linear here: the products' tags come in runs, so the keys are nearly sorted."""
+def _sorted_pairs(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The stable order of the pairs, and whether each pair in that order equals the one before it. A stable
+    sort is nearly linear here: the products' tags come in runs, so the keys are nearly sorted."""
+    keys = _pairs(first, second)
     order = np.argsort(keys, kind="stable")
-    same = keys[order][1:] == keys[order][:-1]
-    if not every:
-        return order[1:][same]
-    flag = np.zeros(len(keys), dtype=bool)
-    flag[1:] |= same
-    flag[:-1] |= same
-    return np.sort(order[flag])
+    return order, keys[order][1:] == keys[order][:-1]
 
 
 def _extra_values(ok: np.ndarray, product: np.ndarray, codes: np.ndarray, resolved: list, taxonomy: Taxonomy):
@@ -153,14 +148,11 @@ def _extra_values(ok: np.ndarray, product: np.ndarray, codes: np.ndarray, resolv
     dimension = pd.factorize(pd.Series([r[0] for r in resolved], dtype=object))[0].astype(np.int64)
     in_single = np.array([r[0] in single for r in resolved] or [False])[codes]
     rows = np.flatnonzero(ok & in_single)
-    rows = rows[_repeats(_pairs(product[rows], dimension[codes[rows]]), every=True)]
-    if not len(rows):  # no product with several values in such a dimension
-        return []
-    group = _pairs(product[rows], dimension[codes[rows]])
-    rows = rows[np.argsort(group, kind="stable")]  # each group together, its rows in the order given
-    bounds = np.flatnonzero(np.diff(np.sort(group, kind="stable"))) + 1
-    out = []
-    for members in np.split(rows, bounds):
+    order, same = _sorted_pairs(product[rows], dimension[codes[rows]])
+    out = []  # each (product, dimension) together, its rows in the order given; only those with several values
+    for members in np.split(rows[order], np.flatnonzero(~same) + 1):
+        if len(members) < 2:
+            continue
         items = [item_name(resolved[c][0], resolved[c][1]) for c in codes[members]]
         if any(set(items) - {i} <= set(taxonomy.ancestors(i)) for i in items):
             continue

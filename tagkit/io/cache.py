@@ -18,9 +18,10 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 from functools import lru_cache
 from pathlib import Path
+
+from tagkit.io._files import atomic_write
 
 KEEP = 12  # entries kept; the oldest read are removed first
 _OFF = {"0", "off", "no", "false", "none"}
@@ -53,7 +54,7 @@ def file_digest(path) -> str:
     if folder:
         memo = {k: v for k, v in memo.items() if not k.startswith(f"{path}|")}  # the file's older versions go
         memo[memo_key] = digest.hexdigest()
-        _write_atomic(folder / "digests.json", json.dumps(memo, sort_keys=True).encode())
+        _write_bytes(folder / "digests.json", json.dumps(memo, sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -99,7 +100,7 @@ def store(key: str, value) -> None:
     if folder is None:
         return
     try:
-        _write_atomic(folder / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        _write_bytes(folder / f"{key}.pickle", pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
@@ -170,13 +171,5 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(handle, "wb") as fh:
-            fh.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _write_bytes(path: Path, data: bytes) -> None:
+    atomic_write(path, lambda tmp: tmp.write_bytes(data))
