@@ -188,11 +188,21 @@ def test_the_plan_summary_compares_with_each_model_and_warns_in_words(lifts, say
                           "random picks": 1.0})
     summary, figures = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=backtest,
                                        choice=choice)
-    assert "scored with the **tags and rules** model, chosen for the best out-of-time log loss" in summary
+    assert "With candidates, tagkit would score them with the **tags and rules** model, chosen for the best " \
+           "out-of-time log loss" in summary and "The candidates were scored" not in summary
     assert "hits **2.1x** as often as the season's average product" in summary
     assert f"logistic regression on tags {lifts['tags only']:.1f}x" in summary
     assert says in summary and (never not in summary)
     assert figures["backtest_lift_at_k"] == 2.1
+
+
+def test_a_plan_says_which_model_scored_its_candidates():
+    plan = _plan(_candidates())
+    model = type("Model", (), {"base_rate": 0.075})()
+    choice = tk.ModelChoice("gradient boosting", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame())
+    summary, _ = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=None, choice=choice)
+    assert "The candidates were scored with the **gradient boosting** model, chosen for the best" in summary
+    assert "would score" not in summary
 
 
 def test_poisson_binomial_against_enumeration():
