@@ -259,10 +259,13 @@ def plan_season(
     problems = [_explain(kind, amount, context, catalogue_size, n, len(carry))
                 for amount, kind, context in solution["broken"] if kind != "bets short"]
     bets_found = int(solution["bet"].sum())
-    if bets_found < low_bets and not any(k == "bets short" for _, k, _ in solution["broken"]):
+    if bets_found < low_bets:  # the solver's own shortfall is measured against fewer bets: explain it on the band
         problems.append(_explain("bets short", low_bets - bets_found,
                                  {"need": low_bets, "eligible": int(eligible.sum()), "min_p": min_bet_p},
                                  catalogue_size, n, len(carry)))
+    if bets_found < low_bets and sets is not None:
+        problems = [p + _crowded(sets, eligible, max_bet_share_per_tag_set) if p.startswith("hit-bet band") else p
+                    for p in problems]
     if problems:
         raise PlanInfeasible(problems)
     chosen, bet = solution["chosen"], solution["bet"]
@@ -373,6 +376,21 @@ def _solve(setup: dict, n_bets: int) -> dict:
     broken = [(var.varValue, kind, context) for var, kind, context in slacks if var.varValue and var.varValue > 1e-6]
     return {"chosen": chosen, "bet": bet, "broken": broken, "n_bets": n_bets,
             "optimal": model.sol_status == pulp.LpSolutionOptimal}
+
+
+def _crowded(sets: pd.DataFrame, eligible: np.ndarray, cap: float, shown: int = 3) -> str:
+    """The tag sets that more than ``cap`` of the strong candidates carry, which the concentration cap binds."""
+    if not eligible.any():
+        return ""
+    share = sets.to_numpy()[eligible].mean(axis=0)
+    over = np.flatnonzero(share > cap)
+    if not len(over):
+        return ""
+    over = over[np.lexsort((sets.columns[over].astype(str), -share[over]))][:shown]
+    listed = ", ".join(f"{share[i]:.0%} {'of them carry ' if k == 0 else ''}{sets.columns[i]}"
+                       for k, i in enumerate(over))
+    return (f". The strong candidates are alike: {listed}, while the hit bets may share a tag set only up to "
+            f"max_bet_share_per_tag_set ({cap:.0%})")
 
 
 def _unknown_look(look: str) -> bool:
@@ -632,6 +650,9 @@ def plan_brand(brand, labels: pd.DataFrame, rules: pd.DataFrame, model, *, seaso
                          image_share=image_share, category_limits=category_limits,
                          category_tolerance=category_tolerance)
     bet_tag_sets = rule_membership(brand.candidates.matrix(taxonomy), rules[rules["status"] == KEPT])
-    plan = plan_season(candidates, season=plan_for, base_rate=base_rate, carry_over=carried,
-                       bet_tag_sets=bet_tag_sets, calibration=calibration, **planning, **limits)
+    try:
+        plan = plan_season(candidates, season=plan_for, base_rate=base_rate, carry_over=carried,
+                           bet_tag_sets=bet_tag_sets, calibration=calibration, **planning, **limits)
+    except PlanInfeasible as err:  # the report still shows the scored candidates, and why no plan holds
+        plan = no_plan(plan_for, "its limits cannot all hold together: " + "; ".join(err.problems))
     return plan, candidates

@@ -23,9 +23,11 @@ def _candidates(n=200, seed=0, images=6):
 
 def _tag_sets(candidates, seed=1):
     rng = np.random.default_rng(seed)
-    strong = candidates["probability"] > candidates["probability"].quantile(0.7)
-    return pd.DataFrame({"t=a": strong & (rng.random(len(candidates)) < 0.7), "t=b": rng.random(len(candidates)) < 0.3},
-                        index=candidates["product_id"])
+    strong = (candidates["probability"] > candidates["probability"].quantile(0.7)).to_numpy()
+    frame = pd.DataFrame({"t=a": strong & (rng.random(len(candidates)) < 0.7), "t=b": rng.random(len(candidates)) < 0.3},
+                         index=candidates["product_id"])
+    assert frame.notna().all().all()  # built from arrays: a Series would align on its own index
+    return frame
 
 
 def _plan(candidates, **kwargs):
@@ -64,7 +66,9 @@ def test_every_limit_holds_on_the_returned_plan():
 
 def test_the_plan_is_reproducible():
     candidates = _candidates(seed=3)
-    one, two = _plan(candidates), _plan(candidates.sample(frac=1, random_state=1))
+    sets = _tag_sets(candidates)
+    one = _plan(candidates, bet_tag_sets=sets)
+    two = _plan(candidates.sample(frac=1, random_state=1), bet_tag_sets=sets.sample(frac=1, random_state=2))
     assert one.table.equals(two.table)
 
 
@@ -237,3 +241,38 @@ def test_an_automatic_look_cap_grows_with_the_catalogue():
     plan = _plan(candidates, max_per_look=0)
     assert plan.looks["cap"].eq(6).all() and plan.table["look"].value_counts().max() <= 6
     assert tk.plot_plan_looks(plan.looks).axes[0].get_legend().get_texts()[0].get_text() == "cap: 6 products per look"
+
+
+def test_alike_strong_candidates_are_named_when_the_band_cannot_be_reached():
+    candidates = _candidates()
+    strong = candidates["probability"] >= 1.5 * 0.075
+    sets = pd.DataFrame({"t=alike": strong.to_numpy(), "t=rare": (strong & (np.arange(len(candidates)) % 9 == 0)).to_numpy()},
+                        index=candidates["product_id"])
+    share = strong[strong & (candidates["role"] != "image")].mean()  # every strong candidate carries t=alike
+    with pytest.raises(tk.PlanInfeasible, match=rf"hit-bet band: .*alike: {share:.0%} of them carry t=alike, while .* up to max_bet_share_per_tag_set \(30%\)"):
+        _plan(candidates, bet_tag_sets=sets, max_bet_share_per_tag_set=0.3)
+
+
+@pytest.fixture(scope="module")
+def demo_brand_model():
+    dataset = tk.open_dataset(None)
+    brand = tk.load_brand(dataset)
+    labels = tk.label_hits(brand.sales.metrics, brand.own.products)
+    window = tk.history("2025Q4", 4, dataset.calendar)
+    matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
+    rules = tk.mine_hit_rules(matrix, hits, min_lift=1.5, taxonomy=brand.taxonomy)
+    model = tk.fit_propensity(matrix, hits, rules=rules, trained_on=window)
+    return brand, labels, rules, model
+
+
+def test_a_brand_whose_limits_cannot_hold_gets_no_plan_and_the_reason(demo_brand_model):
+    brand, labels, rules, model = demo_brand_model
+    options = dict(season="2025Q4", plan_for="2026Q1", max_per_look=0)
+    plan, scored = tk.plan_brand(brand, labels, rules, model, max_bet_share_per_tag_set=0.35, **options)
+    assert plan.made and (plan.table["role"] == "hit bet").mean() >= 0.05
+    plan, scored = tk.plan_brand(brand, labels, rules, model, max_bet_share_per_tag_set=0.01, **options)
+    assert not plan.made and len(scored) == len(brand.candidates.products)  # the candidates are still scored
+    assert plan.notes[0].startswith("its limits cannot all hold together: hit-bet band: ")
+    assert "The strong candidates are alike" in plan.notes[0]
+    summary, _ = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=None)
+    assert summary.startswith("**No plan for 2026Q1**: its limits cannot all hold together: hit-bet band")
