@@ -39,9 +39,9 @@ demo: $(STAMP)
 	$(BIN)/tagkit demo --out data/demo
 	$(BIN)/tagkit demo --profile sparse --out data/sparse
 
-# Benchmarks (README, "Benchmark"); pyfim is installed for the comparison only.
+# Benchmarks (README, "Benchmark"); pyfim and numba are installed for the comparisons only.
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet pyfim==6.28
+	$(BIN)/python -m pip install --quiet pyfim==6.28 numba==0.68.1
 	$(BIN)/python bench/bench_sales.py --lines 50000000 --repeat 3
 	$(BIN)/python bench/bench_rules.py --products 100000 1000000
 	$(BIN)/python bench/bench_plan.py

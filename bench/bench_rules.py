@@ -9,9 +9,12 @@ tag values, 7% hits driven by a few tag combinations, then mines it with
 (b) pyfim's arules with the hit as the only head item (rule support = body and head), when pyfim
     is installed (`pip install pyfim`; it is not a dependency of tagkit);
 (c) tagkit.mine_hit_rules;
+(e) the practical limit (bench/_limit.py): the bitset search on the hit rows and a log-space Fisher tail,
+    compiled with numba, nothing else (numba is installed for the benchmark only);
 (d) tagkit.mine_hit_rules(engine="spark"): Spark MLlib's FPGrowth on the hit rows, in local mode
     (local[*]), when pyspark is installed (the session is started before the clock).
-Each runs in its own process; the time is the mining call alone (inputs already in memory, in
+Each runs in its own process (pyfim, the limit and tagkit --repeat times, the median shown); the time is the
+mining call alone (inputs already in memory, in
 the form each method takes) and the memory is the process's peak resident set minus what it
 held before mining (for Spark, the peak of the Python process and of Spark's JVM together). The
 script checks that every method finds the same rules with the same counts.
@@ -115,6 +118,18 @@ def run(method: str, path: str) -> dict:
                            appear={None: "a", "hit": "c"})
         seconds = time.perf_counter() - start
         found = {",".join(sorted(body)): (int(a), int(b)) for head, body, a, b in rules if head == "hit"}
+    elif method == "limit":
+        import _limit
+
+        _limit.warm_up()  # compiled before the clock starts
+        frame = pd.DataFrame(matrix, columns=names)  # the input tagkit takes
+        before = _rss_gb()
+        start = time.perf_counter()
+        items, n_hits, n_all, _ = _limit.mine(frame.to_numpy(dtype=bool), hits, min_hits=min_count,
+                                              max_size=MAX_TAGS)
+        seconds = time.perf_counter() - start
+        found = {",".join(sorted(names[i] for i in row if i >= 0)): (int(h), int(a))
+                 for row, h, a in zip(items, n_hits, n_all)}
     else:
         import tagkit as tk
 
@@ -143,13 +158,16 @@ def main():
     parser.add_argument("--products", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--mlxtend-max", type=int, default=100_000, help="largest catalogue given to mlxtend")
     parser.add_argument("--spark-max", type=int, default=1_000_000, help="largest catalogue given to Spark")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="runs of pyfim, the practical limit and tagkit (fresh processes); the median is shown")
     parser.add_argument("--run", nargs=2, metavar=("METHOD", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         print(json.dumps(run(*args.run)))
         return
-    methods = ["mlxtend", "pyfim", "tagkit", "spark"]
-    for method, module, how in (("pyfim", "fim", "pip install pyfim"), ("spark", "pyspark", "pip install 'tagkit[spark]'")):
+    methods = ["mlxtend", "pyfim", "limit", "tagkit", "spark"]
+    for method, module, how in (("pyfim", "fim", "pip install pyfim"), ("limit", "numba", "pip install numba"),
+                                ("spark", "pyspark", "pip install 'tagkit[spark]'")):
         try:
             __import__(module)
         except ImportError:
@@ -164,21 +182,29 @@ def main():
         for method in methods:
             if (method == "mlxtend" and n > args.mlxtend_max) or (method == "spark" and n > args.spark_max):
                 continue
-            proc = subprocess.run([sys.executable, __file__, "--run", method, str(path)], capture_output=True, text=True)
-            if proc.returncode:
-                print(f"| {n:,} | | {method} | failed: {proc.stderr.strip().splitlines()[-1]} | | | | |")
-                continue
-            results[method] = json.loads(proc.stdout.strip().splitlines()[-1])
+            runs = []
+            for _ in range(args.repeat if method in ("pyfim", "limit", "tagkit") else 1):
+                proc = subprocess.run([sys.executable, __file__, "--run", method, str(path)], capture_output=True,
+                                      text=True)
+                if proc.returncode:
+                    print(f"| {n:,} | | {method} | failed: {proc.stderr.strip().splitlines()[-1]} | | | | |")
+                    break
+                runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            if runs:  # the run of median time (the machine is shared: single runs vary by up to 2x)
+                results[method] = sorted(runs, key=lambda r: r["seconds"])[(len(runs) - 1) // 2]
         reference = results.get("tagkit", {}).get("digest")
         for method, r in results.items():
             same = "yes" if r["digest"] == reference else "NO"
-            print(f"| {n:,} | {r['hit_share']:.1%} | {method} | {r['seconds']:.2f} | {r['extra_gb']:.2f} | "
+            print(f"| {n:,} | {r['hit_share']:.1%} | {method} | {r['seconds']:.3f} | {r['extra_gb']:.2f} | "
                   f"{r['peak_gb']:.2f} | {r['rules']:,} | {same if method != 'tagkit' else '-'} |", flush=True)
         if "tagkit" in results:
             for method in ("mlxtend", "pyfim"):
                 if method in results:
                     print(f"|  |  | tagkit vs {method} | {results[method]['seconds'] / results['tagkit']['seconds']:.1f}x "
                           "faster | | | | |")
+            if "limit" in results:
+                print(f"|  |  | tagkit vs the practical limit | {results['tagkit']['seconds'] / results['limit']['seconds']:.2f}x "
+                      "its time | | | | |")
 
 
 if __name__ == "__main__":

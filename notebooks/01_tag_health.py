@@ -41,7 +41,7 @@ tk.check_parameters("01_tag_health", engine=engine, unknown_tags=unknown_tags, t
 
 # %%
 taxonomy = dataset.read_taxonomy()
-inputs = tk.read_inputs(dataset, taxonomy, unknown=unknown_tags)
+inputs = tk.load_inputs(dataset, unknown=unknown_tags)  # read once: the other notebooks reuse it (disk cache)
 own = inputs["catalogue"]
 sales = dataset.read_sales(own.products, set_aside_path=out / "sales_set_aside.csv", engine=engine)
 

@@ -20,7 +20,7 @@ from tagkit.health import (
     read_inputs,
     tag_health_summary,
 )
-from tagkit.brand import Brand, load_brand
+from tagkit.brand import Brand, load_brand, load_inputs
 from tagkit.io.cache import cached
 from tagkit.hits import (
     HitDefinition,
@@ -144,7 +144,7 @@ __all__ = [
     "combine_sales", "common_tags", "competitor_comparison", "count_itemsets", "describe_rules", "encode_tags",
     "frequent_hit_itemsets", "health_by_input", "history", "hit_share", "hit_tags_summary", "holdout",
     "holdout_summary", "heatmap_dimensions", "homogeneity", "homogeneity_by_season", "input_overview", "label_hits", "lift_table",
-    "load_brand", "look_alike_groups", "mine_hit_rules", "missing_required", "normalise_tags", "open_dataset",
+    "load_brand", "load_inputs", "look_alike_groups", "mine_hit_rules", "missing_required", "normalise_tags", "open_dataset",
     "output_folder", "outside_note", "pack_columns", "parse_catalogue", "plot_competitor_shares", "plot_hit_share",
     "plot_lift_heatmap", "plot_rule_scatter", "plot_set_aside", "plot_tag_coverage", "plot_trends",
     "plot_value_distribution", "ranked_rows", "read_catalogue", "read_inputs", "read_sales", "read_table",

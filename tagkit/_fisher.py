@@ -9,7 +9,6 @@ relative (tests/test_rules.py)."""
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import hypergeom
 
 
 def upper_tail(x, population, successes, draws, *, tol: float = 1e-17) -> np.ndarray:
@@ -51,4 +50,6 @@ def _tail(first, big_n, k_all, n, end, step, tol) -> np.ndarray:
 
 
 def _log_pmf(k, big_n, k_all, n):
+    from scipy.stats import hypergeom  # scipy.stats takes half a second to import: only when rules are mined
+
     return hypergeom.logpmf(k, big_n, k_all, n)  # scipy's, from log-beta functions: accurate for large counts

@@ -60,7 +60,7 @@ def load_brand(dataset: Dataset, *, unknown: str = "report", set_aside_path=None
         if isinstance(found, Brand):
             return replace(found, dataset=dataset)
     taxonomy = dataset.read_taxonomy()
-    inputs = read_inputs(dataset, taxonomy, unknown=unknown)
+    inputs = load_inputs(dataset, unknown=unknown, cache=cache)
     own = inputs["catalogue"]
     own_products = own.products[own.products["source"] == "own"]
     with step(f"Adding up the sales of {dataset.name!r}"):
@@ -77,7 +77,20 @@ def load_brand(dataset: Dataset, *, unknown: str = "report", set_aside_path=None
     return brand
 
 
-def _cache_key(dataset: Dataset, **parameters) -> str | None:
+def load_inputs(dataset: Dataset, *, unknown: str = "report", cache: bool = True) -> dict[str, TaggedCatalogue]:
+    """The dataset's catalogue inputs, read and normalised with its own taxonomy (:func:`read_inputs`), kept in
+    the disk cache like :func:`load_brand`: the tag-health notebook's read is the brand loader's too."""
+    key = _cache_key(dataset, "inputs", unknown=unknown) if cache else None
+    found = disk_cache.load(key) if key is not None else None
+    if isinstance(found, dict) and all(isinstance(v, TaggedCatalogue) for v in found.values()):
+        return found
+    inputs = read_inputs(dataset, dataset.read_taxonomy(), unknown=unknown)
+    if key is not None:
+        disk_cache.store(key, inputs)
+    return inputs
+
+
+def _cache_key(dataset: Dataset, kind: str = "brand", **parameters) -> str | None:
     """The brand's cache key: every local input file by content, the configuration, the parameters; None when
     an input is not a local file (a bucket's objects cannot be digested cheaply) or the cache is off."""
     if disk_cache.cache_folder() is None or dataset.remote_inputs():
@@ -87,5 +100,5 @@ def _cache_key(dataset: Dataset, **parameters) -> str | None:
         digests = [(str(Path(f).resolve()), disk_cache.file_digest(f)) for f in files]
     except OSError:  # a file that cannot be read now fails the load itself, with its own message
         return None
-    return disk_cache.key_of("brand", {"files": digests, "inputs": dataset.inputs, "analysis": dataset.analysis,
+    return disk_cache.key_of(kind, {"files": digests, "inputs": dataset.inputs, "analysis": dataset.analysis,
                                        "calendar": repr(dataset.calendar), **parameters})

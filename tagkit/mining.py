@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from tagkit._checks import check_engine, check_int
 
@@ -53,6 +52,26 @@ def pack_columns(matrix) -> np.ndarray:
 
 def _popcount(bits: np.ndarray) -> np.ndarray:
     return np.bitwise_count(bits).sum(axis=-1, dtype=np.int64)
+
+
+def pair_hits(rows: np.ndarray) -> np.ndarray:
+    """How many rows hold each pair of columns (the diagonal: each column), counted from the rows' own tags.
+
+    A product carries a dozen tags out of hundreds, so pairing the tags within each row is far less work than
+    a matrix product (and needs no BLAS, whose threads slowed it down on a shared two-core machine)."""
+    rows = np.asarray(rows, dtype=bool)
+    n_cols = rows.shape[1]
+    row, col = np.nonzero(rows)  # row by row, columns ascending within a row
+    counts = np.zeros(n_cols * n_cols, dtype=np.int64)
+    for gap in range(1, n_cols):  # the pairs gap places apart in a row's tag list
+        same = row[gap:] == row[:-gap]
+        if not same.any():
+            break
+        counts += np.bincount(col[:-gap][same] * n_cols + col[gap:][same], minlength=n_cols * n_cols)
+    pairs = counts.reshape(n_cols, n_cols)
+    pairs = pairs + pairs.T
+    pairs[np.diag_indices(n_cols)] = rows.sum(axis=0)
+    return pairs
 
 
 def count_itemsets(packed: np.ndarray, itemsets) -> np.ndarray:
@@ -108,10 +127,7 @@ def frequent_hit_itemsets(
 def _search(hit_rows, all_bits, min_hits, max_size, exclude):
     hit_bits = pack_columns(hit_rows)
     item_hits = hit_rows.sum(axis=0)
-    as_float = hit_rows.astype(np.float32)
-    # one BLAS thread: on a shared two-core machine OpenBLAS's threads made this product 10x slower, not faster
-    with threadpool_limits(limits=1, user_api="blas"):
-        pair_ok = ((as_float.T @ as_float) >= min_hits) & ~exclude  # exact: counts are far below 2**24
+    pair_ok = (pair_hits(hit_rows) >= min_hits) & ~exclude
     itemsets: list[tuple[int, ...]] = []
     n_hits: list[int] = []
     n_all: list[int] = []

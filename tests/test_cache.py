@@ -112,3 +112,25 @@ def test_digests_are_of_content():
     assert disk_cache.value_digest(frame) != disk_cache.value_digest(frame[["b", "a"]])
     assert disk_cache.value_digest(frame) != disk_cache.value_digest(frame.set_axis([1, 0]))
     assert disk_cache.value_digest({"k": 1}) != disk_cache.value_digest({"k": 1.5})
+
+
+def test_the_tag_health_read_is_the_brand_loaders_read(cache, small_dataset):
+    dataset = tk.open_dataset(small_dataset)
+    cached = tk.load_inputs(dataset)
+    assert len(list(cache.glob("inputs-*.pickle"))) == 1
+    fresh = tk.read_inputs(dataset, dataset.read_taxonomy())
+    again = tk.load_inputs(dataset)
+    assert set(again) == set(fresh) == set(cached)
+    for which in fresh:
+        pd.testing.assert_frame_equal(again[which].tags, fresh[which].tags)
+        pd.testing.assert_frame_equal(again[which].products, fresh[which].products)
+    tk.load_brand(dataset)  # reads the inputs from the cache: no second entry
+    assert len(list(cache.glob("inputs-*.pickle"))) == 1
+    catalogue = small_dataset / "catalogue.csv"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("Navy top", "Navy shirt"), encoding="utf-8")
+    assert "Navy shirt" in set(tk.load_inputs(dataset)["catalogue"].products["name"])
+    assert len(list(cache.glob("inputs-*.pickle"))) == 2
+    taxonomy = small_dataset / "taxonomy.yml"
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    tk.load_inputs(dataset)
+    assert len(list(cache.glob("inputs-*.pickle"))) == 3

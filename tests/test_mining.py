@@ -8,6 +8,7 @@ import pytest
 import scipy.sparse as sp
 
 import tagkit as tk
+from tagkit.mining import pair_hits
 
 
 def _random(seed, n=120, items=9, density=0.3):
@@ -62,3 +63,10 @@ def test_pack_and_count_against_numpy():
     expected = [int(matrix[:, list(s)].all(axis=1).sum()) for s in sets]
     assert tk.count_itemsets(packed, sets).tolist() == expected
     assert (tk.pack_columns(sp.csc_matrix(matrix)) == packed).all()
+
+
+@pytest.mark.parametrize("density", [0.0, 0.05, 0.3, 1.0])
+def test_pair_counts_against_a_matrix_product(density):
+    matrix, _ = _random(7, n=150, items=11, density=density)
+    as_int = matrix.astype(np.int64)
+    assert (pair_hits(matrix) == as_int.T @ as_int).all()
