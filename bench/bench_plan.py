@@ -82,8 +82,8 @@ def main():
                               bet_tag_sets=bet_sets, waves=tk.waves_for("2026Q1"), **options)
         times.append(time.perf_counter() - started)
     bets = (plan.table["role"] == "hit bet").sum()
-    print(f"| candidates | catalogue size | kept rules | scoring (s) | plan_season, median of 3 (s) | hit bets | "
-          f"solver |")
+    print("| candidates | catalogue size | kept rules | scoring (s) | plan_season, median of 3 (s) | hit bets | "
+          "solver |")
     print("|---:|---:|---:|---:|---:|---:|---|")
     solver = plan.summary.set_index("measure").loc["solver", "value"]
     print(f"| {len(scored):,} | {len(plan.table):,} | {len(kept)} | {scoring:.1f} | {statistics.median(times):.2f} | "

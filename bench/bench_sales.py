@@ -141,7 +141,7 @@ def main():
         runs = [measure(method, orders, catalogue) for _ in range(args.repeat)]
         results.append(min(runs, key=lambda r: r["wall_s"]))
     base = next((r["wall_s"] for r in results if r["method"] == "hand-written DuckDB"), None)
-    print(f"\n| method | wall time (s) | vs hand-written DuckDB | peak memory (GB) | product x season rows | units |")
+    print("\n| method | wall time (s) | vs hand-written DuckDB | peak memory (GB) | product x season rows | units |")
     print("|---|---:|---:|---:|---:|---:|")
     for r in results:
         if "error" in r:

@@ -76,7 +76,7 @@ matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
 # %%
 rule_options = dict(min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, taxonomy=brand.taxonomy)
 rules = tk.cached(tk.mine_hit_rules, matrix, hits, **rule_options)  # mined once for both notebooks
-kept = rules[rules["status"] == "kept"]
+kept = rules[rules["status"] == tk.vocabulary.KEPT]
 share = tk.hit_share(labels, band=(band_low, band_high), calendar=dataset.calendar)
 tested = tk.holdout(labels, brand.matrix, test_seasons=seasons, train_seasons=history_seasons,
                     calendar=dataset.calendar, **rule_options)
@@ -128,7 +128,7 @@ tk.show_table(share, max_rows=table_rows, percent=["hit_share", "revenue_share"]
 # the season's image products sold, by the same metric.
 
 # %%
-image_products = labels[(labels["season"] == season) & (labels["status"] == "image product")]
+image_products = labels[(labels["season"] == season) & (labels["status"] == tk.vocabulary.IMAGE_PRODUCT)]
 tk.show_table(image_products.sort_values("value", ascending=False)[["product_id", "value", "units", "revenue"]],
               max_rows=table_rows, empty=f"No product of {season} is flagged as an image product.")
 
@@ -243,7 +243,7 @@ tk.show_table(comparison, max_rows=table_rows,
 # %%
 tk.show_notes([f"Here a look is {brand.taxonomy.roles.describe_look(brand.taxonomy)}."])
 tk.show_table(tk.homogeneity_by_season(labels, signatures), max_rows=table_rows, percent=["largest_group_share"])
-in_season = labels[(labels["season"] == season) & labels["status"].isin(["hit", "not a hit"])]
+in_season = labels[(labels["season"] == season) & labels["status"].isin(tk.vocabulary.RANKED)]
 tk.show_table(tk.look_alike_groups(signatures.reindex(in_season["product_id"]), in_season["hit"]), max_rows=10,
               percent=["hit_rate", "share_of_range"])
 

@@ -3,14 +3,40 @@
 The public API is what ``__all__`` lists; notebooks and tests use ``import tagkit as tk``.
 """
 
-from tagkit.errors import InputError, ParameterError, ReportError, TagkitError, TaxonomyError, UnknownTagError
-from tagkit.seasons import QUARTERS, SeasonCalendar, calendar_from_config
-from tagkit.taxonomy import Dimension, DimensionRoles, TagValue, Taxonomy, clean_tag, draft_taxonomy, tag_key
+from tagkit import vocabulary  # the status words and choices, declared once (tk.vocabulary.KEPT, ...)
+from tagkit.backtest import (
+    METHODS as BACKTEST_METHODS,
+)
+from tagkit.backtest import (
+    backtest,
+    backtest_calibration,
+    backtest_reliability,
+    backtest_summary,
+)
+from tagkit.brand import Brand, load_brand, load_inputs
+from tagkit.calibration import Calibration, calibration_note, fit_calibration, recalibrate
 from tagkit.catalogue import Catalogue, ColumnProfile, parse_catalogue, profile_columns
-from tagkit.io import Dataset, Sales, combine_sales, open_dataset, read_catalogue, read_sales, read_table, read_taxonomy
-from tagkit.io.writers import write_csv, write_excel
-from tagkit.tags import missing_required, normalise_tags, tag_coverage, tag_health, tag_values, value_counts
+from tagkit.choice import ModelChoice, choose_model
+from tagkit.compare import (
+    competitor_comparison,
+    homogeneity,
+    homogeneity_by_season,
+    look_alike_groups,
+    tag_signatures,
+)
 from tagkit.encode import encode_tags
+from tagkit.errors import InputError, ParameterError, ReportError, TagkitError, TaxonomyError, UnknownTagError
+from tagkit.evaluate import (
+    METHODS as DECISION_METHODS,
+)
+from tagkit.evaluate import (
+    calibration_line,
+    decision_metrics,
+    paired_bootstrap,
+    same_quarter_rates,
+    score_past_seasons,
+    summarise_decisions,
+)
 from tagkit.health import (
     TaggedCatalogue,
     cell_problems,
@@ -20,8 +46,6 @@ from tagkit.health import (
     read_inputs,
     tag_health_summary,
 )
-from tagkit.brand import Brand, load_brand, load_inputs
-from tagkit.io.cache import cached
 from tagkit.hits import (
     HitDefinition,
     LabelCheck,
@@ -32,26 +56,38 @@ from tagkit.hits import (
     label_hits,
     launch_note,
 )
+from tagkit.io import Dataset, Sales, combine_sales, open_dataset, read_catalogue, read_sales, read_table, read_taxonomy
+from tagkit.io.cache import cached
+from tagkit.io.writers import write_csv, write_excel
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
-from tagkit.rules import (
-    benjamini_hochberg,
-    common_tags,
-    describe_rules,
-    heatmap_dimensions,
-    lift_table,
-    mine_hit_rules,
-    rule_membership,
-    rule_statistics,
-    score_rules,
-    status_counts,
+from tagkit.narrative import hit_tags_summary, plan_summary, rule_table
+from tagkit.plan import (
+    PlanInfeasible,
+    SeasonPlan,
+    limits_from_mix,
+    no_plan,
+    parse_category_limits,
+    plan_brand,
+    plan_limits,
+    plan_season,
+    poisson_binomial,
+    poisson_binomial_interval,
+    waves_for,
 )
-from tagkit.trends import history, holdout, holdout_summary, ranked_rows, seasons_up_to, tag_trends, yearly_common_tags
-from tagkit.compare import (
-    competitor_comparison,
-    homogeneity,
-    homogeneity_by_season,
-    look_alike_groups,
-    tag_signatures,
+from tagkit.plots import (
+    plot_backtest,
+    plot_competitor_shares,
+    plot_hit_share,
+    plot_lift_heatmap,
+    plot_plan_categories,
+    plot_plan_looks,
+    plot_plan_waves,
+    plot_reliability,
+    plot_rule_scatter,
+    plot_set_aside,
+    plot_tag_coverage,
+    plot_trends,
+    plot_value_distribution,
 )
 from tagkit.propensity import (
     MODEL_KINDS,
@@ -67,53 +103,6 @@ from tagkit.propensity import (
     score_candidates,
     season_context,
 )
-from tagkit.plan import (
-    PlanInfeasible,
-    SeasonPlan,
-    limits_from_mix,
-    no_plan,
-    parse_category_limits,
-    plan_brand,
-    plan_limits,
-    plan_season,
-    poisson_binomial,
-    poisson_binomial_interval,
-    waves_for,
-)
-from tagkit.backtest import (
-    METHODS as BACKTEST_METHODS,
-    backtest,
-    backtest_calibration,
-    backtest_reliability,
-    backtest_summary,
-)
-from tagkit.calibration import Calibration, calibration_note, fit_calibration, recalibrate
-from tagkit.choice import ModelChoice, choose_model
-from tagkit.evaluate import (
-    METHODS as DECISION_METHODS,
-    calibration_line,
-    decision_metrics,
-    paired_bootstrap,
-    same_quarter_rates,
-    score_past_seasons,
-    summarise_decisions,
-)
-from tagkit.narrative import hit_tags_summary, plan_summary, rule_table
-from tagkit.plots import (
-    plot_competitor_shares,
-    plot_hit_share,
-    plot_backtest,
-    plot_lift_heatmap,
-    plot_plan_categories,
-    plot_plan_looks,
-    plot_plan_waves,
-    plot_reliability,
-    plot_rule_scatter,
-    plot_set_aside,
-    plot_tag_coverage,
-    plot_trends,
-    plot_value_distribution,
-)
 from tagkit.report import (
     check_dimensions,
     check_parameters,
@@ -125,6 +114,22 @@ from tagkit.report import (
     show_table,
     show_warnings,
 )
+from tagkit.rules import (
+    benjamini_hochberg,
+    common_tags,
+    describe_rules,
+    heatmap_dimensions,
+    lift_table,
+    mine_hit_rules,
+    rule_membership,
+    rule_statistics,
+    score_rules,
+    status_counts,
+)
+from tagkit.seasons import QUARTERS, SeasonCalendar, calendar_from_config
+from tagkit.tags import missing_required, normalise_tags, tag_coverage, tag_health, tag_values, value_counts
+from tagkit.taxonomy import Dimension, DimensionRoles, TagValue, Taxonomy, clean_tag, draft_taxonomy, tag_key
+from tagkit.trends import history, holdout, holdout_summary, ranked_rows, seasons_up_to, tag_trends, yearly_common_tags
 
 __version__ = "0.1.0"
 
@@ -151,5 +156,5 @@ __all__ = [
     "read_taxonomy", "rule_statistics", "rule_table", "run_report", "score_rules", "seasons_up_to", "show_files",
     "show_notes", "show_summary", "show_table", "show_warnings", "status_counts", "tag_coverage", "tag_health",
     "tag_health_summary", "tag_key", "tag_signatures", "tag_trends", "tag_values", "value_counts",
-    "write_csv", "write_excel", "yearly_common_tags",
+    "write_csv", "write_excel", "yearly_common_tags", "vocabulary",
 ]

@@ -1,4 +1,4 @@
-"""Checks shared by every module: parameter contracts and 'did you mean' suggestions."""
+"""Checks shared by every module: parameter contracts, frame contracts and 'did you mean' suggestions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import difflib
 from collections.abc import Iterable
 from numbers import Integral, Real
 
+import pandas as pd
+
 from tagkit.errors import ParameterError
+from tagkit.vocabulary import FRAMES
 
 
 def suggest(found: str, allowed: Iterable[str], *, cutoff: float = 0.6) -> str | None:
@@ -101,3 +104,19 @@ def _range(low, high) -> str:
     if high is not None:
         return f" <= {high}"
     return ""
+
+
+def check_frame(frame, kind: str, *, name: str, owner: str, source: str = ""):
+    """A frame given to ``owner`` as ``name`` has the columns of its kind (:data:`tagkit.vocabulary.FRAMES`);
+    otherwise a ParameterError names the function, the missing columns and what was passed. ``source`` says
+    which tagkit function makes such a frame."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ParameterError(f"The {name!r} parameter of {owner} must be a DataFrame of {kind}. "
+                             f"Got {type(frame).__name__} instead.")
+    missing = [c for c in FRAMES[kind] if c not in frame.columns]
+    if missing:
+        given = ", ".join(map(str, list(frame.columns)[:12])) + (", ..." if frame.shape[1] > 12 else "")
+        made = f" (as {source} makes it)" if source else ""
+        raise ParameterError(f"The {name!r} parameter of {owner} must be a frame of {kind}{made}, with the columns "
+                             f"{', '.join(FRAMES[kind])}. Missing: {', '.join(missing)}; the frame passed has "
+                             f"{given or 'no columns'}.")

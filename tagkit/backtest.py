@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from tagkit._progress import bar
-from tagkit.encode import encode_tags
-from tagkit.hits import HIT, IMAGE as IMAGE_STATUS, MISS
-from tagkit.plan import HIT_BET, IMAGE, CORE, PlanInfeasible, limits_from_mix, plan_season
 from tagkit.choice import AUTO, choose_model
+from tagkit.encode import encode_tags
+from tagkit.hits import HIT, MISS
+from tagkit.hits import IMAGE as IMAGE_STATUS
+from tagkit.plan import CORE, HIT_BET, IMAGE, PlanInfeasible, limits_from_mix, plan_season
 from tagkit.propensity import MODEL_KINDS, TAGS_AND_RULES, brier_score, fit_propensity, score_candidates
 from tagkit.rules import KEPT, mine_hit_rules, rule_membership
 from tagkit.seasons import QUARTERS, SeasonCalendar

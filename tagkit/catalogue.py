@@ -24,10 +24,11 @@ from tagkit._checks import check_choice, check_date_format, check_int, did_you_m
 from tagkit.errors import InputError
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import PLACEHOLDERS, VALUE_SEPARATORS, Taxonomy, tag_key
+from tagkit.vocabulary import CATALOGUE_ROLES
 
 SHAPES = ("auto", "wide", "long", "tag_string")
 SOURCES = ("own", "competitor", "market")
-ROLES = ("core", "image")
+ROLES = CATALOGUE_ROLES
 
 # tagkit's field -> spellings recognised in a header without any mapping
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {

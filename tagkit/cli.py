@@ -8,6 +8,7 @@ import sys
 
 from tagkit._inert import terminal_text
 from tagkit.errors import TagkitError
+from tagkit.vocabulary import ENGINES
 
 
 def _report(args) -> int:
@@ -99,10 +100,9 @@ def _init(args) -> int:
 
 def _demo(args) -> int:
     from tagkit.demo import write_demo
+    from tagkit.demo_complete_journey import write_complete_journey
     from tagkit.demo_sparse import write_sparse
     from tagkit.paths import DATA
-
-    from tagkit.demo_complete_journey import write_complete_journey
 
     if args.scale != 1 and args.profile != "demo":
         raise TagkitError("--scale applies to the demo profile only.")
@@ -136,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", default=None, metavar="DIR", help="reports folder (default: reports/)")
     report.add_argument("--only", action="append", metavar="NOTEBOOK", help="run only this notebook "
                         "(repeatable), e.g. --only 01_tag_health")
-    report.add_argument("--engine", choices=["duckdb", "spark"], default=None, help="where order lines are "
+    report.add_argument("--engine", choices=ENGINES, default=None, help="where order lines are "
                         "aggregated: duckdb (embedded, the default) or spark (the active Spark session, e.g. under "
                         "spark-submit, or a local one)")
     report.add_argument("--quiet", action="store_true", help="no per-cell progress bars")
@@ -151,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "checked on, ending with the last season of data (default: 4)")
     check.add_argument("--set-aside", default=None, metavar="FILE.csv", help="write the set-aside order lines here")
     check.add_argument("--quiet", action="store_true", help="no progress lines on long steps")
-    check.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb", help="where order lines are "
+    check.add_argument("--engine", choices=ENGINES, default="duckdb", help="where order lines are "
                        "aggregated (default: duckdb)")
     check.set_defaults(func=_check)
 

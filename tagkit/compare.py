@@ -20,7 +20,6 @@ from tagkit.tags import USABLE
 from tagkit.taxonomy import Taxonomy
 
 
-
 def competitor_comparison(
     own: pd.DataFrame,
     own_hits,

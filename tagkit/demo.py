@@ -251,7 +251,7 @@ def make_products(rng: np.random.Generator, n: int, quarter: int, *, preppy_stri
     price = np.round(price * rng.lognormal(0, 0.28, n) / 10) * 10 - 1
     products["price"] = price
     band = pd.Series(index=products.index, dtype=object)
-    for g, idx in products.groupby("group").groups.items():
+    for _, idx in products.groupby("group").groups.items():
         cuts = np.quantile(price[idx], [1 / 3, 2 / 3])
         band[idx] = np.where(price[idx] <= cuts[0], "entry", np.where(price[idx] <= cuts[1], "mid", "premium"))
     products["price_band"] = band

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from tagkit._arrays import positions_in, ragged_take
+from tagkit._checks import check_frame
 from tagkit.errors import ParameterError
 from tagkit.tags import USABLE
 from tagkit.taxonomy import Taxonomy
@@ -30,6 +31,7 @@ def encode_tags(
     ``category=midi-dress`` is also ``category=dress``. ``sparse=True`` returns pandas sparse
     columns (for catalogues of a million products), which mlxtend accepts as they are.
     """
+    check_frame(resolved, "resolved tags", name="resolved", owner="encode_tags", source="normalise_tags")
     usable = resolved.loc[resolved["status"].isin(USABLE).to_numpy(), ["product_id", "item"]]
     if products is None:
         index = pd.Index(sorted(usable["product_id"].astype(str).unique()), name="product_id")

@@ -35,7 +35,8 @@ import pandas as pd
 from tagkit._progress import bar
 from tagkit.calibration import recalibrate
 from tagkit.choice import choose_model
-from tagkit.propensity import BOOSTED as BOOSTED_KIND, MODEL_KINDS, TAGS_AND_RULES, TAGS_ONLY
+from tagkit.propensity import BOOSTED as BOOSTED_KIND
+from tagkit.propensity import MODEL_KINDS, TAGS_AND_RULES, TAGS_ONLY
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.trends import ranked_rows, same_quarter_rates, seasons_before
 

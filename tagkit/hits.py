@@ -24,24 +24,20 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_choice, check_fraction, check_int, did_you_mean
+from tagkit._checks import check_choice, check_fraction, check_frame, check_int, did_you_mean
 from tagkit.errors import ParameterError
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.tags import tag_values
 from tagkit.taxonomy import Taxonomy
+from tagkit.vocabulary import CATALOGUES, DEFAULT_BAND, HIT, METRIC_WORDS, METRICS, MISS, RANKED, TOO_SHORT
+from tagkit.vocabulary import HIT_DEFINITIONS as DEFINITIONS
+from tagkit.vocabulary import IMAGE as IMAGE_ROLE
+from tagkit.vocabulary import IMAGE_PRODUCT as IMAGE
 
-METRICS = ("units_per_week", "units", "net_units", "revenue", "sell_through")
-CATALOGUES = ("auto", "launched", "on_sale")
-DEFINITIONS = ("bar", "share")
-HIT, MISS, IMAGE, TOO_SHORT = "hit", "not a hit", "image product", "too few days on sale"
-RANKED = (HIT, MISS)
-DEFAULT_BAND = (0.05, 0.10)
 TIE_BREAK = ("revenue", "lines")  # after the metric, in this order
 LABEL_COLUMNS = ["product_id", "season", "group", "role", "metric", "value", "units", "revenue", "lines",
                  "days_on_sale", "short_exposure", "bar", "rank", "n_ranked", "at_cut_off", "exact_tie", "status",
                  "hit"]
-METRIC_WORDS = {"units_per_week": "units per week on sale", "units": "units sold", "net_units": "units kept (net of "
-                "returns)", "revenue": "revenue", "sell_through": "sell-through"}
 
 
 @dataclass(frozen=True)
@@ -149,6 +145,8 @@ def label_hits(
     fewer than ``min_exposure_days`` days in the season.
     """
     owner = "label_hits"
+    check_frame(metrics, "metrics", name="metrics", owner=owner, source="read_sales")
+    check_frame(products, "products", name="products", owner=owner)
     check_choice(metric, name="metric", owner=owner, choices=METRICS)
     check_choice(definition, name="definition", owner=owner, choices=DEFINITIONS)
     check_choice(catalogue, name="catalogue", owner=owner, choices=CATALOGUES)
@@ -188,7 +186,7 @@ def label_hits(
 
     rows["status"] = MISS
     rows.loc[rows["days_on_sale"] < min_days_on_sale, "status"] = TOO_SHORT
-    rows.loc[rows["role"] == "image", "status"] = IMAGE
+    rows.loc[rows["role"] == IMAGE_ROLE, "status"] = IMAGE
     ranked = rows["status"] == MISS
     rows["short_exposure"] = ranked & (rows["days_on_sale"] < min_exposure_days)
     keys = pd.DataFrame({"value": rows["value"], "revenue": rows["revenue"].fillna(0.0).round(6),
@@ -327,6 +325,7 @@ def hit_share(labels: pd.DataFrame, *, band: tuple[float, float] = DEFAULT_BAND,
               calendar: SeasonCalendar = QUARTERS) -> pd.DataFrame:
     """Per season: products ranked, hits, hit share against the band, and the hits' share of the
     ranked products' revenue (empty without revenue)."""
+    check_frame(labels, "labels", name="labels", owner="hit_share", source="label_hits")
     low, high = band
     if not 0 <= low < high <= 1:
         raise ParameterError(f"The 'band' parameter of hit_share must be two shares with 0 <= low < high <= 1. "
@@ -369,6 +368,7 @@ def check_labels(labels: pd.DataFrame, definition: HitDefinition | None = None, 
     the metric and on units (medians), hits that sold one unit, products on sale too briefly for a
     rate, ties at the cut-off; warnings in words, with the numbers and the parameter to change, when
     hits do not sell clearly more than the rest, or when there are too few hits for any rule."""
+    check_frame(labels, "labels", name="labels", owner="check_labels", source="label_hits")
     definition = definition or HitDefinition()
     chosen = labels if seasons is None else labels[labels["season"].isin(list(seasons))]
     ranked = chosen[chosen["status"].isin(RANKED)]

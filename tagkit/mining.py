@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from tagkit._checks import check_engine, check_int
-
-ENGINES = ("tagkit", "mlxtend", "spark")
+from tagkit.vocabulary import MAX_TAG_SET_SIZE
+from tagkit.vocabulary import MINING_ENGINES as ENGINES
 
 
 def pack_columns(matrix) -> np.ndarray:
@@ -103,7 +103,7 @@ def frequent_hit_itemsets(
     """
     engine = check_engine(engine, spark, owner="frequent_hit_itemsets", choices=ENGINES, default="tagkit")
     check_int(min_hits, name="min_hits", owner="frequent_hit_itemsets", low=1)
-    check_int(max_size, name="max_size", owner="frequent_hit_itemsets", low=1, high=8)
+    check_int(max_size, name="max_size", owner="frequent_hit_itemsets", low=1, high=MAX_TAG_SET_SIZE)
     hits = np.asarray(hits, dtype=bool)
     if isinstance(matrix, pd.DataFrame) and not any(isinstance(d, pd.SparseDtype) for d in matrix.dtypes):
         matrix = matrix.to_numpy(dtype=bool)

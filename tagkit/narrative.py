@@ -10,6 +10,7 @@ from tagkit.backtest import RANDOM, TAGKIT
 from tagkit.propensity import MODEL_KINDS, TAGS_ONLY
 from tagkit.rules import KEPT, describe_rules
 from tagkit.taxonomy import Taxonomy
+from tagkit.vocabulary import CARRY_OVER, HIT_BET, IMAGE
 
 
 def rule_table(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.DataFrame:
@@ -77,12 +78,12 @@ def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | No
     against each model on its own; says so in words when no plan was made, when the replayed hit bets did no
     better than random picks, and when they did no better than a model on the tags alone."""
     table = plan.table
-    bets = table[table["role"] == "hit bet"]
+    bets = table[table["role"] == HIT_BET]
     size = len(table)
     e = plan.expected_hits
     figures = {"plan_size": size, "hit_bets": len(bets), "hit_bet_share": round(len(bets) / size, 4) if size else 0,
-               "image_products": int((table["role"] == "image").sum()),
-               "carry_over": int((table["role"] == "carry-over").sum()),
+               "image_products": int((table["role"] == IMAGE).sum()),
+               "carry_over": int((table["role"] == CARRY_OVER).sum()),
                "expected_bet_hits": round(e.get("bets", 0.0), 1)}
     if not size:
         figures = {}  # no plan: no plan figures on the index

@@ -31,11 +31,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_fraction, check_int
+from tagkit._checks import check_fraction, check_frame, check_int
 from tagkit.errors import ParameterError, TagkitError
 from tagkit.seasons import QUARTERS, SeasonCalendar
+from tagkit.vocabulary import CARRY_OVER, CORE, HIT_BET, IMAGE
 
-HIT_BET, CORE, IMAGE, CARRY_OVER = "hit bet", "core", "image", "carry-over"
 ROLE_ORDER = {HIT_BET: 0, CORE: 1, IMAGE: 2, CARRY_OVER: 3}
 # Costs of breaking a limit, per product: caps are hard; falling short of a target is cheaper, so an
 # impossible plan is explained by what is missing; fewer hit bets is cheapest (the band's minimum is
@@ -201,6 +201,9 @@ def plan_season(
     chance above what it supports. Raises :class:`PlanInfeasible` when the limits cannot all hold.
     """
     owner = "plan_season"
+    check_frame(candidates, "candidates", name="candidates", owner=owner, source="score_candidates")
+    if carry_over is not None:
+        check_frame(carry_over, "carry-over", name="carry_over", owner=owner, source="carry_over")
     check_int(catalogue_size, name="catalogue_size", owner=owner, low=1)
     check_int(image_count, name="image_count", owner=owner, low=0)
     check_fraction(base_rate, name="base_rate", owner=owner)
@@ -608,7 +611,7 @@ def plan_limits(
             if carried is not None and len(carried):
                 have = have.add(carried["category"].value_counts(), fill_value=0)
             short = {c: (low, high) for c, (low, high) in limits.items() if low > have.get(c, 0)}
-            for category, (low, high) in short.items():
+            for category, (_, high) in short.items():
                 limits[category] = (int(have.get(category, 0)), high)
             if short:
                 notes.append(f"{len(short)} categor{'y has' if len(short) == 1 else 'ies have'} fewer candidates than "

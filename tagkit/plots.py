@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from tagkit.vocabulary import CARRY_OVER, CORE, HIT_BET, IMAGE, KEPT, PLAN_ROLES
+
 if TYPE_CHECKING:
     import matplotlib.pyplot as plt
 
@@ -121,7 +123,7 @@ def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
     q = np.log10(rules["q_value"].clip(lower=1e-12))
     points = ax.scatter(100 * rules["support"], rules["lift"], c=q, cmap="viridis_r", s=14, alpha=0.75,
                         vmin=-12, vmax=0)
-    kept = rules["status"] == "kept"
+    kept = rules["status"] == KEPT
     ax.scatter(100 * rules.loc[kept, "support"], rules.loc[kept, "lift"], facecolors="none",
                edgecolors=COLOURS["bad"], s=46, linewidths=1.1, label="kept rules")
     ax.axhline(1, color="grey", lw=0.8, ls="--")
@@ -231,9 +233,8 @@ def plot_plan_waves(table: pd.DataFrame) -> "plt.Figure | None":
         return None
     plt, _ = _libs()
     counts = table.groupby(["wave", "role"]).size().unstack(fill_value=0)
-    roles = [r for r in ("hit bet", "core", "image", "carry-over") if r in counts.columns]
-    colours = {"hit bet": COLOURS["bad"], "core": COLOURS["accent"], "image": COLOURS["warn"],
-               "carry-over": COLOURS["neutral"]}
+    roles = [r for r in PLAN_ROLES if r in counts.columns]
+    colours = {HIT_BET: COLOURS["bad"], CORE: COLOURS["accent"], IMAGE: COLOURS["warn"], CARRY_OVER: COLOURS["neutral"]}
     fig, ax = plt.subplots(figsize=(7, 4))
     bottom = pd.Series(0, index=counts.index)
     for role in roles:

@@ -26,9 +26,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from tagkit._checks import check_frame
 from tagkit.errors import ParameterError
-from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.rules import KEPT
+from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import Taxonomy
 
 
@@ -323,6 +324,8 @@ def score_candidates(
     of :func:`tagkit.plan_season`."""
     from tagkit.encode import encode_tags
 
+    check_frame(products, "products", name="products", owner="score_candidates")
+    check_frame(tags, "resolved tags", name="tags", owner="score_candidates", source="normalise_tags")
     matrix = encode_tags(tags, taxonomy, products=products)
     out = describe_products(products, tags, taxonomy, product_ids=matrix.index, category_dimension=category_dimension)
     out["probability"] = model.predict(matrix, season).values
@@ -341,5 +344,6 @@ def carry_over(labels: pd.DataFrame, season: str, products: pd.DataFrame, tags: 
         return describe_products(products, tags, taxonomy, product_ids=[])
     if which != "hits":
         raise ParameterError(f"The 'carry_over' parameter must be 'hits' or \"\". Got {which!r} instead.")
+    check_frame(labels, "labels", name="labels", owner="carry_over", source="label_hits")
     ids = labels.loc[(labels["season"] == season) & labels["hit"], "product_id"]
     return describe_products(products, tags, taxonomy, product_ids=ids)

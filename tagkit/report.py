@@ -14,7 +14,7 @@ import shutil
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -22,12 +22,13 @@ import pandas as pd
 from tagkit._checks import check_choice, check_fraction, check_int, did_you_mean
 from tagkit._inert import html_text, summary_html
 from tagkit.choice import AUTO
-from tagkit.errors import ParameterError, ReportError, TagkitError
+from tagkit.errors import ParameterError, ReportError
 from tagkit.io.cache import file_digest
 from tagkit.io.dataset import open_dataset
 from tagkit.io.yaml_files import read_yaml
 from tagkit.paths import NOTEBOOKS, REPORTS
 from tagkit.propensity import MODEL_KINDS
+from tagkit.vocabulary import CATALOGUES, ENGINES, HIT_DEFINITIONS, MAX_TAG_SET_SIZE, METRICS, UNKNOWN_TAGS
 
 SCRATCH = "scratch"
 MANIFEST = "manifest.json"
@@ -64,20 +65,20 @@ HIT_PARAMETERS = {"metric": "metric", "hit_definition": "definition", "top_share
                   "min_exposure_days": "min_exposure_days"}
 # The contract of every tuning parameter a notebook may declare: one place, one wording.
 PARAMETER_CONTRACTS = {
-    "unknown_tags": ("choice", ("report", "raise")),
-    "engine": ("choice", ("duckdb", "spark")),
+    "unknown_tags": ("choice", UNKNOWN_TAGS),
+    "engine": ("choice", ENGINES),
     "top_values": ("int", 1, 60),
     "table_rows": ("int", 1, 500),
-    "metric": ("choice", ("units_per_week", "units", "net_units", "revenue", "sell_through")),
+    "metric": ("choice", METRICS),
     "top_share": ("fraction",),
-    "catalogue": ("choice", ("auto", "launched", "on_sale")),
+    "catalogue": ("choice", CATALOGUES),
     "min_days_on_sale": ("int", 0, 365),
-    "hit_definition": ("choice", ("bar", "share")),
+    "hit_definition": ("choice", HIT_DEFINITIONS),
     "hit_bar": ("number", 0, 1e12),
     "min_exposure_days": ("int", 1, 365),
     "history_seasons": ("int", 1, 40),
     "min_hits": ("int", 1, 100_000),
-    "max_size": ("int", 1, 6),
+    "max_size": ("int", 1, MAX_TAG_SET_SIZE),
     "min_lift": ("number", 0, 100),
     "max_q": ("fraction",),
     "band_low": ("fraction",),
@@ -497,7 +498,7 @@ def _remove(path: Path) -> None:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _file_record(path: Path) -> dict:

@@ -31,16 +31,15 @@ import math
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_engine, check_fraction, check_int
+from tagkit._checks import check_engine, check_fraction, check_frame, check_int
 from tagkit._fisher import upper_tail
 from tagkit.errors import ParameterError
 from tagkit.mining import ENGINES as MINING_ENGINES
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
 from tagkit.taxonomy import Taxonomy
+from tagkit.vocabulary import KEPT, LOW_LIFT, MAX_TAG_SET_SIZE, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE
+from tagkit.vocabulary import RULE_STATUSES as STATUSES
 
-KEPT, LOW_LIFT, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE = (
-    "kept", "low lift", "not significant", "redundant", "no better than its parts")
-STATUSES = (KEPT, UNPRODUCTIVE, REDUNDANT, NOT_SIGNIFICANT, LOW_LIFT)
 RULE_COLUMNS = ["rule", "size", "n_products", "n_hits", "support", "confidence", "lift", "leverage", "conviction",
                 "p_value", "q_value", "q_improvement", "status", "items"]
 
@@ -126,7 +125,7 @@ def mine_hit_rules(
     owner = "mine_hit_rules"
     engine = check_engine(engine, spark, owner=owner, choices=MINING_ENGINES, default="tagkit")
     check_int(min_hits, name="min_hits", owner=owner, low=1)
-    check_int(max_size, name="max_size", owner=owner, low=1, high=6)
+    check_int(max_size, name="max_size", owner=owner, low=1, high=MAX_TAG_SET_SIZE)
     check_fraction(min_support, name="min_support", owner=owner, closed_low=True)
     check_fraction(max_q, name="max_q", owner=owner)
     if isinstance(min_lift, bool) or not isinstance(min_lift, (int, float)) or min_lift < 0:
@@ -356,6 +355,7 @@ def heatmap_dimensions(matrix: pd.DataFrame, hits, taxonomy: Taxonomy, *, rows: 
 
 def rule_membership(matrix: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     """Which rows carry which rule's tag set: a boolean table, one column per rule."""
+    check_frame(rules, "rules", name="rules", owner="rule_membership", source="mine_hit_rules")
     position = {str(c): i for i, c in enumerate(matrix.columns)}
     values = matrix.to_numpy(dtype=bool)
     columns = {r.rule: values[:, [position[i] for i in r.items]].all(axis=1) for r in rules.itertuples()}

@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 
 from tagkit._arrays import text_from_codes
-from tagkit._checks import check_choice
+from tagkit._checks import check_choice, check_frame
 from tagkit._checks import suggest as _suggest
 from tagkit.errors import UnknownTagError
 from tagkit.taxonomy import Taxonomy, item_name
+from tagkit.vocabulary import UNKNOWN_TAGS
 
 OK, REPEATED, UNKNOWN_VALUE, UNKNOWN_DIMENSION, AMBIGUOUS, EXTRA = (
     "ok", "repeated", "unknown value", "unknown dimension", "ambiguous", "extra value")
@@ -40,7 +41,7 @@ def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str =
     ``unknown='report'`` keeps unresolved tags with their status and a suggestion (see
     :func:`tag_health`); ``unknown='raise'`` raises :class:`UnknownTagError` listing all of them.
     """
-    check_choice(unknown, name="unknown", owner="normalise_tags", choices=("report", "raise"))
+    check_choice(unknown, name="unknown", owner="normalise_tags", choices=UNKNOWN_TAGS)
     out = raw_tags.copy()
     out["row"] = out["row"].astype("int64")
     # each distinct (dimension, value) pair is resolved once: a catalogue of a million products holds a few
@@ -172,6 +173,7 @@ def tag_health(resolved: pd.DataFrame, products: pd.DataFrame | None, taxonomy: 
     """Every tag problem, largest first: unknown and ambiguous values (with their count, example
     products and the closest canonical value), unknown dimensions, products missing a required
     dimension, and single-valued dimensions given several values."""
+    check_frame(resolved, "resolved tags", name="resolved", owner="tag_health", source="normalise_tags")
     bad = resolved[resolved["status"].isin(NOT_RESOLVED + (EXTRA,))].copy()
     bad["dimension"] = bad["dimension"].where(bad["dimension"].notna(), bad["raw_dimension"]).fillna("")
     bad["product_id"] = bad["product_id"].astype(str)
@@ -226,6 +228,8 @@ def _examples(ids: pd.Series) -> str:
 
 def missing_required(resolved: pd.DataFrame, products: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     """Products without a usable value in one or more required dimensions."""
+    check_frame(resolved, "resolved tags", name="resolved", owner="missing_required", source="normalise_tags")
+    check_frame(products, "products", name="products", owner="missing_required")
     lacking = _lacking_required(resolved, products, taxonomy)
     any_lacking = lacking.any(axis=1).to_numpy()
     missing = np.full(len(lacking), "", dtype=object)

@@ -351,7 +351,7 @@ class _Builder:
             parsed.append((i, name, label, tuple(t for t, _ in aliases), self._flag(spec, "multi", path), self._flag(spec, "required", path), values_spec))
 
         value_names = {name: set() for _, name, *_ in parsed}
-        for i, name, *_rest, values_spec in parsed:
+        for _, name, *_rest, values_spec in parsed:
             for spec in values_spec:
                 if isinstance(spec, dict) and spec.get("name") is not None:
                     value_names[name].add(str(spec["name"]).strip())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_int
+from tagkit._checks import check_frame, check_int
 from tagkit._progress import bar
 from tagkit.errors import ParameterError
 from tagkit.hits import HIT, MISS
@@ -24,6 +24,7 @@ def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tup
     counts once, as a hit when it was a hit in at least half of them, so that a product sold all year is
     not four independent observations in the statistics of the rules. Indexed by product and the last
     season it was ranked in."""
+    check_frame(labels, "labels", name="labels", owner="ranked_rows", source="label_hits")
     rows = labels[labels["status"].isin([HIT, MISS])]
     if seasons is not None:
         rows = rows[rows["season"].isin(list(seasons))]

@@ -99,7 +99,7 @@ def test_planted_effects_come_out_where_the_sample_allows(sparse_brand):
         # it in the hierarchy (the effects are the only signal besides noise)
         planted = {i for p in truth["planted_hit_combinations"] for i in p["items"]}
 
-        def related(item):
+        def related(item, planted=planted):
             return item in planted or bool(planted & set(taxonomy.ancestors(item))) or any(
                 item in taxonomy.ancestors(p) for p in planted)
 

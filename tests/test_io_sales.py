@@ -318,7 +318,7 @@ def test_excel_order_lines_are_read_with_their_spreadsheet_rows(tmp_path):
 def test_undecodable_files(tmp_path):
     products = _products(2)
     text = tmp_path / "o.csv"
-    text.write_bytes("product_id,date\n00000,2024-01-01\n00001,2024-01-02 连衣裙\n".encode("utf-8"))
+    text.write_bytes("product_id,date\n00000,2024-01-01\n00001,2024-01-02 连衣裙\n".encode())
     with pytest.raises(tk.InputError, match=r"o.csv: near line 3: the bytes cannot be read as ascii"):
         tk.read_sales(text, products=products, encoding="ascii")
 

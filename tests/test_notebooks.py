@@ -101,9 +101,8 @@ def test_every_notebook_that_labels_hits_takes_one_hit_definition():
 
 def test_a_notebook_with_part_of_the_hit_definition_is_refused(tmp_path, small_dataset):
     import nbformat
-    from nbformat.v4 import new_code_cell, new_notebook
-
     import pytest
+    from nbformat.v4 import new_code_cell, new_notebook
 
     import tagkit as tk
 

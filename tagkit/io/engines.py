@@ -22,7 +22,6 @@ import pandas as pd
 from tagkit.errors import InputError, ParameterError
 from tagkit.io._files import detect_encoding, file_kind, sniff_delimiter
 
-ENGINES = ("duckdb", "spark")
 MALFORMED = "malformed line"
 _REJECT_LABELS = {"TOO MANY COLUMNS": "too many columns", "MISSING COLUMNS": "too few columns",
                   "UNQUOTED VALUE": "malformed quoting", "INVALID UNICODE": "invalid characters"}

@@ -21,9 +21,10 @@ from tagkit._inert import APOSTROPHE, FORMULA_START, csv_frame
 from tagkit.catalogue import NUMBER_RANGES, parse_numbers
 from tagkit.errors import InputError
 from tagkit.io._files import atomic_write, check_file, file_kind, read_table
-from tagkit.io.engines import ENGINES, MALFORMED, is_uri, make_engine, numeric, temporal
+from tagkit.io.engines import MALFORMED, is_uri, make_engine, numeric, temporal
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import tag_key
+from tagkit.vocabulary import ENGINES
 
 ORDER_LINE_FIELDS: dict[str, tuple[str, ...]] = {
     "product_id": ("product_id", "product id", "sku", "item_id", "style_id", "article_id", "variant_sku", "商品id",

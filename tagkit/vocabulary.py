@@ -1,0 +1,46 @@
+"""The words tagkit's tables, parameters and pages share, declared once.
+
+Every module, notebook, plot and the command line imports its choices and status words from here, so adding
+a hit metric or an engine is a change in one place (and in the function that implements it). This module
+imports nothing of tagkit's: it sits left of the models in the flow of imports.
+"""
+
+from __future__ import annotations
+
+# --- hit labels (label_hits' ``status``) and what makes a hit -------------------------------------
+HIT, MISS, IMAGE_PRODUCT, TOO_SHORT = "hit", "not a hit", "image product", "too few days on sale"
+LABEL_STATUSES = (HIT, MISS, IMAGE_PRODUCT, TOO_SHORT)
+RANKED = (HIT, MISS)  # the products a season's hit share is measured on
+METRICS = ("units_per_week", "units", "net_units", "revenue", "sell_through")
+METRIC_WORDS = {"units_per_week": "units per week on sale", "units": "units sold",
+                "net_units": "units kept (net of returns)", "revenue": "revenue", "sell_through": "sell-through"}
+CATALOGUES = ("auto", "launched", "on_sale")  # a season's catalogue: decided from the data, launches, on sale
+HIT_DEFINITIONS = ("bar", "share")  # a bar fixed from history, or the top share of each season
+DEFAULT_BAND = (0.05, 0.10)  # the share of a season's catalogue meant to be hits
+
+# --- rules (mine_hit_rules' ``status``) -----------------------------------------------------------
+KEPT, LOW_LIFT, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE = (
+    "kept", "low lift", "not significant", "redundant", "no better than its parts")
+RULE_STATUSES = (KEPT, UNPRODUCTIVE, REDUNDANT, NOT_SIGNIFICANT, LOW_LIFT)
+MAX_TAG_SET_SIZE = 6  # the most tags in a rule's tag set
+
+# --- products of a catalogue and of a plan --------------------------------------------------------
+HIT_BET, CORE, IMAGE, CARRY_OVER = "hit bet", "core", "image", "carry-over"
+PLAN_ROLES = (HIT_BET, CORE, IMAGE, CARRY_OVER)
+CATALOGUE_ROLES = (CORE, IMAGE)  # what a catalogue's role column may say (after its aliases)
+
+# --- engines and how unknown tags are handled -----------------------------------------------------
+ENGINES = ("duckdb", "spark")  # where order lines are aggregated
+MINING_ENGINES = ("tagkit", "mlxtend", "spark")  # what finds the frequent tag sets among hits
+UNKNOWN_TAGS = ("report", "raise")  # an unknown tag value is reported and set aside, or stops the read
+
+# --- frames that cross a public function: the columns each must have (more are welcome) -----------
+FRAMES = {
+    "metrics": ("product_id", "season", "net_units", "days_on_sale"),  # read_sales(...).metrics
+    "products": ("product_id",),  # a catalogue's products
+    "resolved tags": ("product_id", "dimension", "value", "item", "status"),  # normalise_tags
+    "labels": ("product_id", "season", "status", "hit"),  # label_hits
+    "rules": ("rule", "items", "status"),  # mine_hit_rules
+    "candidates": ("product_id", "role", "category", "look", "probability"),  # score_candidates
+    "carry-over": ("product_id", "category", "look"),  # carry_over
+}
