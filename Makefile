@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.tagkit-installed
 SEASON ?= 2025Q4
 
-.PHONY: report test test-fast demo bench clean browser java screenshot
+.PHONY: report test test-fast demo docs bench clean browser java screenshot
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tagkit needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
@@ -38,6 +38,10 @@ browser:
 demo: $(STAMP)
 	$(BIN)/tagkit demo --out data/demo
 	$(BIN)/tagkit demo --profile sparse --out data/sparse
+
+# docs/parameters.md from the notebooks' parameter cells (tests/test_reference.py checks it is current).
+docs: $(STAMP)
+	$(BIN)/python -c 'from tagkit.reference import write_parameter_reference; write_parameter_reference()'
 
 # Benchmarks (README, "Benchmark"); pyfim and numba are installed for the comparisons only.
 bench: $(STAMP)

@@ -58,6 +58,8 @@ SEASON_WORKBOOK = (
 PERCENT_COLUMNS = ("hit_share", "hit_rate", "share_of_hits", "share_of_catalogue", "share_of_competitor_bestsellers",
                    "probability")
 SHARED_PARAMETERS = ("season", "data_dir", "output_dir")
+DIMENSION_PARAMETERS = ("group_by", "heatmap_rows", "heatmap_columns")  # checked by check_dimensions
+TEXT_PARAMETERS = {"category_limits": "text read by parse_category_limits", "wave_dates": "text read by waves_for"}
 # The notebook parameters that make one hit definition (tagkit.HitDefinition's fields, in notebook words):
 # a notebook that labels hits takes all of them, so every report of a batch has the same hits.
 HIT_PARAMETERS = {"metric": "metric", "hit_definition": "definition", "top_share": "top_share", "hit_bar": "bar",

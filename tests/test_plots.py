@@ -11,16 +11,13 @@ import tagkit as tk  # noqa: E402
 
 
 def _labelled(fig):
-    titles = [fig._suptitle.get_text()] if fig._suptitle else []
-    axes = [ax for ax in fig.axes if ax.get_visible() and ax.get_label() != "<colorbar>"]
-    titles += [ax.get_title() for ax in axes]
+    """A title, and a label on every visible axes, colour bars included (their label names the scale)."""
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    titles = ([fig._suptitle.get_text()] if fig._suptitle else []) + [ax.get_title() for ax in axes]
     assert any(titles), "no title"
     for ax in axes:
-        if ax.get_xlabel() or ax.get_ylabel():
-            continue
-        if ax in fig.axes[-1:] and not ax.get_title():  # colour bars carry their own label
-            continue
-        raise AssertionError(f"axes without labels: {ax.get_title()!r}")
+        if not (ax.get_xlabel() or ax.get_ylabel()):
+            raise AssertionError(f"axes without labels: {ax.get_label()!r} {ax.get_title()!r}")
 
 
 @pytest.fixture
@@ -43,9 +40,26 @@ def test_every_figure_is_titled_and_labelled(rules):
     trends = pd.DataFrame({"tags": ["a=1"], "trend": ["rising"]})
     comparison = pd.DataFrame({"tags": ["a=1"], "share_of_competitor_bestsellers": [0.3], "share_of_own_hits": [0.2],
                                "share_of_own_range": [0.1]})
-    figures = [tk.plot_tag_coverage(coverage), tk.plot_value_distribution(counts), tk.plot_set_aside(accounting),
-               tk.plot_hit_share(share), tk.plot_rule_scatter(mined),
-               tk.plot_lift_heatmap(tk.lift_table(matrix, hits, "a", "b", min_products=1)),
-               tk.plot_trends(per_season, trends), tk.plot_competitor_shares(comparison)]
-    for fig in figures:
+    candidates = pd.DataFrame({"product_id": [f"N{i:02d}" for i in range(40)], "name": "", "role": "core",
+                               "category": ["dress", "top"] * 20, "look": [f"look{i % 7}" for i in range(40)],
+                               "probability": np.linspace(0.02, 0.4, 40)})
+    plan = tk.plan_season(candidates, season="2026Q1", catalogue_size=20, base_rate=0.08, max_per_look=5,
+                          waves=tk.waves_for("2026Q1"))
+    replayed = pd.DataFrame({"season": ["2025Q3", "2025Q3", "2025Q4", "2025Q4"],
+                             "method": [tk.BACKTEST_METHODS[0], "random picks"] * 2, "lift_at_k": [2.1, 1.0, 1.8, 0.9]})
+    rng = np.random.default_rng(1)
+    probabilities = rng.random(400) * 0.3
+    figures = {
+        "plot_tag_coverage": tk.plot_tag_coverage(coverage), "plot_value_distribution": tk.plot_value_distribution(counts),
+        "plot_set_aside": tk.plot_set_aside(accounting), "plot_hit_share": tk.plot_hit_share(share),
+        "plot_rule_scatter": tk.plot_rule_scatter(mined),
+        "plot_lift_heatmap": tk.plot_lift_heatmap(tk.lift_table(matrix, hits, "a", "b", min_products=1)),
+        "plot_trends": tk.plot_trends(per_season, trends), "plot_competitor_shares": tk.plot_competitor_shares(comparison),
+        "plot_reliability": tk.plot_reliability(tk.reliability(probabilities, rng.random(400) < probabilities)),
+        "plot_plan_waves": tk.plot_plan_waves(plan.table), "plot_plan_categories": tk.plot_plan_categories(plan.categories),
+        "plot_plan_looks": tk.plot_plan_looks(plan.looks), "plot_backtest": tk.plot_backtest(replayed),
+    }
+    assert set(figures) == {name for name in tk.__all__ if name.startswith("plot_")}  # a new figure is checked too
+    for name, fig in figures.items():
+        assert fig is not None, name
         _labelled(fig)
