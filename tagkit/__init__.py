@@ -24,6 +24,7 @@ from tagkit.compare import (
     look_alike_groups,
     tag_signatures,
 )
+from tagkit.display import output_folder, show_files, show_notes, show_summary, show_table, show_warnings
 from tagkit.encode import encode_tags
 from tagkit.errors import InputError, ParameterError, ReportError, TagkitError, TaxonomyError, UnknownTagError
 from tagkit.evaluate import (
@@ -61,6 +62,7 @@ from tagkit.io.cache import cached
 from tagkit.io.writers import write_csv, write_excel
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
 from tagkit.narrative import hit_tags_summary, plan_summary, rule_table
+from tagkit.parameters import check_dimensions, check_parameters
 from tagkit.plan import (
     PlanInfeasible,
     SeasonPlan,
@@ -103,17 +105,7 @@ from tagkit.propensity import (
     score_candidates,
     season_context,
 )
-from tagkit.report import (
-    check_dimensions,
-    check_parameters,
-    output_folder,
-    run_report,
-    show_files,
-    show_notes,
-    show_summary,
-    show_table,
-    show_warnings,
-)
+from tagkit.report import run_report
 from tagkit.rules import (
     benjamini_hochberg,
     common_tags,

@@ -2,7 +2,7 @@
 
 Each notebook's ``parameters`` cell is the single source: its annotated literals give the name, type and
 default, their trailing comments the help (papermill reads them the same way for ``--help-notebook``), and
-the allowed values come from :data:`tagkit.report.PARAMETER_CONTRACTS`. ``make docs`` writes the file; a test
+the allowed values come from :data:`tagkit.parameters.PARAMETER_CONTRACTS`. ``make docs`` writes the file; a test
 checks that it matches the notebooks.
 """
 
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tagkit.parameters import DIMENSION_PARAMETERS, PARAMETER_CONTRACTS, SHARED_PARAMETERS, TEXT_PARAMETERS
 from tagkit.paths import NOTEBOOKS
-from tagkit.report import DIMENSION_PARAMETERS, PARAMETER_CONTRACTS, SHARED_PARAMETERS, TEXT_PARAMETERS, notebooks_in
+from tagkit.report import notebooks_in
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
 

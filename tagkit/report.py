@@ -1,7 +1,8 @@
-"""The quarterly batch: run every notebook with papermill, render self-contained HTML, index it.
+"""The quarterly batch: check everything first, run every notebook with papermill, render each page
+(:mod:`tagkit.render`), write the index, the manifest, the key figures and the season's workbook.
 
-Also the few helpers notebooks call to talk to the reader: :func:`show_summary`,
-:func:`show_table`, :func:`check_parameters` and :func:`output_folder`.
+The notebooks' own helpers live in :mod:`tagkit.display` (what a page shows) and :mod:`tagkit.parameters`
+(their parameter contracts and checks).
 """
 
 from __future__ import annotations
@@ -19,19 +20,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from tagkit._checks import check_choice, check_fraction, check_int, did_you_mean
-from tagkit._inert import html_text, summary_html
-from tagkit.choice import AUTO
+from tagkit._checks import did_you_mean
+from tagkit.display import PERCENT_COLUMNS
 from tagkit.errors import ParameterError, ReportError
 from tagkit.io.cache import file_digest
 from tagkit.io.dataset import open_dataset
 from tagkit.io.yaml_files import read_yaml
+from tagkit.parameters import (
+    DIMENSION_PARAMETERS,
+    HIT_PARAMETERS,
+    PARAMETER_CONTRACTS,
+    SHARED_PARAMETERS,
+    check_dimensions,
+    check_parameters,
+)
 from tagkit.paths import NOTEBOOKS, REPORTS
-from tagkit.propensity import MODEL_KINDS
-from tagkit.vocabulary import CATALOGUES, ENGINES, HIT_DEFINITIONS, MAX_TAG_SET_SIZE, METRICS, UNKNOWN_TAGS
+from tagkit.render import MANIFEST, render_notebook, write_index
 
-SCRATCH = "scratch"
-MANIFEST = "manifest.json"
 # The key figures of a run, taken from the notebooks' summaries: (label, notebook, figure, format).
 KEY_FIGURES = (
     ("products in the catalogue", "01_tag_health", "products", "{:,}"),
@@ -55,174 +60,6 @@ SEASON_WORKBOOK = (
     ("plan summary", "season_plan.xlsx", "summary"),
     ("tag problems", "tag_health.xlsx", "tag problems"),
 )
-PERCENT_COLUMNS = ("hit_share", "hit_rate", "share_of_hits", "share_of_catalogue", "share_of_competitor_bestsellers",
-                   "probability")
-SHARED_PARAMETERS = ("season", "data_dir", "output_dir")
-DIMENSION_PARAMETERS = ("group_by", "heatmap_rows", "heatmap_columns")  # checked by check_dimensions
-TEXT_PARAMETERS = {"category_limits": "text read by parse_category_limits", "wave_dates": "text read by waves_for"}
-# The notebook parameters that make one hit definition (tagkit.HitDefinition's fields, in notebook words):
-# a notebook that labels hits takes all of them, so every report of a batch has the same hits.
-HIT_PARAMETERS = {"metric": "metric", "hit_definition": "definition", "top_share": "top_share", "hit_bar": "bar",
-                  "group_by": "group_by", "catalogue": "catalogue", "min_days_on_sale": "min_days_on_sale",
-                  "min_exposure_days": "min_exposure_days"}
-# The contract of every tuning parameter a notebook may declare: one place, one wording.
-PARAMETER_CONTRACTS = {
-    "unknown_tags": ("choice", UNKNOWN_TAGS),
-    "engine": ("choice", ENGINES),
-    "top_values": ("int", 1, 60),
-    "table_rows": ("int", 1, 500),
-    "metric": ("choice", METRICS),
-    "top_share": ("fraction",),
-    "catalogue": ("choice", CATALOGUES),
-    "min_days_on_sale": ("int", 0, 365),
-    "hit_definition": ("choice", HIT_DEFINITIONS),
-    "hit_bar": ("number", 0, 1e12),
-    "min_exposure_days": ("int", 1, 365),
-    "history_seasons": ("int", 1, 40),
-    "min_hits": ("int", 1, 100_000),
-    "max_size": ("int", 1, MAX_TAG_SET_SIZE),
-    "min_lift": ("number", 0, 100),
-    "max_q": ("fraction",),
-    "band_low": ("fraction",),
-    "band_high": ("fraction",),
-    "penalty": ("number", 0.001, 10_000),
-    "time_of_year": ("bool",),
-    "tag_momentum": ("bool",),
-    "propensity_model": ("choice", (AUTO, *MODEL_KINDS)),
-    "catalogue_size": ("int", 0, 1_000_000),
-    "carry_over": ("choice", ("hits", "")),
-    "min_bet_lift": ("number", 0, 100),
-    "image_count": ("int", 0, 100_000),
-    "image_share": ("number", 0, 1),
-    "category_tolerance": ("number", 0, 1),
-    "max_per_look": ("int", 0, 100_000),
-    "max_bet_share_per_tag_set": ("fraction",),
-    "backtest_seasons": ("int", 0, 40),
-    "plan_share": ("fraction",),
-}
-_SUMMARY_KEY = "tagkit"
-
-
-# --- helpers for notebooks ----------------------------------------------------------------------
-def check_parameters(notebook: str, **values) -> None:
-    """Check notebook parameters against :data:`PARAMETER_CONTRACTS`; explain a wrong value."""
-    owner = f"the notebook {notebook}"
-    for name, value in values.items():
-        contract = PARAMETER_CONTRACTS.get(name)
-        if contract is None:
-            raise ParameterError(f"{owner} has no parameter {name!r}.{did_you_mean(name, PARAMETER_CONTRACTS)}")
-        if contract[0] == "choice":
-            check_choice(value, name=name, owner=owner, choices=contract[1])
-        elif contract[0] == "int":
-            check_int(value, name=name, owner=owner, low=contract[1], high=contract[2])
-        elif contract[0] == "fraction":
-            check_fraction(value, name=name, owner=owner)
-        elif contract[0] == "bool" and not isinstance(value, bool):
-            raise ParameterError(f"The {name!r} parameter of {owner} must be True or False. Got {value!r} instead.")
-        elif contract[0] == "number":
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and contract[1] <= value <= contract[2]
-            if not ok:
-                raise ParameterError(f"The {name!r} parameter of {owner} must be a number in [{contract[1]}, "
-                                     f"{contract[2]}]. Got {value!r} instead.")
-    low, high = values.get("band_low"), values.get("band_high")
-    if low is not None and high is not None and not low < high:
-        raise ParameterError(f"The 'band_low' parameter of {owner} must be below 'band_high'. Got {low!r} and "
-                             f"{high!r} instead.")
-
-
-def check_dimensions(taxonomy, owner: str = "", **dimensions) -> None:
-    """Check that parameters naming dimensions ("" allowed) name dimensions of the taxonomy."""
-    of = f" of {owner}" if owner else ""
-    for name, value in dimensions.items():
-        if value and value not in taxonomy.dimension_names:
-            raise ParameterError(f"The {name!r} parameter{of} must be a dimension of the taxonomy "
-                                 f"({', '.join(taxonomy.dimension_names)}) or \"\". Got {value!r} instead."
-                                 f"{did_you_mean(value, taxonomy.dimension_names)}")
-
-
-def output_folder(output_dir: str, season: str) -> Path:
-    """Where a notebook writes its exports: ``output_dir``, or reports/scratch/<season> when empty."""
-    folder = Path(output_dir) if output_dir else REPORTS / SCRATCH / season
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def show_summary(text: str, figures: dict | None = None) -> None:
-    """Show the summary in words at the top of a report; the runner copies it to the index page. The text is
-    escaped and only tagkit's own **bold** becomes markup: user text never becomes a link or emphasis."""
-    from IPython.display import HTML, display
-
-    display(HTML(f'<p class="tk-summary">{summary_html(text)}</p>'),
-            metadata={_SUMMARY_KEY: {"summary": text, "figures": figures or {}}})
-
-
-def show_table(frame: pd.DataFrame | None, *, max_rows: int = 20, note: str | None = None,
-               percent: tuple[str, ...] = (), empty: str | None = None) -> None:
-    """A table for the report: the first ``max_rows`` rows, escaped, headers in words, the
-    ``percent`` columns (shares in [0, 1]) as percentages, and the count of the rows not shown.
-    When there is no table (None) or no row, ``empty`` says why in words instead."""
-    from IPython.display import HTML, display
-
-    if frame is None or (empty is not None and frame.empty):
-        display(HTML(f'<p class="tk-note">{html_text(empty or "Nothing to show.")}</p>'))
-        return
-    shown = frame.head(max_rows).copy()
-    for column in (c for c in percent if c in shown.columns):
-        shown[column] = shown[column].map(lambda x: "" if pd.isna(x) else f"{100 * x:.1f}%")
-    for column in shown.columns:
-        if str(column).endswith(("p_value", "q_value", "q_improvement")):
-            shown[column] = shown[column].map(_probability)
-        elif pd.api.types.is_bool_dtype(shown[column]):
-            shown[column] = shown[column].map({True: "yes", False: "no"})
-    shown.columns = [str(c).replace("_", " ") for c in shown.columns]
-    body = shown.to_html(index=False, escape=True, na_rep="", classes="tk-table", border=0,
-                         float_format=lambda x: f"{x:,.4g}")
-    rest = f"Showing {len(shown):,} of {len(frame):,} rows." if len(frame) > len(shown) else f"{len(frame):,} rows."
-    caption = html_text(" ".join(p for p in (rest, note or "") if p))
-    display(HTML(f'{body}<p class="tk-note">{caption}</p>'))
-
-
-def show_warnings(warnings, *, title: str = "Read this first") -> None:
-    """Warnings that change how the whole page must be read, in a box at the top (nothing when none)."""
-    from IPython.display import HTML, display
-
-    warnings = [w for w in warnings if w]
-    if warnings:
-        items = "".join(f"<li>{html_text(str(w))}</li>" for w in warnings)
-        display(HTML(f'<div class="tk-warning"><p><strong>{html_text(title)}</strong></p><ul>{items}</ul></div>'))
-
-
-def show_notes(notes) -> None:
-    """Warnings a reader must see (e.g. why order lines were set aside), as a list; the text is escaped."""
-    from IPython.display import HTML, display
-
-    notes = [n for n in notes if n]
-    if notes:
-        items = "".join(f"<li><strong>Note:</strong> {html_text(n)}</li>" for n in notes)
-        display(HTML(f'<ul class="tk-notes">{items}</ul>'))
-
-
-def show_files(paths, *, folder: Path) -> None:
-    """Links to the exports written beside the report."""
-    from IPython.display import HTML, display
-
-    items = []
-    for path in paths:
-        if path is None:
-            continue
-        path = Path(path)
-        name = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
-        size = path.stat().st_size if path.exists() else 0
-        items.append(f'<li><a href="{html_text(name)}">{html_text(name)}</a> ({size / 1024:,.0f} KB)</li>')
-    display(HTML(f"<ul>{''.join(items)}</ul>"))
-
-
-def _probability(x) -> str:
-    if pd.isna(x):
-        return ""
-    return "< 0.001" if x < 0.001 else f"{x:.3f}"
-
-
 # --- the batch ----------------------------------------------------------------------------------
 def notebooks_in(folder: Path) -> list[Path]:
     found = sorted(p for p in Path(folder).glob("*.ipynb") if not p.name.startswith("."))
@@ -377,7 +214,7 @@ def preflight(dataset, season: str, parameters: dict[str, dict]) -> None:
             check_parameters(notebook, **contracted)
         except ParameterError as err:
             problems.append(str(err))
-        for name in ("group_by", "heatmap_rows", "heatmap_columns"):
+        for name in DIMENSION_PARAMETERS:
             try:
                 check_dimensions(taxonomy, f"the notebook {notebook}", **{name: values.get(name)})
             except ParameterError as err:
@@ -630,136 +467,3 @@ def _replace(build: Path, final: Path) -> Path:
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return final
-
-
-# --- rendering --------------------------------------------------------------------------------
-def render_notebook(executed: Path, target: Path, *, season: str, brand: str) -> dict:
-    """Render an executed notebook as one self-contained HTML page without code; returns its entry
-    for the index (title, summary, file)."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    nb = nbformat.read(executed, as_version=4)
-    # the parameter cells show nothing, and papermill gives its injected cell a random id
-    nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i}"
-    summary, figures = "", {}
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        outputs = []
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get(_SUMMARY_KEY)
-            if meta:
-                summary, figures = meta.get("summary", ""), meta.get("figures", {})
-            if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                continue  # warnings and progress bars belong to the log, not to the report
-            outputs.append(output)
-        cell["outputs"] = outputs
-    title = _title(nb)
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb)
-    body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
-    page = _PAGE.format(title=html_text(f"{title} · {season}"), brand=html_text(brand),
-                        season=html_text(season), heading="", css=_CSS, body=body,
-                        back='<a href="index.html">All reports of this season</a>')
-    target.write_text(page, encoding="utf-8")
-    return {"file": target.name, "title": title, "summary": summary, "figures": figures}
-
-
-def _title(nb) -> str:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("#"):
-                    return line.lstrip("#").strip()
-    return "Report"
-
-
-def _index_item(page: dict, folder: Path) -> str:
-    """One report on the index: its title and summary; a failed one says why, and which version is shown."""
-    failed = page.get("status") == "failed"
-    has_page = (folder / page["file"]).exists()
-    title = html_text(page["title"])
-    head = f'<a href="{html_text(page["file"])}">{title}</a>' if has_page else title
-    box = ""
-    if failed:
-        kept = (f"The page linked is the last good version, from {html_text(str(page['kept_from']))}."
-                if page.get("kept_from") and has_page else "There is no earlier version of this report.")
-        box = (f'<div class="tk-warning"><p><strong>This report failed in this run.</strong> '
-               f'{html_text(page.get("error", ""))} {kept}</p></div>')
-    return f'<li><h2>{head}</h2>{box}<p>{summary_html(page["summary"]) or "&nbsp;"}</p></li>'
-
-
-def write_index(pages: list[dict], target: Path, *, season: str, brand: str,
-                key_figures: pd.DataFrame | None = None) -> Path:
-    items = "\n".join(_index_item(p, target.parent) for p in pages)
-    body = f'<ul class="tk-index">{items}</ul>'
-    if key_figures is not None and len(key_figures):
-        table = key_figures.to_html(index=False, escape=True, border=0, classes="tk-table")
-        body = f'<h2>Key figures</h2>{table}<p class="tk-note">Next to the previous season, when it was run.</p>' + body
-    workbook = target.parent / f"tagkit_{season}.xlsx"
-    if workbook.exists():
-        body += (f'<p>All the season\'s key tables in one workbook: <a href="{html_text(workbook.name)}">'
-                 f'{html_text(workbook.name)}</a>. How this run was made: <a href="{MANIFEST}">{MANIFEST}</a>.</p>')
-    page = _PAGE.format(title=html_text(f"tagkit reports · {season}"), brand=html_text(brand),
-                        season=html_text(season), heading=f"<h1>Quarterly reports, {html_text(season)}</h1>",
-                        css=_CSS, body=body, back="")
-    target.write_text(page, encoding="utf-8")
-    return target
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">
-<title>{title}</title>
-<style>{css}</style>
-</head>
-<body>
-<header><div class="tk-brand">tagkit · {brand}</div><div class="tk-season">{season}</div></header>
-<main>
-{heading}
-{body}
-<footer>{back}</footer>
-</main>
-</body>
-</html>
-"""
-
-_CSS = """
-:root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --accent: #35608f; --band: #f5f7fa; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.55 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans",
-       "PingFang SC", "Microsoft YaHei", sans-serif; color: var(--ink); background: #fff; }
-header { display: flex; justify-content: space-between; padding: 10px 28px; background: var(--accent); color: #fff;
-         font-size: 13px; letter-spacing: .02em; }
-main { max-width: 1120px; margin: 0 auto; padding: 8px 28px 48px; }
-h1 { font-size: 26px; margin: 28px 0 8px; }
-h2 { font-size: 19px; margin: 30px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
-h3 { font-size: 16px; margin: 22px 0 6px; }
-p, li { max-width: 80ch; }
-img { max-width: 100%; height: auto; display: block; margin: 8px 0 4px; }
-table { border-collapse: collapse; font-size: 13px; margin: 8px 0; max-width: 100%; display: block; overflow-x: auto; }
-th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
-th { background: var(--band); font-weight: 600; position: sticky; top: 0; }
-td { font-variant-numeric: tabular-nums; }
-tr:nth-child(even) td { background: #fbfcfd; }
-.tk-note { color: var(--muted); font-size: 13px; margin-top: 2px; }
-.tk-warning { border: 1px solid #d9a400; border-left: 6px solid #d9a400; background: #fff8e1; border-radius: 4px;
-              padding: 4px 16px; margin: 12px 0 18px; }
-.tk-warning li { margin: 4px 0; }
-.output_stdout pre, .output_text pre { background: var(--band); padding: 8px 12px; border-radius: 4px;
-         white-space: pre-wrap; font-size: 13px; }
-.output_error { display: none; }
-footer { margin-top: 40px; font-size: 13px; color: var(--muted); }
-a { color: var(--accent); }
-ul.tk-index { list-style: none; padding: 0; }
-ul.tk-index li { border: 1px solid var(--line); border-radius: 6px; padding: 4px 18px 10px; margin: 16px 0; }
-ul.tk-index h2 { border: 0; margin: 12px 0 4px; }
-"""
-

@@ -83,7 +83,7 @@ def test_every_notebook_that_labels_hits_takes_one_hit_definition():
     import papermill as pm
 
     import tagkit as tk
-    from tagkit.report import HIT_PARAMETERS
+    from tagkit.parameters import HIT_PARAMETERS
 
     defaults = {f.name: f.default for f in dataclasses.fields(tk.HitDefinition)}
     labelling = 0

@@ -2,9 +2,9 @@
 
 import papermill
 
+from tagkit.parameters import DIMENSION_PARAMETERS, PARAMETER_CONTRACTS, SHARED_PARAMETERS, TEXT_PARAMETERS
 from tagkit.paths import NOTEBOOKS
 from tagkit.reference import REFERENCE, parameter_reference
-from tagkit.report import DIMENSION_PARAMETERS, PARAMETER_CONTRACTS, SHARED_PARAMETERS, TEXT_PARAMETERS
 
 
 def test_the_reference_in_docs_is_current():

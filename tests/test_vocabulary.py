@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import tagkit as tk
-from tagkit.report import PARAMETER_CONTRACTS
+from tagkit.parameters import PARAMETER_CONTRACTS
 from tagkit.vocabulary import CATALOGUES, ENGINES, FRAMES, HIT_DEFINITIONS, MAX_TAG_SET_SIZE, METRIC_WORDS, METRICS
 
 

@@ -1,0 +1,98 @@
+"""Executed notebooks as self-contained HTML pages without code, and the season's index page.
+
+The page and its styles are template files (``tagkit/templates/page.html`` and ``page.css``); every text that
+comes from a notebook or a user's file is escaped on the way in.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from tagkit._inert import html_text, summary_html
+from tagkit.display import SUMMARY_KEY
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+MANIFEST = "manifest.json"
+_PAGE = (TEMPLATES / "page.html").read_text(encoding="utf-8")
+_CSS = (TEMPLATES / "page.css").read_text(encoding="utf-8")
+
+
+def render_notebook(executed: Path, target: Path, *, season: str, brand: str) -> dict:
+    """Render an executed notebook as one self-contained HTML page without code; returns its entry
+    for the index (title, summary, file)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(executed, as_version=4)
+    # the parameter cells show nothing, and papermill gives its injected cell a random id
+    nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+    summary, figures = "", {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get(SUMMARY_KEY)
+            if meta:
+                summary, figures = meta.get("summary", ""), meta.get("figures", {})
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                continue  # warnings and progress bars belong to the log, not to the report
+            outputs.append(output)
+        cell["outputs"] = outputs
+    title = _title(nb)
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb)
+    body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
+    page = _PAGE.format(title=html_text(f"{title} · {season}"), brand=html_text(brand),
+                        season=html_text(season), heading="", css=_CSS, body=body,
+                        back='<a href="index.html">All reports of this season</a>')
+    target.write_text(page, encoding="utf-8")
+    return {"file": target.name, "title": title, "summary": summary, "figures": figures}
+
+
+def _title(nb) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("#"):
+                    return line.lstrip("#").strip()
+    return "Report"
+
+
+def _index_item(page: dict, folder: Path) -> str:
+    """One report on the index: its title and summary; a failed one says why, and which version is shown."""
+    failed = page.get("status") == "failed"
+    has_page = (folder / page["file"]).exists()
+    title = html_text(page["title"])
+    head = f'<a href="{html_text(page["file"])}">{title}</a>' if has_page else title
+    box = ""
+    if failed:
+        kept = (f"The page linked is the last good version, from {html_text(str(page['kept_from']))}."
+                if page.get("kept_from") and has_page else "There is no earlier version of this report.")
+        box = (f'<div class="tk-warning"><p><strong>This report failed in this run.</strong> '
+               f'{html_text(page.get("error", ""))} {kept}</p></div>')
+    return f'<li><h2>{head}</h2>{box}<p>{summary_html(page["summary"]) or "&nbsp;"}</p></li>'
+
+
+def write_index(pages: list[dict], target: Path, *, season: str, brand: str,
+                key_figures: pd.DataFrame | None = None) -> Path:
+    items = "\n".join(_index_item(p, target.parent) for p in pages)
+    body = f'<ul class="tk-index">{items}</ul>'
+    if key_figures is not None and len(key_figures):
+        table = key_figures.to_html(index=False, escape=True, border=0, classes="tk-table")
+        body = f'<h2>Key figures</h2>{table}<p class="tk-note">Next to the previous season, when it was run.</p>' + body
+    workbook = target.parent / f"tagkit_{season}.xlsx"
+    if workbook.exists():
+        body += (f'<p>All the season\'s key tables in one workbook: <a href="{html_text(workbook.name)}">'
+                 f'{html_text(workbook.name)}</a>. How this run was made: <a href="{MANIFEST}">{MANIFEST}</a>.</p>')
+    page = _PAGE.format(title=html_text(f"tagkit reports · {season}"), brand=html_text(brand),
+                        season=html_text(season), heading=f"<h1>Quarterly reports, {html_text(season)}</h1>",
+                        css=_CSS, body=body, back="")
+    target.write_text(page, encoding="utf-8")
+    return target
