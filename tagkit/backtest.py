@@ -17,12 +17,13 @@ import numpy as np
 import pandas as pd
 
 from tagkit._progress import bar
+from tagkit.calibration import recalibrate
 from tagkit.choice import AUTO, choose_model
 from tagkit.encode import encode_tags
 from tagkit.hits import HIT, MISS
 from tagkit.hits import IMAGE as IMAGE_STATUS
 from tagkit.plan import CORE, HIT_BET, IMAGE, PlanInfeasible, limits_from_mix, plan_season
-from tagkit.propensity import MODEL_KINDS, TAGS_AND_RULES, brier_score, fit_propensity, score_candidates
+from tagkit.propensity import MODEL_KINDS, TAGS_AND_RULES, brier_score, fit_propensity, reliability, score_candidates
 from tagkit.rules import KEPT, mine_hit_rules, rule_membership
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import Taxonomy
@@ -155,15 +156,11 @@ def backtest_calibration(predictions: pd.DataFrame, season: str, *, method: str 
                          calendar: SeasonCalendar = QUARTERS):
     """The calibration of one method's probabilities for ``season`` (say the season planned), from the
     backtest's out-of-time predictions of the seasons before it (:func:`tagkit.calibration.recalibrate`)."""
-    from tagkit.calibration import recalibrate
-
     ours = predictions[(predictions["method"] == method) & predictions["ranked"].astype(bool)]
     return recalibrate(ours[["season", "probability", "hit"]], season, calendar=calendar)
 
 
 def backtest_reliability(predictions: pd.DataFrame, method: str = MODEL_KINDS[TAGS_AND_RULES]) -> pd.DataFrame:
     """Calibration of one method's out-of-time predictions (ranked products of every replayed season)."""
-    from tagkit.propensity import reliability
-
     chosen = predictions[(predictions["method"] == method) & predictions["ranked"].astype(bool)]
     return reliability(chosen["probability"], chosen["hit"])

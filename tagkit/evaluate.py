@@ -35,8 +35,10 @@ import pandas as pd
 from tagkit._progress import bar
 from tagkit.calibration import recalibrate
 from tagkit.choice import choose_model
+from tagkit.plan import poisson_binomial_interval
 from tagkit.propensity import BOOSTED as BOOSTED_KIND
-from tagkit.propensity import MODEL_KINDS, TAGS_AND_RULES, TAGS_ONLY
+from tagkit.propensity import MODEL_KINDS, TAGS_AND_RULES, TAGS_ONLY, TagMomentum, TimeOfYear, fit_propensity
+from tagkit.rules import mine_hit_rules
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.trends import ranked_rows, same_quarter_rates, seasons_before
 
@@ -72,9 +74,6 @@ def score_past_seasons(
     not be the model of a plan, nor its calibration), or without hits before or in them, are left out.
     Returns one row per season, method and product (:data:`PREDICTION_COLUMNS`; ``model`` is the kind of
     model tagkit chose, on its rows)."""
-    from tagkit.propensity import TagMomentum, TimeOfYear, fit_propensity
-    from tagkit.rules import mine_hit_rules
-
     rule_options = dict(rule_options or {})
     min_train_seasons = train_seasons if min_train_seasons is None else min_train_seasons
     present = set(labels["season"])
@@ -143,7 +142,6 @@ def decision_metrics(predictions: pd.DataFrame, *, bet_share: float = 0.075, lev
     others' from their probabilities as stated (Poisson-binomial)."""
     from sklearn.metrics import roc_auc_score
 
-    from tagkit.plan import poisson_binomial_interval
 
     rows = []
     # ties are broken by product id, never by the order of the rows (labels come sorted by their rank)

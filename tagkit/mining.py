@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from tagkit._checks import check_engine, check_int
+from tagkit.errors import ParameterError
 from tagkit.vocabulary import MAX_TAG_SET_SIZE
 from tagkit.vocabulary import MINING_ENGINES as ENGINES
 
@@ -102,6 +103,9 @@ def frequent_hit_itemsets(
     of columns that may not stand in one tag set (a tag and its parent, say).
     """
     engine = check_engine(engine, spark, owner="frequent_hit_itemsets", choices=ENGINES, default="tagkit")
+    if engine == "spark" and spark is None:  # the miner is handed a session; it never starts one itself
+        raise ParameterError("engine='spark' of frequent_hit_itemsets needs the Spark session to run on: pass "
+                             "spark=... (tagkit.io.engines.spark_session() starts a local one).")
     check_int(min_hits, name="min_hits", owner="frequent_hit_itemsets", low=1)
     check_int(max_size, name="max_size", owner="frequent_hit_itemsets", low=1, high=MAX_TAG_SET_SIZE)
     hits = np.asarray(hits, dtype=bool)
@@ -190,9 +194,7 @@ def _spark_itemsets(hit_rows, min_hits, max_size, exclude, spark):
     from pyspark.ml.fpm import FPGrowth
     from pyspark.sql.types import ArrayType, IntegerType, StructField, StructType
 
-    from tagkit.io.engines import spark_session
 
-    spark = spark or spark_session()
     n = len(hit_rows)
     if n == 0:
         return [], np.zeros(0, dtype=np.int64)

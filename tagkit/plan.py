@@ -31,8 +31,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_fraction, check_frame, check_int
+from tagkit._checks import check_fraction, check_frame, check_int, did_you_mean
 from tagkit.errors import ParameterError, TagkitError
+from tagkit.propensity import carry_over as carried_products
+from tagkit.propensity import describe_products, score_candidates
+from tagkit.rules import KEPT, rule_membership
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.vocabulary import CARRY_OVER, CORE, HIT_BET, IMAGE
 
@@ -572,8 +575,6 @@ def plan_limits(
 
     Returns the keyword arguments of :func:`plan_season`, with ``notes`` saying what was fitted and why.
     """
-    from tagkit.propensity import describe_products
-
     launched = labels.loc[labels["season"] == season, "product_id"]
     n_carried = 0 if carried is None else len(carried)
     notes = []
@@ -599,8 +600,6 @@ def plan_limits(
         known = set(describe_products(products, tags, taxonomy, product_ids=launched)["category"])
         unknown = sorted(set(limits) - known)
         if unknown:
-            from tagkit._checks import did_you_mean
-
             raise ParameterError(f"Category limits name {unknown[0]!r}, not a category of the launches of {season} "
                                  f"({', '.join(sorted(known))}).{did_you_mean(unknown[0], known)}")
     else:
@@ -629,10 +628,6 @@ def plan_brand(brand, labels: pd.DataFrame, rules: pd.DataFrame, model, *, seaso
     :func:`plan_season` (``planning``: band, min_bet_lift, max_per_look, max_bet_share_per_tag_set,
     waves). Without a candidate pipeline, no plan is made and the plan says why.
     Returns (plan, scored candidates)."""
-    from tagkit.propensity import carry_over as carried_products
-    from tagkit.propensity import score_candidates
-    from tagkit.rules import KEPT, rule_membership
-
     if brand.candidates is None or brand.candidates.products.empty:
         reason = ("the dataset has no candidate pipeline (a candidates entry in dataset.yml: the products proposed "
                   f"for {plan_for}, tagged like the catalogue), so there is nothing to choose from. The backtest and "

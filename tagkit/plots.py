@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from tagkit.backtest import METHODS
 from tagkit.vocabulary import CARRY_OVER, CORE, HIT_BET, IMAGE, KEPT, PLAN_ROLES
 
 if TYPE_CHECKING:
@@ -298,8 +299,6 @@ def plot_backtest(table: pd.DataFrame) -> "plt.Figure":
     if done.empty:
         ax.text(0.5, 0.5, "No season was replayed", ha="center", va="center", transform=ax.transAxes)
     else:
-        from tagkit.backtest import METHODS
-
         # tagkit stands out; the models on their own in greys, darker the more complex; random picks in red
         shades = [COLOURS["accent"], "#c9d1d9", COLOURS["neutral"], "#5f6b78", COLOURS["bad"]]
         palette = dict(zip(METHODS, shades))

@@ -27,10 +27,14 @@ import numpy as np
 import pandas as pd
 
 from tagkit._checks import check_frame
+from tagkit.compare import tag_signatures
+from tagkit.encode import encode_tags
 from tagkit.errors import ParameterError
 from tagkit.rules import KEPT
 from tagkit.seasons import QUARTERS, SeasonCalendar
+from tagkit.tags import tag_values
 from tagkit.taxonomy import Taxonomy
+from tagkit.trends import same_quarter_rates, tag_momentum_scores
 
 
 @dataclass(frozen=True, eq=False)
@@ -48,8 +52,6 @@ class TimeOfYear:
         return [f"season of year: {code}" for code in self.calendar.codes] + ["tags in the same season of earlier years"]
 
     def features(self, rows: pd.DataFrame, seasons) -> np.ndarray:
-        from tagkit.trends import same_quarter_rates
-
         seasons = np.asarray(seasons, dtype=object)
         out = np.zeros((len(rows), len(self.calendar.codes) + 1))
         for season in pd.unique(seasons):
@@ -77,8 +79,6 @@ class TagMomentum:
         return ["rising or fading tags"]
 
     def features(self, rows: pd.DataFrame, seasons) -> np.ndarray:
-        from tagkit.trends import tag_momentum_scores
-
         seasons = np.asarray(seasons, dtype=object)
         out = np.zeros((len(rows), 1))
         for season in pd.unique(seasons):
@@ -283,8 +283,6 @@ def brier_score(probabilities, outcomes) -> float:
 
 def top_category(taxonomy: Taxonomy, tags: pd.DataFrame, dimension: str = "category") -> pd.Series:
     """Each product's top-level value of a dimension (midi-dress -> dress), indexed by product_id."""
-    from tagkit.tags import tag_values
-
     values = tag_values(tags, dimension)
     return values.map({v: taxonomy.top_value(dimension, v) for v in values.unique()}).rename(dimension)
 
@@ -294,7 +292,6 @@ def describe_products(products: pd.DataFrame, tags: pd.DataFrame, taxonomy: Taxo
     """product_id, name, role, top-level category and look of the given products (all by default); the
     category dimension and the look come from ``taxonomy.roles`` unless ``category_dimension`` is given."""
     category_dimension = category_dimension or taxonomy.roles.category
-    from tagkit.compare import tag_signatures
 
     by_id = products.assign(product_id=products["product_id"].astype(str)).drop_duplicates("product_id") \
         .set_index("product_id")
@@ -322,8 +319,6 @@ def score_candidates(
 ) -> pd.DataFrame:
     """Every candidate's hit propensity with its explanation, top-level category and look: the input
     of :func:`tagkit.plan_season`."""
-    from tagkit.encode import encode_tags
-
     check_frame(products, "products", name="products", owner="score_candidates")
     check_frame(tags, "resolved tags", name="tags", owner="score_candidates", source="normalise_tags")
     matrix = encode_tags(tags, taxonomy, products=products)

@@ -23,8 +23,10 @@ import pandas as pd
 from tagkit._checks import did_you_mean
 from tagkit.display import PERCENT_COLUMNS
 from tagkit.errors import ParameterError, ReportError
+from tagkit.hits import HitDefinition
 from tagkit.io.cache import file_digest
 from tagkit.io.dataset import open_dataset
+from tagkit.io.writers import write_excel
 from tagkit.io.yaml_files import read_yaml
 from tagkit.parameters import (
     DIMENSION_PARAMETERS,
@@ -204,8 +206,6 @@ def preflight(dataset, season: str, parameters: dict[str, dict]) -> None:
     """Everything that can be checked before the first notebook starts, in seconds: the taxonomy, every
     notebook's parameters (contracts, dimension names, the hit definition) and that the season has sales.
     Every problem is listed at once."""
-    from tagkit.hits import HitDefinition
-
     problems = []
     taxonomy = dataset.read_taxonomy()
     for notebook, values in parameters.items():
@@ -382,8 +382,6 @@ def key_figures(figures: dict, previous: dict | None, season: str, previous_seas
 def season_workbook(folder: Path, season: str) -> Path | None:
     """One workbook with the season's key tables (rules, common tags, plan, hit share...), collected
     from the notebooks' exports in ``folder``."""
-    from tagkit.io.writers import write_excel
-
     sheets = {}
     for sheet, file, source in SEASON_WORKBOOK:
         path = folder / file

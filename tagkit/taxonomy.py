@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tagkit._checks import did_you_mean
 from tagkit.errors import TagkitError, TaxonomyError
 
 # Characters that separate several values in one cell, or a dimension from its value.
@@ -117,8 +118,6 @@ class Taxonomy:
     # --- what dimensions are used for ---------------------------------------------------------------
     def with_roles(self, config: dict | None, *, source: str = "dataset.yml") -> Taxonomy:
         """The same taxonomy with the roles declared in a dataset's ``analysis`` section (every problem listed)."""
-        from tagkit._checks import did_you_mean
-
         config = dict(config or {})
         problems = []
         for key, value in config.items():
@@ -175,8 +174,6 @@ class Taxonomy:
         try:
             return self._by_name[name]
         except KeyError:
-            from tagkit._checks import did_you_mean
-
             raise TagkitError(
                 f"{name!r} is not a dimension of the taxonomy {self.source}; it has "
                 f"{', '.join(self.dimension_names)}.{did_you_mean(name, self.dimension_names)}"
@@ -308,8 +305,6 @@ class _Builder:
         return out
 
     def _unknown_keys(self, spec: dict, allowed: set[str], path: tuple, what: str):
-        from tagkit._checks import did_you_mean
-
         for key in spec:
             if key not in allowed:
                 self.problem(
@@ -414,8 +409,6 @@ class _Builder:
         parent_dim = parent_dim.strip() or dimension
         parent_value = parent_value.strip()
         if parent_dim not in value_names or parent_value not in value_names[parent_dim]:
-            from tagkit._checks import did_you_mean
-
             pool = value_names.get(parent_dim, set())
             self.problem(
                 path,

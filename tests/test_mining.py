@@ -70,3 +70,11 @@ def test_pair_counts_against_a_matrix_product(density):
     matrix, _ = _random(7, n=150, items=11, density=density)
     as_int = matrix.astype(np.int64)
     assert (pair_hits(matrix) == as_int.T @ as_int).all()
+
+
+def test_the_spark_engine_is_handed_a_session_never_starts_one():
+    matrix, hits = _random(8)
+    with pytest.raises(tk.ParameterError, match=r"engine='spark' of frequent_hit_itemsets needs the Spark session"):
+        tk.frequent_hit_itemsets(matrix, hits, min_hits=3, max_size=2, engine="spark")
+    with pytest.raises(tk.ParameterError, match=r"needs the Spark session to run on"):
+        tk.mine_hit_rules(pd.DataFrame(matrix), hits, min_hits=3, engine="spark")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from tagkit.errors import InputError, ParameterError
-from tagkit.io._files import detect_encoding, file_kind, sniff_delimiter
+from tagkit.io._files import detect_encoding, file_kind, read_table, sniff_delimiter
 
 MALFORMED = "malformed line"
 _REJECT_LABELS = {"TOO MANY COLUMNS": "too many columns", "MISSING COLUMNS": "too few columns",
@@ -467,8 +467,6 @@ def spark_session():
 
 def excel_rows(files: list[Path], sheet=None) -> pd.DataFrame:
     """Order lines from Excel workbooks, every cell as text, with each line's file and spreadsheet row."""
-    from tagkit.io._files import read_table
-
     frames = []
     for f in files:
         table = read_table(f, sheet=sheet)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from tagkit._checks import check_choice, check_date_format, check_engine, check_fraction, check_int, did_you_mean
 from tagkit._inert import APOSTROPHE, FORMULA_START, csv_frame
-from tagkit.catalogue import NUMBER_RANGES, parse_numbers
+from tagkit.catalogue import NUMBER_RANGES, parse_dates, parse_numbers
 from tagkit.errors import InputError
 from tagkit.io._files import atomic_write, check_file, file_kind, read_table
 from tagkit.io.engines import MALFORMED, is_uri, make_engine, numeric, temporal
@@ -372,8 +372,6 @@ def sales_span(paths, *, products: pd.DataFrame | None = None, kind: str = "orde
     what the batch checks a season against before it starts."""
     files = _expand(paths, "duckdb")
     if kind == "aggregated":
-        from tagkit.catalogue import parse_dates
-
         table = pd.concat([read_table(f, encoding=encoding, sheet=sheet) for f in files], ignore_index=True)
         fields = _resolve({c: "VARCHAR" for c in table.columns}, columns or {}, AGGREGATED_FIELDS,
                           ("product_id", "units"), files[0])
@@ -561,8 +559,6 @@ def _read_aggregated(files, products, calendar, mapping, encoding, set_aside_pat
                      min_id_match=0.0, sheet=None) -> Sales:
     """Sales already aggregated per product and season, or per product and date (a scrape or report date,
     placed in its season by the calendar)."""
-    from tagkit.catalogue import parse_dates
-
     frames = []
     for f in files:
         table = read_table(f, encoding=encoding, sheet=sheet)

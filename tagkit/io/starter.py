@@ -17,9 +17,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from tagkit.catalogue import FIELD_SYNONYMS, profile_columns
+from tagkit.catalogue import FIELD_SYNONYMS, parse_dates, profile_columns
 from tagkit.errors import InputError
 from tagkit.io._files import atomic_write, detect_encoding, file_kind, read_table, sniff_delimiter
+from tagkit.io.sales import AGGREGATED_FIELDS, ORDER_LINE_FIELDS
+from tagkit.io.sales import _resolve as resolve_fields
 from tagkit.taxonomy import VALUE_SEPARATORS, Taxonomy, dimension_name, draft_taxonomy
 
 _SAMPLE_ROWS = 20_000
@@ -121,10 +123,6 @@ def _sample(path: Path) -> pd.DataFrame:
 
 
 def _sales_spec(path: Path, out: Path, catalogue_ids: pd.Series) -> tuple[dict, list, pd.Series]:
-    from tagkit.catalogue import parse_dates
-    from tagkit.io.sales import AGGREGATED_FIELDS, ORDER_LINE_FIELDS
-    from tagkit.io.sales import _resolve as resolve_fields
-
     sample = _sample(path)
     header = [str(c) for c in sample.columns]
     known = set(catalogue_ids.str.lstrip("0"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from tagkit.errors import InputError
-from tagkit.io._files import check_file, read_text
+from tagkit.io._files import atomic_write, check_file, read_text
 
 
 def read_yaml(path) -> tuple[object, dict[tuple, int]]:
@@ -72,7 +72,5 @@ def _walk(node, path: tuple, lines: dict, duplicates: list, seen: set, file: Pat
 
 
 def write_yaml(data, path) -> Path:
-    from tagkit.io._files import atomic_write
-
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
