@@ -122,7 +122,9 @@ def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
     plt, _ = _libs()
     fig, ax = plt.subplots(figsize=(8.5, 5))
     q = np.log10(rules["q_value"].clip(lower=1e-12))
-    points = ax.scatter(100 * rules["support"], rules["lift"], c=q, cmap="viridis_r", s=14, alpha=0.75,
+    # viridis runs from dark (low) to light (high): the most certain rules (lowest q) are the darkest, as the
+    # page says
+    points = ax.scatter(100 * rules["support"], rules["lift"], c=q, cmap="viridis", s=14, alpha=0.75,
                         vmin=-12, vmax=0)
     kept = rules["status"] == KEPT
     ax.scatter(100 * rules.loc[kept, "support"], rules.loc[kept, "lift"], facecolors="none",

@@ -63,3 +63,16 @@ def test_every_figure_is_titled_and_labelled(rules):
     for name, fig in figures.items():
         assert fig is not None, name
         _labelled(fig)
+
+
+def test_in_the_rule_scatter_darker_points_are_more_certain(rules):
+    """The page reads the scatter as 'darker points are more certain' (notebooks/02_hit_tags.py)."""
+    _, _, mined = rules
+    points = tk.plot_rule_scatter(mined).axes[0].collections[0]
+
+    def luminance(log_q):
+        r, g, b, _ = points.to_rgba(log_q)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    assert luminance(-12) < luminance(-6) < luminance(0)  # q = 1e-12 darkest, q = 1 lightest
+    assert "darker points are more certain" in (tk.paths.NOTEBOOKS / "02_hit_tags.py").read_text(encoding="utf-8")
