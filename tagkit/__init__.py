@@ -17,13 +17,7 @@ from tagkit.brand import Brand, load_brand, load_inputs
 from tagkit.calibration import Calibration, calibration_note, fit_calibration, recalibrate
 from tagkit.catalogue import Catalogue, ColumnProfile, parse_catalogue, profile_columns
 from tagkit.choice import ModelChoice, choose_model
-from tagkit.compare import (
-    competitor_comparison,
-    homogeneity,
-    homogeneity_by_season,
-    look_alike_groups,
-    tag_signatures,
-)
+from tagkit.compare import competitor_comparison
 from tagkit.display import output_folder, show_files, show_notes, show_summary, show_table, show_warnings
 from tagkit.encode import encode_tags
 from tagkit.errors import InputError, ParameterError, ReportError, TagkitError, TaxonomyError, UnknownTagError
@@ -56,10 +50,13 @@ from tagkit.hits import (
     label_brand,
     label_hits,
     launch_note,
+    ranked_rows,
+    seasons_up_to,
 )
 from tagkit.io import Dataset, Sales, combine_sales, open_dataset, read_catalogue, read_sales, read_table, read_taxonomy
 from tagkit.io.cache import cached
 from tagkit.io.writers import write_csv, write_excel
+from tagkit.looks import describe_products, homogeneity, homogeneity_by_season, look_alike_groups, tag_signatures
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
 from tagkit.narrative import hit_tags_summary, plan_summary, rule_table
 from tagkit.parameters import check_dimensions, check_parameters
@@ -99,7 +96,6 @@ from tagkit.propensity import (
     TimeOfYear,
     brier_score,
     carry_over,
-    describe_products,
     fit_propensity,
     reliability,
     score_candidates,
@@ -118,10 +114,10 @@ from tagkit.rules import (
     score_rules,
     status_counts,
 )
-from tagkit.seasons import QUARTERS, SeasonCalendar, calendar_from_config
+from tagkit.seasons import QUARTERS, SeasonCalendar, calendar_from_config, history
 from tagkit.tags import missing_required, normalise_tags, tag_coverage, tag_health, tag_values, value_counts
 from tagkit.taxonomy import Dimension, DimensionRoles, TagValue, Taxonomy, clean_tag, draft_taxonomy, tag_key
-from tagkit.trends import history, holdout, holdout_summary, ranked_rows, seasons_up_to, tag_trends, yearly_common_tags
+from tagkit.trends import holdout, holdout_summary, tag_trends, yearly_common_tags
 
 __version__ = "0.1.0"
 

@@ -20,14 +20,13 @@ from tagkit._progress import bar
 from tagkit.calibration import recalibrate
 from tagkit.choice import AUTO, choose_model
 from tagkit.encode import encode_tags
-from tagkit.hits import HIT, MISS
+from tagkit.hits import HIT, MISS, ranked_rows
 from tagkit.hits import IMAGE as IMAGE_STATUS
 from tagkit.plan import CORE, HIT_BET, IMAGE, PlanInfeasible, limits_from_mix, plan_season
 from tagkit.propensity import MODEL_KINDS, TAGS_AND_RULES, brier_score, fit_propensity, reliability, score_candidates
 from tagkit.rules import KEPT, mine_hit_rules, rule_membership
-from tagkit.seasons import QUARTERS, SeasonCalendar
+from tagkit.seasons import QUARTERS, SeasonCalendar, history
 from tagkit.taxonomy import Taxonomy
-from tagkit.trends import history, ranked_rows
 
 TAGKIT, RANDOM = "tagkit (model chosen from the seasons before)", "random picks"
 METHODS = (TAGKIT, *MODEL_KINDS.values(), RANDOM)

@@ -65,7 +65,7 @@ def _check_labels(dataset, inputs, sales, args) -> None:
     import pandas as pd
 
     from tagkit.hits import HitDefinition, check_labels, label_hits, launch_note
-    from tagkit.trends import history
+    from tagkit.seasons import history
 
     products = inputs["catalogue"].products
     note = launch_note(products)

@@ -1,10 +1,9 @@
-"""The brand against competitor (or market) best sellers, and how homogeneous its own range is.
+"""The brand against competitor (or market) best sellers.
 
 - *whitespace*: tag sets competitors win with that the brand hardly offers;
-- *crowded*: tag sets the brand offers a lot of without them marking its hits;
-- *homogeneity*: how concentrated a range is on the same look (a *tag signature*: the values of a
-  few defining dimensions), measured by the Herfindahl index of signature shares and by the
-  largest look-alike group. The season planner uses signatures as a cap.
+- *crowded*: tag sets the brand offers a lot of without them marking its hits.
+
+How homogeneous the brand's own range is, on its looks, is in :mod:`tagkit.looks`.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from tagkit._checks import check_fraction
 from tagkit.errors import ParameterError
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
 from tagkit.rules import tag_exclusions
-from tagkit.tags import USABLE
 from tagkit.taxonomy import Taxonomy
 
 
@@ -72,68 +70,3 @@ def competitor_comparison(
     out["verdict"] = np.select([whitespace, crowded, shared], ["whitespace", "crowded", "shared strength"], "")
     out = out.sort_values(["competitor_vs_own_range", "tags"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)
-
-
-def tag_signatures(
-    tags: pd.DataFrame,
-    taxonomy: Taxonomy,
-    *,
-    dimensions=None,
-    coarse=None,
-    products=None,
-) -> pd.Series:
-    """Each product's look: the values of ``dimensions`` joined ('coat|earth-tone|wool|check|boxy');
-    ``coarse`` dimensions use their top-level value (beige and camel are both earth-tone). By default
-    both come from the taxonomy's roles (``taxonomy.roles``: dataset.yml's ``analysis``, or the fallback).
-    A missing value is '?'. Indexed by product_id."""
-    roles = taxonomy.roles
-    dimensions = roles.look if dimensions is None else dimensions
-    coarse = roles.look_top_level if coarse is None else coarse
-    dimensions = [d for d in dimensions if d in taxonomy.dimension_names]
-    if not dimensions:
-        raise ParameterError(f"tag_signatures: none of the dimensions {list(dimensions)} is in the taxonomy "
-                             f"({', '.join(taxonomy.dimension_names)}).")
-    usable = tags[tags["status"].isin(USABLE) & tags["dimension"].isin(dimensions)]
-    first = usable.groupby(["product_id", "dimension"], sort=False)["value"].first().unstack()
-    for d in coarse:
-        if d in first.columns:
-            first[d] = first[d].map(lambda v, d=d: taxonomy.top_value(d, v) if isinstance(v, str) else v)
-    first = first.reindex(columns=dimensions)
-    ids = (products["product_id"] if isinstance(products, pd.DataFrame) else pd.Index(products)) \
-        if products is not None else first.index
-    first = first.reindex(pd.Index(pd.Series(ids, dtype=object).astype(str), name="product_id"))
-    if first.empty:
-        return pd.Series([], index=first.index, dtype=object, name="signature")
-    return first.astype(object).fillna("?").astype(str).agg("|".join, axis=1).rename("signature")
-
-
-def homogeneity(signatures: pd.Series, groups: pd.Series | None = None) -> pd.DataFrame:
-    """How concentrated a range is on the same looks, per group (e.g. season): products, distinct
-    signatures, Herfindahl index of signature shares (1/n for an even range, 1 when all look alike),
-    its inverse (the effective number of looks), and the share of the largest look-alike group."""
-    frame = pd.DataFrame({"signature": signatures.values,
-                          "group": groups.values if groups is not None else "all"})
-    rows = []
-    for group, part in frame.groupby("group", sort=False):
-        shares = part["signature"].value_counts(normalize=True)
-        hhi = float((shares ** 2).sum())
-        rows.append({"group": group, "products": len(part), "signatures": len(shares), "hhi": hhi,
-                     "effective_looks": 1 / hhi, "largest_group_share": float(shares.iloc[0]),
-                     "largest_group": shares.index[0]})
-    return pd.DataFrame(rows)
-
-
-def look_alike_groups(signatures: pd.Series, hits: pd.Series, *, top: int = 15) -> pd.DataFrame:
-    """The largest groups of products sharing a signature, with their hits and hit rate."""
-    frame = pd.DataFrame({"signature": signatures.values, "hit": np.asarray(hits, dtype=bool)})
-    out = frame.groupby("signature").agg(products=("hit", "size"), hits=("hit", "sum")).reset_index()
-    out["hit_rate"] = out["hits"] / out["products"]
-    out["share_of_range"] = out["products"] / len(frame)
-    return out.sort_values(["products", "signature"], ascending=[False, True]).head(top).reset_index(drop=True)
-
-
-def homogeneity_by_season(labels: pd.DataFrame, signatures: pd.Series) -> pd.DataFrame:
-    """:func:`homogeneity` of each season's catalogue (the labelled products, image products included)."""
-    looks = signatures.reindex(labels["product_id"].astype(str)).fillna("?")
-    out = homogeneity(looks, labels["season"])
-    return out.rename(columns={"group": "season"})

@@ -462,3 +462,41 @@ def launch_note(products: pd.DataFrame) -> str | None:
             f"launch season. For the other {rest:,}, launch is taken to be the first sale: their days on sale run "
             "from it, a product that is ranked in its launch season only is ranked in its first season with a "
             "sale, and a product that never sold is in no season's catalogue (its misses are not counted).")
+
+
+def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tuple[pd.DataFrame, np.ndarray]:
+    """The tag rows and hit flags of the ranked products (hits and non-hits, no image products)
+    of the given seasons: the input of :func:`mine_hit_rules`.
+
+    One row per product: a product ranked in several of the seasons (a catalogue of products on sale)
+    counts once, as a hit when it was a hit in at least half of them, so that a product sold all year is
+    not four independent observations in the statistics of the rules. Indexed by product and the last
+    season it was ranked in."""
+    check_frame(labels, "labels", name="labels", owner="ranked_rows", source="label_hits")
+    rows = labels[labels["status"].isin([HIT, MISS])]
+    if seasons is not None:
+        rows = rows[rows["season"].isin(list(seasons))]
+    missing = set(rows["product_id"]) - set(matrix.index)
+    if missing:
+        raise ParameterError(f"ranked_rows: {len(missing)} labelled products have no row in the tag matrix, "
+                             f"e.g. {sorted(missing)[:3]}; encode the tags of the same catalogue.")
+    if seasons is not None and rows.empty:
+        known = sorted(labels["season"].unique())
+        raise ParameterError(f"No ranked products in {', '.join(seasons)}; the labels cover "
+                             f"{known[0] + '-' + known[-1] if known else 'no season'}. Check the season, or the sales "
+                             "of those seasons.")
+    if rows["product_id"].duplicated().any():
+        share = rows.groupby("product_id", sort=False)["hit"].mean()
+        last = rows.groupby("product_id", sort=False)["season"].last()
+        rows = pd.DataFrame({"product_id": share.index, "season": last.reindex(share.index).to_numpy(),
+                             "hit": (share >= 0.5).to_numpy()})
+    out = matrix.loc[rows["product_id"].to_numpy()]
+    out.index = pd.MultiIndex.from_arrays([rows["product_id"].to_numpy(), rows["season"].to_numpy()],
+                                          names=["product_id", "season"])
+    return out, rows["hit"].to_numpy(dtype=bool)
+
+
+def seasons_up_to(labels: pd.DataFrame, season: str, calendar: SeasonCalendar = QUARTERS) -> list[str]:
+    """The seasons of the labels up to and including ``season``, in time order."""
+    last = calendar.ordinal(season)
+    return sorted((s for s in labels["season"].unique() if calendar.ordinal(s) <= last), key=calendar.ordinal)

@@ -33,8 +33,9 @@ import pandas as pd
 
 from tagkit._checks import check_fraction, check_frame, check_int, did_you_mean
 from tagkit.errors import ParameterError, TagkitError
+from tagkit.looks import describe_products
 from tagkit.propensity import carry_over as carried_products
-from tagkit.propensity import describe_products, score_candidates
+from tagkit.propensity import score_candidates
 from tagkit.rules import KEPT, rule_membership
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.vocabulary import CARRY_OVER, CORE, HIT_BET, IMAGE

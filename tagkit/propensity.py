@@ -27,12 +27,11 @@ import numpy as np
 import pandas as pd
 
 from tagkit._checks import check_frame
-from tagkit.compare import tag_signatures
 from tagkit.encode import encode_tags
 from tagkit.errors import ParameterError
+from tagkit.looks import describe_products
 from tagkit.rules import KEPT
 from tagkit.seasons import QUARTERS, SeasonCalendar
-from tagkit.tags import tag_values
 from tagkit.taxonomy import Taxonomy
 from tagkit.trends import same_quarter_rates, tag_momentum_scores
 
@@ -279,32 +278,6 @@ def reliability(probabilities, outcomes, *, bins=RELIABILITY_BINS) -> pd.DataFra
 def brier_score(probabilities, outcomes) -> float:
     p = np.asarray(probabilities, dtype=float)
     return float(np.mean((p - np.asarray(outcomes, dtype=float)) ** 2))
-
-
-def top_category(taxonomy: Taxonomy, tags: pd.DataFrame, dimension: str = "category") -> pd.Series:
-    """Each product's top-level value of a dimension (midi-dress -> dress), indexed by product_id."""
-    values = tag_values(tags, dimension)
-    return values.map({v: taxonomy.top_value(dimension, v) for v in values.unique()}).rename(dimension)
-
-
-def describe_products(products: pd.DataFrame, tags: pd.DataFrame, taxonomy: Taxonomy, *, product_ids=None,
-                      category_dimension: str | None = None) -> pd.DataFrame:
-    """product_id, name, role, top-level category and look of the given products (all by default); the
-    category dimension and the look come from ``taxonomy.roles`` unless ``category_dimension`` is given."""
-    category_dimension = category_dimension or taxonomy.roles.category
-
-    by_id = products.assign(product_id=products["product_id"].astype(str)).drop_duplicates("product_id") \
-        .set_index("product_id")
-    ids = pd.Index([str(i) for i in (product_ids if product_ids is not None else by_id.index)], name="product_id")
-    out = pd.DataFrame({"product_id": ids})
-    out["name"] = by_id["name"].reindex(ids).values if "name" in by_id else ""
-    out["role"] = by_id["role"].reindex(ids).fillna("core").values if "role" in by_id else "core"
-    if category_dimension and category_dimension in taxonomy.dimension_names:
-        out["category"] = top_category(taxonomy, tags, category_dimension).reindex(ids).fillna("(none)").values
-    else:
-        out["category"] = by_id["category"].reindex(ids).fillna("all").values if "category" in by_id else "all"
-    out["look"] = tag_signatures(tags, taxonomy, products=ids).values
-    return out
 
 
 def score_candidates(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import did_you_mean
+from tagkit._checks import check_int, did_you_mean
 from tagkit.errors import ParameterError
 
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
@@ -170,3 +170,18 @@ def calendar_from_config(config) -> SeasonCalendar:
                     f"must end in month {expected}."
                 )
     return calendar
+
+
+def history(season: str, n_seasons: int, calendar: SeasonCalendar = QUARTERS, *, include: bool = True) -> list[str]:
+    """The ``n_seasons`` seasons ending with ``season`` (or just before it, with include=False)."""
+    check_int(n_seasons, name="n_seasons", owner="history", low=0)
+    if n_seasons == 0:
+        return []
+    last = calendar.shift(season, 0 if include else -1)
+    return calendar.span(calendar.shift(last, -(n_seasons - 1)), last)
+
+
+def seasons_before(season: str, n_seasons: int, present, calendar: SeasonCalendar = QUARTERS) -> list[str]:
+    """The (up to) ``n_seasons`` seasons just before ``season`` that have data (are in ``present``): the seasons
+    a model may learn from when it predicts ``season``."""
+    return [s for s in history(season, n_seasons, calendar, include=False) if s in present]

@@ -22,6 +22,7 @@ from tagkit.catalogue import NUMBER_RANGES, parse_dates, parse_numbers
 from tagkit.errors import InputError
 from tagkit.io._files import atomic_write, check_file, file_kind, read_table
 from tagkit.io.engines import MALFORMED, is_uri, make_engine, numeric, temporal
+from tagkit.sales_metrics import METRIC_COLUMNS, finish_metrics
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import tag_key
 from tagkit.vocabulary import ENGINES
@@ -48,8 +49,6 @@ AGGREGATED_FIELDS: dict[str, tuple[str, ...]] = {
 KINDS = ("order_lines", "aggregated")
 TIMESTAMP_FORMATS = ("%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y%m%d", "%Y.%m.%d",
                      "%Y-%m-%d %H:%M", "%Y年%m月%d日")
-METRIC_COLUMNS = ["product_id", "season", "lines", "units", "returns", "net_units", "revenue", "first_sale",
-                  "last_sale", "days_on_sale", "units_per_week"]
 ACCOUNTING_COLUMNS = ["reason", "rows", "share_of_rows_read"]
 UNKNOWN_ID = "unknown product id"
 # Why a row is set aside, in the order the checks apply (a row gets the first that fits).
@@ -489,60 +488,6 @@ def _resolve(types: dict, mapping: dict, known: dict, required: tuple, file: Pat
     if problems:
         raise InputError(f"{file}: the sales columns do not fit:", problems)
     return fields
-
-
-def finish_metrics(used: pd.DataFrame, products: pd.DataFrame, calendar: SeasonCalendar,
-                   data_end: pd.Timestamp | None, *, has_revenue: bool) -> pd.DataFrame:
-    """Per product x season metrics from the aggregated lines (one row per product and season).
-
-    Products launched in a season without any sale in it get a row of zeros, so that a season's
-    catalogue includes its misses. Days on sale run from the launch date (or the first sale, if
-    earlier or if no launch date is known) to the season's end or the last day of data.
-    """
-    cols = ["product_id", "season", "lines", "units", "returns", "revenue", "first_sale", "last_sale"]
-    rows = used[cols].copy() if len(used) else pd.DataFrame(columns=cols)
-    launch_date = (pd.to_datetime(products["launch_date"], errors="coerce") if "launch_date" in products
-                   else pd.Series(pd.NaT, index=products.index, dtype="datetime64[ns]"))
-    launch_season = calendar.season_of(launch_date)
-    if "launch_season" in products:
-        launch_season = launch_season.fillna(products["launch_season"].astype("string"))
-    launch = pd.DataFrame({"product_id": products["product_id"].astype(str).values, "launch_date": launch_date.values,
-                           "launch_season": launch_season.values}).drop_duplicates("product_id")
-    if data_end is not None:
-        end_ordinal = calendar.ordinal(calendar.season_of([data_end]).iloc[0])
-        launched = launch[launch["launch_season"].notna()]
-        ordinals = {s: calendar.ordinal(s) for s in launched["launch_season"].unique()}
-        launched = launched[(launched["launch_season"].map(ordinals) <= end_ordinal).to_numpy(bool)
-                            & ~(launched["launch_date"] > data_end).to_numpy(bool)]
-        keys = launched[["product_id", "launch_season"]].rename(columns={"launch_season": "season"}).astype(str)
-        found = keys.merge(rows[["product_id", "season"]].astype(str).drop_duplicates(), how="left", indicator=True)
-        missing = found[found["_merge"] == "left_only"]
-        zeros = pd.DataFrame({"product_id": missing["product_id"].values, "season": missing["season"].values,
-                              "lines": 0, "units": 0.0, "returns": 0.0, "revenue": 0.0 if has_revenue else np.nan,
-                              "first_sale": pd.NaT, "last_sale": pd.NaT})
-        rows = pd.concat([rows, zeros], ignore_index=True) if len(zeros) else rows
-    if rows.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64") for c in METRIC_COLUMNS})
-    rows["first_sale"] = pd.to_datetime(rows["first_sale"])
-    rows["last_sale"] = pd.to_datetime(rows["last_sale"])
-    first_ever = rows.groupby("product_id")["first_sale"].transform("min")
-    rows = rows.merge(launch[["product_id", "launch_date"]], on="product_id", how="left")
-    on_sale_from = pd.concat([rows["launch_date"], first_ever], axis=1).min(axis=1)
-    seasons = sorted(rows["season"].astype(str).unique(), key=calendar.ordinal)
-    bounds = pd.DataFrame([(s, *calendar.bounds(s)) for s in seasons], columns=["season", "season_start", "season_end"])
-    rows = rows.merge(bounds, on="season", how="left")
-    start = pd.concat([rows["season_start"], on_sale_from.dt.normalize()], axis=1).max(axis=1)
-    end = rows["season_end"].where(rows["season_end"] <= data_end.normalize(), data_end.normalize())
-    rows["days_on_sale"] = ((end - start).dt.days + 1).clip(lower=1).astype("int64")
-    rows["lines"] = rows["lines"].astype("int64")
-    for col in ("units", "returns"):
-        rows[col] = rows[col].astype("float64").round().astype("int64")
-    rows["net_units"] = rows["units"] - rows["returns"]
-    rows["revenue"] = rows["revenue"].astype("float64").round(2) if has_revenue else np.nan
-    rows["units_per_week"] = (rows["net_units"] / (rows["days_on_sale"] / 7)).round(4)
-    order = rows["season"].map({s: i for i, s in enumerate(seasons)})
-    rows = rows.assign(_order=order).sort_values(["_order", "product_id"], kind="stable")
-    return rows[METRIC_COLUMNS].reset_index(drop=True)
 
 
 def accounting_table(rows_read: int, rows_used: int, set_aside: pd.Series) -> pd.DataFrame:
