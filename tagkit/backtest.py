@@ -58,7 +58,7 @@ def backtest(
     model: str = AUTO,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Returns (one row per season and method, the out-of-time predictions of every launched product by every
-    kind of model). ``model``: the kind tagkit uses, or ``"auto"`` to choose it season by season."""
+    kind of model, with ``hit_bet`` marking the products the replayed plan bet on). ``model``: the kind tagkit uses, or ``"auto"`` to choose it season by season."""
     rule_options = dict(rule_options or {})
     rule_options.setdefault("taxonomy", taxonomy)
     rng = np.random.default_rng(seed)
@@ -90,10 +90,12 @@ def backtest(
         for method, fitted in models.items():
             scored = score_candidates(fitted, candidate_products, candidate_tags, taxonomy, rules=rules, season=season)
             scored["role"] = np.where(scored["product_id"].map(truth).eq(IMAGE_STATUS), IMAGE, CORE)  # as launched
-            predictions.append(pd.DataFrame({"season": season, "method": method, "product_id": scored["product_id"],
-                                             "probability": scored["probability"],
-                                             "hit": scored["product_id"].map(hit).fillna(False).astype(bool),
-                                             "ranked": scored["product_id"].map(ranked).fillna(False).astype(bool)}))
+            predicted = pd.DataFrame({"season": season, "method": method, "product_id": scored["product_id"],
+                                      "probability": scored["probability"],
+                                      "hit": scored["product_id"].map(hit).fillna(False).astype(bool),
+                                      "ranked": scored["product_id"].map(ranked).fillna(False).astype(bool),
+                                      "hit_bet": False})
+            predictions.append(predicted)
             cand_matrix = encode_tags(candidate_tags, taxonomy, products=list(scored["product_id"]))
             try:
                 plan = plan_season(
@@ -108,6 +110,7 @@ def backtest(
                 continue
             table = plan.table
             bets = table[table["role"] == HIT_BET]
+            predicted["hit_bet"] = predicted["product_id"].isin(set(bets["product_id"]))  # which the replay bet on
             planned = table[table["role"].isin([HIT_BET, CORE])]
             bet_hits = int(bets["product_id"].map(hit).sum())
             in_rank = scored["product_id"].map(ranked).to_numpy(bool)
