@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tagkit._checks import check_frame
 from tagkit._progress import bar
 from tagkit.calibration import recalibrate
 from tagkit.choice import AUTO, choose_model
@@ -59,6 +60,9 @@ def backtest(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Returns (one row per season and method, the out-of-time predictions of every launched product by every
     kind of model, with ``hit_bet`` marking the products the replayed plan bet on). ``model``: the kind tagkit uses, or ``"auto"`` to choose it season by season."""
+    check_frame(labels, "labels", name="labels", owner="backtest", source="label_hits")
+    check_frame(products, "products", name="products", owner="backtest")
+    check_frame(tags, "resolved tags", name="tags", owner="backtest", source="normalise_tags")
     rule_options = dict(rule_options or {})
     rule_options.setdefault("taxonomy", taxonomy)
     rng = np.random.default_rng(seed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tagkit._checks import check_frame
 from tagkit.errors import ParameterError
 from tagkit.tags import USABLE, tag_values
 from tagkit.taxonomy import Taxonomy
@@ -77,6 +78,7 @@ def look_alike_groups(signatures: pd.Series, hits: pd.Series, *, top: int = 15) 
 
 def homogeneity_by_season(labels: pd.DataFrame, signatures: pd.Series) -> pd.DataFrame:
     """:func:`homogeneity` of each season's catalogue (the labelled products, image products included)."""
+    check_frame(labels, "labels", name="labels", owner="homogeneity_by_season", source="label_hits")
     looks = signatures.reindex(labels["product_id"].astype(str)).fillna("?")
     out = homogeneity(looks, labels["season"])
     return out.rename(columns={"group": "season"})

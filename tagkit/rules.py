@@ -215,6 +215,7 @@ def _order(rules: pd.DataFrame) -> pd.DataFrame:
 
 def status_counts(rules: pd.DataFrame) -> pd.DataFrame:
     """How many mined rules were kept, and why the others were not."""
+    check_frame(rules, "rules", name="rules", owner="status_counts", source="mine_hit_rules")
     counts = rules["status"].value_counts()
     return pd.DataFrame({"status": STATUSES, "rules": [int(counts.get(s, 0)) for s in STATUSES]})
 
@@ -222,6 +223,8 @@ def status_counts(rules: pd.DataFrame) -> pd.DataFrame:
 def describe_rules(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.Series:
     """Each rule in words: 'midi-dress + earth-tone + linen were hits 4.1x as often as the average
     product: 23 of 61, q = 0.002'."""
+    check_frame(rules, "rules", name="rules", owner="describe_rules", source="mine_hit_rules")
+
     def label(item: str) -> str:
         dimension, value = item.split("=", 1)
         if taxonomy is not None and dimension in taxonomy.dimension_names:
@@ -243,6 +246,7 @@ def describe_rules(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.
 def score_rules(rules: pd.DataFrame, matrix: pd.DataFrame, hits) -> pd.DataFrame:
     """The given rules' counts and measures on other data (e.g. the next season): n_products, n_hits,
     hit rate, lift against that data's base rate, p-value."""
+    check_frame(rules, "rules", name="rules", owner="score_rules", source="mine_hit_rules")
     hits = np.asarray(hits, dtype=bool)
     position = {str(c): i for i, c in enumerate(matrix.columns)}
     itemsets = [tuple(position[i] for i in items) for items in rules["items"]]

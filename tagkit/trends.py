@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tagkit._checks import check_frame
 from tagkit._progress import bar
 from tagkit.hits import HIT, MISS, ranked_rows
 from tagkit.mining import count_itemsets, pack_columns
@@ -27,6 +28,7 @@ def holdout(
     """For each test season, the rules kept on the ``train_seasons`` seasons before it, scored on it:
     their hit rate and lift there, with counts. ``held_up``: lift above 1 in the test season;
     ``confirmed``: also significant there on its own (one-sided Fisher p <= 0.05)."""
+    check_frame(labels, "labels", name="labels", owner="holdout", source="label_hits")
     present = set(labels["season"])
     frames = []
     for test in bar(list(test_seasons), "Hold-out: testing rules on later seasons"):
@@ -82,6 +84,9 @@ def tag_trends(
     tested. Every single tag is tested, and the tag sets of ``rules`` (e.g. the kept rules) too.
     Returns (lift per season, one row per tag or tag set with slope, p, q and trend).
     """
+    check_frame(labels, "labels", name="labels", owner="tag_trends", source="label_hits")
+    if rules is not None:
+        check_frame(rules, "rules", name="rules", owner="tag_trends", source="mine_hit_rules")
     tag_sets = [(str(c),) for c in matrix.columns]
     if rules is not None:
         tag_sets += [tuple(items) for items in rules["items"] if len(items) > 1]
@@ -152,6 +157,7 @@ def yearly_common_tags(
 ) -> pd.DataFrame:
     """The tags that mark each year's best sellers, as the brand reviews them once a year: per year,
     the ``top`` single tags by lift among those marking hits (lift >= min_lift, q <= max_q)."""
+    check_frame(labels, "labels", name="labels", owner="yearly_common_tags", source="label_hits")
     frames = []
     years = sorted({s[:4] for s in seasons})
     for year in years:

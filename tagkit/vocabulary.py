@@ -40,7 +40,7 @@ FRAMES = {
     "products": ("product_id",),  # a catalogue's products
     "resolved tags": ("product_id", "dimension", "value", "item", "status"),  # normalise_tags
     "labels": ("product_id", "season", "status", "hit"),  # label_hits
-    "rules": ("rule", "items", "status"),  # mine_hit_rules
+    "rules": ("rule", "items", "n_products", "n_hits", "lift", "q_value", "status"),  # mine_hit_rules
     "candidates": ("product_id", "role", "category", "look", "probability"),  # score_candidates
     "carry-over": ("product_id", "category", "look"),  # carry_over
 }

@@ -35,6 +35,16 @@ WRONG = pd.DataFrame({"sku": ["A1"], "qty": [3]})
     (lambda t: tk.rule_membership(pd.DataFrame(), WRONG), "rule_membership", "rules"),
     (lambda t: tk.plan_season(WRONG, season="2026Q1", catalogue_size=10, base_rate=0.1), "plan_season",
      "candidates"),
+    (lambda t: tk.holdout(WRONG, pd.DataFrame(), test_seasons=["2025Q4"]), "holdout", "labels"),
+    (lambda t: tk.tag_trends(WRONG, pd.DataFrame(), seasons=["2025Q4"]), "tag_trends", "labels"),
+    (lambda t: tk.yearly_common_tags(WRONG, pd.DataFrame(), seasons=["2025Q4"]), "yearly_common_tags", "labels"),
+    (lambda t: tk.homogeneity_by_season(WRONG, pd.Series(dtype=object)), "homogeneity_by_season", "labels"),
+    (lambda t: tk.status_counts(WRONG), "status_counts", "rules"),
+    (lambda t: tk.describe_rules(WRONG), "describe_rules", "rules"),
+    (lambda t: tk.rule_table(WRONG), "describe_rules", "rules"),
+    (lambda t: tk.score_rules(WRONG, pd.DataFrame(), []), "score_rules", "rules"),
+    (lambda t: tk.backtest(WRONG, pd.DataFrame(), WRONG, WRONG, t, seasons=["2025Q4"]), "backtest", "labels"),
+    (lambda t: tk.carry_over(WRONG, "2025Q4", WRONG, WRONG, t), "carry_over", "labels"),
 ])
 def test_a_wrong_frame_is_named_with_its_missing_columns(taxonomy, call, owner, kind):
     missing = ", ".join(c for c in FRAMES[kind] if c not in WRONG.columns)
