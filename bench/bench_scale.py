@@ -64,6 +64,7 @@ def slope(points: list[tuple[float, float]]) -> float:
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 10])
+    parser.add_argument("--cold-only", action="store_true", help="skip the second (warm cache) batch")
     args = parser.parse_args()
     rows = []
     for scale in args.scales:
@@ -71,19 +72,19 @@ def main():
         truth = yaml.safe_load((folder / "ground_truth.yml").read_text(encoding="utf-8"))
         cache = Path(tempfile.mkdtemp(prefix="tagkit-bench-cache-"))
         cold, per_notebook = batch(folder, cache)
-        warm, warm_notebooks = batch(folder, cache)
+        warm, warm_notebooks = (None, {}) if args.cold_only else batch(folder, cache)
         rows.append({"scale": scale, "products": truth["products"], "lines": truth["order_lines_before_faults"],
                      "generator": generated, "cold": cold, "warm": warm, "notebooks": per_notebook,
                      "warm_notebooks": warm_notebooks,
                      "peak_gb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 ** 2})
-        print(f"  {scale:g}x: batch {cold:.0f} s cold, {warm:.0f} s warm", file=sys.stderr)
+        print(f"  {scale:g}x: batch {cold:.0f} s cold" + (f", {warm:.0f} s warm" if warm else ""), file=sys.stderr)
     print("| scale | products | order lines | generator (s) | batch, cold cache (s) | 01 / 02 / 03 (s) | "
           "batch, warm cache (s) | 01 / 02 / 03 warm (s) | peak memory of a child so far (GB) |")
     print("|---:|---:|---:|---:|---:|---|---:|---|---:|")
     for r in rows:
         generator = f"{r['generator']:.0f}" if r["generator"] is not None else "(kept)"
         print(f"| {r['scale']:g}x | {r['products']:,} | {r['lines']:,} | {generator} | {r['cold']:.0f} | "
-              + " / ".join(r["notebooks"].values()) + f" | {r['warm']:.0f} | "
+              + " / ".join(r["notebooks"].values()) + (f" | {r['warm']:.0f} | " if r["warm"] else " | not run | ")
               + " / ".join(r["warm_notebooks"].values()) + f" | {r['peak_gb']:.1f} |")
     if len(rows) > 1:
         batch_fit = slope([(r["products"], r["cold"]) for r in rows])

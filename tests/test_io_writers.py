@@ -56,3 +56,19 @@ def test_no_cell_of_an_export_is_a_formula_and_the_text_stays_readable(tmp_path)
     assert not any(str(v).startswith(starts) for v in read.to_numpy().ravel()) and read.columns[0] == "'=header"
     assert read["name"].tolist()[:2] == ["'" + hostile[0], "'" + hostile[1]]  # readable, one apostrophe ahead
     assert read["n"].tolist() == [str(i) for i in range(len(hostile))]  # numbers untouched
+
+
+def test_a_table_longer_than_a_sheet_goes_whole_to_a_csv_and_its_sheet_says_where(tmp_path, monkeypatch):
+    import tagkit.io.writers as writers
+
+    monkeypatch.setattr(writers, "_EXCEL_MAX_ROWS", 5)  # a sheet of 5 rows stands for Excel's 1,048,575
+    labels = pd.DataFrame({"product_id": [f"{i:03d}" for i in range(12)], "units": range(12)})
+    small = pd.DataFrame({"season": ["2025Q4"], "hits": [3]})
+    path = tk.write_excel({"hit share": small, "Labels (all)": labels}, tmp_path / "hit_tags.xlsx")
+    whole = pd.read_csv(tmp_path / "hit_tags_labels_all.csv", dtype={"product_id": str}, encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(whole, labels)
+    book = openpyxl.load_workbook(path)
+    assert book["hit share"]["B2"].value == 3
+    note = book["Labels (all)"]["A2"].value
+    assert note.startswith("This table has 12 rows, more than an Excel sheet holds (5)") and \
+        "hit_tags_labels_all.csv" in note

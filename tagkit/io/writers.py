@@ -3,6 +3,7 @@ formatted workbooks. Both are written atomically and byte-for-byte the same for 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -10,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from tagkit._inert import csv_frame, excel_text
-from tagkit.errors import TagkitError
 from tagkit.io._files import atomic_write
 
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
@@ -30,13 +30,21 @@ def write_csv(frame: pd.DataFrame, path) -> Path:
 def write_excel(sheets: dict[str, pd.DataFrame], path, *, percent=()) -> Path:
     """One sheet per table: bold frozen header, column widths that fit the content; the columns
     named in ``percent`` (shares in [0, 1]) are shown as percentages. A table that is None (say, no
-    competitors in the dataset) gets no sheet."""
-    sheets = {name: frame for name, frame in sheets.items() if frame is not None}
+    competitors in the dataset) gets no sheet. A table longer than a sheet holds (1,048,575 rows, say the
+    labels of a million products) is written whole to a CSV beside the workbook (``<workbook>_<sheet>.csv``),
+    and its sheet says so and where."""
+    path = Path(path)
+    fitted = {}
     for name, frame in sheets.items():
-        if len(frame) > _EXCEL_MAX_ROWS:
-            raise TagkitError(f"The table {name!r} has {len(frame):,} rows, more than an Excel sheet holds; "
-                              "export it as CSV instead.")
-    return atomic_write(path, lambda tmp: _write_workbook(sheets, tmp, set(percent)))
+        if frame is not None and len(frame) > _EXCEL_MAX_ROWS:
+            part = re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_") or "sheet"
+            whole = write_csv(frame, path.with_name(f"{path.stem}_{part}.csv"))
+            frame = pd.DataFrame({"note": [f"This table has {len(frame):,} rows, more than an Excel sheet holds "
+                                           f"({_EXCEL_MAX_ROWS:,}): all of them are in {whole.name}, beside this "
+                                           "workbook."]})
+        if frame is not None:
+            fitted[name] = frame
+    return atomic_write(path, lambda tmp: _write_workbook(fitted, tmp, set(percent)))
 
 
 def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path, percent: set):
