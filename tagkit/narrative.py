@@ -103,7 +103,8 @@ def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | No
                              f"{plain(top['reason'].split(': ', 1)[1])}.")
     if choice is not None:
         joint = ", chosen for " if choice.reason.startswith("the best") else ": "
-        scored = "The candidates were scored with" if size else "With candidates, tagkit would score them with"
+        scored = "The candidates were scored with" if plan.candidates else \
+            "With candidates, tagkit would score them with"
         sentences.append(f"{scored} the **{choice.kind}** model{joint}{choice.reason}.")
     if backtest is not None and len(backtest):
         rows = backtest.set_index("method")

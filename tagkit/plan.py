@@ -72,6 +72,7 @@ class SeasonPlan:
     solve_seconds: float = 0.0
     notes: tuple = ()  # how the limits were fitted to what the brand gave
     ceiling: float = 1.0  # the highest chance the calibration behind the plan supports
+    candidates: int = 0  # the candidates scored for it (also when no plan could be made from them)
 
     @property
     def made(self) -> bool:
@@ -92,14 +93,16 @@ class SeasonPlan:
         return f"SeasonPlan({self.season}: {len(self.table)} products, {roles}, solved in {self.solve_seconds:.1f} s)"
 
 
-def no_plan(season: str, reason: str) -> SeasonPlan:
-    """The plan that was not made, with the reason in words (e.g. no candidate pipeline): every table empty."""
+def no_plan(season: str, reason: str, *, candidates: int = 0) -> SeasonPlan:
+    """The plan that was not made, with the reason in words (e.g. no candidate pipeline): every table empty;
+    ``candidates`` says how many were scored (0 without a candidate pipeline)."""
     summary = pd.DataFrame([("plan", "not made", reason, False)], columns=["measure", "value", "target", "within"])
     return SeasonPlan(season, pd.DataFrame(columns=PLAN_COLUMNS), summary,
                       pd.DataFrame(columns=["category", "carry_over", "hit_bets", "core", "image", "total", "min", "max",
                                             "within"]),
                       pd.DataFrame(columns=["look", "products", "cap"]),
-                      pd.DataFrame(columns=["tags", "hit_bets", "share_of_hit_bets", "cap"]), {}, 0.0, (reason,))
+                      pd.DataFrame(columns=["tags", "hit_bets", "share_of_hit_bets", "cap"]), {}, 0.0, (reason,),
+                      candidates=candidates)
 
 
 def poisson_binomial(probabilities) -> np.ndarray:
@@ -505,7 +508,8 @@ def _assemble(cand, carry, chosen, bet, is_image, *, season, base_rate, band, im
     ], columns=["measure", "value", "target", "within"])
     summary["value"] = summary["value"].astype(str)
     summary["target"] = summary["target"].astype(str)
-    return SeasonPlan(season, table, summary, categories, looks, concentration, expected, seconds, (), ceiling)
+    return SeasonPlan(season, table, summary, categories, looks, concentration, expected, seconds, (), ceiling,
+                      len(cand))
 
 
 def chance_text(probability: float, ceiling: float = 1.0) -> str:
@@ -653,5 +657,6 @@ def plan_brand(brand, labels: pd.DataFrame, rules: pd.DataFrame, model, *, seaso
         plan = plan_season(candidates, season=plan_for, base_rate=base_rate, carry_over=carried,
                            bet_tag_sets=bet_tag_sets, calibration=calibration, **planning, **limits)
     except PlanInfeasible as err:  # the report still shows the scored candidates, and why no plan holds
-        plan = no_plan(plan_for, "its limits cannot all hold together: " + "; ".join(err.problems))
+        plan = no_plan(plan_for, "its limits cannot all hold together: " + "; ".join(err.problems) + ".",
+                       candidates=len(candidates))
     return plan, candidates

@@ -276,3 +276,8 @@ def test_a_brand_whose_limits_cannot_hold_gets_no_plan_and_the_reason(demo_brand
     assert "The strong candidates are alike" in plan.notes[0]
     summary, _ = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=None)
     assert summary.startswith("**No plan for 2026Q1**: its limits cannot all hold together: hit-bet band")
+    assert "(35%). The candidates were scored with" not in summary  # no choice given here
+    assert plan.candidates == len(scored)
+    summary, _ = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=None,
+                                 choice=tk.ModelChoice("tags only", "chosen by hand", pd.DataFrame()))
+    assert "max_bet_share_per_tag_set (1%). The candidates were scored with the **tags only** model" in summary
