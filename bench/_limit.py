@@ -13,6 +13,8 @@ import math
 import numpy as np
 from numba import njit
 
+from tagkit.mining import pack_columns
+
 
 @njit(cache=True, inline="always")
 def _popcount(x):
@@ -137,15 +139,6 @@ def _fisher(n_hits, n_all, population, successes):
     return out
 
 
-def _pack(columns_major: np.ndarray) -> np.ndarray:
-    """(n_cols, n_rows) booleans, contiguous per column -> (n_cols, words) uint64 bit sets."""
-    n_cols, n_rows = columns_major.shape
-    words = max(1, -(-n_rows // 64))
-    out = np.zeros((n_cols, words * 8), dtype=np.uint8)
-    out[:, : -(-n_rows // 8)] = np.packbits(columns_major, axis=1, bitorder="little")
-    return out.view(np.uint64)
-
-
 def mine(matrix: np.ndarray, hits: np.ndarray, *, min_hits: int, max_size: int):
     """Every frequent-among-hits tag set (item positions, -1 padded), its hits, products and Fisher p-value."""
     matrix = np.asarray(matrix, dtype=bool)
@@ -155,7 +148,7 @@ def mine(matrix: np.ndarray, hits: np.ndarray, *, min_hits: int, max_size: int):
     indptr = np.searchsorted(rows, np.arange(len(hit_rows) + 1)).astype(np.int64)
     pair_ok = _pair_counts(indptr, cols.astype(np.int64), matrix.shape[1]) >= min_hits
     pair_ok = pair_ok | pair_ok.T
-    items, n_hits, n_all = _search(_pack(np.ascontiguousarray(hit_rows.T)), _pack(np.ascontiguousarray(matrix.T)),
+    items, n_hits, n_all = _search(pack_columns(hit_rows), pack_columns(matrix),
                                    hit_rows.sum(axis=0).astype(np.int64), pair_ok, min_hits, max_size)
     p_values = _fisher(n_hits, n_all, len(matrix), int(hits.sum()))
     return items, n_hits, n_all, p_values

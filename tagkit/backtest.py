@@ -22,12 +22,12 @@ from tagkit.calibration import recalibrate
 from tagkit.choice import AUTO, choose_model
 from tagkit.encode import encode_tags
 from tagkit.hits import HIT, MISS, ranked_rows
-from tagkit.hits import IMAGE as IMAGE_STATUS
 from tagkit.plan import CORE, HIT_BET, IMAGE, PlanInfeasible, limits_from_mix, plan_season
 from tagkit.propensity import MODEL_KINDS, TAGS_AND_RULES, brier_score, fit_propensity, reliability, score_candidates
 from tagkit.rules import KEPT, mine_hit_rules, rule_membership
 from tagkit.seasons import QUARTERS, SeasonCalendar, history
 from tagkit.taxonomy import Taxonomy
+from tagkit.vocabulary import IMAGE_PRODUCT as IMAGE_STATUS
 
 TAGKIT, RANDOM = "tagkit (model chosen from the seasons before)", "random picks"
 METHODS = (TAGKIT, *MODEL_KINDS.values(), RANDOM)
@@ -59,7 +59,8 @@ def backtest(
     model: str = AUTO,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Returns (one row per season and method, the out-of-time predictions of every launched product by every
-    kind of model, with ``hit_bet`` marking the products the replayed plan bet on). ``model``: the kind tagkit uses, or ``"auto"`` to choose it season by season."""
+    kind of model, with ``hit_bet`` marking the products the replayed plan bet on). ``model``: the kind tagkit
+    uses, or ``"auto"`` to choose it season by season."""
     check_frame(labels, "labels", name="labels", owner="backtest", source="label_hits")
     check_frame(products, "products", name="products", owner="backtest")
     check_frame(tags, "resolved tags", name="tags", owner="backtest", source="normalise_tags")

@@ -60,7 +60,7 @@ def load_brand(dataset: Dataset, *, unknown: str = "report", set_aside_path=None
         if isinstance(found, Brand):
             return replace(found, dataset=dataset)
     taxonomy = dataset.read_taxonomy()
-    inputs = load_inputs(dataset, unknown=unknown, cache=cache)
+    inputs = _inputs(dataset, taxonomy, unknown=unknown, cache=cache)
     own = inputs["catalogue"]
     own_products = own.products[own.products["source"] == "own"]
     with step(f"Adding up the sales of {dataset.name!r}"):
@@ -80,11 +80,16 @@ def load_brand(dataset: Dataset, *, unknown: str = "report", set_aside_path=None
 def load_inputs(dataset: Dataset, *, unknown: str = "report", cache: bool = True) -> dict[str, TaggedCatalogue]:
     """The dataset's catalogue inputs, read and normalised with its own taxonomy (:func:`read_inputs`), kept in
     the disk cache like :func:`load_brand`: the tag-health notebook's read is the brand loader's too."""
+    return _inputs(dataset, None, unknown=unknown, cache=cache)
+
+
+def _inputs(dataset: Dataset, taxonomy: Taxonomy | None, *, unknown: str, cache: bool) -> dict[str, TaggedCatalogue]:
+    """:func:`load_inputs`, with the dataset's taxonomy when the caller has already read it."""
     key = _cache_key(dataset, "inputs", unknown=unknown) if cache else None
     found = disk_cache.load(key) if key is not None else None
     if isinstance(found, dict) and all(isinstance(v, TaggedCatalogue) for v in found.values()):
         return found
-    inputs = read_inputs(dataset, dataset.read_taxonomy(), unknown=unknown)
+    inputs = read_inputs(dataset, taxonomy or dataset.read_taxonomy(), unknown=unknown)
     if key is not None:
         disk_cache.store(key, inputs)
     return inputs

@@ -143,7 +143,6 @@ def decision_metrics(predictions: pd.DataFrame, *, bet_share: float = 0.075, lev
     others' from their probabilities as stated (Poisson-binomial)."""
     from sklearn.metrics import roc_auc_score
 
-
     rows = []
     # ties are broken by product id, never by the order of the rows (labels come sorted by their rank)
     ordered = predictions.sort_values(["season", "method", "product_id"], kind="stable")

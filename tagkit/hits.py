@@ -473,7 +473,7 @@ def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tup
     not four independent observations in the statistics of the rules. Indexed by product and the last
     season it was ranked in."""
     check_frame(labels, "labels", name="labels", owner="ranked_rows", source="label_hits")
-    rows = labels[labels["status"].isin([HIT, MISS])]
+    rows = labels[labels["status"].isin(RANKED)]
     if seasons is not None:
         rows = rows[rows["season"].isin(list(seasons))]
     missing = set(rows["product_id"]) - set(matrix.index)

@@ -194,7 +194,6 @@ def _spark_itemsets(hit_rows, min_hits, max_size, exclude, spark):
     from pyspark.ml.fpm import FPGrowth
     from pyspark.sql.types import ArrayType, IntegerType, StructField, StructType
 
-
     n = len(hit_rows)
     if n == 0:
         return [], np.zeros(0, dtype=np.int64)

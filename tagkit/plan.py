@@ -272,10 +272,8 @@ def plan_season(
     if bets_found < low_bets:  # the solver's own shortfall is measured against fewer bets: explain it on the band
         problems.append(_explain("bets short", low_bets - bets_found,
                                  {"need": low_bets, "eligible": int(eligible.sum()), "min_p": min_bet_p},
-                                 catalogue_size, n, len(carry)))
-    if bets_found < low_bets and sets is not None:
-        problems = [p + _crowded(sets, eligible, max_bet_share_per_tag_set) if p.startswith("hit-bet band") else p
-                    for p in problems]
+                                 catalogue_size, n, len(carry))
+                        + (_crowded(sets, eligible, max_bet_share_per_tag_set) if sets is not None else ""))
     if problems:
         raise PlanInfeasible(problems)
     chosen, bet = solution["chosen"], solution["bet"]

@@ -34,10 +34,9 @@ import pandas as pd
 from tagkit._checks import check_engine, check_fraction, check_frame, check_int
 from tagkit._fisher import upper_tail
 from tagkit.errors import ParameterError
-from tagkit.mining import ENGINES as MINING_ENGINES
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
 from tagkit.taxonomy import Taxonomy
-from tagkit.vocabulary import KEPT, LOW_LIFT, MAX_TAG_SET_SIZE, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE
+from tagkit.vocabulary import KEPT, LOW_LIFT, MAX_TAG_SET_SIZE, MINING_ENGINES, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE
 from tagkit.vocabulary import RULE_STATUSES as STATUSES
 
 RULE_COLUMNS = ["rule", "size", "n_products", "n_hits", "support", "confidence", "lift", "leverage", "conviction",
