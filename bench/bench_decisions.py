@@ -45,15 +45,15 @@ def run(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     dataset = tk.open_dataset(folder)
     brand = tk.load_brand(dataset)
     definition = tk.HitDefinition().resolve(brand)
-    labels = tk.label_brand(brand, definition, reference=tk.history(last, 4, dataset.calendar))
-    seasons = tk.seasons_up_to(labels, last, dataset.calendar)
+    labels = tk.label_brand(brand, definition, reference=tk.seasons.history(last, 4, dataset.calendar))
+    seasons = tk.hits.seasons_up_to(labels, last, dataset.calendar)
     started = time.perf_counter()
     predictions = ev.score_past_seasons(labels, brand.matrix, seasons=seasons, train_seasons=window,
                                         calendar=dataset.calendar,
                                         rule_options=dict(min_lift=1.5, taxonomy=brand.taxonomy))
     metrics = ev.decision_metrics(predictions, calendar=dataset.calendar)
     chosen = predictions[predictions["method"] == ev.TAGKIT].groupby("season")["model"].first()
-    metrics.attrs["chosen"] = ", ".join(f"{season}: {tk.MODEL_KINDS.get(kind, kind)}" for season, kind in chosen.items())
+    metrics.attrs["chosen"] = ", ".join(f"{season}: {tk.vocabulary.MODEL_KINDS.get(kind, kind)}" for season, kind in chosen.items())
     print(f"{name}: {metrics['season'].nunique()} seasons scored "
           f"({', '.join(sorted(metrics['season'].unique()))}), {time.perf_counter() - started:.0f} s", file=sys.stderr)
     return metrics, ev.summarise_decisions(metrics)

@@ -46,10 +46,10 @@ def main():
     dataset = tk.open_dataset(None)
     brand = tk.load_brand(dataset)
     # the batch's default hit definition: a bar fixed on the four seasons ending 2025Q4
-    labels = tk.label_brand(brand, tk.HitDefinition().resolve(brand), reference=tk.history("2025Q4", 4))
+    labels = tk.label_brand(brand, tk.HitDefinition().resolve(brand), reference=tk.seasons.history("2025Q4", 4))
     options = dict(min_bet_lift=1.5, max_per_look=6, max_bet_share_per_tag_set=0.35)
     if not args.skip_backtest:
-        seasons = tk.seasons_up_to(labels, "2025Q4")[4:]
+        seasons = tk.hits.seasons_up_to(labels, "2025Q4")[4:]
         started = time.perf_counter()
         table, _ = tk.backtest(labels, brand.matrix, brand.own.products, brand.own.tags, brand.taxonomy,
                                seasons=seasons, rule_options=dict(min_lift=1.5), **options)
@@ -62,24 +62,24 @@ def main():
                   f"{r.mean_plan_hit_share:.1%} | {r.mean_base_rate:.1%} | {r.mean_brier:.4f} |")
         print()
 
-    window = tk.history("2025Q4", 4)
-    rows, hits = tk.ranked_rows(labels, brand.matrix, window)
+    window = tk.seasons.history("2025Q4", 4)
+    rows, hits = tk.hits.ranked_rows(labels, brand.matrix, window)
     rules = tk.mine_hit_rules(rows, hits, min_lift=1.5, taxonomy=brand.taxonomy)
     model = tk.fit_propensity(rows, hits, rules=rules, trained_on=window)
     products, raw = candidate_tags(args.candidates)
     tags = tk.normalise_tags(raw, brand.taxonomy)
     started = time.perf_counter()
-    scored = tk.score_candidates(model, products, tags, brand.taxonomy, rules=rules)
+    scored = tk.propensity.score_candidates(model, products, tags, brand.taxonomy, rules=rules)
     scoring = time.perf_counter() - started
     kept = rules[rules["status"] == "kept"]
-    bet_sets = tk.rule_membership(tk.encode_tags(tags, brand.taxonomy, products=products), kept)
-    limits = tk.limits_from_mix(scored["category"][scored["category"] != "(none)"], args.catalogue_size)
+    bet_sets = tk.rules.rule_membership(tk.encode_tags(tags, brand.taxonomy, products=products), kept)
+    limits = tk.plan.limits_from_mix(scored["category"][scored["category"] != "(none)"], args.catalogue_size)
     times, plan = [], None
     for _ in range(3):
         started = time.perf_counter()
         plan = tk.plan_season(scored, season="2026Q1", catalogue_size=args.catalogue_size, base_rate=model.base_rate,
                               image_count=int(0.015 * args.catalogue_size), category_limits=limits,
-                              bet_tag_sets=bet_sets, waves=tk.waves_for("2026Q1"), **options)
+                              bet_tag_sets=bet_sets, waves=tk.plan.waves_for("2026Q1"), **options)
         times.append(time.perf_counter() - started)
     bets = (plan.table["role"] == "hit bet").sum()
     print("| candidates | catalogue size | kept rules | scoring (s) | plan_season, median of 3 (s) | hit bets | "

@@ -46,9 +46,9 @@ own = inputs["catalogue"]
 sales = dataset.read_sales(own.products, set_aside_path=out / "sales_set_aside.csv", engine=engine)
 
 # %%
-summary, figures = tk.tag_health_summary(inputs, sales, taxonomy, season)
+summary, figures = tk.health.tag_health_summary(inputs, sales, taxonomy, season)
 tk.show_summary(summary, figures)
-tk.show_notes([tk.launch_note(own.products), tk.outside_note(dataset)])
+tk.show_notes([tk.hits.launch_note(own.products), tk.health.outside_note(dataset)])
 
 # %% [markdown]
 # ## Input files
@@ -57,7 +57,7 @@ tk.show_notes([tk.launch_note(own.products), tk.outside_note(dataset)])
 # holds, the share of tags matched to the taxonomy, and how many products miss a required dimension.
 
 # %%
-tk.show_table(tk.input_overview(inputs, taxonomy), percent=["tags_understood"])
+tk.show_table(tk.health.input_overview(inputs, taxonomy), percent=["tags_understood"])
 
 # %% [markdown]
 # ## Tag coverage by dimension
@@ -67,8 +67,8 @@ tk.show_table(tk.input_overview(inputs, taxonomy), percent=["tags_understood"])
 # table below); grey, products without any tag there. Required dimensions carry a star.
 
 # %%
-coverage = tk.tag_coverage(own.tags, own.products, taxonomy)
-fig = tk.plot_tag_coverage(coverage)
+coverage = tk.tags.tag_coverage(own.tags, own.products, taxonomy)
+fig = tk.plots.plot_tag_coverage(coverage)
 
 # %% [markdown]
 # ## Tags tagkit could not match
@@ -80,7 +80,7 @@ fig = tk.plot_tag_coverage(coverage)
 # To fix a value, add it as an alias in the taxonomy or correct it in the source file.
 
 # %%
-health = tk.health_by_input(inputs, taxonomy)
+health = tk.health.health_by_input(inputs, taxonomy)
 tk.show_table(health, max_rows=table_rows, note="All rows are in tag_health.xlsx and tag_health.csv.")
 
 # %% [markdown]
@@ -91,7 +91,7 @@ tk.show_table(health, max_rows=table_rows, note="All rows are in tag_health.xlsx
 # almost no products are candidates for merging in the taxonomy.
 
 # %%
-fig = tk.plot_value_distribution(tk.value_counts(own.tags, taxonomy), top=top_values)
+fig = tk.plots.plot_value_distribution(tk.tags.value_counts(own.tags, taxonomy), top=top_values)
 
 # %% [markdown]
 # ## Products missing a required dimension
@@ -99,7 +99,7 @@ fig = tk.plot_value_distribution(tk.value_counts(own.tags, taxonomy), top=top_va
 # These products cannot be fully used in the hit analysis until they are tagged.
 
 # %%
-missing = tk.missing_required(own.tags, own.products, taxonomy)
+missing = tk.tags.missing_required(own.tags, own.products, taxonomy)
 tk.show_table(missing, max_rows=table_rows, note="All rows are in tag_health.xlsx.")
 
 # %% [markdown]
@@ -109,7 +109,7 @@ tk.show_table(missing, max_rows=table_rows, note="All rows are in tag_health.xls
 # were set aside (no product id, a duplicated id), with the file, row and column to fix.
 
 # %%
-problems = tk.cell_problems(inputs)
+problems = tk.health.cell_problems(inputs)
 tk.show_table(problems, max_rows=table_rows, note="All rows are in tag_health.xlsx.")
 
 # %% [markdown]
@@ -126,7 +126,7 @@ tk.show_notes(sales.warnings)
 # **How to read it:** one bar per reason an order line was set aside, by number of lines.
 
 # %%
-fig = tk.plot_set_aside(sales.accounting)
+fig = tk.plots.plot_set_aside(sales.accounting)
 
 # %% [markdown]
 # ## Exports
@@ -135,7 +135,7 @@ fig = tk.plot_set_aside(sales.accounting)
 
 # %%
 workbook = tk.write_excel({
-    "input files": tk.input_overview(inputs, taxonomy), "tag problems": health, "coverage": coverage,
+    "input files": tk.health.input_overview(inputs, taxonomy), "tag problems": health, "coverage": coverage,
     "missing required": missing, "catalogue problems": problems, "sales accounting": sales.accounting,
 }, out / "tag_health.xlsx")
 tk.show_files([workbook, tk.write_csv(health, out / "tag_health.csv"), sales.set_aside_file], folder=out)

@@ -61,17 +61,17 @@ tk.check_parameters("02_hit_tags", engine=engine, metric=metric, hit_definition=
 definition = tk.HitDefinition(metric=metric, definition=hit_definition, top_share=top_share, bar=hit_bar,
                               group_by=group_by, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
                               min_exposure_days=min_exposure_days)
-tk.check_dimensions(dataset.read_taxonomy(), group_by=group_by, heatmap_rows=heatmap_rows,
+tk.parameters.check_dimensions(dataset.read_taxonomy(), group_by=group_by, heatmap_rows=heatmap_rows,
                     heatmap_columns=heatmap_columns)
 
 # %%
 brand = tk.load_brand(dataset, engine=engine)
-window = tk.history(season, history_seasons, dataset.calendar)
+window = tk.seasons.history(season, history_seasons, dataset.calendar)
 definition = definition.resolve(brand)  # catalogue "auto": decided from the data, with the reason
 labels = tk.label_brand(brand, definition, reference=window)
 check = tk.check_labels(labels, definition, seasons=window, min_hits=min_hits, band=(band_low, band_high))
-seasons = tk.seasons_up_to(labels, season, dataset.calendar)
-matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
+seasons = tk.hits.seasons_up_to(labels, season, dataset.calendar)
+matrix, hits = tk.hits.ranked_rows(labels, brand.matrix, window)
 
 # %%
 rule_options = dict(min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, taxonomy=brand.taxonomy)
@@ -87,12 +87,12 @@ competitors = brand.competitors_in(window)
 common = tk.common_tags(matrix, hits, competitors=competitors, min_hits=min_hits, max_q=max_q, min_lift=min_lift,
                         taxonomy=brand.taxonomy)
 comparison = tk.competitor_comparison(matrix, hits, competitors, taxonomy=brand.taxonomy) if len(competitors) else None
-signatures = tk.tag_signatures(brand.own.tags, brand.taxonomy, products=brand.own.products)
-pair = tk.heatmap_dimensions(matrix, hits, brand.taxonomy, rows=heatmap_rows, columns=heatmap_columns)
+signatures = tk.looks.tag_signatures(brand.own.tags, brand.taxonomy, products=brand.own.products)
+pair = tk.rules.heatmap_dimensions(matrix, hits, brand.taxonomy, rows=heatmap_rows, columns=heatmap_columns)
 
 # %%
-summary, figures = tk.hit_tags_summary(season=season, window=window, share=share, rules=rules,
-                                       holdout_summary=tk.holdout_summary(tested), trends=trends,
+summary, figures = tk.narrative.hit_tags_summary(season=season, window=window, share=share, rules=rules,
+                                       holdout_summary=tk.trends.holdout_summary(tested), trends=trends,
                                        comparison=comparison, taxonomy=brand.taxonomy, check=check)
 tk.show_summary(summary, figures)
 tk.show_warnings(check.warnings)
@@ -105,7 +105,7 @@ tk.show_warnings(check.warnings)
 # the rest, the warning above says so and which parameter to change.
 
 # %%
-tk.show_notes([f"Hit definition: {definition.describe(window)}.", tk.launch_note(brand.own.products)])
+tk.show_notes([f"Hit definition: {definition.describe(window)}.", tk.hits.launch_note(brand.own.products)])
 tk.show_table(check.table, note="Level with the cut-off: decided by revenue, then order lines; level on every key: "
               "all count as hits.")
 
@@ -118,7 +118,7 @@ tk.show_table(check.table, note="Level with the cut-off: decided by revenue, the
 # dots are the hits' share of the season's revenue.
 
 # %%
-fig = tk.plot_hit_share(share, band=(band_low, band_high))
+fig = tk.plots.plot_hit_share(share, band=(band_low, band_high))
 
 # %%
 tk.show_table(share, max_rows=table_rows, percent=["hit_share", "revenue_share"])
@@ -140,7 +140,7 @@ tk.show_table(image_products.sort_values("value", ascending=False)[["product_id"
 # hit rate; the *q-value* is the false discovery rate at which the rule would still be kept.
 
 # %%
-tk.show_table(tk.rule_table(kept, brand.taxonomy), max_rows=table_rows, percent=["hit_rate"],
+tk.show_table(tk.narrative.rule_table(kept, brand.taxonomy), max_rows=table_rows, percent=["hit_rate"],
               note="All rules, with the reason each was or was not kept, are in hit_tags.xlsx.")
 
 # %% [markdown]
@@ -149,7 +149,7 @@ tk.show_table(tk.rule_table(kept, brand.taxonomy), max_rows=table_rows, percent=
 # raise the hit rate significantly.
 
 # %%
-tk.show_table(tk.status_counts(rules))
+tk.show_table(tk.rules.status_counts(rules))
 
 # %% [markdown]
 # ## Lift of pairs of values
@@ -159,7 +159,7 @@ tk.show_table(tk.status_counts(rules))
 # name them, the two dimensions are those whose values tell hits from the rest best.
 
 # %%
-fig = tk.plot_lift_heatmap(tk.lift_table(matrix, hits, *pair) if pair else None)
+fig = tk.plots.plot_lift_heatmap(tk.lift_table(matrix, hits, *pair) if pair else None)
 tk.show_notes(["No heatmap: fewer than two dimensions have enough products per value." if pair is None else ""])
 
 # %% [markdown]
@@ -168,7 +168,7 @@ tk.show_notes(["No heatmap: fewer than two dimensions have enough products per v
 # Strong rules sit top right: common among hits and much more likely to hit.
 
 # %%
-fig = tk.plot_rule_scatter(rules)
+fig = tk.plots.plot_rule_scatter(rules)
 
 # %% [markdown]
 # ## Common tags of the best sellers
@@ -191,7 +191,7 @@ tk.show_table(common.drop(columns="items"), max_rows=table_rows,
 # line, products with the tag were more often hits than average.
 
 # %%
-fig = tk.plot_trends(per_season, trends)
+fig = tk.plots.plot_trends(per_season, trends)
 
 # %%
 tk.show_table(trends[trends["trend"].isin(["rising", "fading"])], max_rows=table_rows,
@@ -204,7 +204,7 @@ tk.show_table(trends[trends["trend"].isin(["rising", "fading"])], max_rows=table
 # above 1 in the new season; *confirmed*: significantly so on that season alone.
 
 # %%
-tk.show_table(tk.holdout_summary(tested), max_rows=table_rows, percent=["held_up", "confirmed"])
+tk.show_table(tk.trends.holdout_summary(tested), max_rows=table_rows, percent=["held_up", "confirmed"])
 tk.show_table(tested[tested["test_season"] == season], max_rows=table_rows, percent=["test_hit_rate"])
 
 # %% [markdown]
@@ -225,7 +225,7 @@ tk.show_table(yearly, max_rows=3 * table_rows, percent=["share_of_hits", "share_
 # best sellers (red), the brand's hits (green) and the brand's range (grey).
 
 # %%
-fig = tk.plot_competitor_shares(comparison) if comparison is not None else None
+fig = tk.plots.plot_competitor_shares(comparison) if comparison is not None else None
 
 # %%
 tk.show_table(comparison, max_rows=table_rows,
@@ -242,9 +242,9 @@ tk.show_table(comparison, max_rows=table_rows,
 
 # %%
 tk.show_notes([f"Here a look is {brand.taxonomy.roles.describe_look(brand.taxonomy)}."])
-tk.show_table(tk.homogeneity_by_season(labels, signatures), max_rows=table_rows, percent=["largest_group_share"])
+tk.show_table(tk.looks.homogeneity_by_season(labels, signatures), max_rows=table_rows, percent=["largest_group_share"])
 in_season = labels[(labels["season"] == season) & labels["status"].isin(tk.vocabulary.RANKED)]
-tk.show_table(tk.look_alike_groups(signatures.reindex(in_season["product_id"]), in_season["hit"]), max_rows=10,
+tk.show_table(tk.looks.look_alike_groups(signatures.reindex(in_season["product_id"]), in_season["hit"]), max_rows=10,
               percent=["hit_rate", "share_of_range"])
 
 # %% [markdown]
@@ -252,8 +252,8 @@ tk.show_table(tk.look_alike_groups(signatures.reindex(in_season["product_id"]), 
 
 # %%
 workbook = tk.write_excel({
-    "hit share": share, "rules": tk.rule_table(rules, brand.taxonomy), "common tags": common.drop(columns="items"),
+    "hit share": share, "rules": tk.narrative.rule_table(rules, brand.taxonomy), "common tags": common.drop(columns="items"),
     "trends": trends, "holdout": tested, "yearly": yearly, "labels": labels,
     "competitors": comparison, "label check": check.table,
 }, out / "hit_tags.xlsx")
-tk.show_files([workbook, tk.write_csv(tk.rule_table(rules, brand.taxonomy), out / "hit_rules.csv")], folder=out)
+tk.show_files([workbook, tk.write_csv(tk.narrative.rule_table(rules, brand.taxonomy), out / "hit_rules.csv")], folder=out)

@@ -78,27 +78,27 @@ tk.check_parameters("03_season_plan", engine=engine, metric=metric, hit_definiti
                     category_tolerance=category_tolerance, max_per_look=max_per_look,
                     max_bet_share_per_tag_set=max_bet_share_per_tag_set, backtest_seasons=backtest_seasons,
                     plan_share=plan_share, table_rows=table_rows)
-tk.check_dimensions(dataset.read_taxonomy(), group_by=group_by)
+tk.parameters.check_dimensions(dataset.read_taxonomy(), group_by=group_by)
 definition = tk.HitDefinition(metric=metric, definition=hit_definition, top_share=top_share, bar=hit_bar,
                               group_by=group_by, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
                               min_exposure_days=min_exposure_days)
-waves = tk.waves_for(plan_for, wave_dates, calendar=dataset.calendar)
+waves = tk.plan.waves_for(plan_for, wave_dates, calendar=dataset.calendar)
 
 # %%
 brand = tk.load_brand(dataset, engine=engine)
-window = tk.history(season, history_seasons, dataset.calendar)
+window = tk.seasons.history(season, history_seasons, dataset.calendar)
 definition = definition.resolve(brand)  # catalogue "auto": decided from the data, with the reason
 labels = tk.label_brand(brand, definition, reference=window)
 check = tk.check_labels(labels, definition, seasons=window, min_hits=min_hits, band=(band_low, band_high))
-matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
+matrix, hits = tk.hits.ranked_rows(labels, brand.matrix, window)
 rule_options = dict(min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, taxonomy=brand.taxonomy)
 rules = tk.cached(tk.mine_hit_rules, matrix, hits, **rule_options)  # mined once for both notebooks
-seasonal = tk.season_context(tk.TimeOfYear(labels, brand.matrix, dataset.calendar) if time_of_year else None,
-                             tk.TagMomentum(labels, brand.matrix, dataset.calendar) if tag_momentum else None)
+seasonal = tk.propensity.season_context(tk.propensity.TimeOfYear(labels, brand.matrix, dataset.calendar) if time_of_year else None,
+                             tk.propensity.TagMomentum(labels, brand.matrix, dataset.calendar) if tag_momentum else None)
 
 # %%
 replayed, predictions = tk.backtest(labels, brand.matrix, brand.own.products, brand.own.tags, brand.taxonomy,
-                                    seasons=tk.history(season, backtest_seasons, dataset.calendar),
+                                    seasons=tk.seasons.history(season, backtest_seasons, dataset.calendar),
                                     train_seasons=history_seasons, calendar=dataset.calendar, plan_share=plan_share,
                                     band=(band_low, band_high), min_bet_lift=min_bet_lift, max_per_look=max_per_look,
                                     max_bet_share_per_tag_set=max_bet_share_per_tag_set,
@@ -119,7 +119,7 @@ plan, candidates = tk.plan_brand(brand, labels, rules, model, season=season, pla
 replay_summary = tk.backtest_summary(replayed)
 
 # %%
-summary, figures = tk.plan_summary(plan, history=window, model=model, backtest=replay_summary, choice=choice)
+summary, figures = tk.narrative.plan_summary(plan, history=window, model=model, backtest=replay_summary, choice=choice)
 tk.show_summary(summary, figures)
 tk.show_warnings(check.warnings)
 
@@ -134,7 +134,7 @@ tk.show_warnings(check.warnings)
 
 # %%
 tk.show_table(plan.summary, max_rows=30)
-tk.show_notes([*plan.notes, tk.calibration_note(calibration)])
+tk.show_notes([*plan.notes, tk.calibration.calibration_note(calibration)])
 
 # %% [markdown]
 # ## The hit bets and why
@@ -154,14 +154,14 @@ tk.show_table(plan.hit_bets(), max_rows=table_rows,
 # are spread evenly over the waves, carry-over products are on sale from the start.
 
 # %%
-fig = tk.plot_plan_waves(plan.table)
+fig = tk.plots.plot_plan_waves(plan.table)
 
 # %% [markdown]
 # **How to read it:** the planned products per category (bars) against each category's minimum (red mark) and
 # maximum (green mark).
 
 # %%
-fig = tk.plot_plan_categories(plan.categories)
+fig = tk.plots.plot_plan_categories(plan.categories)
 
 # %%
 tk.show_table(plan.categories, max_rows=table_rows, empty="No plan was made.")
@@ -171,7 +171,7 @@ tk.show_table(plan.categories, max_rows=table_rows, empty="No plan was made.")
 # no look may be shared by more products than the cap (the dashed line).
 
 # %%
-fig = tk.plot_plan_looks(plan.looks)
+fig = tk.plots.plot_plan_looks(plan.looks)
 
 # %% [markdown]
 # How concentrated the hit bets are: the share of the hit bets carrying each kept tag set, against the cap.
@@ -203,7 +203,7 @@ tk.show_table(choice.table, percent=["bet_hit_rate"], empty="No past season was 
 
 # %%
 calibration = tk.backtest_reliability(predictions, choice.method)
-fig = tk.plot_reliability(calibration)
+fig = tk.plots.plot_reliability(calibration)
 
 # %%
 tk.show_table(calibration, percent=["predicted", "observed", "observed_low", "observed_high"])
@@ -220,7 +220,7 @@ tk.show_table(calibration, percent=["predicted", "observed", "observed_low", "ob
 # **How to read the chart:** bars above the dashed line picked hits more often than chance.
 
 # %%
-fig = tk.plot_backtest(replayed)
+fig = tk.plots.plot_backtest(replayed)
 
 # %%
 tk.show_table(replay_summary, percent=["mean_bet_hit_rate", "mean_plan_hit_share", "mean_base_rate"])

@@ -4,7 +4,7 @@ For each past season: mine the rules and fit the model on the seasons before it,
 actually launched that season as the candidates, plan, and compare with what happened: the
 realised hit rate of the hit bets (precision at k) against the season's base rate (lift at k),
 the realised hit share of the plan, and calibration (Brier score; reliability of the pooled
-predictions). This is done for every kind of model (:data:`tagkit.propensity.MODEL_KINDS`: tags
+predictions). This is done for every kind of model (:data:`tagkit.vocabulary.MODEL_KINDS`: tags
 only, tags and rules, gradient boosting), each planned with the same limits, and for random picks (the
 average of ``random_draws`` draws). The row "tagkit" is what tagkit itself would have done: in each
 season, the kind of model :func:`tagkit.choose_model` picks from the seasons replayed before it (the
@@ -23,14 +23,13 @@ from tagkit.choice import AUTO, choose_model
 from tagkit.encode import encode_tags
 from tagkit.hits import HIT, MISS, ranked_rows
 from tagkit.plan import CORE, HIT_BET, IMAGE, PlanInfeasible, limits_from_mix, plan_season
-from tagkit.propensity import MODEL_KINDS, TAGS_AND_RULES, brier_score, fit_propensity, reliability, score_candidates
+from tagkit.propensity import brier_score, fit_propensity, reliability, score_candidates
 from tagkit.rules import KEPT, mine_hit_rules, rule_membership
 from tagkit.seasons import QUARTERS, SeasonCalendar, history
 from tagkit.taxonomy import Taxonomy
+from tagkit.vocabulary import BACKTEST_METHODS, BACKTEST_RANDOM, BACKTEST_TAGKIT, MODEL_KINDS, TAGS_AND_RULES
 from tagkit.vocabulary import IMAGE_PRODUCT as IMAGE_STATUS
 
-TAGKIT, RANDOM = "tagkit (model chosen from the seasons before)", "random picks"
-METHODS = (TAGKIT, *MODEL_KINDS.values(), RANDOM)
 BACKTEST_COLUMNS = ["season", "method", "model", "candidates", "planned", "hit_bets", "base_rate", "bet_hit_rate", "lift_at_k",
                     "plan_hit_share", "expected_bet_hits", "realised_bet_hits", "brier", "note"]
 
@@ -131,7 +130,7 @@ def backtest(
         for row in season_rows:
             row["model"] = next(kind for kind, name in MODEL_KINDS.items() if name == row["method"])
         ours = next(r for r in season_rows if r["model"] == chosen)
-        rows += [{**ours, "method": TAGKIT}, *season_rows]
+        rows += [{**ours, "method": BACKTEST_TAGKIT}, *season_rows]
         k = int(np.median([r["hit_bets"] for r in season_rows if r.get("hit_bets")] or [0]))
         pool = np.flatnonzero(ranked.to_numpy())
         hits_in_pool = hit.to_numpy()[pool]
@@ -139,7 +138,7 @@ def backtest(
                  for _ in range(random_draws)] if k else [np.nan]
         plan_draws = [hits_in_pool[rng.choice(len(pool), size=min(size - image_count, len(pool)), replace=False)].mean()
                       for _ in range(random_draws)]
-        rows.append({"season": season, "method": RANDOM, "model": "", "candidates": len(ids), "planned": size, "hit_bets": k,
+        rows.append({"season": season, "method": BACKTEST_RANDOM, "model": "", "candidates": len(ids), "planned": size, "hit_bets": k,
                      "base_rate": base, "bet_hit_rate": float(np.mean(draws)), "lift_at_k": float(np.mean(draws)) / base,
                      "plan_hit_share": float(np.mean(plan_draws)), "expected_bet_hits": np.nan,
                      "realised_bet_hits": np.nan, "brier": brier_score(np.full(len(pool), base), hits_in_pool),
@@ -152,11 +151,11 @@ def backtest(
 
 def backtest_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per method, the average over the seasons replayed."""
-    done = table[table["note"].fillna("").eq("") | table["method"].eq(RANDOM)]
+    done = table[table["note"].fillna("").eq("") | table["method"].eq(BACKTEST_RANDOM)]
     out = done.groupby("method", sort=False).agg(
         seasons=("season", "nunique"), mean_bet_hit_rate=("bet_hit_rate", "mean"), mean_lift_at_k=("lift_at_k", "mean"),
         mean_plan_hit_share=("plan_hit_share", "mean"), mean_base_rate=("base_rate", "mean"), mean_brier=("brier", "mean"))
-    return out.reindex([m for m in METHODS if m in out.index]).reset_index()
+    return out.reindex([m for m in BACKTEST_METHODS if m in out.index]).reset_index()
 
 
 def backtest_calibration(predictions: pd.DataFrame, season: str, *, method: str = MODEL_KINDS[TAGS_AND_RULES],

@@ -1,6 +1,6 @@
 """Which model scores next season: chosen by out-of-time validation, the rules earning their place.
 
-Every kind of model (:data:`tagkit.propensity.MODEL_KINDS`: tags only, tags and rules, gradient boosting)
+Every kind of model (:data:`tagkit.vocabulary.MODEL_KINDS`: tags only, tags and rules, gradient boosting)
 predicted each past season from the seasons before it only (:func:`tagkit.backtest`). The choice compares
 them on the last ``seasons_used`` of those seasons by their mean log loss (a proper score: it rewards both
 putting hits first and stating believable probabilities), and applies the one-standard-error rule of
@@ -18,8 +18,8 @@ import pandas as pd
 
 from tagkit.calibration import log_loss
 from tagkit.errors import ParameterError
-from tagkit.propensity import MODEL_KINDS, TAGS_AND_RULES
 from tagkit.seasons import QUARTERS, SeasonCalendar
+from tagkit.vocabulary import MODEL_KINDS, TAGS_AND_RULES
 
 AUTO = "auto"
 CHOICE_COLUMNS = ["model", "method", "seasons", "log_loss", "log_loss_vs_best", "standard_error", "bet_hit_rate",

@@ -37,11 +37,12 @@ from tagkit.calibration import recalibrate
 from tagkit.choice import choose_model
 from tagkit.hits import ranked_rows
 from tagkit.plan import poisson_binomial_interval
-from tagkit.propensity import BOOSTED as BOOSTED_KIND
-from tagkit.propensity import MODEL_KINDS, TAGS_AND_RULES, TAGS_ONLY, TagMomentum, TimeOfYear, fit_propensity
+from tagkit.propensity import TagMomentum, TimeOfYear, fit_propensity
 from tagkit.rules import mine_hit_rules
 from tagkit.seasons import QUARTERS, SeasonCalendar, seasons_before
 from tagkit.trends import same_quarter_rates
+from tagkit.vocabulary import BOOSTED as BOOSTED_KIND
+from tagkit.vocabulary import MODEL_KINDS, TAGS_AND_RULES, TAGS_ONLY
 
 TAGKIT, RAW, SEASONAL, MOMENTUM, SAME_QUARTER, RANDOM = (
     "tagkit", "tagkit, not recalibrated", "tagkit with the time of year", "tagkit with tag momentum",

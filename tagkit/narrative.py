@@ -6,11 +6,9 @@ import numpy as np
 import pandas as pd
 
 from tagkit._inert import plain
-from tagkit.backtest import RANDOM, TAGKIT
-from tagkit.propensity import MODEL_KINDS, TAGS_ONLY
 from tagkit.rules import KEPT, describe_rules
 from tagkit.taxonomy import Taxonomy
-from tagkit.vocabulary import CARRY_OVER, HIT_BET, IMAGE
+from tagkit.vocabulary import BACKTEST_RANDOM, BACKTEST_TAGKIT, CARRY_OVER, HIT_BET, IMAGE, MODEL_KINDS, TAGS_ONLY
 
 
 def rule_table(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.DataFrame:
@@ -108,10 +106,10 @@ def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | No
         sentences.append(f"{scored} the **{choice.kind}** model{joint}{choice.reason}.")
     if backtest is not None and len(backtest):
         rows = backtest.set_index("method")
-        ours = rows.loc[TAGKIT] if TAGKIT in rows.index else backtest.iloc[0]
+        ours = rows.loc[BACKTEST_TAGKIT] if BACKTEST_TAGKIT in rows.index else backtest.iloc[0]
         seasons = int(ours["seasons"])
         figures["backtest_lift_at_k"] = round(float(ours["mean_lift_at_k"]), 2)
-        random_lift = float(rows.loc[RANDOM, "mean_lift_at_k"]) if RANDOM in rows.index else 1.0
+        random_lift = float(rows.loc[BACKTEST_RANDOM, "mean_lift_at_k"]) if BACKTEST_RANDOM in rows.index else 1.0
         kinds = rows["mean_lift_at_k"].reindex(list(MODEL_KINDS.values()))
         tags_only = kinds.get(MODEL_KINDS[TAGS_ONLY], np.nan)
         if not ours["mean_lift_at_k"] >= 1.25 * max(random_lift, 1.0):

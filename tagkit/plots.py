@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from tagkit.backtest import METHODS
-from tagkit.vocabulary import CARRY_OVER, CORE, HIT_BET, IMAGE, KEPT, PLAN_ROLES
+from tagkit.vocabulary import BACKTEST_METHODS, CARRY_OVER, CORE, HIT_BET, IMAGE, KEPT, PLAN_ROLES
 
 if TYPE_CHECKING:
     import matplotlib.pyplot as plt
@@ -303,10 +302,10 @@ def plot_backtest(table: pd.DataFrame) -> "plt.Figure":
     else:
         # tagkit stands out; the models on their own in greys, darker the more complex; random picks in red
         shades = [COLOURS["accent"], "#c9d1d9", COLOURS["neutral"], "#5f6b78", COLOURS["bad"]]
-        palette = dict(zip(METHODS, shades))
+        palette = dict(zip(BACKTEST_METHODS, shades))
         sns.barplot(done, x="season", y="lift_at_k", hue="method", ax=ax,
                     palette={m: palette.get(m, COLOURS["neutral"]) for m in done["method"].unique()},
-                    hue_order=[m for m in METHODS if m in set(done["method"])] or None)
+                    hue_order=[m for m in BACKTEST_METHODS if m in set(done["method"])] or None)
         ax.legend(frameon=False, fontsize=8)
     ax.axhline(1, color="grey", lw=0.8, ls="--")
     ax.set_xlabel("Season replayed")

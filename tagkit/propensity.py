@@ -34,6 +34,7 @@ from tagkit.rules import KEPT
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import Taxonomy
 from tagkit.trends import same_quarter_rates, tag_momentum_scores
+from tagkit.vocabulary import BOOSTED, MODEL_KINDS, TAGS_AND_RULES, TAGS_ONLY
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,10 +109,6 @@ def season_context(*parts):
     return None if not parts else parts[0] if len(parts) == 1 else SeasonContext(parts)
 
 
-TAGS_ONLY, TAGS_AND_RULES, BOOSTED = "tags only", "tags and rules", "gradient boosting"
-# every kind of model, simplest first (a tie goes to the simpler), with the name it has in comparisons
-MODEL_KINDS = {TAGS_ONLY: "logistic regression on tags", TAGS_AND_RULES: "logistic regression on tags and rules",
-               BOOSTED: "gradient boosting on tags"}
 MIN_TAG_PRODUCTS = 20  # a tag "holds a product back" only with at least this many products behind its record
 
 

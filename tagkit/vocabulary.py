@@ -29,6 +29,14 @@ HIT_BET, CORE, IMAGE, CARRY_OVER = "hit bet", "core", "image", "carry-over"
 PLAN_ROLES = (HIT_BET, CORE, IMAGE, CARRY_OVER)
 CATALOGUE_ROLES = (CORE, IMAGE)  # what a catalogue's role column may say (after its aliases)
 
+# --- models of hit chances and the methods a backtest compares -------------------------------------
+TAGS_ONLY, TAGS_AND_RULES, BOOSTED = "tags only", "tags and rules", "gradient boosting"
+# every kind of model, simplest first (a tie goes to the simpler), with the name it has in comparisons
+MODEL_KINDS = {TAGS_ONLY: "logistic regression on tags", TAGS_AND_RULES: "logistic regression on tags and rules",
+               BOOSTED: "gradient boosting on tags"}
+BACKTEST_TAGKIT, BACKTEST_RANDOM = "tagkit (model chosen from the seasons before)", "random picks"
+BACKTEST_METHODS = (BACKTEST_TAGKIT, *MODEL_KINDS.values(), BACKTEST_RANDOM)  # the rows of a backtest, in order
+
 # --- engines and how unknown tags are handled -----------------------------------------------------
 ENGINES = ("duckdb", "spark")  # where order lines are aggregated
 MINING_ENGINES = ("tagkit", "mlxtend", "spark")  # what finds the frequent tag sets among hits

@@ -113,7 +113,7 @@ def _hostile_dataset(folder, keep=KEEP):
     """Five quarters of the demo brand (or the seasons in ``keep``), with product names, a tag value, a taxonomy
     label, the dataset's name and a file name that are HTML."""
     catalogue = pd.read_csv(DEMO_DATA / "catalogue.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    start = tk.QUARTERS.bounds(keep[0])[0]
+    start = tk.seasons.QUARTERS.bounds(keep[0])[0]
     catalogue = catalogue[pd.to_datetime(catalogue["Launch date"], errors="coerce") >= start]
     catalogue = catalogue.drop_duplicates("SKU").reset_index(drop=True)
     catalogue.loc[0:40, "Product name"] = SCRIPT

@@ -60,7 +60,7 @@ def test_catalogue_rows_are_products_or_set_aside(rows):
         {"name": "dress"}, {"name": "top"}, {"name": "midi-dress", "parent": "dress"}, {"name": "jeans", "aliases": ["denim"]}]}]})
     frame = pd.DataFrame(rows, columns=["product_id", "category", "price"])
     frame.index = range(2, len(frame) + 2)
-    catalogue = tk.parse_catalogue(frame, taxonomy=taxonomy)
+    catalogue = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy)
     assert catalogue.rows_read == len(rows) == len(catalogue.products) + catalogue.rows_set_aside
     resolved = tk.normalise_tags(catalogue.raw_tags, taxonomy)
     assert len(resolved) == len(catalogue.raw_tags)  # every raw tag is kept, with a status

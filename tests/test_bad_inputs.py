@@ -15,15 +15,15 @@ CASES = yaml.safe_load((CORPUS / "cases.yml").read_text(encoding="utf-8"))
 def _run(folder: Path, season: str | None = None) -> dict:
     dataset = tk.open_dataset(folder)
     taxonomy = dataset.read_taxonomy()
-    inputs = tk.read_inputs(dataset, taxonomy)
+    inputs = tk.health.read_inputs(dataset, taxonomy)
     own = inputs["catalogue"]
     sales = dataset.read_sales(own.products)
-    out = {"catalogue": own.catalogue, "health": tk.health_by_input(inputs, taxonomy), "sales": sales}
+    out = {"catalogue": own.catalogue, "health": tk.health.health_by_input(inputs, taxonomy), "sales": sales}
     if season:
         labels = tk.label_hits(sales.metrics, own.products)
         out["share"] = tk.hit_share(labels)
         try:
-            tk.ranked_rows(labels, own.matrix(taxonomy), [season])
+            tk.hits.ranked_rows(labels, own.matrix(taxonomy), [season])
         except tk.TagkitError as err:
             out["season_error"] = str(err)
     return out
@@ -74,7 +74,7 @@ def test_bad_input(name):
         with tempfile.TemporaryDirectory() as folder:
             dataset = tk.open_dataset(CORPUS / name)
             dataset.read_sales(catalogue.products, set_aside_path=Path(folder) / "aside.csv")
-            cells = tk.read_table(Path(folder) / "aside.csv").to_numpy().ravel()
+            cells = tk.io.read_table(Path(folder) / "aside.csv").to_numpy().ravel()
         assert len(cells) and not [c for c in cells if str(c).startswith(("=", "+", "-", "@", "\t", "\r"))]
         assert "'=HYPERLINK(\"http://evil.example\",\"click me\")" in set(cells)  # readable, one apostrophe ahead
     if "outside" in want:

@@ -19,7 +19,7 @@ def cache(tmp_path, monkeypatch):
     return folder
 
 
-def _same_brand(one: tk.Brand, two: tk.Brand):
+def _same_brand(one: tk.brand.Brand, two: tk.brand.Brand):
     pd.testing.assert_frame_equal(one.matrix, two.matrix)
     pd.testing.assert_frame_equal(one.own.tags, two.own.tags)
     pd.testing.assert_frame_equal(one.own.products, two.own.products)
@@ -40,7 +40,7 @@ def test_a_cached_load_gives_the_same_tables_and_labels_as_a_fresh_one(cache):
     assert again is not first and again.dataset is dataset
     _same_brand(again, fresh)
     definition = tk.HitDefinition().resolve(fresh)
-    window = tk.history("2025Q4", 4, dataset.calendar)
+    window = tk.seasons.history("2025Q4", 4, dataset.calendar)
     pd.testing.assert_frame_equal(tk.label_brand(again, definition, reference=window),
                                   tk.label_brand(fresh, definition, reference=window))
 
@@ -118,7 +118,7 @@ def test_the_tag_health_read_is_the_brand_loaders_read(cache, small_dataset):
     dataset = tk.open_dataset(small_dataset)
     cached = tk.load_inputs(dataset)
     assert len(list(cache.glob("inputs-*.pickle"))) == 1
-    fresh = tk.read_inputs(dataset, dataset.read_taxonomy())
+    fresh = tk.health.read_inputs(dataset, dataset.read_taxonomy())
     again = tk.load_inputs(dataset)
     assert set(again) == set(fresh) == set(cached)
     for which in fresh:

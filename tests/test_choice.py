@@ -7,7 +7,7 @@ from sklearn.metrics import log_loss
 
 import tagkit as tk
 
-KINDS = list(tk.MODEL_KINDS)
+KINDS = list(tk.vocabulary.MODEL_KINDS)
 
 
 def _predictions(rng, noise: dict, seasons=("2024Q1", "2024Q2", "2024Q3", "2024Q4"), n=600):
@@ -18,7 +18,7 @@ def _predictions(rng, noise: dict, seasons=("2024Q1", "2024Q2", "2024Q3", "2024Q
         y = rng.random(n) < truth
         for kind in KINDS:
             z = np.log(truth / (1 - truth)) + noise[kind] * rng.standard_normal(n)
-            frames.append(pd.DataFrame({"season": season, "method": tk.MODEL_KINDS[kind],
+            frames.append(pd.DataFrame({"season": season, "method": tk.vocabulary.MODEL_KINDS[kind],
                                         "product_id": [f"p{i}" for i in range(n)], "probability": 1 / (1 + np.exp(-z)),
                                         "hit": y, "ranked": True}))
     return pd.concat(frames, ignore_index=True)
@@ -28,7 +28,7 @@ def _by_hand(predictions, seasons):
     """The simplest kind whose mean log loss is within one standard error of the best kind's."""
     loss = {kind: np.array([log_loss(part["hit"], part["probability"], labels=[False, True])
                             for s in seasons for part in [predictions[(predictions["season"] == s)
-                                                                      & (predictions["method"] == tk.MODEL_KINDS[kind])]]])
+                                                                      & (predictions["method"] == tk.vocabulary.MODEL_KINDS[kind])]]])
             for kind in KINDS}
     best = min(KINDS, key=lambda k: loss[k].mean())
     for kind in KINDS:
@@ -52,7 +52,7 @@ def test_the_simplest_model_within_one_standard_error_of_the_best(noise, expecte
         assert table.loc[k, "log_loss"] == pytest.approx(loss[k].mean(), rel=1e-4)
         assert table.loc[k, "seasons"] == 4
     assert table["chosen"].sum() == 1 and table.loc[expected, "chosen"]
-    assert choice.method == tk.MODEL_KINDS[expected]
+    assert choice.method == tk.vocabulary.MODEL_KINDS[expected]
 
 
 def test_only_the_seasons_before_count_and_too_few_give_the_default():
@@ -74,16 +74,16 @@ def test_only_the_seasons_before_count_and_too_few_give_the_default():
 def test_on_the_demo_the_planted_combinations_earn_the_rules_their_place():
     dataset = tk.open_dataset(None)
     brand = tk.load_brand(dataset)
-    labels = tk.label_brand(brand, tk.HitDefinition().resolve(brand), reference=tk.history("2025Q4", 4))
+    labels = tk.label_brand(brand, tk.HitDefinition().resolve(brand), reference=tk.seasons.history("2025Q4", 4))
     table, predictions = tk.backtest(labels, brand.matrix, brand.own.products, brand.own.tags, brand.taxonomy,
-                                     seasons=tk.history("2025Q4", 3), max_per_look=6, max_bet_share_per_tag_set=0.35,
+                                     seasons=tk.seasons.history("2025Q4", 3), max_per_look=6, max_bet_share_per_tag_set=0.35,
                                      rule_options=dict(min_lift=1.5))
     choice = tk.choose_model(predictions, "2026Q1")
     assert choice.kind == "tags and rules" and choice.reason.startswith("the best out-of-time log loss")
     # tagkit's row of each replayed season is the row of the model chosen from the seasons before it
-    ours = table[table["method"] == tk.BACKTEST_METHODS[0]].set_index("season")
+    ours = table[table["method"] == tk.vocabulary.BACKTEST_METHODS[0]].set_index("season")
     for season, row in ours.iterrows():
         expected = tk.choose_model(predictions, season).kind
         assert row["model"] == expected
-        same = table[(table["season"] == season) & (table["method"] == tk.MODEL_KINDS[expected])].iloc[0]
+        same = table[(table["season"] == season) & (table["method"] == tk.vocabulary.MODEL_KINDS[expected])].iloc[0]
         assert row["bet_hit_rate"] == same["bet_hit_rate"]

@@ -59,7 +59,7 @@ def test_intake_reads_it_without_pre_processing(sparse_brand):
 
 
 def test_the_label_measures_selling_and_the_old_one_is_caught(sparse_brand):
-    window = tk.history("2025Q4", 4)
+    window = tk.seasons.history("2025Q4", 4)
     definition = tk.HitDefinition().resolve(sparse_brand)
     assert definition.catalogue == "launched" and "first season on sale" in definition.catalogue_reason
     labels = tk.label_brand(sparse_brand, definition, reference=window)
@@ -87,10 +87,10 @@ def test_planted_effects_come_out_where_the_sample_allows(sparse_brand):
 
     found = {}
     for seasons in (4, 8):
-        window = tk.history("2025Q4", seasons)
+        window = tk.seasons.history("2025Q4", seasons)
         definition = tk.HitDefinition().resolve(sparse_brand)
         labels = tk.label_brand(sparse_brand, definition, reference=window)
-        rows, hits = tk.ranked_rows(labels, sparse_brand.matrix, window)
+        rows, hits = tk.hits.ranked_rows(labels, sparse_brand.matrix, window)
         rules = tk.mine_hit_rules(rows, hits, min_lift=1.5, taxonomy=taxonomy)
         kept = rules[rules["status"] == "kept"]
         found[seasons] = {p["name"] for p in truth["planted_hit_combinations"]

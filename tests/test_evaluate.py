@@ -24,7 +24,7 @@ def _predictions(rng, seasons=("2025Q1", "2025Q2"), n=200):
 def test_measures_against_hand_computation():
     rng = np.random.default_rng(3)
     predictions = _predictions(rng)
-    metrics = tk.decision_metrics(predictions, bet_share=0.1).set_index(["season", "method"])
+    metrics = tk.evaluate.decision_metrics(predictions, bet_share=0.1).set_index(["season", "method"])
     for (season, method), part in predictions.groupby(["season", "method"]):
         row = metrics.loc[(season, method)]
         p, y = part["probability"].to_numpy(), part["hit"].to_numpy()
@@ -37,7 +37,7 @@ def test_measures_against_hand_computation():
         assert row["auc"] == pytest.approx(auc)
         brier = np.mean((p - y) ** 2)
         assert row["brier_skill"] == pytest.approx(1 - brier / (y.mean() * (1 - y.mean())))
-        low, high = tk.poisson_binomial_interval(p[top])
+        low, high = tk.plan.poisson_binomial_interval(p[top])
         assert (row["bet_hits_low"], row["bet_hits_high"]) == (low, high)
         assert row["inside_interval"] == (low <= y[top].sum() <= high)
 
@@ -45,7 +45,7 @@ def test_measures_against_hand_computation():
 def test_paired_bootstrap_centres_on_the_mean_difference():
     metrics = pd.DataFrame({"season": ["a", "b", "c", "a", "b", "c"], "method": ["tagkit"] * 3 + ["other"] * 3,
                             "precision_at_k": [0.3, 0.4, 0.5, 0.1, 0.3, 0.2]})
-    out = tk.paired_bootstrap(metrics, "precision_at_k").iloc[0]
+    out = tk.evaluate.paired_bootstrap(metrics, "precision_at_k").iloc[0]
     assert out["mean_difference"] == pytest.approx(0.2) and out["low"] <= 0.2 <= out["high"] and out["low"] >= 0.1
 
 
@@ -53,17 +53,17 @@ def test_paired_bootstrap_centres_on_the_mean_difference():
 def demo_decisions():
     dataset = tk.open_dataset(None)
     brand = tk.load_brand(dataset)
-    labels = tk.label_brand(brand, tk.HitDefinition().resolve(brand), reference=tk.history("2025Q4", 4))
-    seasons = tk.seasons_up_to(labels, "2025Q4")
-    predictions = tk.score_past_seasons(labels, brand.matrix, seasons=seasons,
+    labels = tk.label_brand(brand, tk.HitDefinition().resolve(brand), reference=tk.seasons.history("2025Q4", 4))
+    seasons = tk.hits.seasons_up_to(labels, "2025Q4")
+    predictions = tk.evaluate.score_past_seasons(labels, brand.matrix, seasons=seasons,
                                         rule_options=dict(min_lift=1.5, taxonomy=brand.taxonomy))
-    return predictions, tk.decision_metrics(predictions)
+    return predictions, tk.evaluate.decision_metrics(predictions)
 
 
 def test_on_the_demo_tagkit_finds_the_planted_hits_and_knows_how_sure_it_is(demo_decisions):
     predictions, metrics = demo_decisions
     assert set(metrics["season"]) == {f"{y}Q{q}" for y in (2024, 2025) for q in range(1, 5)}  # 4 seasons of history
-    summary = tk.summarise_decisions(metrics).set_index("method")
+    summary = tk.evaluate.summarise_decisions(metrics).set_index("method")
     ours = summary.loc["tagkit"]
     # the planted combinations make tagkit's bets far better than random, and than tags alone
     assert ours["precision_at_k"] > 4 * summary.loc["random picks", "precision_at_k"]

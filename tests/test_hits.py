@@ -136,9 +136,9 @@ def test_launch_note_says_how_launch_was_inferred():
     products = pd.DataFrame({"product_id": ["a", "b", "c", "d"], "source": "own",
                              "launch_date": pd.to_datetime(["2025-01-02", None, None, None]),
                              "launch_season": ["2025Q1", "2025Q1", None, None]})
-    note = tk.launch_note(products)
+    note = tk.hits.launch_note(products)
     assert "1 of 4 products have a launch date and 1 more a launch season" in note and "other 2" in note
-    assert tk.launch_note(products.assign(launch_date=pd.Timestamp("2025-01-02"))) is None
+    assert tk.hits.launch_note(products.assign(launch_date=pd.Timestamp("2025-01-02"))) is None
 
 
 def test_image_products_and_short_stays_are_not_ranked():

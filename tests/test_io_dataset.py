@@ -6,7 +6,7 @@ import tagkit as tk
 
 def test_small_dataset_reads_end_to_end(small_dataset):
     dataset = tk.open_dataset(small_dataset)
-    assert dataset.name == "Small brand" and dataset.calendar is tk.QUARTERS
+    assert dataset.name == "Small brand" and dataset.calendar is tk.seasons.QUARTERS
     catalogue = dataset.read_catalogue()
     assert catalogue.products["product_id"].tolist() == ["001", "002", "003", "004"]
     sales = dataset.read_sales(catalogue.products)
@@ -77,7 +77,7 @@ def test_several_sales_inputs_add_up_per_product_and_season(small_dataset, tmp_p
     alone = web.metrics.set_index(["product_id", "season"])["units"]
     assert units[("001", "2025Q1")] == alone[("001", "2025Q1")] + 4
     assert units[("004", "2025Q2")] == alone[("004", "2025Q2")] + 2
-    aside = tk.read_table(tmp_path / "aside.csv")
+    aside = tk.io.read_table(tmp_path / "aside.csv")
     assert len(aside) == both.rows_set_aside and set(aside["reason"]) >= {"unknown product id", "unparseable date"}
     assert any(w.startswith("shop.csv: ") for w in both.warnings)
     assert {p.name for p in dataset.files()} >= {"orders.csv", "shop.csv"}

@@ -31,7 +31,7 @@ def test_semicolon_and_tab_delimiters(write, taxonomy):
 
 def test_rows_are_spreadsheet_rows(write, taxonomy):
     path = write("c.csv", 'product_id,name,category\n1,a,dress\n\n2,"two\nlines",top\n3,c,dress\n')
-    rows = tk.read_table(path).index.tolist()
+    rows = tk.io.read_table(path).index.tolist()
     assert rows == [2, 4, 6]
 
 
@@ -53,7 +53,7 @@ def test_excel_with_title_rows_above_the_header(tmp_path, taxonomy):
     grid = pd.DataFrame([["Catalogue export", None, None], [None, None, None],
                          ["product_id", "category", "colour"], ["0012", "dress", "black"], ["0013", "top", "navy"]])
     grid.to_excel(path, header=False, index=False)
-    table = tk.read_table(path)
+    table = tk.io.read_table(path)
     assert table.index.tolist() == [4, 5]
     cat = tk.read_catalogue(path, taxonomy=taxonomy)
     assert cat.products["product_id"].tolist() == ["0012", "0013"]
@@ -96,7 +96,7 @@ def test_unsupported_file_type(write, taxonomy):
 
 def test_duplicate_header_names(write, taxonomy):
     with pytest.raises(tk.InputError, match=r"names these columns more than once: \['category'\]"):
-        tk.read_table(write("c.csv", "product_id,category,category\n1,a,b\n"))
+        tk.io.read_table(write("c.csv", "product_id,category,category\n1,a,b\n"))
 
 
 def test_unknown_encoding_name(write, taxonomy):

@@ -43,7 +43,7 @@ def test_init_writes_a_dataset_that_reads_the_export_as_it_is(export):
     taxonomy = dataset.read_taxonomy()
     assert {d.name: d.multi for d in taxonomy.dimensions} == {"product_type": False, "section": False,
                                                               "colour": False, "occasion": True}
-    inputs = tk.read_inputs(dataset, taxonomy)
+    inputs = tk.health.read_inputs(dataset, taxonomy)
     tags = inputs["catalogue"].tags
     # the drafted taxonomy reads its own catalogue: every tag understood, placeholders missing, not values
     assert tags["status"].isin(["ok", "repeated"]).all()
@@ -83,7 +83,7 @@ def test_profile_columns_tells_lists_from_values_with_commas():
                           "code": ["101", "102", "103"] * 20,
                           "description": [f"A long description of product {i} with many words in it" for i in range(60)],
                           "brand": ["Ours"] * 60})
-    profile = tk.profile_columns(frame)
+    profile = tk.catalogue.profile_columns(frame)
     assert profile.fields == {"product_id": "sku"} and profile.tags == ["occasion", "section"]
     assert profile.multi == {"occasion"} and profile.whole == {"section"}
     assert set(profile.skipped) == {"code", "description", "brand"}

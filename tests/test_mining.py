@@ -34,7 +34,7 @@ def _brute(matrix, hits, min_hits, max_size, exclude=None):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_search_finds_exactly_the_brute_force_sets(engine, seed):
     matrix, hits = _random(seed)
-    itemsets, n_hits, n_all = tk.frequent_hit_itemsets(matrix, hits, min_hits=4, max_size=3, engine=engine)
+    itemsets, n_hits, n_all = tk.mining.frequent_hit_itemsets(matrix, hits, min_hits=4, max_size=3, engine=engine)
     assert dict(zip(itemsets, zip(n_hits.tolist(), n_all.tolist()))) == _brute(matrix, hits, 4, 3)
     assert itemsets == sorted(itemsets)
 
@@ -43,26 +43,26 @@ def test_excluded_pairs_never_stand_together():
     matrix, hits = _random(4)
     exclude = np.zeros((9, 9), bool)
     exclude[0, 1] = exclude[1, 0] = exclude[2, 5] = exclude[5, 2] = True
-    itemsets, *_ = tk.frequent_hit_itemsets(matrix, hits, min_hits=3, max_size=3, exclude=exclude)
+    itemsets, *_ = tk.mining.frequent_hit_itemsets(matrix, hits, min_hits=3, max_size=3, exclude=exclude)
     assert set(itemsets) == set(_brute(matrix, hits, 3, 3, exclude))
 
 
 def test_sparse_and_dataframe_inputs_give_the_same_sets():
     matrix, hits = _random(5, n=200)
-    dense = tk.frequent_hit_itemsets(matrix, hits, min_hits=5, max_size=2)
+    dense = tk.mining.frequent_hit_itemsets(matrix, hits, min_hits=5, max_size=2)
     for other in (sp.csr_matrix(matrix), pd.DataFrame(matrix).astype(pd.SparseDtype(bool, False)), pd.DataFrame(matrix)):
-        got = tk.frequent_hit_itemsets(other, hits, min_hits=5, max_size=2)
+        got = tk.mining.frequent_hit_itemsets(other, hits, min_hits=5, max_size=2)
         assert got[0] == dense[0] and (got[1] == dense[1]).all() and (got[2] == dense[2]).all()
 
 
 def test_pack_and_count_against_numpy():
     matrix, _ = _random(6, n=130)  # not a multiple of 64
-    packed = tk.pack_columns(matrix)
+    packed = tk.mining.pack_columns(matrix)
     assert packed.shape == (9, 3)
     sets = [(0,), (1, 4), (2, 3, 7)]
     expected = [int(matrix[:, list(s)].all(axis=1).sum()) for s in sets]
-    assert tk.count_itemsets(packed, sets).tolist() == expected
-    assert (tk.pack_columns(sp.csc_matrix(matrix)) == packed).all()
+    assert tk.mining.count_itemsets(packed, sets).tolist() == expected
+    assert (tk.mining.pack_columns(sp.csc_matrix(matrix)) == packed).all()
 
 
 @pytest.mark.parametrize("density", [0.0, 0.05, 0.3, 1.0])
@@ -75,6 +75,6 @@ def test_pair_counts_against_a_matrix_product(density):
 def test_the_spark_engine_is_handed_a_session_never_starts_one():
     matrix, hits = _random(8)
     with pytest.raises(tk.ParameterError, match=r"engine='spark' of frequent_hit_itemsets needs the Spark session"):
-        tk.frequent_hit_itemsets(matrix, hits, min_hits=3, max_size=2, engine="spark")
+        tk.mining.frequent_hit_itemsets(matrix, hits, min_hits=3, max_size=2, engine="spark")
     with pytest.raises(tk.ParameterError, match=r"needs the Spark session to run on"):
         tk.mine_hit_rules(pd.DataFrame(matrix), hits, min_hits=3, engine="spark")

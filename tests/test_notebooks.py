@@ -113,7 +113,7 @@ def test_a_notebook_with_part_of_the_hit_definition_is_refused(tmp_path, small_d
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     (tmp_path / "nb").mkdir()
     nbformat.write(nb, tmp_path / "nb" / "01_partial.ipynb")
-    with pytest.raises(tk.ReportError, match="'01_partial' labels hits but does not declare catalogue, group_by"):
+    with pytest.raises(tk.errors.ReportError, match="'01_partial' labels hits but does not declare catalogue, group_by"):
         tk.run_report("2025Q1", data_dir=small_dataset, notebooks_dir=tmp_path / "nb", out_dir=tmp_path / "out",
                       progress=False, echo=lambda _: None)
 

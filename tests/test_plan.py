@@ -34,7 +34,7 @@ def _plan(candidates, **kwargs):
     options = dict(season="2026Q1", catalogue_size=100, base_rate=0.075, image_count=3, max_per_look=12,
                    category_limits={"dress": (30, 50), "top": (25, 50), "coat": (10, 30)},
                    bet_tag_sets=_tag_sets(candidates), max_bet_share_per_tag_set=0.5,
-                   waves=tk.waves_for("2026Q1"))
+                   waves=tk.plan.waves_for("2026Q1"))
     options.update(kwargs)
     return tk.plan_season(candidates, **options)
 
@@ -97,7 +97,7 @@ def test_optimal_against_brute_force_on_small_cases():
         options = dict(season="2026Q1", catalogue_size=size, base_rate=base, band=(0.2, 0.4), min_bet_lift=1.5,
                        category_limits=limits, max_per_look=cap)
         if best is None:
-            with pytest.raises(tk.PlanInfeasible):
+            with pytest.raises(tk.plan.PlanInfeasible):
                 tk.plan_season(candidates, **options)
             continue
         plan = tk.plan_season(candidates, **options)
@@ -117,7 +117,7 @@ def test_optimal_against_brute_force_on_small_cases():
     ({"max_per_look": 1, "catalogue_size": 60, "category_limits": {}}, r"catalogue size: only 3\d of the 60"),
 ])
 def test_limits_that_cannot_hold_are_explained(kwargs, message):
-    with pytest.raises(tk.PlanInfeasible, match=message):
+    with pytest.raises(tk.plan.PlanInfeasible, match=message):
         _plan(_candidates(), **kwargs)
 
 
@@ -146,7 +146,7 @@ def test_plan_limits_fit_what_the_brand_gave():
     taxonomy = tk.Taxonomy.from_dict({"dimensions": [{"name": "category", "values": ["dress", "coat"]}]})
     candidates = pd.DataFrame({"product_id": [f"N{i}" for i in range(120)], "role": "core",
                                "category": ["dress"] * 110 + ["coat"] * 10})
-    limits = tk.plan_limits(launched, "2025Q4", products, tags, taxonomy, candidates=candidates)
+    limits = tk.plan.plan_limits(launched, "2025Q4", products, tags, taxonomy, candidates=candidates)
     # 300 launches last season, but only 120 candidates: the plan takes every candidate; no image candidates:
     # no image quota; too few coats for a third of the plan: the coats' minimum is the coats there are
     assert limits["catalogue_size"] == 120 and limits["image_count"] == 0
@@ -154,17 +154,17 @@ def test_plan_limits_fit_what_the_brand_gave():
     text = " ".join(limits["notes"])
     assert "more than the 120 candidates and the carry-over can fill" in text
     assert "No candidate is flagged as an image product" in text and "(coat)" in text
-    given = tk.plan_limits(launched, "2025Q4", products, tags, taxonomy, candidates=candidates, catalogue_size=90,
+    given = tk.plan.plan_limits(launched, "2025Q4", products, tags, taxonomy, candidates=candidates, catalogue_size=90,
                            image_count=2)
     assert (given["catalogue_size"], given["image_count"]) == (90, 2)  # what the user gives is kept
 
 
 def test_no_candidates_no_plan_and_the_reason_in_words():
-    plan = tk.no_plan("2026Q1", "the dataset has no candidate pipeline")
+    plan = tk.plan.no_plan("2026Q1", "the dataset has no candidate pipeline")
     assert not plan.made and plan.hit_bets().empty and plan.summary.loc[0, "value"] == "not made"
     model = type("Model", (), {"base_rate": 0.08})()
-    summary, figures = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model,
-                                       backtest=pd.DataFrame({"method": [tk.BACKTEST_METHODS[0], "random picks"],
+    summary, figures = tk.narrative.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model,
+                                       backtest=pd.DataFrame({"method": [tk.vocabulary.BACKTEST_METHODS[0], "random picks"],
                                                               "seasons": [4, 4], "mean_lift_at_k": [1.05, 0.98],
                                                               "mean_bet_hit_rate": [0.08, 0.075],
                                                               "mean_base_rate": [0.077, 0.077]}))
@@ -185,12 +185,12 @@ def _replayed(lifts: dict) -> pd.DataFrame:
     ({"tags only": 1.6, "tags and rules": 2.1, "gradient boosting": 2.0}, "", "better"),
 ])
 def test_the_plan_summary_compares_with_each_model_and_warns_in_words(lifts, says, never):
-    plan = tk.no_plan("2026Q1", "no candidates")
+    plan = tk.plan.no_plan("2026Q1", "no candidates")
     model = type("Model", (), {"base_rate": 0.08})()
-    choice = tk.ModelChoice("tags and rules", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame())
-    backtest = _replayed({tk.BACKTEST_METHODS[0]: 2.1, **{tk.MODEL_KINDS[k]: v for k, v in lifts.items()},
+    choice = tk.choice.ModelChoice("tags and rules", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame())
+    backtest = _replayed({tk.vocabulary.BACKTEST_METHODS[0]: 2.1, **{tk.vocabulary.MODEL_KINDS[k]: v for k, v in lifts.items()},
                           "random picks": 1.0})
-    summary, figures = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=backtest,
+    summary, figures = tk.narrative.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=backtest,
                                        choice=choice)
     assert "With candidates, tagkit would score them with the **tags and rules** model, chosen for the best " \
            "out-of-time log loss" in summary and "The candidates were scored" not in summary
@@ -203,8 +203,8 @@ def test_the_plan_summary_compares_with_each_model_and_warns_in_words(lifts, say
 def test_a_plan_says_which_model_scored_its_candidates():
     plan = _plan(_candidates())
     model = type("Model", (), {"base_rate": 0.075})()
-    choice = tk.ModelChoice("gradient boosting", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame())
-    summary, _ = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=None, choice=choice)
+    choice = tk.choice.ModelChoice("gradient boosting", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame())
+    summary, _ = tk.narrative.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=None, choice=choice)
     assert "The candidates were scored with the **gradient boosting** model, chosen for the best" in summary
     assert "would score" not in summary
 
@@ -214,22 +214,22 @@ def test_poisson_binomial_against_enumeration():
     brute = np.zeros(len(p) + 1)
     for outcome in product([0, 1], repeat=len(p)):
         brute[sum(outcome)] += np.prod([q if o else 1 - q for q, o in zip(p, outcome)])
-    assert np.allclose(tk.poisson_binomial(p), brute)
-    low, high = tk.poisson_binomial_interval(p, level=0.8)
+    assert np.allclose(tk.plan.poisson_binomial(p), brute)
+    low, high = tk.plan.poisson_binomial_interval(p, level=0.8)
     cdf = np.cumsum(brute)
     assert cdf[low] >= 0.1 and (low == 0 or cdf[low - 1] < 0.1) and cdf[high] >= 0.9
 
 
 def test_category_limits_waves_and_defaults():
-    assert tk.parse_category_limits("dress:200-450, knitwear=100-300") == {"dress": (200, 450), "knitwear": (100, 300)}
+    assert tk.plan.parse_category_limits("dress:200-450, knitwear=100-300") == {"dress": (200, 450), "knitwear": (100, 300)}
     with pytest.raises(tk.ParameterError, match="minimum before maximum"):
-        tk.parse_category_limits("dress:450-200")
-    waves = tk.waves_for("2026Q1")
+        tk.plan.parse_category_limits("dress:450-200")
+    waves = tk.plan.waves_for("2026Q1")
     assert [w for w, _ in waves] == ["W1", "W2", "W3"] and waves[0][1] == pd.Timestamp("2026-01-01")
-    assert tk.waves_for("2026Q1", "2026-02-02, 2026-01-05")[0] == ("W1", pd.Timestamp("2026-01-05"))
+    assert tk.plan.waves_for("2026Q1", "2026-02-02, 2026-01-05")[0] == ("W1", pd.Timestamp("2026-01-05"))
     with pytest.raises(tk.ParameterError, match="must fall in 2026Q1"):
-        tk.waves_for("2026Q1", "2026-05-01")
-    assert tk.limits_from_mix(pd.Series(["a"] * 3 + ["b"]), 100, tolerance=0.5) == {"a": (37, 113), "b": (12, 38)}
+        tk.plan.waves_for("2026Q1", "2026-05-01")
+    assert tk.plan.limits_from_mix(pd.Series(["a"] * 3 + ["b"]), 100, tolerance=0.5) == {"a": (37, 113), "b": (12, 38)}
 
 
 def test_an_automatic_look_cap_grows_with_the_catalogue():
@@ -240,7 +240,7 @@ def test_an_automatic_look_cap_grows_with_the_catalogue():
     assert _plan(candidates, max_per_look=None).table["look"].value_counts().max() > 6  # uncapped: crowded
     plan = _plan(candidates, max_per_look=0)
     assert plan.looks["cap"].eq(6).all() and plan.table["look"].value_counts().max() <= 6
-    assert tk.plot_plan_looks(plan.looks).axes[0].get_legend().get_texts()[0].get_text() == "cap: 6 products per look"
+    assert tk.plots.plot_plan_looks(plan.looks).axes[0].get_legend().get_texts()[0].get_text() == "cap: 6 products per look"
 
 
 def test_alike_strong_candidates_are_named_when_the_band_cannot_be_reached():
@@ -249,7 +249,7 @@ def test_alike_strong_candidates_are_named_when_the_band_cannot_be_reached():
     sets = pd.DataFrame({"t=alike": strong.to_numpy(), "t=rare": (strong & (np.arange(len(candidates)) % 9 == 0)).to_numpy()},
                         index=candidates["product_id"])
     share = strong[strong & (candidates["role"] != "image")].mean()  # every strong candidate carries t=alike
-    with pytest.raises(tk.PlanInfeasible, match=rf"hit-bet band: .*alike: {share:.0%} of them carry t=alike, while .* up to max_bet_share_per_tag_set \(30%\)"):
+    with pytest.raises(tk.plan.PlanInfeasible, match=rf"hit-bet band: .*alike: {share:.0%} of them carry t=alike, while .* up to max_bet_share_per_tag_set \(30%\)"):
         _plan(candidates, bet_tag_sets=sets, max_bet_share_per_tag_set=0.3)
 
 
@@ -258,8 +258,8 @@ def demo_brand_model():
     dataset = tk.open_dataset(None)
     brand = tk.load_brand(dataset)
     labels = tk.label_hits(brand.sales.metrics, brand.own.products)
-    window = tk.history("2025Q4", 4, dataset.calendar)
-    matrix, hits = tk.ranked_rows(labels, brand.matrix, window)
+    window = tk.seasons.history("2025Q4", 4, dataset.calendar)
+    matrix, hits = tk.hits.ranked_rows(labels, brand.matrix, window)
     rules = tk.mine_hit_rules(matrix, hits, min_lift=1.5, taxonomy=brand.taxonomy)
     model = tk.fit_propensity(matrix, hits, rules=rules, trained_on=window)
     return brand, labels, rules, model
@@ -274,10 +274,10 @@ def test_a_brand_whose_limits_cannot_hold_gets_no_plan_and_the_reason(demo_brand
     assert not plan.made and len(scored) == len(brand.candidates.products)  # the candidates are still scored
     assert plan.notes[0].startswith("its limits cannot all hold together: hit-bet band: ")
     assert "The strong candidates are alike" in plan.notes[0]
-    summary, _ = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=None)
+    summary, _ = tk.narrative.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=None)
     assert summary.startswith("**No plan for 2026Q1**: its limits cannot all hold together: hit-bet band")
     assert "(35%). The candidates were scored with" not in summary  # no choice given here
     assert plan.candidates == len(scored)
-    summary, _ = tk.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=None,
-                                 choice=tk.ModelChoice("tags only", "chosen by hand", pd.DataFrame()))
+    summary, _ = tk.narrative.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=None,
+                                 choice=tk.choice.ModelChoice("tags only", "chosen by hand", pd.DataFrame()))
     assert "max_bet_share_per_tag_set (1%). The candidates were scored with the **tags only** model" in summary

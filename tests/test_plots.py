@@ -44,22 +44,22 @@ def test_every_figure_is_titled_and_labelled(rules):
                                "category": ["dress", "top"] * 20, "look": [f"look{i % 7}" for i in range(40)],
                                "probability": np.linspace(0.02, 0.4, 40)})
     plan = tk.plan_season(candidates, season="2026Q1", catalogue_size=20, base_rate=0.08, max_per_look=5,
-                          waves=tk.waves_for("2026Q1"))
+                          waves=tk.plan.waves_for("2026Q1"))
     replayed = pd.DataFrame({"season": ["2025Q3", "2025Q3", "2025Q4", "2025Q4"],
-                             "method": [tk.BACKTEST_METHODS[0], "random picks"] * 2, "lift_at_k": [2.1, 1.0, 1.8, 0.9]})
+                             "method": [tk.vocabulary.BACKTEST_METHODS[0], "random picks"] * 2, "lift_at_k": [2.1, 1.0, 1.8, 0.9]})
     rng = np.random.default_rng(1)
     probabilities = rng.random(400) * 0.3
     figures = {
-        "plot_tag_coverage": tk.plot_tag_coverage(coverage), "plot_value_distribution": tk.plot_value_distribution(counts),
-        "plot_set_aside": tk.plot_set_aside(accounting), "plot_hit_share": tk.plot_hit_share(share),
-        "plot_rule_scatter": tk.plot_rule_scatter(mined),
-        "plot_lift_heatmap": tk.plot_lift_heatmap(tk.lift_table(matrix, hits, "a", "b", min_products=1)),
-        "plot_trends": tk.plot_trends(per_season, trends), "plot_competitor_shares": tk.plot_competitor_shares(comparison),
-        "plot_reliability": tk.plot_reliability(tk.reliability(probabilities, rng.random(400) < probabilities)),
-        "plot_plan_waves": tk.plot_plan_waves(plan.table), "plot_plan_categories": tk.plot_plan_categories(plan.categories),
-        "plot_plan_looks": tk.plot_plan_looks(plan.looks), "plot_backtest": tk.plot_backtest(replayed),
+        "plot_tag_coverage": tk.plots.plot_tag_coverage(coverage), "plot_value_distribution": tk.plots.plot_value_distribution(counts),
+        "plot_set_aside": tk.plots.plot_set_aside(accounting), "plot_hit_share": tk.plots.plot_hit_share(share),
+        "plot_rule_scatter": tk.plots.plot_rule_scatter(mined),
+        "plot_lift_heatmap": tk.plots.plot_lift_heatmap(tk.lift_table(matrix, hits, "a", "b", min_products=1)),
+        "plot_trends": tk.plots.plot_trends(per_season, trends), "plot_competitor_shares": tk.plots.plot_competitor_shares(comparison),
+        "plot_reliability": tk.plots.plot_reliability(tk.propensity.reliability(probabilities, rng.random(400) < probabilities)),
+        "plot_plan_waves": tk.plots.plot_plan_waves(plan.table), "plot_plan_categories": tk.plots.plot_plan_categories(plan.categories),
+        "plot_plan_looks": tk.plots.plot_plan_looks(plan.looks), "plot_backtest": tk.plots.plot_backtest(replayed),
     }
-    assert set(figures) == {name for name in tk.__all__ if name.startswith("plot_")}  # a new figure is checked too
+    assert set(figures) == {name for name in dir(tk.plots) if name.startswith("plot_")}  # a new figure is checked too
     for name, fig in figures.items():
         assert fig is not None, name
         _labelled(fig)
@@ -68,7 +68,7 @@ def test_every_figure_is_titled_and_labelled(rules):
 def test_in_the_rule_scatter_darker_points_are_more_certain(rules):
     """The page reads the scatter as 'darker points are more certain' (notebooks/02_hit_tags.py)."""
     _, _, mined = rules
-    points = tk.plot_rule_scatter(mined).axes[0].collections[0]
+    points = tk.plots.plot_rule_scatter(mined).axes[0].collections[0]
 
     def luminance(log_q):
         r, g, b, _ = points.to_rgba(log_q)

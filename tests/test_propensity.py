@@ -32,7 +32,7 @@ def test_predictions_match_scikit_learn_on_hand_built_features():
     assert model.base_rate == pytest.approx(hits.mean())
 
 
-@pytest.mark.parametrize("kind", list(tk.MODEL_KINDS))
+@pytest.mark.parametrize("kind", list(tk.vocabulary.MODEL_KINDS))
 def test_explanations_cite_the_rules_matched_and_the_tags_holding_back_whichever_the_model(kind):
     matrix, hits = _data(1)
     rules = tk.mine_hit_rules(matrix, hits, min_hits=5)
@@ -79,13 +79,13 @@ def test_reliability_bins_and_wilson_intervals():
     rng = np.random.default_rng(2)
     p = rng.random(3000) * 0.6
     y = rng.random(3000) < p
-    table = tk.reliability(p, y, bins=(0, 0.1, 0.3, 0.6))
+    table = tk.propensity.reliability(p, y, bins=(0, 0.1, 0.3, 0.6))
     for row, (lo, hi) in zip(table.itertuples(), [(0, 0.1), (0.1, 0.3), (0.3, 0.6)]):
         inside = (p > lo) & (p <= hi) if lo else (p <= hi)
         assert row.products == inside.sum() and row.predicted == pytest.approx(p[inside].mean())
         ci = binomtest(int(y[inside].sum()), int(inside.sum())).proportion_ci(confidence_level=0.9, method="wilson")
         assert (row.observed_low, row.observed_high) == pytest.approx((ci.low, ci.high), abs=1e-4)
-    assert tk.brier_score([0.5, 1.0], [True, False]) == pytest.approx((0.25 + 1.0) / 2)
+    assert tk.propensity.brier_score([0.5, 1.0], [True, False]) == pytest.approx((0.25 + 1.0) / 2)
 
 
 def test_model_errors():
@@ -107,21 +107,21 @@ def test_candidates_and_carry_over_on_the_demo():
     dataset = tk.open_dataset(None)
     brand = tk.load_brand(dataset)
     labels = tk.label_hits(brand.sales.metrics, brand.own.products)
-    rows, hits = tk.ranked_rows(labels, brand.matrix, ["2025Q3", "2025Q4"])
+    rows, hits = tk.hits.ranked_rows(labels, brand.matrix, ["2025Q3", "2025Q4"])
     model = tk.fit_propensity(rows, hits)
-    scored = tk.score_candidates(model, brand.candidates.products.head(50), brand.candidates.tags, brand.taxonomy)
+    scored = tk.propensity.score_candidates(model, brand.candidates.products.head(50), brand.candidates.tags, brand.taxonomy)
     assert len(scored) == 50 and scored["probability"].between(0, 1).all()
     assert set(scored["category"]) <= {"dress", "top", "knitwear", "bottoms", "outerwear", "accessories", "(none)"}
     assert scored["look"].str.count(r"\|").eq(4).all()
-    carried = tk.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy)
+    carried = tk.propensity.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy)
     assert set(carried["product_id"]) == set(labels[(labels["season"] == "2025Q4") & labels["hit"]]["product_id"])
-    assert tk.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy, which="").empty
+    assert tk.propensity.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy, which="").empty
     with pytest.raises(tk.ParameterError, match="must be 'hits' or"):
-        tk.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy, which="all")
+        tk.propensity.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy, which="all")
 
 
 def test_tag_momentum_is_the_change_of_each_tags_advantage_by_hand():
-    """Rising and fading tags (tk.TagMomentum): a tag's log-odds advantage over the base rate in the last two
+    """Rising and fading tags (tk.propensity.TagMomentum): a tag's log-odds advantage over the base rate in the last two
     seasons minus the one in the two before, each rate pulled toward its window's base rate by 20 products."""
     from tagkit.hits import HIT, MISS
     from tagkit.trends import tag_momentum_scores
@@ -158,8 +158,8 @@ def test_tag_momentum_is_the_change_of_each_tags_advantage_by_hand():
     got = tag_momentum_scores(labels, matrix, "2025Q1", test)
     assert np.allclose(got, expected, rtol=1e-5, atol=1e-6)
     assert not tag_momentum_scores(labels, matrix, "2024Q3", test).any()  # two seasons of history: no momentum
-    feature = tk.TagMomentum(labels, matrix).features(test, ["2025Q1"] * len(test))
+    feature = tk.propensity.TagMomentum(labels, matrix).features(test, ["2025Q1"] * len(test))
     assert np.allclose(feature[:, 0], expected, rtol=1e-5, atol=1e-6)
-    both = tk.season_context(tk.TimeOfYear(labels, matrix), tk.TagMomentum(labels, matrix))
+    both = tk.propensity.season_context(tk.propensity.TimeOfYear(labels, matrix), tk.propensity.TagMomentum(labels, matrix))
     assert both.names[-1] == "rising or fading tags" and len(both.names) == 6
-    assert tk.season_context(None, None) is None
+    assert tk.propensity.season_context(None, None) is None

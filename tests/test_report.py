@@ -80,7 +80,7 @@ def test_a_failing_notebook_keeps_its_last_good_version_and_the_others_are_made(
     good_page = (out / "2025Q1" / "02_second.html").read_bytes()
     _notebook(notebooks, "02_second", "import tagkit as tk\nfrom pathlib import Path",
               "Path(output_dir, 'second.csv').write_text('half-writ')", "raise ValueError('boom in the data')")
-    with pytest.raises(tk.ReportError, match=r"(?s)1 of 2 notebook\(s\) failed; the other reports of 2025Q1 were made.*"
+    with pytest.raises(tk.errors.ReportError, match=r"(?s)1 of 2 notebook\(s\) failed; the other reports of 2025Q1 were made.*"
                                              r"02_second.ipynb, cell 6 \(\"raise ValueError\('boom in the data'\)\"\) "
                                              r"failed with ValueError: boom in the data"):
         tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
@@ -96,7 +96,7 @@ def test_a_failing_notebook_keeps_its_last_good_version_and_the_others_are_made(
     assert not list(out.glob(".build-*"))
     # a first run that fails has no earlier version to show
     fresh = tmp_path / "fresh"
-    with pytest.raises(tk.ReportError, match="1 of 2 notebook"):
+    with pytest.raises(tk.errors.ReportError, match="1 of 2 notebook"):
         tk.run_report("2025Q1", data_dir=small_dataset, out_dir=fresh, notebooks_dir=notebooks, progress=False,
                       echo=lambda _: None)
     home = (fresh / "2025Q1" / "index.html").read_text(encoding="utf-8")
@@ -110,7 +110,7 @@ def test_when_every_notebook_fails_nothing_changes(notebooks, small_dataset, tmp
     before = _tree(out / "2025Q1")
     _notebook(notebooks, "01_first", "raise ValueError('boom')")
     fresh = tmp_path / "fresh"
-    with pytest.raises(tk.ReportError, match="Every notebook failed"):
+    with pytest.raises(tk.errors.ReportError, match="Every notebook failed"):
         tk.run_report("2025Q1", data_dir=small_dataset, out_dir=fresh, notebooks_dir=notebooks, progress=False,
                       echo=lambda _: None)
     assert not (fresh / "2025Q1").exists() and _tree(out / "2025Q1") == before
@@ -197,7 +197,7 @@ def test_an_out_folder_that_is_a_file_or_read_only_gets_a_message(notebooks, sma
 
     a_file = tmp_path / "reports.txt"
     a_file.write_text("not a folder")
-    with pytest.raises(tk.ReportError, match=r"--out .*reports.txt: a file has that name; give a folder"):
+    with pytest.raises(tk.errors.ReportError, match=r"--out .*reports.txt: a file has that name; give a folder"):
         tk.run_report("2025Q1", data_dir=small_dataset, out_dir=a_file, notebooks_dir=notebooks, progress=False,
                       echo=lambda _: None)
     mkdir = Path.mkdir
@@ -208,7 +208,7 @@ def test_an_out_folder_that_is_a_file_or_read_only_gets_a_message(notebooks, sma
         return mkdir(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "mkdir", refused)
-    with pytest.raises(tk.ReportError, match="locked: this folder cannot be written to"):
+    with pytest.raises(tk.errors.ReportError, match="locked: this folder cannot be written to"):
         tk.run_report("2025Q1", data_dir=small_dataset, out_dir=tmp_path / "locked", notebooks_dir=notebooks,
                       progress=False, echo=lambda _: None)
 
@@ -243,7 +243,7 @@ def test_a_full_disk_leaves_the_previous_reports_and_says_so(notebooks, small_da
         raise OSError(errno.ENOSPC, "No space left on device", str(out / "x"))
 
     monkeypatch.setattr(report, "write_index", full)
-    with pytest.raises(tk.ReportError, match=r"Writing the reports of 2025Q1 failed \(No space left on device: .*\); "
+    with pytest.raises(tk.errors.ReportError, match=r"Writing the reports of 2025Q1 failed \(No space left on device: .*\); "
                                              r"the reports in .* were not changed"):
         tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
                       echo=lambda _: None)

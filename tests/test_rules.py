@@ -48,7 +48,7 @@ def test_p_and_q_values_match_scipy():
         table = [[r.n_hits, r.n_products - r.n_hits], [h - r.n_hits, n - h - (r.n_products - r.n_hits)]]
         assert r.p_value == pytest.approx(fisher_exact(table, alternative="greater")[1], rel=1e-9, abs=1e-300)
     assert np.allclose(rules["q_value"], false_discovery_control(rules["p_value"], method="bh"))
-    assert np.allclose(tk.benjamini_hochberg([0.01, 0.04, 0.03, 0.5]), false_discovery_control([0.01, 0.04, 0.03, 0.5]))
+    assert np.allclose(tk.rules.benjamini_hochberg([0.01, 0.04, 0.03, 0.5]), false_discovery_control([0.01, 0.04, 0.03, 0.5]))
 
 
 def test_statuses_follow_their_definitions():
@@ -71,7 +71,7 @@ def test_statuses_follow_their_definitions():
             assert r.status == "kept"
     kept = rules[rules["status"] == "kept"]
     assert ("d0=v0", "d1=v1") in set(kept["items"])  # the planted pair
-    assert tk.status_counts(rules)["rules"].sum() == len(rules)
+    assert tk.rules.status_counts(rules)["rules"].sum() == len(rules)
 
 
 def test_taxonomy_keeps_parents_and_children_apart(taxonomy):
@@ -90,10 +90,10 @@ def test_describe_score_and_lift_table(taxonomy):
     matrix, hits = _frame(5)
     rules = tk.mine_hit_rules(matrix, hits, min_hits=5, max_size=2)
     top = rules.iloc[0]
-    text = tk.describe_rules(rules.head(1)).iloc[0]
+    text = tk.rules.describe_rules(rules.head(1)).iloc[0]
     assert f"{top['n_hits']:,} of {top['n_products']:,}" in text and f"{top['lift']:.1f}x" in text
     other_matrix, other_hits = _frame(6)
-    scored = tk.score_rules(rules, other_matrix, other_hits)
+    scored = tk.rules.score_rules(rules, other_matrix, other_hits)
     for r, s in zip(rules.itertuples(), scored.itertuples()):
         has = other_matrix[list(r.items)].all(axis=1).to_numpy()
         assert (s.n_products, s.n_hits) == (has.sum(), (has & other_hits).sum())
@@ -145,7 +145,7 @@ def demo_rules():
 @pytest.mark.parametrize("year", ["2023", "2025"])
 def test_demo_brand_planted_combinations_come_out_on_top_and_noise_does_not(demo_rules, year):
     brand, labels, truth = demo_rules
-    matrix, hits = tk.ranked_rows(labels, brand.matrix, [f"{year}Q{q}" for q in range(1, 5)])
+    matrix, hits = tk.hits.ranked_rows(labels, brand.matrix, [f"{year}Q{q}" for q in range(1, 5)])
     rules = tk.mine_hit_rules(matrix, hits, min_lift=1.5, taxonomy=brand.taxonomy)
     kept = rules[rules["status"] == "kept"]
     top = [set(items) for items in kept["items"].head(10)]  # forms of one finding along the hierarchy take several
@@ -178,11 +178,11 @@ def test_heatmap_dimensions_are_the_ones_that_tell_hits_apart():
     # hits depend on material strongly, on colour a little, not on category
     p = 0.03 + 0.2 * (values["material"] == "linen") + 0.04 * (values["colour"] == "navy")
     hits = rng.random(n) < p
-    assert tk.heatmap_dimensions(matrix, hits, taxonomy) == ("material", "colour")
-    assert tk.heatmap_dimensions(matrix, hits, taxonomy, rows="category") == ("category", "material")
-    assert tk.heatmap_dimensions(matrix, hits, taxonomy, rows="category", columns="colour") == ("category", "colour")
+    assert tk.rules.heatmap_dimensions(matrix, hits, taxonomy) == ("material", "colour")
+    assert tk.rules.heatmap_dimensions(matrix, hits, taxonomy, rows="category") == ("category", "material")
+    assert tk.rules.heatmap_dimensions(matrix, hits, taxonomy, rows="category", columns="colour") == ("category", "colour")
     one = tk.Taxonomy.from_dict({"dimensions": [{"name": "material", "values": ["linen", "wool", "denim"]}]})
-    assert tk.heatmap_dimensions(matrix.filter(like="material="), hits, one) is None
+    assert tk.rules.heatmap_dimensions(matrix.filter(like="material="), hits, one) is None
 
 
 def test_the_fisher_tail_agrees_with_scipy_everywhere():

@@ -6,7 +6,7 @@ import pytest
 
 import tagkit as tk
 
-HALVES = tk.calendar_from_config({"name": "halves", "seasons": [{"code": "SS", "start_month": 2, "end_month": 7},
+HALVES = tk.seasons.calendar_from_config({"name": "halves", "seasons": [{"code": "SS", "start_month": 2, "end_month": 7},
                                                                  {"code": "AW", "start_month": 8, "end_month": 1}]})
 
 
@@ -20,7 +20,7 @@ def _random_dates(n=3000, seed=1):
 def test_quarters_match_pandas_periods():
     dates = _random_dates()
     expected = dates.dt.to_period("Q").astype(str)  # '2024Q3'
-    assert tk.QUARTERS.season_of(dates).tolist() == expected.tolist()
+    assert tk.seasons.QUARTERS.season_of(dates).tolist() == expected.tolist()
 
 
 def _half_by_hand(d: dt.datetime) -> str:
@@ -48,31 +48,31 @@ def test_bounds_tile_time_without_gaps():
     for a, b in zip(seasons, seasons[1:]):
         assert HALVES.bounds(a)[1] + pd.Timedelta(days=1) == HALVES.bounds(b)[0]
     assert HALVES.bounds("2025AW") == (pd.Timestamp("2025-08-01"), pd.Timestamp("2026-01-31"))
-    assert tk.QUARTERS.bounds("2024Q1") == (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-31"))
+    assert tk.seasons.QUARTERS.bounds("2024Q1") == (pd.Timestamp("2024-01-01"), pd.Timestamp("2024-03-31"))
 
 
 @pytest.mark.parametrize("text", ["2025Q3", "2025q3", "2025-Q3", "2025 Q3", "Q3 2025"])
 def test_parse_is_lenient_about_spelling(text):
-    assert tk.QUARTERS.parse(text) == "2025Q3"
+    assert tk.seasons.QUARTERS.parse(text) == "2025Q3"
 
 
 def test_shift_and_span():
-    assert tk.QUARTERS.shift("2025Q4", 1) == "2026Q1"
-    assert tk.QUARTERS.shift("2025Q1", -1) == "2024Q4"
-    assert tk.QUARTERS.span("2024Q3", "2025Q1") == ["2024Q3", "2024Q4", "2025Q1"]
+    assert tk.seasons.QUARTERS.shift("2025Q4", 1) == "2026Q1"
+    assert tk.seasons.QUARTERS.shift("2025Q1", -1) == "2024Q4"
+    assert tk.seasons.QUARTERS.span("2024Q3", "2025Q1") == ["2024Q3", "2024Q4", "2025Q1"]
 
 
 def test_wrong_season_is_explained():
     with pytest.raises(tk.ParameterError, match=r"'2025Q5' is not a season of the 'quarters' calendar.*'2025Q1'"):
-        tk.QUARTERS.parse("2025Q5")
+        tk.seasons.QUARTERS.parse("2025Q5")
 
 
 def test_calendar_config_errors():
     with pytest.raises(tk.ParameterError, match="must tile the year, so SS must end in month 7"):
-        tk.calendar_from_config({"seasons": [{"code": "SS", "start_month": 2, "end_month": 6},
+        tk.seasons.calendar_from_config({"seasons": [{"code": "SS", "start_month": 2, "end_month": 6},
                                              {"code": "AW", "start_month": 8}]})
     with pytest.raises(tk.ParameterError, match="start months .* repeat"):
-        tk.calendar_from_config({"seasons": [{"code": "A", "start_month": 2}, {"code": "B", "start_month": 2}]})
+        tk.seasons.calendar_from_config({"seasons": [{"code": "A", "start_month": 2}, {"code": "B", "start_month": 2}]})
     with pytest.raises(tk.ParameterError, match="'quarters' or a mapping"):
-        tk.calendar_from_config(["Q1"])
-    assert tk.calendar_from_config("quarters") is tk.QUARTERS
+        tk.seasons.calendar_from_config(["Q1"])
+    assert tk.seasons.calendar_from_config("quarters") is tk.seasons.QUARTERS

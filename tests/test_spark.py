@@ -33,7 +33,7 @@ def spark():
     session.stop()
 
 
-def _same(a: tk.Sales, b: tk.Sales):
+def _same(a: tk.io.Sales, b: tk.io.Sales):
     assert (a.rows_read, a.rows_used, a.rows_set_aside) == (b.rows_read, b.rows_used, b.rows_set_aside)
     pd.testing.assert_frame_equal(a.accounting, b.accounting)
     pd.testing.assert_frame_equal(a.metrics, b.metrics)
@@ -123,7 +123,7 @@ def test_rules_with_spark_fpgrowth_are_the_local_rules(spark):
     dataset = tk.open_dataset(None)
     brand = tk.load_brand(dataset)
     labels = tk.label_hits(brand.sales.metrics, brand.own.products)
-    rows, hits = tk.ranked_rows(labels, brand.matrix, tk.history("2025Q4", 4))
+    rows, hits = tk.hits.ranked_rows(labels, brand.matrix, tk.seasons.history("2025Q4", 4))
     local = tk.mine_hit_rules(rows, hits, min_hits=10, taxonomy=brand.taxonomy)
     spark_rules = tk.mine_hit_rules(rows, hits, min_hits=10, taxonomy=brand.taxonomy, engine="spark", spark=spark)
     assert len(local) > 1000
@@ -145,7 +145,7 @@ def complete_journey(tmp_path_factory):
     catalogue = products[["product_id", *dimensions]].copy()
     catalogue["product_id"] = catalogue["product_id"].astype(str)
     for d in dimensions:
-        catalogue[d] = catalogue[d].map(lambda v: tk.clean_tag(v) if isinstance(v, str) else "")
+        catalogue[d] = catalogue[d].map(lambda v: tk.taxonomy.clean_tag(v) if isinstance(v, str) else "")
     catalogue.to_csv(folder / "products.csv", index=False)
     lines = transactions[["product_id", "transaction_timestamp", "quantity", "sales_value"]].copy()
     lines["product_id"] = lines["product_id"].astype(str)
@@ -185,7 +185,7 @@ def test_complete_journey_intake_hits_and_rules_on_both_engines(spark, complete_
     share = tk.hit_share(labels).set_index("season")
     assert share.loc["2017Q4", "band"] == "inside"
     matrix = tk.encode_tags(tags, taxonomy, products=catalogue.products, sparse=True)
-    rows, hits = tk.ranked_rows(labels, matrix, ["2017Q4"])
+    rows, hits = tk.hits.ranked_rows(labels, matrix, ["2017Q4"])
     local = tk.mine_hit_rules(rows, hits, min_hits=30, max_size=2, taxonomy=taxonomy)
     spark_rules = tk.mine_hit_rules(rows, hits, min_hits=30, max_size=2, taxonomy=taxonomy, engine="spark",
                                     spark=spark)
@@ -198,7 +198,7 @@ def test_draft_taxonomy_cleans_and_merges_spellings():
     values = draft["dimensions"][0]["values"]
     assert values == [{"name": "A- B"}, {"name": "BREAD-ITALIAN/FRENCH", "aliases": ["bread-italian/french"]}]
     assert tk.Taxonomy.from_dict(draft).resolve_value("type", "Bread Italian/French") == "BREAD-ITALIAN/FRENCH"
-    assert np.array_equal(tk.clean_tag("x;y|z=w"), "x-y-z-w")
+    assert np.array_equal(tk.taxonomy.clean_tag("x;y|z=w"), "x-y-z-w")
 
 
 def test_engine_parameter_errors():

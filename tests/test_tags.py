@@ -41,7 +41,7 @@ def test_a_value_of_another_dimension_is_pointed_at(taxonomy):
 
 def test_raise_lists_every_unknown_value(taxonomy):
     raw = _raw([("1", "colour", "navvy"), ("2", "colour", "navvy"), ("3", None, "denim"), ("4", "colour", "black")])
-    with pytest.raises(tk.UnknownTagError) as info:
+    with pytest.raises(tk.errors.UnknownTagError) as info:
         tk.normalise_tags(raw, taxonomy, unknown="raise")
     assert len(info.value.problems) == 2
     assert "colour: 'navvy' is unknown value (2 product(s), e.g. 1, 2); did you mean colour=navy?" \
@@ -104,10 +104,10 @@ def test_missing_required_and_coverage(taxonomy):
                 ("3", "colour", "navvy")])
     resolved = tk.normalise_tags(raw, taxonomy)
     products = pd.DataFrame({"product_id": ["1", "2", "3", "4"], "name": ["a", "b", "c", "d"]})
-    missing = tk.missing_required(resolved, products, taxonomy)
+    missing = tk.tags.missing_required(resolved, products, taxonomy)
     assert missing.set_index("product_id")["missing"].to_dict() == {
         "2": "colour", "3": "category, colour", "4": "category, colour"}
-    coverage = tk.tag_coverage(resolved, products, taxonomy).set_index("dimension")
+    coverage = tk.tags.tag_coverage(resolved, products, taxonomy).set_index("dimension")
     assert coverage.loc["colour", "n_tagged"] == 1 and coverage.loc["colour", "coverage"] == 0.25
     assert coverage.loc["colour", "n_only_unresolved"] == 1
 
@@ -115,7 +115,7 @@ def test_missing_required_and_coverage(taxonomy):
 def test_value_counts_and_tag_values(taxonomy):
     raw = _raw([("1", "category", "dress"), ("2", "category", "midi dress"), ("3", "category", "dress")])
     resolved = tk.normalise_tags(raw, taxonomy)
-    counts = tk.value_counts(resolved, taxonomy).set_index("item")
+    counts = tk.tags.value_counts(resolved, taxonomy).set_index("item")
     assert counts.loc["category=dress", "n_products"] == 2
     assert counts.loc["category=midi-dress", "share"] == pytest.approx(1 / 3, abs=1e-4)
-    assert tk.tag_values(resolved, "category").to_dict() == {"1": "dress", "2": "midi-dress", "3": "dress"}
+    assert tk.tags.tag_values(resolved, "category").to_dict() == {"1": "dress", "2": "midi-dress", "3": "dress"}

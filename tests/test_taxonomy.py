@@ -45,7 +45,7 @@ def test_suggestion_is_the_closest_canonical_item(taxonomy):
 
 
 def _problems(data) -> list[str]:
-    with pytest.raises(tk.TaxonomyError) as info:
+    with pytest.raises(tk.errors.TaxonomyError) as info:
         tk.Taxonomy.from_dict(data, source="t.yml")
     return info.value.problems
 
@@ -60,7 +60,7 @@ def test_alias_shared_by_two_values_names_both_places(write):
         aliases: [Dark-Blue]
 """
     path = write("t.yml", text)
-    with pytest.raises(tk.TaxonomyError) as info:
+    with pytest.raises(tk.errors.TaxonomyError) as info:
         tk.read_taxonomy(path)
     message = str(info.value)
     assert "'Dark-Blue' (of value 'blue')" in message and "'dark blue' (of value 'navy', line 5)" in message
@@ -137,7 +137,7 @@ def test_dimension_roles_declared_or_from_the_taxonomy(taxonomy):
     declared = no_fashion.with_roles({"category": "brand", "look": ["brand", "size"], "look_top_level": []})
     assert (declared.roles.category, declared.roles.look, declared.roles.declared) == ("brand", ("brand", "size"), True)
     assert declared.roles.describe_look(declared) == "Brand and Size"
-    with pytest.raises(tk.TaxonomyError) as info:
+    with pytest.raises(tk.errors.TaxonomyError) as info:
         no_fashion.with_roles({"category": "departmnt", "look": "brand", "looks": []})
     text = str(info.value)
     assert "analysis.category names 'departmnt'" in text and "Did you mean 'department'?" in text

@@ -11,7 +11,7 @@ import tagkit as tk
 def _history(n_seasons=8, per_season=400, seed=0):
     """Labels and a matrix where tag a&b drives hits in every season and tag 'up' grows stronger."""
     rng = np.random.default_rng(seed)
-    seasons = tk.QUARTERS.span("2023Q1", tk.QUARTERS.shift("2023Q1", n_seasons - 1))
+    seasons = tk.seasons.QUARTERS.span("2023Q1", tk.seasons.QUARTERS.shift("2023Q1", n_seasons - 1))
     rows, labels = [], []
     for t, season in enumerate(seasons):
         for i in range(per_season):
@@ -29,13 +29,13 @@ def _history(n_seasons=8, per_season=400, seed=0):
 def test_ranked_rows_and_history():
     labels, matrix, seasons = _history(3, 50)
     labels.loc[0, "status"] = "image product"
-    rows, hits = tk.ranked_rows(labels, matrix, seasons[:2])
+    rows, hits = tk.hits.ranked_rows(labels, matrix, seasons[:2])
     assert len(rows) == 99 and rows.index.names == ["product_id", "season"]
     assert hits.sum() == labels[(labels["status"] == "hit") & labels["season"].isin(seasons[:2])].shape[0]
-    assert tk.history("2025Q2", 3) == ["2024Q4", "2025Q1", "2025Q2"]
-    assert tk.history("2025Q2", 2, include=False) == ["2024Q4", "2025Q1"]
+    assert tk.seasons.history("2025Q2", 3) == ["2024Q4", "2025Q1", "2025Q2"]
+    assert tk.seasons.history("2025Q2", 2, include=False) == ["2024Q4", "2025Q1"]
     with pytest.raises(tk.ParameterError, match="have no row in the tag matrix"):
-        tk.ranked_rows(labels.assign(product_id="missing"), matrix)
+        tk.hits.ranked_rows(labels.assign(product_id="missing"), matrix)
 
 
 def test_holdout_scores_rules_on_the_next_season():
@@ -48,7 +48,7 @@ def test_holdout_scores_rules_on_the_next_season():
     assert (row["test_n_products"], row["test_n_hits"]) == (has.sum(), (has & test["hit"]).sum())
     assert row["test_lift"] == pytest.approx((has & test["hit"]).sum() / has.sum() / test["hit"].mean())
     assert row["held_up"] and row["confirmed"]
-    summary = tk.holdout_summary(table)
+    summary = tk.trends.holdout_summary(table)
     assert list(summary["test_season"]) == seasons[4:] and summary["held_up"].between(0, 1).all()
 
 
@@ -87,9 +87,9 @@ def test_a_product_on_sale_in_several_seasons_is_one_row():
                            "status": ["hit", "hit", "not a hit", "hit", "not a hit", "not a hit"],
                            "hit": [True, True, False, True, False, False]})
     matrix = pd.DataFrame({"t=x": [True, False, True]}, index=pd.Index(["a", "b", "c"], name="product_id"))
-    rows, hits = tk.ranked_rows(labels, matrix, ["2025Q1", "2025Q2", "2025Q3"])
+    rows, hits = tk.hits.ranked_rows(labels, matrix, ["2025Q1", "2025Q2", "2025Q3"])
     # a: hit in 2 of 3 seasons; b: in 1 of 2 (half: a hit); c: never
     assert list(rows.index) == [("a", "2025Q3"), ("b", "2025Q2"), ("c", "2025Q2")]
     assert hits.tolist() == [True, True, False]
-    one, one_hits = tk.ranked_rows(labels, matrix, ["2025Q2"])
+    one, one_hits = tk.hits.ranked_rows(labels, matrix, ["2025Q2"])
     assert len(one) == 3 and one_hits.tolist() == [True, False, False]

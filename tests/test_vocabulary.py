@@ -17,7 +17,7 @@ def test_the_notebook_parameters_take_their_choices_from_the_vocabulary():
     assert PARAMETER_CONTRACTS["max_size"] == ("int", 1, MAX_TAG_SET_SIZE)
     assert set(METRIC_WORDS) == set(METRICS)  # every metric has its words for the pages
     with pytest.raises(tk.ParameterError, match=r"'max_size' parameter of frequent_hit_itemsets .* \[1, 6\]"):
-        tk.frequent_hit_itemsets(pd.DataFrame({"a": [True]}), [True], min_hits=1, max_size=MAX_TAG_SET_SIZE + 1)
+        tk.mining.frequent_hit_itemsets(pd.DataFrame({"a": [True]}), [True], min_hits=1, max_size=MAX_TAG_SET_SIZE + 1)
 
 
 WRONG = pd.DataFrame({"sku": ["A1"], "qty": [3]})
@@ -28,23 +28,23 @@ WRONG = pd.DataFrame({"sku": ["A1"], "qty": [3]})
     (lambda t: tk.label_hits(pd.DataFrame(columns=list(FRAMES["metrics"])), WRONG), "label_hits", "products"),
     (lambda t: tk.encode_tags(WRONG, t), "encode_tags", "resolved tags"),
     (lambda t: tk.tag_health(WRONG, None, t), "tag_health", "resolved tags"),
-    (lambda t: tk.missing_required(WRONG, WRONG, t), "missing_required", "resolved tags"),
-    (lambda t: tk.ranked_rows(WRONG, pd.DataFrame()), "ranked_rows", "labels"),
+    (lambda t: tk.tags.missing_required(WRONG, WRONG, t), "missing_required", "resolved tags"),
+    (lambda t: tk.hits.ranked_rows(WRONG, pd.DataFrame()), "ranked_rows", "labels"),
     (lambda t: tk.hit_share(WRONG), "hit_share", "labels"),
     (lambda t: tk.check_labels(WRONG), "check_labels", "labels"),
-    (lambda t: tk.rule_membership(pd.DataFrame(), WRONG), "rule_membership", "rules"),
+    (lambda t: tk.rules.rule_membership(pd.DataFrame(), WRONG), "rule_membership", "rules"),
     (lambda t: tk.plan_season(WRONG, season="2026Q1", catalogue_size=10, base_rate=0.1), "plan_season",
      "candidates"),
     (lambda t: tk.holdout(WRONG, pd.DataFrame(), test_seasons=["2025Q4"]), "holdout", "labels"),
     (lambda t: tk.tag_trends(WRONG, pd.DataFrame(), seasons=["2025Q4"]), "tag_trends", "labels"),
     (lambda t: tk.yearly_common_tags(WRONG, pd.DataFrame(), seasons=["2025Q4"]), "yearly_common_tags", "labels"),
-    (lambda t: tk.homogeneity_by_season(WRONG, pd.Series(dtype=object)), "homogeneity_by_season", "labels"),
-    (lambda t: tk.status_counts(WRONG), "status_counts", "rules"),
-    (lambda t: tk.describe_rules(WRONG), "describe_rules", "rules"),
-    (lambda t: tk.rule_table(WRONG), "describe_rules", "rules"),
-    (lambda t: tk.score_rules(WRONG, pd.DataFrame(), []), "score_rules", "rules"),
+    (lambda t: tk.looks.homogeneity_by_season(WRONG, pd.Series(dtype=object)), "homogeneity_by_season", "labels"),
+    (lambda t: tk.rules.status_counts(WRONG), "status_counts", "rules"),
+    (lambda t: tk.rules.describe_rules(WRONG), "describe_rules", "rules"),
+    (lambda t: tk.narrative.rule_table(WRONG), "describe_rules", "rules"),
+    (lambda t: tk.rules.score_rules(WRONG, pd.DataFrame(), []), "score_rules", "rules"),
     (lambda t: tk.backtest(WRONG, pd.DataFrame(), WRONG, WRONG, t, seasons=["2025Q4"]), "backtest", "labels"),
-    (lambda t: tk.carry_over(WRONG, "2025Q4", WRONG, WRONG, t), "carry_over", "labels"),
+    (lambda t: tk.propensity.carry_over(WRONG, "2025Q4", WRONG, WRONG, t), "carry_over", "labels"),
 ])
 def test_a_wrong_frame_is_named_with_its_missing_columns(taxonomy, call, owner, kind):
     missing = ", ".join(c for c in FRAMES[kind] if c not in WRONG.columns)
