@@ -47,7 +47,8 @@ sales = dataset.read_sales(own.products, set_aside_path=out / "sales_set_aside.c
 
 # %%
 summary, figures = tk.health.tag_health_summary(inputs, sales, taxonomy, season)
-tk.show_summary(summary, figures)
+tk.show_summary(summary, figures, key_figures=[("products in the catalogue", "products", "{:,}"),
+                                               ("order lines used", "rows_used", "{:,}")])
 tk.show_notes([tk.hits.launch_note(own.products), tk.health.outside_note(dataset)])
 
 # %% [markdown]
@@ -138,4 +139,5 @@ workbook = tk.write_excel({
     "input files": tk.health.input_overview(inputs, taxonomy), "tag problems": health, "coverage": coverage,
     "missing required": missing, "catalogue problems": problems, "sales accounting": sales.accounting,
 }, out / "tag_health.xlsx")
-tk.show_files([workbook, tk.write_csv(health, out / "tag_health.csv"), sales.set_aside_file], folder=out)
+tk.show_files([workbook, tk.write_csv(health, out / "tag_health.csv"), sales.set_aside_file], folder=out,
+              season_sheets={"tag problems": "tag problems"})

@@ -94,7 +94,9 @@ pair = tk.rules.heatmap_dimensions(matrix, hits, brand.taxonomy, rows=heatmap_ro
 summary, figures = tk.narrative.hit_tags_summary(season=season, window=window, share=share, rules=rules,
                                        holdout_summary=tk.trends.holdout_summary(tested), trends=trends,
                                        comparison=comparison, taxonomy=brand.taxonomy, check=check)
-tk.show_summary(summary, figures)
+tk.show_summary(summary, figures, key_figures=[("ranked products in the season", "catalogue", "{:,}"),
+                                               ("hits", "hits", "{:,}"), ("hit share", "hit_share", "{:.1%}"),
+                                               ("rules kept", "rules_kept", "{:,}")])
 tk.show_warnings(check.warnings)
 
 # %% [markdown]
@@ -256,4 +258,5 @@ workbook = tk.write_excel({
     "trends": trends, "holdout": tested, "yearly": yearly, "labels": labels,
     "competitors": comparison, "label check": check.table,
 }, out / "hit_tags.xlsx")
-tk.show_files([workbook, tk.write_csv(tk.narrative.rule_table(rules, brand.taxonomy), out / "hit_rules.csv")], folder=out)
+tk.show_files([workbook, tk.write_csv(tk.narrative.rule_table(rules, brand.taxonomy), out / "hit_rules.csv")], folder=out,
+              season_sheets={"hit share": "hit share", "rules": "rules", "common tags": "common tags"})

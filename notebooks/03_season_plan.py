@@ -120,7 +120,9 @@ replay_summary = tk.backtest_summary(replayed)
 
 # %%
 summary, figures = tk.narrative.plan_summary(plan, history=window, model=model, backtest=replay_summary, choice=choice)
-tk.show_summary(summary, figures)
+tk.show_summary(summary, figures, key_figures=[("plan: products", "plan_size", "{:,}"),
+                                               ("plan: hit-bet share", "hit_bet_share", "{:.1%}"),
+                                               ("plan: expected hits among the hit bets", "expected_bet_hits", "{:.1f}")])
 tk.show_warnings(check.warnings)
 
 # %% [markdown]
@@ -234,4 +236,5 @@ workbook = tk.write_excel({
     "plan": plan.table, "summary": plan.summary, "categories": plan.categories, "looks": plan.looks,
     "tag sets": plan.concentration, "candidates": candidates, "backtest": replayed, "calibration": calibration,
 }, out / "season_plan.xlsx", percent=["probability", "share_of_hit_bets", "bet_hit_rate", "plan_hit_share"])
-tk.show_files([workbook, tk.write_csv(plan.table, out / "season_plan.csv")], folder=out)
+tk.show_files([workbook, tk.write_csv(plan.table, out / "season_plan.csv")], folder=out,
+              season_sheets={"plan": "plan", "plan summary": "summary"})

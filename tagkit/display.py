@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from tagkit._inert import html_text, summary_html
+from tagkit.errors import ParameterError
 from tagkit.paths import REPORTS
 
 SCRATCH = "scratch"
@@ -26,13 +27,23 @@ def output_folder(output_dir: str, season: str) -> Path:
     return folder
 
 
-def show_summary(text: str, figures: dict | None = None) -> None:
+def show_summary(text: str, figures: dict | None = None, *,
+                 key_figures: list[tuple[str, str, str]] | tuple = ()) -> None:
     """Show the summary in words at the top of a report; the runner copies it to the index page. The text is
-    escaped and only tagkit's own **bold** becomes markup: user text never becomes a link or emphasis."""
+    escaped and only tagkit's own **bold** becomes markup: user text never becomes a link or emphasis.
+
+    ``key_figures`` are this report's figures on the index, next to the previous season's: (label, key of
+    ``figures``, format), for example ``("hit share", "hit_share", "{:.1%}")``; a figure the summary does not give
+    this time is left blank. A notebook declares its own, so a new notebook needs no change to the runner."""
     from IPython.display import HTML, display
 
+    for item in key_figures:
+        if len(item) != 3 or not all(isinstance(part, str) for part in item):
+            raise ParameterError(f"show_summary: each key figure is (label, figure, format), three words, for "
+                                 f"example ('hit share', 'hit_share', '{{:.1%}}'). Got {item!r}.")
     display(HTML(f'<p class="tk-summary">{summary_html(text)}</p>'),
-            metadata={SUMMARY_KEY: {"summary": text, "figures": figures or {}}})
+            metadata={SUMMARY_KEY: {"summary": text, "figures": figures or {},
+                                    "key_figures": [list(item) for item in key_figures]}})
 
 
 def show_table(frame: pd.DataFrame | None, *, max_rows: int = 20, note: str | None = None,
@@ -81,10 +92,21 @@ def show_notes(notes) -> None:
         display(HTML(f'<ul class="tk-notes">{items}</ul>'))
 
 
-def show_files(paths, *, folder: Path) -> None:
-    """Links to the exports written beside the report."""
+def show_files(paths, *, folder: Path, season_sheets: dict[str, str] | None = None) -> None:
+    """Links to the exports written beside the report.
+
+    ``season_sheets`` names the sheets of this report's workbook (the one ``.xlsx`` among ``paths``) that the
+    runner copies into the season's workbook: {sheet there: sheet here}, in order."""
     from IPython.display import HTML, display
 
+    metadata = {}
+    if season_sheets:
+        workbooks = [Path(p) for p in paths if p is not None and Path(p).suffix == ".xlsx"]
+        if len(workbooks) != 1:
+            raise ParameterError(f"show_files: season_sheets come from one workbook among the files; "
+                                 f"got {len(workbooks)} .xlsx file(s).")
+        metadata = {SUMMARY_KEY: {"season_sheets": [[sheet, workbooks[0].name, source]
+                                                    for sheet, source in season_sheets.items()]}}
     items = []
     for path in paths:
         if path is None:
@@ -93,7 +115,7 @@ def show_files(paths, *, folder: Path) -> None:
         name = path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.name
         size = path.stat().st_size if path.exists() else 0
         items.append(f'<li><a href="{html_text(name)}">{html_text(name)}</a> ({size / 1024:,.0f} KB)</li>')
-    display(HTML(f"<ul>{''.join(items)}</ul>"))
+    display(HTML(f"<ul>{''.join(items)}</ul>"), metadata=metadata)
 
 
 def _probability(x) -> str:

@@ -22,7 +22,8 @@ _CSS = (TEMPLATES / "page.css").read_text(encoding="utf-8")
 
 def render_notebook(executed: Path, target: Path, *, season: str, brand: str) -> dict:
     """Render an executed notebook as one self-contained HTML page without code; returns its entry
-    for the index (title, summary, file)."""
+    for the index (title, summary, file) with what the notebook declared for the index and the season's
+    workbook (figures, key figures, season sheets)."""
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -31,7 +32,7 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
     nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"
-    summary, figures = "", {}
+    found = {"summary": "", "figures": {}, "key_figures": [], "season_sheets": []}
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -39,7 +40,7 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
         for output in cell.get("outputs", []):
             meta = output.get("metadata", {}).get(SUMMARY_KEY)
             if meta:
-                summary, figures = meta.get("summary", ""), meta.get("figures", {})
+                found.update(meta)  # the summary and its key figures; the sheets for the season's workbook
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 continue  # warnings and progress bars belong to the log, not to the report
             outputs.append(output)
@@ -53,7 +54,7 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
                         season=html_text(season), heading="", css=_CSS, body=body,
                         back='<a href="index.html">All reports of this season</a>')
     target.write_text(page, encoding="utf-8")
-    return {"file": target.name, "title": title, "summary": summary, "figures": figures}
+    return {"file": target.name, "title": title, **found}
 
 
 def _title(nb) -> str:

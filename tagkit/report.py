@@ -39,29 +39,8 @@ from tagkit.parameters import (
 from tagkit.paths import NOTEBOOKS, REPORTS
 from tagkit.render import MANIFEST, render_notebook, write_index
 
-# The key figures of a run, taken from the notebooks' summaries: (label, notebook, figure, format).
-KEY_FIGURES = (
-    ("products in the catalogue", "01_tag_health", "products", "{:,}"),
-    ("order lines used", "01_tag_health", "rows_used", "{:,}"),
-    ("ranked products in the season", "02_hit_tags", "catalogue", "{:,}"),
-    ("hits", "02_hit_tags", "hits", "{:,}"),
-    ("hit share", "02_hit_tags", "hit_share", "{:.1%}"),
-    ("rules kept", "02_hit_tags", "rules_kept", "{:,}"),
-    ("plan: products", "03_season_plan", "plan_size", "{:,}"),
-    ("plan: hit-bet share", "03_season_plan", "hit_bet_share", "{:.1%}"),
-    ("plan: expected hits among the hit bets", "03_season_plan", "expected_bet_hits", "{:.1f}"),
-)
 PACKAGES = ("tagkit", "pandas", "numpy", "scipy", "duckdb", "pyarrow", "mlxtend", "scikit-learn", "pulp", "matplotlib",
             "seaborn", "openpyxl", "papermill", "nbconvert", "nbformat", "ipykernel", "pyyaml")
-# Sheets of the season workbook, from the notebooks' exports: (sheet, export file, its sheet).
-SEASON_WORKBOOK = (
-    ("hit share", "hit_tags.xlsx", "hit share"),
-    ("rules", "hit_tags.xlsx", "rules"),
-    ("common tags", "hit_tags.xlsx", "common tags"),
-    ("plan", "season_plan.xlsx", "plan"),
-    ("plan summary", "season_plan.xlsx", "summary"),
-    ("tag problems", "tag_health.xlsx", "tag problems"),
-)
 # --- the batch ----------------------------------------------------------------------------------
 def notebooks_in(folder: Path) -> list[Path]:
     found = sorted(p for p in Path(folder).glob("*.ipynb") if not p.name.startswith("."))
@@ -169,9 +148,9 @@ def run_report(
             pages = _keep_other_reports(previous_folder, build, pages)
         figures = {Path(p["file"]).stem: p.get("figures", {}) for p in pages if p.get("status", "ok") == "ok"}
         previous = _previous_figures(out_dir, dataset.calendar.shift(season, -1))
-        season_workbook(build, season)
+        season_workbook(build, season, pages)
         write_index(pages, build / "index.html", season=season, brand=dataset.name,
-                    key_figures=key_figures(figures, previous, season, dataset.calendar.shift(season, -1)))
+                    key_figures=key_figures(pages, previous, season, dataset.calendar.shift(season, -1)))
         (build / "index.json").write_text(json.dumps(pages, indent=1, ensure_ascii=False, sort_keys=True),
                                           encoding="utf-8")
         run.update(finished=_now(), total_seconds=round(time.monotonic() - started, 1), figures=figures,
@@ -366,24 +345,31 @@ def _previous_figures(out_dir: Path, season: str) -> dict | None:
         return None
 
 
-def key_figures(figures: dict, previous: dict | None, season: str, previous_season: str) -> pd.DataFrame:
-    """The run's key figures next to the previous season's (from its manifest, when it was run)."""
+def key_figures(pages: list[dict], previous: dict | None, season: str, previous_season: str) -> pd.DataFrame:
+    """The key figures each report declared (:func:`tagkit.display.show_summary`), in the order of the reports,
+    next to the previous season's (from its manifest, when it was run). A failed report's figures are blank."""
     rows = []
-    for label, notebook, key, fmt in KEY_FIGURES:
-        now = figures.get(notebook, {}).get(key)
-        before = (previous or {}).get(notebook, {}).get(key)
-        if now is None and before is None:
-            continue
-        rows.append({"figure": label, season: fmt.format(now) if now is not None else "",
-                     previous_season: fmt.format(before) if before is not None else "not run"})
-    return pd.DataFrame(rows, columns=["figure", season, previous_season])
+    for page in pages:
+        notebook = Path(page["file"]).stem
+        figures = page.get("figures", {}) if page.get("status", "ok") == "ok" else {}
+        for label, key, fmt in page.get("key_figures", []):
+            rows.append(_key_figure(label, figures.get(key), (previous or {}).get(notebook, {}).get(key), fmt,
+                                    season, previous_season))
+    return pd.DataFrame([row for row in rows if row], columns=["figure", season, previous_season])
 
 
-def season_workbook(folder: Path, season: str) -> Path | None:
-    """One workbook with the season's key tables (rules, common tags, plan, hit share...), collected
-    from the notebooks' exports in ``folder``."""
+def _key_figure(label: str, now, before, fmt: str, season: str, previous_season: str) -> dict | None:
+    if now is None and before is None:
+        return None
+    return {"figure": label, season: fmt.format(now) if now is not None else "",
+            previous_season: fmt.format(before) if before is not None else "not run"}
+
+
+def season_workbook(folder: Path, season: str, pages: list[dict]) -> Path | None:
+    """One workbook with the season's key tables (rules, common tags, plan, hit share...), collected from the
+    notebooks' exports in ``folder``: the sheets each report declared (:func:`tagkit.display.show_files`)."""
     sheets = {}
-    for sheet, file, source in SEASON_WORKBOOK:
+    for sheet, file, source in (item for page in pages for item in page.get("season_sheets", [])):
         path = folder / file
         if path.exists():
             try:

@@ -6,6 +6,7 @@ import hashlib
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -248,3 +249,30 @@ def test_a_full_disk_leaves_the_previous_reports_and_says_so(notebooks, small_da
         tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
                       echo=lambda _: None)
     assert _tree(out / "2025Q1") == before and not list(out.glob(".build-*"))
+
+
+def test_notebooks_declare_their_key_figures_and_season_sheets(notebooks, small_dataset, tmp_path):
+    out = tmp_path / "reports"
+    _notebook(notebooks, "02_second", "import tagkit as tk\nimport pandas as pd\nfrom pathlib import Path",
+              "n = {'2025Q1': 1234, '2025Q2': 5678}[season]\n"
+              "tk.show_summary('second', {'n': n, 'share': n / 10000}, key_figures=[('products counted', 'n', '{:,}'), "
+              "('a share', 'share', '{:.1%}'), ('not given this time', 'absent', '{:,}')])",
+              "book = tk.write_excel({'one': pd.DataFrame({'x': [n]}), 'two': pd.DataFrame({'y': [1]})}, "
+              "Path(output_dir, 'second.xlsx'))\n"
+              "tk.show_files([book], folder=Path(output_dir), season_sheets={'the count': 'one'})")
+    for season in ("2025Q1", "2025Q2"):
+        index = tk.run_report(season, data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                              echo=lambda _: None)
+    home = index.read_text(encoding="utf-8")
+    rows = re.findall(r"<tr>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", home)
+    assert rows == [("products counted", "5,678", "1,234"), ("a share", "56.8%", "12.3%")]
+    workbook = pd.read_excel(index.parent / "tagkit_2025Q2.xlsx", sheet_name=None)
+    assert list(workbook) == ["the count"] and workbook["the count"]["x"].tolist() == [5678]
+
+
+def test_a_key_figure_or_season_sheet_declared_wrongly_gets_a_message(tmp_path):
+    with pytest.raises(tk.ParameterError, match=r"each key figure is \(label, figure, format\).*Got \('hits', 'hits'\)"):
+        tk.show_summary("text", {"hits": 3}, key_figures=[("hits", "hits")])
+    paths = [tmp_path / "a.xlsx", tmp_path / "b.xlsx"]
+    with pytest.raises(tk.ParameterError, match=r"season_sheets come from one workbook among the files; got 2"):
+        tk.show_files(paths, folder=tmp_path, season_sheets={"x": "y"})
