@@ -41,9 +41,9 @@ demo: $(STAMP)
 
 # docs/parameters.md from the notebooks' parameter cells (tests/test_reference.py checks it is current).
 docs: $(STAMP)
-	$(BIN)/python -c 'from tagkit.reference import write_parameter_reference; write_parameter_reference()'
+	$(BIN)/python -c 'from tagkit.reference import write_docs; write_docs()'
 
-# Benchmarks (README, "Benchmark"); pyfim and numba are installed for the comparisons only.
+# Benchmarks (docs/benchmarks.md); pyfim and numba are installed for the comparisons only.
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet pyfim==6.28 numba==0.68.1
 	$(BIN)/python bench/bench_sales.py --lines 50000000 --repeat 3

@@ -233,7 +233,7 @@ fig = tk.plots.plot_competitor_shares(comparison) if comparison is not None else
 tk.show_table(comparison, max_rows=table_rows,
               percent=["share_of_competitor_bestsellers", "share_of_own_hits", "share_of_own_range"],
               empty="This dataset has no competitor best sellers for these seasons, so there is nothing to compare "
-                    "with. Add a competitors entry to dataset.yml (see README, 'Using your own data').")
+                    "with. Add a competitors entry to dataset.yml (see docs/your-data.md).")
 
 # %% [markdown]
 # ## How homogeneous is the range?

@@ -1,9 +1,11 @@
-"""The parameter reference (docs/parameters.md), generated from the notebooks' own parameter cells.
+"""The documents generated from the notebooks: the parameter reference (docs/parameters.md) and the guide to
+reading the reports (docs/reports.md).
 
-Each notebook's ``parameters`` cell is the single source: its annotated literals give the name, type and
-default, their trailing comments the help (papermill reads them the same way for ``--help-notebook``), and
-the allowed values come from :data:`tagkit.parameters.PARAMETER_CONTRACTS`. ``make docs`` writes the file; a test
-checks that it matches the notebooks.
+Each notebook's ``parameters`` cell is the single source of its parameters: its annotated literals give the
+name, type and default, their trailing comments the help (papermill reads them the same way for
+``--help-notebook``), and the allowed values come from :data:`tagkit.parameters.PARAMETER_CONTRACTS`. Each
+notebook's markdown cells are the single source of how to read its page: the guide is those cells, in order.
+``make docs`` writes both files; a test checks that they match the notebooks.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from tagkit.parameters import DIMENSION_PARAMETERS, PARAMETER_CONTRACTS, SHARED_
 from tagkit.paths import NOTEBOOKS
 from tagkit.report import notebooks_in
 
-REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "parameters.md"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+REFERENCE = DOCS / "parameters.md"
+GUIDE = DOCS / "reports.md"
 
 
 def parameter_reference(notebooks_dir=None) -> str:
@@ -36,11 +40,32 @@ def parameter_reference(notebooks_dir=None) -> str:
     return "\n".join(lines)
 
 
-def write_parameter_reference(path=REFERENCE) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(parameter_reference(), encoding="utf-8")
-    return path
+def reading_guide(notebooks_dir=None) -> str:
+    """The merchandiser's guide to the reports: every notebook's markdown cells, in order, one level down."""
+    import nbformat
+
+    lines = ["# Reading the reports", "",
+             "Generated from the notebooks' own text by `make docs` (do not edit by hand; a test checks it): what "
+             "each page of a season's reports shows and how to read it, in the order of the page. The index page "
+             "and the exports are described in the README.", ""]
+    for notebook in notebooks_in(Path(notebooks_dir) if notebooks_dir else NOTEBOOKS):
+        texts = [cell.source for cell in nbformat.read(notebook, as_version=4).cells if cell.cell_type == "markdown"]
+        for i, text in enumerate(texts):
+            lines += ["\n".join(f"#{line}" if line.startswith("#") else line for line in text.splitlines()), ""]
+            if i == 0:
+                lines += [f"*The page `{notebook.stem}.html` of a season's reports; the notebook "
+                          f"`notebooks/{notebook.name}`.*", ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_docs(reference=REFERENCE, guide=GUIDE) -> list[Path]:
+    """Write the parameter reference and the reading guide (``make docs``)."""
+    written = []
+    for path, text in ((Path(reference), parameter_reference()), (Path(guide), reading_guide())):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
 
 
 def _allowed(name: str) -> str:

@@ -91,3 +91,10 @@ def test_notebooks_are_paired_with_their_text_form(path):
         return [(c.cell_type, c.source.strip(), sorted(c.metadata.get("tags", []))) for c in nb.cells]
 
     assert cells(text) == cells(notebook), f"run: jupytext --sync {path.relative_to(ROOT)}"
+
+
+def test_every_relative_link_of_the_readme_and_docs_resolves():
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            if "://" not in target:
+                assert (page.parent / target).exists(), f"{page.name}: the link {target} leads nowhere"

@@ -26,7 +26,7 @@ from tagkit.taxonomy import VALUE_SEPARATORS, Taxonomy, dimension_name, draft_ta
 
 _SAMPLE_ROWS = 20_000
 _HEADER = ("# Written by `tagkit init` from {files}. Check it, then run `tagkit check --data {folder}`.\n"
-           "# Every entry is explained in the README, 'Using your own data'.\n")
+           "# Every entry is explained in docs/your-data.md.\n")
 
 
 @dataclass(frozen=True)
@@ -78,8 +78,8 @@ def init_dataset(catalogue, sales=None, *, out=None, name: str | None = None, fo
     if profile.skipped:
         notes.append("Left out: " + "; ".join(f"{c} ({why})" for c, why in profile.skipped.items()) + ".")
     if "launch_date" not in profile.fields and "launch_season" not in profile.fields:
-        notes.append("No launch date or season: a product's launch is taken to be its first sale (see README, "
-                     "'Missing launch dates').")
+        notes.append("No launch date or season: a product's launch is taken to be its first sale (see "
+                     "docs/your-data.md, 'No launch dates').")
     config: dict = {"name": name or catalogue.stem.replace("_", " ").title(), "calendar": "quarters",
                     "taxonomy": "taxonomy.yml", "catalogue": catalogue_spec}
     if sales is not None:
