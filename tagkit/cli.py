@@ -116,11 +116,13 @@ def _demo(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from tagkit import __version__
     from tagkit.demo import SEED
     from tagkit.paths import DEMO_DATA
 
     parser = argparse.ArgumentParser(prog="tagkit", description="Structured product tags, hit mining and season "
                                      "planning for merchandisers.")
+    parser.add_argument("--version", action="version", version=f"tagkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     report = sub.add_parser("report", help="run the quarterly batch of notebooks and render the HTML reports",

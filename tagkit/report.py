@@ -114,12 +114,16 @@ def run_report(
             run["parameters"][notebook.stem] = {k: v for k, v in given.items() if k != "output_dir"}
             executed = build / notebook.name
             before = {p.name for p in build.iterdir()}
+            kernel_log = build / f".{notebook.stem}.kernel.log"
             try:
                 with _progress_in_kernels(progress):
                     pm.execute_notebook(str(notebook), str(executed), parameters=given, kernel_name="python3",
-                                        progress_bar=progress, cwd=str(build), log_output=False)
+                                        progress_bar=progress, cwd=str(build), log_output=False,
+                                        kernel_manager_class=_kernel_logged_to(kernel_log))
             except pm.PapermillExecutionError as err:
-                kept = _keep_failed(executed, out_dir, season)
+                if err.ename == "KeyboardInterrupt":
+                    raise KeyboardInterrupt from None  # Ctrl-C reached the kernel: stop the batch, not just this notebook
+                kept = _keep_failed(executed, out_dir, season, kernel_log)
                 first_line = next((line for line in (err.source or "").splitlines() if line.strip()), "")
                 reason = (f"{notebook.name}, cell {err.cell_index + 1} ({first_line.strip()[:80]!r}) failed with "
                           f"{err.ename}: {err.evalue}")
@@ -133,6 +137,7 @@ def run_report(
                                          "error": reason})
                 echo(f"[{i}/{len(notebooks)}] {notebook.stem}: FAILED ({reason})")
                 continue
+            kernel_log.unlink(missing_ok=True)
             written = sorted({p.name for p in build.iterdir()} - before - {executed.name})
             page = render_notebook(executed, build / f"{notebook.stem}.html", season=season, brand=dataset.name)
             page["outputs"] = [name for name in written if name != page["file"]]
@@ -347,7 +352,8 @@ def _previous_figures(out_dir: Path, season: str) -> dict | None:
 
 def key_figures(pages: list[dict], previous: dict | None, season: str, previous_season: str) -> pd.DataFrame:
     """The key figures each report declared (:func:`tagkit.display.show_summary`), in the order of the reports,
-    next to the previous season's (from its manifest, when it was run). A failed report's figures are blank."""
+    next to the previous season's (from its manifest; without one, no such column). A failed report's figures are
+    blank."""
     rows = []
     for page in pages:
         notebook = Path(page["file"]).stem
@@ -355,7 +361,8 @@ def key_figures(pages: list[dict], previous: dict | None, season: str, previous_
         for label, key, fmt in page.get("key_figures", []):
             rows.append(_key_figure(label, figures.get(key), (previous or {}).get(notebook, {}).get(key), fmt,
                                     season, previous_season))
-    return pd.DataFrame([row for row in rows if row], columns=["figure", season, previous_season])
+    table = pd.DataFrame([row for row in rows if row], columns=["figure", season, previous_season])
+    return table if previous is not None else table.drop(columns=previous_season)  # no empty column on a first run
 
 
 def _key_figure(label: str, now, before, fmt: str, season: str, previous_season: str) -> dict | None:
@@ -433,12 +440,30 @@ def _keep_other_reports(previous: Path, build: Path, pages: list[dict]) -> list[
     return sorted(kept + pages, key=lambda p: p["file"])
 
 
-def _keep_failed(executed: Path, out_dir: Path, season: str) -> Path:
+def _keep_failed(executed: Path, out_dir: Path, season: str, kernel_log: Path | None = None) -> Path:
+    """The failed notebook as executed, and what its kernel said on stderr (beside it, ``<name>.kernel.log``)."""
     target = out_dir / ".failed" / season / executed.name
     target.parent.mkdir(parents=True, exist_ok=True)
     if executed.exists():
         shutil.copyfile(executed, target)
+    if kernel_log is not None and kernel_log.exists():
+        shutil.move(kernel_log, target.with_suffix(".kernel.log"))
     return target
+
+
+def _kernel_logged_to(log: Path):
+    """A kernel manager whose kernel writes its own stderr to ``log``: ipykernel's start-up warning ("running over
+    TCP without encryption", which holds for a kernel on this machine's loopback only) and its traceback when
+    Ctrl-C stops it stay out of the terminal. Cell output is not affected; a failed notebook's log is kept."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LoggedKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            with open(log, "ab") as handle:  # the kernel holds its own copy of the descriptor
+                kw["stderr"] = handle
+                await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return LoggedKernelManager
 
 
 def _replace(build: Path, final: Path) -> Path:

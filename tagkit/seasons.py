@@ -75,8 +75,15 @@ class SeasonCalendar:
         examples = ", ".join(repr(f"2025{c}") for c in self.codes)
         raise ParameterError(
             f"{label!r} is not a season of the {self.name!r} calendar; expected a year and a code such as "
-            f"{examples}.{did_you_mean(text, [f'{text[:4]}{c}' for c in self.codes])}"
+            f"{examples}.{did_you_mean(text, self._near(text))}"
         )
+
+    def _near(self, text: str) -> list[str]:
+        """Seasons a mistyped label may mean: its four-digit year, or 20yy for a two-digit one ('25Q4', 'FY25Q4'),
+        with the calendar's codes it holds (every code when it holds none)."""
+        years = [d if len(d) == 4 else f"20{d}" for d in re.findall(r"(?<![0-9])([0-9]{4}|[0-9]{2})(?![0-9])", text)]
+        codes = [c for c in self.codes if c in text] or list(self.codes)
+        return [f"{year}{code}" for year in years for code in codes if f"{year}{code}" != text]
 
     def ordinal(self, label) -> int:
         """Seasons numbered in time order, so that ordinal(next season) = ordinal(season) + 1."""

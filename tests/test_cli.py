@@ -53,3 +53,10 @@ def test_check_shows_the_hit_label_check_on_the_sparse_brand():
 def test_init_and_demo_profiles_are_on_the_command_line():
     assert "--catalogue" in _run("init", "--help").stdout
     assert "complete-journey" in _run("demo", "--help").stdout
+
+
+def test_version_is_the_packages():
+    from importlib import metadata
+
+    result = _run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"tagkit {metadata.version('tagkit')}"

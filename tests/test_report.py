@@ -94,7 +94,8 @@ def test_a_failing_notebook_keeps_its_last_good_version_and_the_others_are_made(
     assert "This report failed in this run." in home and "boom in the data" in home
     assert "last good version, from" in home and 'href="02_second.html"' in home
     assert (out / ".failed" / "2025Q1" / "02_second.ipynb").exists()
-    assert not list(out.glob(".build-*"))
+    assert (out / ".failed" / "2025Q1" / "02_second.kernel.log").exists()  # what the kernel said, kept beside it
+    assert not list(out.glob(".build-*")) and not list(season.glob(".*.kernel.log"))
     # a first run that fails has no earlier version to show
     fresh = tmp_path / "fresh"
     with pytest.raises(tk.errors.ReportError, match="1 of 2 notebook"):
@@ -260,9 +261,12 @@ def test_notebooks_declare_their_key_figures_and_season_sheets(notebooks, small_
               "book = tk.write_excel({'one': pd.DataFrame({'x': [n]}), 'two': pd.DataFrame({'y': [1]})}, "
               "Path(output_dir, 'second.xlsx'))\n"
               "tk.show_files([book], folder=Path(output_dir), season_sheets={'the count': 'one'})")
-    for season in ("2025Q1", "2025Q2"):
-        index = tk.run_report(season, data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
-                              echo=lambda _: None)
+    first = tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                          echo=lambda _: None).read_text(encoding="utf-8")
+    assert "not run" not in first and "2024Q4" not in first  # no previous season: no column for it
+    assert re.findall(r"<tr>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>\s*</tr>", first)[0] == ("products counted", "1,234")
+    index = tk.run_report("2025Q2", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                          echo=lambda _: None)
     home = index.read_text(encoding="utf-8")
     rows = re.findall(r"<tr>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", home)
     assert rows == [("products counted", "5,678", "1,234"), ("a share", "56.8%", "12.3%")]
@@ -276,3 +280,25 @@ def test_a_key_figure_or_season_sheet_declared_wrongly_gets_a_message(tmp_path):
     paths = [tmp_path / "a.xlsx", tmp_path / "b.xlsx"]
     with pytest.raises(tk.ParameterError, match=r"season_sheets come from one workbook among the files; got 2"):
         tk.show_files(paths, folder=tmp_path, season_sheets={"x": "y"})
+
+
+def test_the_kernels_own_warnings_stay_out_of_the_terminal(notebooks, small_dataset, tmp_path, capfd):
+    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=tmp_path / "reports", notebooks_dir=notebooks,
+                  progress=False, echo=lambda _: None)
+    captured = capfd.readouterr()
+    assert "without encryption" not in captured.err + captured.out  # ipykernel's start-up warning
+
+
+def test_ctrl_c_in_a_notebook_stops_the_batch_and_leaves_the_reports_as_they_were(notebooks, small_dataset, tmp_path):
+    out = tmp_path / "reports"
+    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                  echo=lambda _: None)
+    before = _tree(out / "2025Q1")
+    _notebook(notebooks, "02_second", "raise KeyboardInterrupt")
+    _notebook(notebooks, "03_third", "import tagkit as tk", "tk.show_summary('never reached')")
+    lines = []
+    with pytest.raises(KeyboardInterrupt):
+        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
+                      echo=lines.append)
+    assert not any("03_third" in line for line in lines)  # the batch stopped; the next notebook never started
+    assert _tree(out / "2025Q1") == before and not list(out.glob(".build-*"))

@@ -76,3 +76,15 @@ def test_calendar_config_errors():
     with pytest.raises(tk.ParameterError, match="'quarters' or a mapping"):
         tk.seasons.calendar_from_config(["Q1"])
     assert tk.seasons.calendar_from_config("quarters") is tk.seasons.QUARTERS
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("25Q4", "2025Q4"), ("FY25Q4", "2025Q4"), ("fy 25 q3", "2025Q3")])
+def test_a_two_digit_year_is_suggested_with_its_century(typed, meant):
+    with pytest.raises(tk.ParameterError, match=rf"{typed!r} is not a season.*Did you mean '{meant}'\?$"):
+        tk.seasons.QUARTERS.parse(typed)
+
+
+def test_a_label_is_never_suggested_as_itself():
+    with pytest.raises(tk.ParameterError) as caught:
+        tk.seasons.QUARTERS.parse("Q4-25")
+    assert "Did you mean" not in str(caught.value)
