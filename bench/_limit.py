@@ -124,9 +124,15 @@ def _fisher(n_hits, n_all, population, successes):
     for r in range(n_hits.shape[0]):
         k, n = n_hits[r], n_all[r]
         top = min(n, successes)
-        log_first = (base + math.lgamma(n + 1) + math.lgamma(population - n + 1) - math.lgamma(k + 1)
-                     - math.lgamma(successes - k + 1) - math.lgamma(n - k + 1)
-                     - math.lgamma(population - successes - n + k + 1))
+        log_first = (
+            base
+            + math.lgamma(n + 1)
+            + math.lgamma(population - n + 1)
+            - math.lgamma(k + 1)
+            - math.lgamma(successes - k + 1)
+            - math.lgamma(n - k + 1)
+            - math.lgamma(population - successes - n + k + 1)
+        )
         term, total = 1.0, 1.0
         kk = k
         while kk < top:
@@ -148,8 +154,9 @@ def mine(matrix: np.ndarray, hits: np.ndarray, *, min_hits: int, max_size: int):
     indptr = np.searchsorted(rows, np.arange(len(hit_rows) + 1)).astype(np.int64)
     pair_ok = _pair_counts(indptr, cols.astype(np.int64), matrix.shape[1]) >= min_hits
     pair_ok = pair_ok | pair_ok.T
-    items, n_hits, n_all = _search(pack_columns(hit_rows), pack_columns(matrix),
-                                   hit_rows.sum(axis=0).astype(np.int64), pair_ok, min_hits, max_size)
+    items, n_hits, n_all = _search(
+        pack_columns(hit_rows), pack_columns(matrix), hit_rows.sum(axis=0).astype(np.int64), pair_ok, min_hits, max_size
+    )
     p_values = _fisher(n_hits, n_all, len(matrix), int(hits.sum()))
     return items, n_hits, n_all, p_values
 

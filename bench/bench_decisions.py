@@ -48,14 +48,24 @@ def run(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     labels = tk.label_brand(brand, definition, reference=tk.seasons.history(last, 4, dataset.calendar))
     seasons = tk.hits.seasons_up_to(labels, last, dataset.calendar)
     started = time.perf_counter()
-    predictions = ev.score_past_seasons(labels, brand.matrix, seasons=seasons, train_seasons=window,
-                                        calendar=dataset.calendar,
-                                        rule_options=dict(min_lift=1.5, taxonomy=brand.taxonomy))
+    predictions = ev.score_past_seasons(
+        labels,
+        brand.matrix,
+        seasons=seasons,
+        train_seasons=window,
+        calendar=dataset.calendar,
+        rule_options=dict(min_lift=1.5, taxonomy=brand.taxonomy),
+    )
     metrics = ev.decision_metrics(predictions, calendar=dataset.calendar)
     chosen = predictions[predictions["method"] == ev.TAGKIT].groupby("season")["model"].first()
-    metrics.attrs["chosen"] = ", ".join(f"{season}: {tk.vocabulary.MODEL_KINDS.get(kind, kind)}" for season, kind in chosen.items())
-    print(f"{name}: {metrics['season'].nunique()} seasons scored "
-          f"({', '.join(sorted(metrics['season'].unique()))}), {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    metrics.attrs["chosen"] = ", ".join(
+        f"{season}: {tk.vocabulary.MODEL_KINDS.get(kind, kind)}" for season, kind in chosen.items()
+    )
+    print(
+        f"{name}: {metrics['season'].nunique()} seasons scored "
+        f"({', '.join(sorted(metrics['season'].unique()))}), {time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+    )
     return metrics, ev.summarise_decisions(metrics)
 
 
@@ -67,13 +77,17 @@ def main():
         metrics, summary = run(name)
         print(f"\n#### {name}\n")
         print(f"Model tagkit chose in each season (from the seasons scored before it): {metrics.attrs['chosen']}.\n")
-        print("| method | seasons | precision@k | lift@k | AUC | Brier skill | seasons with skill > 0 | "
-              "calibration slope | intercept | bet hits inside the 90% interval |")
+        print(
+            "| method | seasons | precision@k | lift@k | AUC | Brier skill | seasons with skill > 0 | "
+            "calibration slope | intercept | bet hits inside the 90% interval |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in summary.itertuples():
-            print(f"| {r.method} | {r.seasons} | {r.precision_at_k:.3f} | {r.lift_at_k:.2f} | {r.auc:.3f} | "
-                  f"{r.brier_skill:+.3f} | {r.seasons_with_skill} of {r.seasons} | {r.calibration_slope:.2f} | "
-                  f"{r.calibration_intercept:+.2f} | {r.interval_coverage:.0%} |")
+            print(
+                f"| {r.method} | {r.seasons} | {r.precision_at_k:.3f} | {r.lift_at_k:.2f} | {r.auc:.3f} | "
+                f"{r.brier_skill:+.3f} | {r.seasons_with_skill} of {r.seasons} | {r.calibration_slope:.2f} | "
+                f"{r.calibration_intercept:+.2f} | {r.interval_coverage:.0%} |"
+            )
         print("\ntagkit minus each method, mean over seasons with a 90% paired-bootstrap interval:\n")
         print("| method | precision@k | Brier skill |")
         print("|---|---|---|")
@@ -81,8 +95,10 @@ def main():
         skill = ev.paired_bootstrap(metrics, "brier_skill").set_index("method")
         for method in precision.index:
             p, s = precision.loc[method], skill.loc[method]
-            print(f"| {method} | {p.mean_difference:+.3f} ({p.low:+.3f} to {p.high:+.3f}) | "
-                  f"{s.mean_difference:+.3f} ({s.low:+.3f} to {s.high:+.3f}) |")
+            print(
+                f"| {method} | {p.mean_difference:+.3f} ({p.low:+.3f} to {p.high:+.3f}) | "
+                f"{s.mean_difference:+.3f} ({s.low:+.3f} to {s.high:+.3f}) |"
+            )
 
 
 if __name__ == "__main__":

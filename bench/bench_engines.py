@@ -57,13 +57,24 @@ def run(engine: str, orders: str, catalogue: str) -> dict:
     if engine == "spark":
         from pyspark.sql import SparkSession
 
-        spark = (SparkSession.builder.master("local[*]").config("spark.ui.enabled", "false")
-                 .config("spark.driver.memory", "8g").config("spark.sql.shuffle.partitions", "16").getOrCreate())
+        spark = (
+            SparkSession.builder.master("local[*]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.driver.memory", "8g")
+            .config("spark.sql.shuffle.partitions", "16")
+            .getOrCreate()
+        )
         spark.sparkContext.setLogLevel("ERROR")
     products = pd.read_parquet(catalogue)
     started = time.perf_counter()
-    sales = tk.read_sales(orders, products=products, latest_date="2030-01-01", engine=engine, spark=spark,
-                          columns={"date": "ordered_at", "quantity": "qty", "revenue": "line_total"})
+    sales = tk.read_sales(
+        orders,
+        products=products,
+        latest_date="2030-01-01",
+        engine=engine,
+        spark=spark,
+        columns={"date": "ordered_at", "quantity": "qty", "revenue": "line_total"},
+    )
     seconds = time.perf_counter() - started
     digest = hashlib.sha256(sales.metrics.to_csv(index=False).encode()).hexdigest()
     return {"seconds": seconds, "rows": len(sales.metrics), "digest": digest, "lines": sales.rows_read}
@@ -71,8 +82,12 @@ def run(engine: str, orders: str, catalogue: str) -> dict:
 
 def measure(engine: str, orders: Path, catalogue: Path) -> dict:
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--run", engine, str(orders), str(catalogue)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--run", engine, str(orders), str(catalogue)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak = 0
     while proc.poll() is None:
         peak = max(peak, _tree_rss(proc.pid))
@@ -95,8 +110,10 @@ def main():
         print(json.dumps(run(*args.run)))
         return
     print(f"machine: {os.cpu_count()} cores\n")
-    print("| order lines | products | engine | whole run (s) | read_sales (s) | peak memory (GB) | product x season rows "
-          "| same table |")
+    print(
+        "| order lines | products | engine | whole run (s) | read_sales (s) | peak memory (GB) | product x season rows "
+        "| same table |"
+    )
     print("|---:|---:|---|---:|---:|---:|---:|---|")
     for lines in args.lines:
         for n_products in args.products:
@@ -107,8 +124,11 @@ def main():
                 if "error" in r:
                     print(f"| {lines:,} | {n_products:,} | {r['engine']} | failed: {r['error']} | | | | |", flush=True)
                     continue
-                print(f"| {lines:,} | {n_products:,} | {r['engine']} | {r['wall']:.1f} | {r['seconds']:.1f} | "
-                      f"{r['peak_gb']:.2f} | {r['rows']:,} | {'yes' if len(digests) == 1 else 'NO'} |", flush=True)
+                print(
+                    f"| {lines:,} | {n_products:,} | {r['engine']} | {r['wall']:.1f} | {r['seconds']:.1f} | "
+                    f"{r['peak_gb']:.2f} | {r['rows']:,} | {'yes' if len(digests) == 1 else 'NO'} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -24,15 +24,21 @@ import tagkit as tk
 
 def table(rows: int, seed: int = 5) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "product_id": np.char.mod("%07d", rng.integers(0, 10 ** 7, rows)).astype(object),
-        "season": rng.choice(["2025Q1", "2025Q2", "2025Q3", "2025Q4"], rows),
-        "units": rng.poisson(3, rows), "revenue": rng.gamma(2, 300, rows).round(2),
-        "units_per_week": rng.gamma(1, 0.4, rows).round(3), "days_on_sale": rng.integers(1, 92, rows),
-        "share": rng.uniform(0, 1, rows), "is_hit": rng.uniform(0, 1, rows) < 0.075,
-        "tags": rng.choice(["category=dress, colour=black", "category=coat, pattern=check", "=1+1 (not a formula)"],
-                           rows),
-    })
+    return pd.DataFrame(
+        {
+            "product_id": np.char.mod("%07d", rng.integers(0, 10**7, rows)).astype(object),
+            "season": rng.choice(["2025Q1", "2025Q2", "2025Q3", "2025Q4"], rows),
+            "units": rng.poisson(3, rows),
+            "revenue": rng.gamma(2, 300, rows).round(2),
+            "units_per_week": rng.gamma(1, 0.4, rows).round(3),
+            "days_on_sale": rng.integers(1, 92, rows),
+            "share": rng.uniform(0, 1, rows),
+            "is_hit": rng.uniform(0, 1, rows) < 0.075,
+            "tags": rng.choice(
+                ["category=dress, colour=black", "category=coat, pattern=check", "=1+1 (not a formula)"], rows
+            ),
+        }
+    )
 
 
 def main():
@@ -45,8 +51,9 @@ def main():
     writers = {
         "tagkit write_excel (XlsxWriter, formatted)": lambda p: tk.write_excel({"labels": frame}, p, percent=["share"]),
         "pandas to_excel, openpyxl": lambda p: frame.to_excel(p, sheet_name="labels", index=False, engine="openpyxl"),
-        "pandas to_excel, XlsxWriter": lambda p: frame.to_excel(p, sheet_name="labels", index=False,
-                                                                engine="xlsxwriter"),
+        "pandas to_excel, XlsxWriter": lambda p: frame.to_excel(
+            p, sheet_name="labels", index=False, engine="xlsxwriter"
+        ),
     }
     best = {}
     for _ in range(args.repeat):

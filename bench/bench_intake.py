@@ -48,11 +48,17 @@ def generate(n_products: int, seed: int = 11) -> Path:
     frame.to_parquet(folder / "catalogue.parquet", index=False)
     shutil.copy(DEMO / "taxonomy.yml", folder / "taxonomy.yml")
     (folder / "orders.csv").write_text("sku,ordered_at,qty\n1000000,2025-01-02,1\n", encoding="utf-8")
-    spec = {"name": f"intake benchmark ({n_products:,} products)", "calendar": "quarters",
-            "taxonomy": "taxonomy.yml",
-            "catalogue": {**demo["catalogue"], "path": "catalogue.parquet"},
-            "sales": {"path": "orders.csv", "kind": "order_lines",
-                      "columns": {"product_id": "sku", "date": "ordered_at", "quantity": "qty"}}}
+    spec = {
+        "name": f"intake benchmark ({n_products:,} products)",
+        "calendar": "quarters",
+        "taxonomy": "taxonomy.yml",
+        "catalogue": {**demo["catalogue"], "path": "catalogue.parquet"},
+        "sales": {
+            "path": "orders.csv",
+            "kind": "order_lines",
+            "columns": {"product_id": "sku", "date": "ordered_at", "quantity": "qty"},
+        },
+    }
     (folder / "dataset.yml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return folder
 
@@ -76,9 +82,14 @@ def measure(folder: str) -> dict:
     started = time.perf_counter()
     matrix = tk.encode_tags(tags, taxonomy, products=catalogue.products)
     seconds["encode"] = time.perf_counter() - started
-    return {"seconds": seconds, "products": len(catalogue.products), "raw_tags": len(tags),
-            "problems": len(health), "items": matrix.shape[1],
-            "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2}
+    return {
+        "seconds": seconds,
+        "products": len(catalogue.products),
+        "raw_tags": len(tags),
+        "problems": len(health),
+        "items": matrix.shape[1],
+        "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
+    }
 
 
 def main():
@@ -98,17 +109,20 @@ def main():
         results.append(json.loads(done.stdout.strip().splitlines()[-1]))
         total = sum(results[-1]["seconds"].values())
         print(f"  {n:,} products: {total:.1f} s", file=sys.stderr)
-    print("| products | raw tags | read (s) | normalise (s) | health (s) | encode (s) | total (s) | "
-          "exponent vs previous size | peak memory (GB) |")
+    print(
+        "| products | raw tags | read (s) | normalise (s) | health (s) | encode (s) | total (s) | "
+        "exponent vs previous size | peak memory (GB) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     previous = None
     for r in results:
         total = sum(r["seconds"].values())
-        exponent = (f"{math.log(total / previous[1]) / math.log(r['products'] / previous[0]):.2f}"
-                    if previous else "")
-        print(f"| {r['products']:,} | {r['raw_tags']:,} | "
-              + " | ".join(f"{r['seconds'][s]:.2f}" for s in STEPS)
-              + f" | {total:.2f} | {exponent} | {r['peak_gb']:.2f} |")
+        exponent = f"{math.log(total / previous[1]) / math.log(r['products'] / previous[0]):.2f}" if previous else ""
+        print(
+            f"| {r['products']:,} | {r['raw_tags']:,} | "
+            + " | ".join(f"{r['seconds'][s]:.2f}" for s in STEPS)
+            + f" | {total:.2f} | {exponent} | {r['peak_gb']:.2f} |"
+        )
         previous = (r["products"], total)
 
 

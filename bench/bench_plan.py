@@ -27,8 +27,12 @@ def candidate_tags(n: int, seed: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     products = demo.make_products(rng, n, 1)
     ids = [f"B{i:06d}" for i in range(n)]
-    rows = [(pid, pid, dim, value) for pid, (_, p) in zip(ids, products.iterrows())
-            for dim, *_ in demo._DIMENSIONS for value in demo._values(p[dim])]
+    rows = [
+        (pid, pid, dim, value)
+        for pid, (_, p) in zip(ids, products.iterrows())
+        for dim, *_ in demo._DIMENSIONS
+        for value in demo._values(p[dim])
+    ]
     raw = pd.DataFrame(rows, columns=["product_id", "row", "raw_dimension", "raw_value"])
     raw["row"] = np.arange(len(raw)) + 2
     raw["column"] = raw["raw_dimension"]
@@ -51,15 +55,29 @@ def main():
     if not args.skip_backtest:
         seasons = tk.hits.seasons_up_to(labels, "2025Q4")[4:]
         started = time.perf_counter()
-        table, _ = tk.backtest(labels, brand.matrix, brand.own.products, brand.own.tags, brand.taxonomy,
-                               seasons=seasons, rule_options=dict(min_lift=1.5), **options)
-        print(f"Backtest on {len(seasons)} seasons ({seasons[0]}-{seasons[-1]}), {time.perf_counter() - started:.0f} s:\n")
-        print("| method | seasons | mean hit rate of the hit bets | mean lift at k | mean plan hit share | "
-              "mean base rate | mean Brier score |")
+        table, _ = tk.backtest(
+            labels,
+            brand.matrix,
+            brand.own.products,
+            brand.own.tags,
+            brand.taxonomy,
+            seasons=seasons,
+            rule_options=dict(min_lift=1.5),
+            **options,
+        )
+        print(
+            f"Backtest on {len(seasons)} seasons ({seasons[0]}-{seasons[-1]}), {time.perf_counter() - started:.0f} s:\n"
+        )
+        print(
+            "| method | seasons | mean hit rate of the hit bets | mean lift at k | mean plan hit share | "
+            "mean base rate | mean Brier score |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|")
         for r in tk.backtest_summary(table).itertuples():
-            print(f"| {r.method} | {r.seasons} | {r.mean_bet_hit_rate:.1%} | {r.mean_lift_at_k:.2f} | "
-                  f"{r.mean_plan_hit_share:.1%} | {r.mean_base_rate:.1%} | {r.mean_brier:.4f} |")
+            print(
+                f"| {r.method} | {r.seasons} | {r.mean_bet_hit_rate:.1%} | {r.mean_lift_at_k:.2f} | "
+                f"{r.mean_plan_hit_share:.1%} | {r.mean_base_rate:.1%} | {r.mean_brier:.4f} |"
+            )
         print()
 
     window = tk.seasons.history("2025Q4", 4)
@@ -77,17 +95,28 @@ def main():
     times, plan = [], None
     for _ in range(3):
         started = time.perf_counter()
-        plan = tk.plan_season(scored, season="2026Q1", catalogue_size=args.catalogue_size, base_rate=model.base_rate,
-                              image_count=int(0.015 * args.catalogue_size), category_limits=limits,
-                              bet_tag_sets=bet_sets, waves=tk.plan.waves_for("2026Q1"), **options)
+        plan = tk.plan_season(
+            scored,
+            season="2026Q1",
+            catalogue_size=args.catalogue_size,
+            base_rate=model.base_rate,
+            image_count=int(0.015 * args.catalogue_size),
+            category_limits=limits,
+            bet_tag_sets=bet_sets,
+            waves=tk.plan.waves_for("2026Q1"),
+            **options,
+        )
         times.append(time.perf_counter() - started)
     bets = (plan.table["role"] == "hit bet").sum()
-    print("| candidates | catalogue size | kept rules | scoring (s) | plan_season, median of 3 (s) | hit bets | "
-          "solver |")
+    print(
+        "| candidates | catalogue size | kept rules | scoring (s) | plan_season, median of 3 (s) | hit bets | solver |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---|")
     solver = plan.summary.set_index("measure").loc["solver", "value"]
-    print(f"| {len(scored):,} | {len(plan.table):,} | {len(kept)} | {scoring:.1f} | {statistics.median(times):.2f} | "
-          f"{bets} | {solver} |")
+    print(
+        f"| {len(scored):,} | {len(plan.table):,} | {len(kept)} | {scoring:.1f} | {statistics.median(times):.2f} | "
+        f"{bets} | {solver} |"
+    )
 
 
 if __name__ == "__main__":

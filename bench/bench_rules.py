@@ -51,8 +51,12 @@ def generate(n: int, seed: int = 11) -> Path:
         popularity = 1 / np.arange(1, size + 1) ** 0.9  # a few values are common, most are rare
         codes[:, d] = rng.choice(size, n, p=popularity / popularity.sum())
     logit = np.full(n, -2.7)
-    for combo, effect in [(((0, 1), (2, 3)), 2.2), (((1, 0), (4, 2), (5, 1)), 2.6), (((6, 4), (7, 0)), 1.8),
-                          (((3, 2), (8, 5)), 1.6)]:
+    for combo, effect in [
+        (((0, 1), (2, 3)), 2.2),
+        (((1, 0), (4, 2), (5, 1)), 2.6),
+        (((6, 4), (7, 0)), 1.8),
+        (((3, 2), (8, 5)), 1.6),
+    ]:
         logit += effect * np.logical_and.reduce([codes[:, d] == v for d, v in combo])
     hits = rng.random(n) < 1 / (1 + np.exp(-logit))
     items = codes + offsets[:-1]
@@ -106,16 +110,28 @@ def run(method: str, path: str) -> dict:
         rules = association_rules(itemsets, num_itemsets=n, metric="confidence", min_threshold=0.0)
         rules = rules[rules["consequents"] == frozenset({"hit"})]
         seconds = time.perf_counter() - start
-        found = {",".join(sorted(a)): (int(round(s * n)), int(round(b * n)))
-                 for a, s, b in zip(rules["antecedents"], rules["support"], rules["antecedent support"])}
+        found = {
+            ",".join(sorted(a)): (int(round(s * n)), int(round(b * n)))
+            for a, s, b in zip(rules["antecedents"], rules["support"], rules["antecedent support"])
+        }
     elif method == "pyfim":
         import fim
 
-        transactions = [[names[j] for j in np.flatnonzero(row)] + (["hit"] if h else []) for row, h in zip(matrix, hits)]
+        transactions = [
+            [names[j] for j in np.flatnonzero(row)] + (["hit"] if h else []) for row, h in zip(matrix, hits)
+        ]
         before = _rss_gb()
         start = time.perf_counter()
-        rules = fim.arules(transactions, supp=-min_count, conf=0, zmin=2, zmax=MAX_TAGS + 1, report="ab", mode="o",
-                           appear={None: "a", "hit": "c"})
+        rules = fim.arules(
+            transactions,
+            supp=-min_count,
+            conf=0,
+            zmin=2,
+            zmax=MAX_TAGS + 1,
+            report="ab",
+            mode="o",
+            appear={None: "a", "hit": "c"},
+        )
         seconds = time.perf_counter() - start
         found = {",".join(sorted(body)): (int(a), int(b)) for head, body, a, b in rules if head == "hit"}
     elif method == "limit":
@@ -125,11 +141,12 @@ def run(method: str, path: str) -> dict:
         frame = pd.DataFrame(matrix, columns=names)  # the input tagkit takes
         before = _rss_gb()
         start = time.perf_counter()
-        items, n_hits, n_all, _ = _limit.mine(frame.to_numpy(dtype=bool), hits, min_hits=min_count,
-                                              max_size=MAX_TAGS)
+        items, n_hits, n_all, _ = _limit.mine(frame.to_numpy(dtype=bool), hits, min_hits=min_count, max_size=MAX_TAGS)
         seconds = time.perf_counter() - start
-        found = {",".join(sorted(names[i] for i in row if i >= 0)): (int(h), int(a))
-                 for row, h, a in zip(items, n_hits, n_all)}
+        found = {
+            ",".join(sorted(names[i] for i in row if i >= 0)): (int(h), int(a))
+            for row, h, a in zip(items, n_hits, n_all)
+        }
     else:
         import tagkit as tk
 
@@ -142,15 +159,24 @@ def run(method: str, path: str) -> dict:
         frame = pd.DataFrame(matrix, columns=names)
         before = _rss_gb() + _jvm_peak_gb()
         start = time.perf_counter()
-        rules = tk.mine_hit_rules(frame, hits, min_hits=1, min_support=MIN_SUPPORT, max_size=MAX_TAGS, min_lift=0,
-                                  max_q=1, spark=spark)
+        rules = tk.mine_hit_rules(
+            frame, hits, min_hits=1, min_support=MIN_SUPPORT, max_size=MAX_TAGS, min_lift=0, max_q=1, spark=spark
+        )
         seconds = time.perf_counter() - start
-        found = {",".join(sorted(items)): (int(h), int(p))
-                 for items, h, p in zip(rules["items"], rules["n_hits"], rules["n_products"])}
+        found = {
+            ",".join(sorted(items)): (int(h), int(p))
+            for items, h, p in zip(rules["items"], rules["n_hits"], rules["n_products"])
+        }
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20 + _jvm_peak_gb()
     digest = hashlib.sha256(json.dumps(sorted(found.items())).encode()).hexdigest()
-    return {"seconds": seconds, "extra_gb": max(peak - before, 0.0), "peak_gb": peak, "rules": len(found),
-            "digest": str(digest), "hit_share": float(hits.mean())}
+    return {
+        "seconds": seconds,
+        "extra_gb": max(peak - before, 0.0),
+        "peak_gb": peak,
+        "rules": len(found),
+        "digest": str(digest),
+        "hit_share": float(hits.mean()),
+    }
 
 
 def main():
@@ -158,23 +184,32 @@ def main():
     parser.add_argument("--products", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--mlxtend-max", type=int, default=100_000, help="largest catalogue given to mlxtend")
     parser.add_argument("--spark-max", type=int, default=1_000_000, help="largest catalogue given to Spark")
-    parser.add_argument("--repeat", type=int, default=5,
-                        help="runs of pyfim, the practical limit and tagkit (fresh processes); the median is shown")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="runs of pyfim, the practical limit and tagkit (fresh processes); the median is shown",
+    )
     parser.add_argument("--run", nargs=2, metavar=("METHOD", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         print(json.dumps(run(*args.run)))
         return
     methods = ["mlxtend", "pyfim", "limit", "tagkit", "spark"]
-    for method, module, how in (("pyfim", "fim", "pip install pyfim"), ("limit", "numba", "pip install numba"),
-                                ("spark", "pyspark", "pip install 'tagkit[spark]'")):
+    for method, module, how in (
+        ("pyfim", "fim", "pip install pyfim"),
+        ("limit", "numba", "pip install numba"),
+        ("spark", "pyspark", "pip install 'tagkit[spark]'"),
+    ):
         try:
             __import__(module)
         except ImportError:
             print(f"{module} is not installed ({how}): its rows are left out.", file=sys.stderr)
             methods.remove(method)
-    print("| products | hit share | method | mining time (s) | extra memory (GB) | peak memory (GB) | rules | "
-          "same rules and counts as tagkit |")
+    print(
+        "| products | hit share | method | mining time (s) | extra memory (GB) | peak memory (GB) | rules | "
+        "same rules and counts as tagkit |"
+    )
     print("|---:|---:|---|---:|---:|---:|---:|---|")
     for n in args.products:
         path = generate(n)
@@ -184,8 +219,9 @@ def main():
                 continue
             runs = []
             for _ in range(args.repeat if method in ("pyfim", "limit", "tagkit") else 1):
-                proc = subprocess.run([sys.executable, __file__, "--run", method, str(path)], capture_output=True,
-                                      text=True)
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--run", method, str(path)], capture_output=True, text=True
+                )
                 if proc.returncode:
                     print(f"| {n:,} | | {method} | failed: {proc.stderr.strip().splitlines()[-1]} | | | | |")
                     break
@@ -195,16 +231,23 @@ def main():
         reference = results.get("tagkit", {}).get("digest")
         for method, r in results.items():
             same = "yes" if r["digest"] == reference else "NO"
-            print(f"| {n:,} | {r['hit_share']:.1%} | {method} | {r['seconds']:.3f} | {r['extra_gb']:.2f} | "
-                  f"{r['peak_gb']:.2f} | {r['rules']:,} | {same if method != 'tagkit' else '-'} |", flush=True)
+            print(
+                f"| {n:,} | {r['hit_share']:.1%} | {method} | {r['seconds']:.3f} | {r['extra_gb']:.2f} | "
+                f"{r['peak_gb']:.2f} | {r['rules']:,} | {same if method != 'tagkit' else '-'} |",
+                flush=True,
+            )
         if "tagkit" in results:
             for method in ("mlxtend", "pyfim"):
                 if method in results:
-                    print(f"|  |  | tagkit vs {method} | {results[method]['seconds'] / results['tagkit']['seconds']:.1f}x "
-                          "faster | | | | |")
+                    print(
+                        f"|  |  | tagkit vs {method} | {results[method]['seconds'] / results['tagkit']['seconds']:.1f}x "
+                        "faster | | | | |"
+                    )
             if "limit" in results:
-                print(f"|  |  | tagkit vs the practical limit | {results['tagkit']['seconds'] / results['limit']['seconds']:.2f}x "
-                      "its time | | | | |")
+                print(
+                    f"|  |  | tagkit vs the practical limit | {results['tagkit']['seconds'] / results['limit']['seconds']:.2f}x "
+                    "its time | | | | |"
+                )
 
 
 if __name__ == "__main__":

@@ -40,8 +40,15 @@ def generate(lines: int, seed: int = 7, n_products: int = N_PRODUCTS) -> tuple[P
     pd.DataFrame({"product_id": ids, "launch_date": launch}).to_parquet(catalogue, index=False)
     popularity = rng.lognormal(0, 1.2, n_products)
     popularity /= popularity.sum()
-    schema = pa.schema([("product_id", pa.string()), ("ordered_at", pa.timestamp("us")), ("qty", pa.int32()),
-                        ("line_total", pa.float64()), ("channel", pa.string())])
+    schema = pa.schema(
+        [
+            ("product_id", pa.string()),
+            ("ordered_at", pa.timestamp("us")),
+            ("qty", pa.int32()),
+            ("line_total", pa.float64()),
+            ("channel", pa.string()),
+        ]
+    )
     chunk = 5_000_000
     with pq.ParquetWriter(orders.with_suffix(".tmp"), schema, compression="zstd") as writer:
         for start in range(0, lines, chunk):
@@ -50,9 +57,16 @@ def generate(lines: int, seed: int = 7, n_products: int = N_PRODUCTS) -> tuple[P
             days = rng.exponential(60, n).astype("int64")
             when = launch.values[who] + (days * 86400 + rng.integers(0, 86400, n)).astype("timedelta64[s]")
             qty = rng.choice(np.array([1, 1, 1, 2, 3, -1], dtype=np.int32), n)
-            table = pa.table({"product_id": ids[who], "ordered_at": when.astype("datetime64[us]"), "qty": qty,
-                              "line_total": np.round(qty * rng.uniform(50, 900, n), 2),
-                              "channel": np.array(["web", "tmall", "store"])[rng.integers(0, 3, n)]}, schema=schema)
+            table = pa.table(
+                {
+                    "product_id": ids[who],
+                    "ordered_at": when.astype("datetime64[us]"),
+                    "qty": qty,
+                    "line_total": np.round(qty * rng.uniform(50, 900, n), 2),
+                    "channel": np.array(["web", "tmall", "store"])[rng.integers(0, 3, n)],
+                },
+                schema=schema,
+            )
             writer.write_table(table)
             print(f"  generated {start + n:,} / {lines:,} lines", file=sys.stderr)
     orders.with_suffix(".tmp").rename(orders)
@@ -66,11 +80,19 @@ def run_tagkit(orders: str, catalogue: str) -> dict:
     import tagkit as tk
 
     products = pd.read_parquet(catalogue)
-    sales = tk.read_sales(orders, products=products, latest_date="2030-01-01",
-                          columns={"date": "ordered_at", "quantity": "qty", "revenue": "line_total"})
+    sales = tk.read_sales(
+        orders,
+        products=products,
+        latest_date="2030-01-01",
+        columns={"date": "ordered_at", "quantity": "qty", "revenue": "line_total"},
+    )
     m = sales.metrics[sales.metrics["lines"] > 0]
-    return {"rows": len(m), "units": int(m["units"].sum()), "returns": int(m["returns"].sum()),
-            "revenue": round(float(m["revenue"].sum()), 2)}
+    return {
+        "rows": len(m),
+        "units": int(m["units"].sum()),
+        "returns": int(m["returns"].sum()),
+        "revenue": round(float(m["revenue"].sum()), 2),
+    }
 
 
 def run_duckdb(orders: str, catalogue: str) -> dict:
@@ -97,11 +119,19 @@ def run_pandas(orders: str, catalogue: str) -> dict:
     lines["season"] = lines["ordered_at"].dt.to_period("Q").astype(str)
     lines["units"] = lines["qty"].clip(lower=0)
     lines["returns"] = (-lines["qty"]).clip(lower=0)
-    agg = lines.groupby(["product_id", "season"]).agg(units=("units", "sum"), returns=("returns", "sum"),
-                                                      revenue=("line_total", "sum"), first=("ordered_at", "min"),
-                                                      last=("ordered_at", "max"))
-    return {"rows": len(agg), "units": int(agg["units"].sum()), "returns": int(agg["returns"].sum()),
-            "revenue": round(float(agg["revenue"].sum()), 2)}
+    agg = lines.groupby(["product_id", "season"]).agg(
+        units=("units", "sum"),
+        returns=("returns", "sum"),
+        revenue=("line_total", "sum"),
+        first=("ordered_at", "min"),
+        last=("ordered_at", "max"),
+    )
+    return {
+        "rows": len(agg),
+        "units": int(agg["units"].sum()),
+        "returns": int(agg["returns"].sum()),
+        "revenue": round(float(agg["revenue"].sum()), 2),
+    }
 
 
 METHODS = {"tagkit read_sales": run_tagkit, "hand-written DuckDB": run_duckdb, "plain pandas": run_pandas}
@@ -109,8 +139,9 @@ METHODS = {"tagkit read_sales": run_tagkit, "hand-written DuckDB": run_duckdb, "
 
 def measure(method: str, orders: Path, catalogue: Path) -> dict:
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, __file__, "--run", method, str(orders), str(catalogue)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, __file__, "--run", method, str(orders), str(catalogue)], capture_output=True, text=True
+    )
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         return {"method": method, "error": proc.stderr.strip().splitlines()[-1], "wall_s": wall}
@@ -132,8 +163,10 @@ def main():
         print(json.dumps(result))
         return
     orders, catalogue = generate(args.lines)
-    print(f"{args.lines:,} order lines ({orders.stat().st_size / 2**20:,.0f} MB Parquet), {N_PRODUCTS:,} products; "
-          f"machine: {__import__('os').cpu_count()} cores")
+    print(
+        f"{args.lines:,} order lines ({orders.stat().st_size / 2**20:,.0f} MB Parquet), {N_PRODUCTS:,} products; "
+        f"machine: {__import__('os').cpu_count()} cores"
+    )
     results = []
     for method in METHODS:
         if method in args.skip:
@@ -148,8 +181,9 @@ def main():
             print(f"| {r['method']} | failed: {r['error']} | | | | |")
             continue
         ratio = f"{r['wall_s'] / base:.2f}x" if base else ""
-        print(f"| {r['method']} | {r['wall_s']:.1f} | {ratio} | {r['peak_rss_gb']:.2f} | {r['rows']:,} | "
-              f"{r['units']:,} |")
+        print(
+            f"| {r['method']} | {r['wall_s']:.1f} | {ratio} | {r['peak_rss_gb']:.2f} | {r['rows']:,} | {r['units']:,} |"
+        )
     totals = {(r["rows"], r["units"], r["returns"], round(r["revenue"])) for r in results if "error" not in r}
     print("\nsame totals from every method:", "yes" if len(totals) == 1 else f"NO: {totals}")
 

@@ -47,8 +47,11 @@ def generate(scale: float) -> tuple[Path, float | None]:
 
 def batch(folder: Path, cache: Path) -> tuple[float, dict]:
     out = Path(tempfile.mkdtemp(prefix="tagkit-bench-reports-"))
-    seconds, stdout = run([str(TAGKIT), "report", "--season", "2025Q4", "--data", str(folder), "--out", str(out),
-                           "--quiet"], env={"TAGKIT_CACHE": str(cache)}, may_fail=True)
+    seconds, stdout = run(
+        [str(TAGKIT), "report", "--season", "2025Q4", "--data", str(folder), "--out", str(out), "--quiet"],
+        env={"TAGKIT_CACHE": str(cache)},
+        may_fail=True,
+    )
     # a notebook that fails (say a plan the limits make infeasible) is shown as such, the others still timed
     notebooks = {m[1]: f"{float(m[2]):.0f}" for m in re.finditer(r"\] (\d\d_\w+): done in ([\d.]+) s", stdout)}
     notebooks.update({m[1]: "failed" for m in re.finditer(r"\] (\d\d_\w+): FAILED", stdout)})
@@ -73,19 +76,34 @@ def main():
         cache = Path(tempfile.mkdtemp(prefix="tagkit-bench-cache-"))
         cold, per_notebook = batch(folder, cache)
         warm, warm_notebooks = (None, {}) if args.cold_only else batch(folder, cache)
-        rows.append({"scale": scale, "products": truth["products"], "lines": truth["order_lines_before_faults"],
-                     "generator": generated, "cold": cold, "warm": warm, "notebooks": per_notebook,
-                     "warm_notebooks": warm_notebooks,
-                     "peak_gb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 ** 2})
+        rows.append(
+            {
+                "scale": scale,
+                "products": truth["products"],
+                "lines": truth["order_lines_before_faults"],
+                "generator": generated,
+                "cold": cold,
+                "warm": warm,
+                "notebooks": per_notebook,
+                "warm_notebooks": warm_notebooks,
+                "peak_gb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2,
+            }
+        )
         print(f"  {scale:g}x: batch {cold:.0f} s cold" + (f", {warm:.0f} s warm" if warm else ""), file=sys.stderr)
-    print("| scale | products | order lines | generator (s) | batch, cold cache (s) | 01 / 02 / 03 (s) | "
-          "batch, warm cache (s) | 01 / 02 / 03 warm (s) | peak memory of a child so far (GB) |")
+    print(
+        "| scale | products | order lines | generator (s) | batch, cold cache (s) | 01 / 02 / 03 (s) | "
+        "batch, warm cache (s) | 01 / 02 / 03 warm (s) | peak memory of a child so far (GB) |"
+    )
     print("|---:|---:|---:|---:|---:|---|---:|---|---:|")
     for r in rows:
         generator = f"{r['generator']:.0f}" if r["generator"] is not None else "(kept)"
-        print(f"| {r['scale']:g}x | {r['products']:,} | {r['lines']:,} | {generator} | {r['cold']:.0f} | "
-              + " / ".join(r["notebooks"].values()) + (f" | {r['warm']:.0f} | " if r["warm"] else " | not run | ")
-              + " / ".join(r["warm_notebooks"].values()) + f" | {r['peak_gb']:.1f} |")
+        print(
+            f"| {r['scale']:g}x | {r['products']:,} | {r['lines']:,} | {generator} | {r['cold']:.0f} | "
+            + " / ".join(r["notebooks"].values())
+            + (f" | {r['warm']:.0f} | " if r["warm"] else " | not run | ")
+            + " / ".join(r["warm_notebooks"].values())
+            + f" | {r['peak_gb']:.1f} |"
+        )
     if len(rows) > 1:
         batch_fit = slope([(r["products"], r["cold"]) for r in rows])
         timed = [(r["products"], r["generator"]) for r in rows if r["generator"] is not None]

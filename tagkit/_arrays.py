@@ -10,9 +10,10 @@ def text_from_codes(codes: np.ndarray, vocabulary: list) -> pd.Series:
     """``vocabulary[codes]`` as a text column (anything but text in the vocabulary is a missing value)."""
     import pyarrow as pa
 
-    array = pa.DictionaryArray.from_arrays(pa.array(np.asarray(codes, dtype=np.int32)),
-                                           pa.array([v if isinstance(v, str) else None for v in vocabulary] or [""],
-                                                    pa.large_string()))
+    array = pa.DictionaryArray.from_arrays(
+        pa.array(np.asarray(codes, dtype=np.int32)),
+        pa.array([v if isinstance(v, str) else None for v in vocabulary] or [""], pa.large_string()),
+    )
     return pd.Series(array.dictionary_decode(), dtype="str")
 
 
@@ -30,6 +31,6 @@ def positions_in(keys: pd.Series, values: pd.Series) -> np.ndarray:
     ``Index.get_indexer`` of text keys, by one hash pass over both (faster on millions of Arrow strings)."""
     codes, uniques = pd.factorize(pd.concat([keys, values], ignore_index=True))
     first = np.full(len(uniques), -1, dtype=np.int64)
-    mine = codes[:len(keys)]
+    mine = codes[: len(keys)]
     first[mine[::-1]] = np.arange(len(keys), dtype=np.int64)[::-1]  # the last write, the first position, wins
-    return first[codes[len(keys):]]
+    return first[codes[len(keys) :]]

@@ -30,9 +30,7 @@ def check_choice(value, *, name: str, owner: str, choices: Iterable[str]):
     if value not in choices:
         listed = ", ".join(repr(c) for c in choices)
         hint = did_you_mean(value, choices) if isinstance(value, str) else ""
-        raise ParameterError(
-            f"The {name!r} parameter of {owner} must be one of {listed}. Got {value!r} instead.{hint}"
-        )
+        raise ParameterError(f"The {name!r} parameter of {owner} must be one of {listed}. Got {value!r} instead.{hint}")
     return value
 
 
@@ -42,8 +40,10 @@ def check_engine(engine, spark, *, owner: str, choices: Iterable[str], default: 
         return "spark" if spark is not None else default
     check_choice(engine, name="engine", owner=owner, choices=choices)
     if spark is not None and engine != "spark":
-        raise ParameterError(f"The 'spark' parameter of {owner} is a Spark session, used only with engine='spark'. "
-                             f"Got engine={engine!r} with a session: drop one of them.")
+        raise ParameterError(
+            f"The 'spark' parameter of {owner} is a Spark session, used only with engine='spark'. "
+            f"Got engine={engine!r} with a session: drop one of them."
+        )
     return engine
 
 
@@ -67,9 +67,7 @@ def check_fraction(value, *, name: str, owner: str, closed_low: bool = False, cl
         value = float(value)
         ok = (value >= 0 if closed_low else value > 0) and (value <= 1 if closed_high else value < 1)
     if not ok:
-        raise ParameterError(
-            f"The {name!r} parameter of {owner} must be a float in {interval}. Got {value!r} instead."
-        )
+        raise ParameterError(f"The {name!r} parameter of {owner} must be a float in {interval}. Got {value!r} instead.")
     return value
 
 
@@ -111,12 +109,15 @@ def check_frame(frame, kind: str, *, name: str, owner: str, source: str = ""):
     otherwise a ParameterError names the function, the missing columns and what was passed. ``source`` says
     which tagkit function makes such a frame."""
     if not isinstance(frame, pd.DataFrame):
-        raise ParameterError(f"The {name!r} parameter of {owner} must be a DataFrame of {kind}. "
-                             f"Got {type(frame).__name__} instead.")
+        raise ParameterError(
+            f"The {name!r} parameter of {owner} must be a DataFrame of {kind}. Got {type(frame).__name__} instead."
+        )
     missing = [c for c in FRAMES[kind] if c not in frame.columns]
     if missing:
         given = ", ".join(map(str, list(frame.columns)[:12])) + (", ..." if frame.shape[1] > 12 else "")
         made = f" (as {source} makes it)" if source else ""
-        raise ParameterError(f"The {name!r} parameter of {owner} must be a frame of {kind}{made}, with the columns "
-                             f"{', '.join(FRAMES[kind])}. Missing: {', '.join(missing)}; the frame passed has "
-                             f"{given or 'no columns'}.")
+        raise ParameterError(
+            f"The {name!r} parameter of {owner} must be a frame of {kind}{made}, with the columns "
+            f"{', '.join(FRAMES[kind])}. Missing: {', '.join(missing)}; the frame passed has "
+            f"{given or 'no columns'}."
+        )

@@ -30,8 +30,22 @@ from tagkit.taxonomy import Taxonomy
 from tagkit.vocabulary import BACKTEST_METHODS, BACKTEST_RANDOM, BACKTEST_TAGKIT, MODEL_KINDS, TAGS_AND_RULES
 from tagkit.vocabulary import IMAGE_PRODUCT as IMAGE_STATUS
 
-BACKTEST_COLUMNS = ["season", "method", "model", "candidates", "planned", "hit_bets", "base_rate", "bet_hit_rate", "lift_at_k",
-                    "plan_hit_share", "expected_bet_hits", "realised_bet_hits", "brier", "note"]
+BACKTEST_COLUMNS = [
+    "season",
+    "method",
+    "model",
+    "candidates",
+    "planned",
+    "hit_bets",
+    "base_rate",
+    "bet_hit_rate",
+    "lift_at_k",
+    "plan_hit_share",
+    "expected_bet_hits",
+    "realised_bet_hits",
+    "brier",
+    "note",
+]
 
 
 def backtest(
@@ -75,11 +89,25 @@ def backtest(
         train_rows, train_hits = ranked_rows(labels, matrix, train)
         rules = mine_hit_rules(train_rows, train_hits, **rule_options)
         kept = rules[rules["status"] == KEPT]
-        models = {name: fit_propensity(train_rows, train_hits, rules=rules, kind=kind, penalty=penalty, trained_on=train,
-                                       time_of_year=time_of_year, seed=seed) for kind, name in MODEL_KINDS.items()}
+        models = {
+            name: fit_propensity(
+                train_rows,
+                train_hits,
+                rules=rules,
+                kind=kind,
+                penalty=penalty,
+                trained_on=train,
+                time_of_year=time_of_year,
+                seed=seed,
+            )
+            for kind, name in MODEL_KINDS.items()
+        }
         done = pd.concat(predictions, ignore_index=True) if predictions else None
-        chosen = choose_model(done, season, model=model, calendar=calendar).kind \
-            if done is not None else (TAGS_AND_RULES if model == AUTO else model)
+        chosen = (
+            choose_model(done, season, model=model, calendar=calendar).kind
+            if done is not None
+            else (TAGS_AND_RULES if model == AUTO else model)
+        )
         season_rows = []
         launched = labels[labels["season"] == season]
         ids = launched["product_id"].astype(str)
@@ -94,23 +122,37 @@ def backtest(
         for method, fitted in models.items():
             scored = score_candidates(fitted, candidate_products, candidate_tags, taxonomy, rules=rules, season=season)
             scored["role"] = np.where(scored["product_id"].map(truth).eq(IMAGE_STATUS), IMAGE, CORE)  # as launched
-            predicted = pd.DataFrame({"season": season, "method": method, "product_id": scored["product_id"],
-                                      "probability": scored["probability"],
-                                      "hit": scored["product_id"].map(hit).fillna(False).astype(bool),
-                                      "ranked": scored["product_id"].map(ranked).fillna(False).astype(bool),
-                                      "hit_bet": False})
+            predicted = pd.DataFrame(
+                {
+                    "season": season,
+                    "method": method,
+                    "product_id": scored["product_id"],
+                    "probability": scored["probability"],
+                    "hit": scored["product_id"].map(hit).fillna(False).astype(bool),
+                    "ranked": scored["product_id"].map(ranked).fillna(False).astype(bool),
+                    "hit_bet": False,
+                }
+            )
             predictions.append(predicted)
             cand_matrix = encode_tags(candidate_tags, taxonomy, products=list(scored["product_id"]))
             try:
                 plan = plan_season(
-                    scored, season=season, catalogue_size=size, base_rate=fitted.base_rate, band=band,
-                    min_bet_lift=min_bet_lift, image_count=image_count,
+                    scored,
+                    season=season,
+                    catalogue_size=size,
+                    base_rate=fitted.base_rate,
+                    band=band,
+                    min_bet_lift=min_bet_lift,
+                    image_count=image_count,
                     category_limits=limits_from_mix(scored["category"], size, tolerance=category_tolerance),
-                    max_per_look=max_per_look, bet_tag_sets=rule_membership(cand_matrix, kept),
-                    max_bet_share_per_tag_set=max_bet_share_per_tag_set)
+                    max_per_look=max_per_look,
+                    bet_tag_sets=rule_membership(cand_matrix, kept),
+                    max_bet_share_per_tag_set=max_bet_share_per_tag_set,
+                )
             except PlanInfeasible as err:
-                season_rows.append({"season": season, "method": method, "candidates": len(ids),
-                                    "note": str(err.problems[0])})
+                season_rows.append(
+                    {"season": season, "method": method, "candidates": len(ids), "note": str(err.problems[0])}
+                )
                 continue
             table = plan.table
             bets = table[table["role"] == HIT_BET]
@@ -118,15 +160,25 @@ def backtest(
             planned = table[table["role"].isin([HIT_BET, CORE])]
             bet_hits = int(bets["product_id"].map(hit).sum())
             in_rank = scored["product_id"].map(ranked).to_numpy(bool)
-            season_rows.append({
-                "season": season, "method": method, "candidates": len(ids), "planned": len(table),
-                "hit_bets": len(bets), "base_rate": base,
-                "bet_hit_rate": bet_hits / len(bets) if len(bets) else np.nan,
-                "lift_at_k": (bet_hits / len(bets)) / base if len(bets) and base else np.nan,
-                "plan_hit_share": float(planned["product_id"].map(hit).mean()),
-                "expected_bet_hits": float(bets["probability"].sum()), "realised_bet_hits": bet_hits,
-                "brier": brier_score(scored.loc[in_rank, "probability"], scored.loc[in_rank, "product_id"].map(hit)),
-                "note": ""})
+            season_rows.append(
+                {
+                    "season": season,
+                    "method": method,
+                    "candidates": len(ids),
+                    "planned": len(table),
+                    "hit_bets": len(bets),
+                    "base_rate": base,
+                    "bet_hit_rate": bet_hits / len(bets) if len(bets) else np.nan,
+                    "lift_at_k": (bet_hits / len(bets)) / base if len(bets) and base else np.nan,
+                    "plan_hit_share": float(planned["product_id"].map(hit).mean()),
+                    "expected_bet_hits": float(bets["probability"].sum()),
+                    "realised_bet_hits": bet_hits,
+                    "brier": brier_score(
+                        scored.loc[in_rank, "probability"], scored.loc[in_rank, "product_id"].map(hit)
+                    ),
+                    "note": "",
+                }
+            )
         for row in season_rows:
             row["model"] = next(kind for kind, name in MODEL_KINDS.items() if name == row["method"])
         ours = next(r for r in season_rows if r["model"] == chosen)
@@ -134,18 +186,42 @@ def backtest(
         k = int(np.median([r["hit_bets"] for r in season_rows if r.get("hit_bets")] or [0]))
         pool = np.flatnonzero(ranked.to_numpy())
         hits_in_pool = hit.to_numpy()[pool]
-        draws = [hits_in_pool[rng.choice(len(pool), size=min(k, len(pool)), replace=False)].mean()
-                 for _ in range(random_draws)] if k else [np.nan]
-        plan_draws = [hits_in_pool[rng.choice(len(pool), size=min(size - image_count, len(pool)), replace=False)].mean()
-                      for _ in range(random_draws)]
-        rows.append({"season": season, "method": BACKTEST_RANDOM, "model": "", "candidates": len(ids), "planned": size, "hit_bets": k,
-                     "base_rate": base, "bet_hit_rate": float(np.mean(draws)), "lift_at_k": float(np.mean(draws)) / base,
-                     "plan_hit_share": float(np.mean(plan_draws)), "expected_bet_hits": np.nan,
-                     "realised_bet_hits": np.nan, "brier": brier_score(np.full(len(pool), base), hits_in_pool),
-                     "note": f"average of {random_draws} draws; brier of predicting the base rate"})
+        draws = (
+            [
+                hits_in_pool[rng.choice(len(pool), size=min(k, len(pool)), replace=False)].mean()
+                for _ in range(random_draws)
+            ]
+            if k
+            else [np.nan]
+        )
+        plan_draws = [
+            hits_in_pool[rng.choice(len(pool), size=min(size - image_count, len(pool)), replace=False)].mean()
+            for _ in range(random_draws)
+        ]
+        rows.append(
+            {
+                "season": season,
+                "method": BACKTEST_RANDOM,
+                "model": "",
+                "candidates": len(ids),
+                "planned": size,
+                "hit_bets": k,
+                "base_rate": base,
+                "bet_hit_rate": float(np.mean(draws)),
+                "lift_at_k": float(np.mean(draws)) / base,
+                "plan_hit_share": float(np.mean(plan_draws)),
+                "expected_bet_hits": np.nan,
+                "realised_bet_hits": np.nan,
+                "brier": brier_score(np.full(len(pool), base), hits_in_pool),
+                "note": f"average of {random_draws} draws; brier of predicting the base rate",
+            }
+        )
     table = pd.DataFrame(rows).reindex(columns=BACKTEST_COLUMNS)
-    preds = pd.concat(predictions, ignore_index=True) if predictions else pd.DataFrame(
-        columns=["season", "method", "product_id", "probability", "hit", "ranked"])
+    preds = (
+        pd.concat(predictions, ignore_index=True)
+        if predictions
+        else pd.DataFrame(columns=["season", "method", "product_id", "probability", "hit", "ranked"])
+    )
     return table, preds
 
 
@@ -153,13 +229,23 @@ def backtest_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per method, the average over the seasons replayed."""
     done = table[table["note"].fillna("").eq("") | table["method"].eq(BACKTEST_RANDOM)]
     out = done.groupby("method", sort=False).agg(
-        seasons=("season", "nunique"), mean_bet_hit_rate=("bet_hit_rate", "mean"), mean_lift_at_k=("lift_at_k", "mean"),
-        mean_plan_hit_share=("plan_hit_share", "mean"), mean_base_rate=("base_rate", "mean"), mean_brier=("brier", "mean"))
+        seasons=("season", "nunique"),
+        mean_bet_hit_rate=("bet_hit_rate", "mean"),
+        mean_lift_at_k=("lift_at_k", "mean"),
+        mean_plan_hit_share=("plan_hit_share", "mean"),
+        mean_base_rate=("base_rate", "mean"),
+        mean_brier=("brier", "mean"),
+    )
     return out.reindex([m for m in BACKTEST_METHODS if m in out.index]).reset_index()
 
 
-def backtest_calibration(predictions: pd.DataFrame, season: str, *, method: str = MODEL_KINDS[TAGS_AND_RULES],
-                         calendar: SeasonCalendar = QUARTERS):
+def backtest_calibration(
+    predictions: pd.DataFrame,
+    season: str,
+    *,
+    method: str = MODEL_KINDS[TAGS_AND_RULES],
+    calendar: SeasonCalendar = QUARTERS,
+):
     """The calibration of one method's probabilities for ``season`` (say the season planned), from the
     backtest's out-of-time predictions of the seasons before it (:func:`tagkit.calibration.recalibrate`)."""
     ours = predictions[(predictions["method"] == method) & predictions["ranked"].astype(bool)]

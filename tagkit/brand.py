@@ -38,13 +38,22 @@ class Brand:
         return self.competitor_matrix.loc[chosen.astype(str)]
 
     def __repr__(self) -> str:
-        return (f"Brand({self.dataset.name!r}: {len(self.own.products):,} products, "
-                f"{self.sales.rows_used:,} order lines used, competitors={self.competitors is not None}, "
-                f"candidates={self.candidates is not None})")
+        return (
+            f"Brand({self.dataset.name!r}: {len(self.own.products):,} products, "
+            f"{self.sales.rows_used:,} order lines used, competitors={self.competitors is not None}, "
+            f"candidates={self.candidates is not None})"
+        )
 
 
-def load_brand(dataset: Dataset, *, unknown: str = "report", set_aside_path=None, engine: str | None = None,
-               spark=None, cache: bool = True) -> Brand:
+def load_brand(
+    dataset: Dataset,
+    *,
+    unknown: str = "report",
+    set_aside_path=None,
+    engine: str | None = None,
+    spark=None,
+    cache: bool = True,
+) -> Brand:
     """Read every input of ``dataset``; tags are normalised and encoded with the taxonomy, order lines
     aggregated by ``engine`` (``duckdb`` or ``spark``; Spark when only a ``spark`` session is given).
 
@@ -52,8 +61,11 @@ def load_brand(dataset: Dataset, *, unknown: str = "report", set_aside_path=None
     content of every input file, the dataset's configuration and these parameters: the next notebook, or a
     re-run, with the same inputs reads it back in a fraction of the time. Not cached: a load that writes the
     set-aside order lines, that runs on Spark, or whose inputs are not local files."""
-    key = _cache_key(dataset, unknown=unknown, engine=engine) if cache and set_aside_path is None and spark is None \
+    key = (
+        _cache_key(dataset, unknown=unknown, engine=engine)
+        if cache and set_aside_path is None and spark is None
         else None
+    )
     if key is not None:
         with step(f"Reading the brand {dataset.name!r} from the cache"):
             found = disk_cache.load(key)
@@ -67,9 +79,15 @@ def load_brand(dataset: Dataset, *, unknown: str = "report", set_aside_path=None
         sales = dataset.read_sales(own_products, set_aside_path=set_aside_path, engine=engine, spark=spark)
     competitors = inputs.get("competitors")
     brand = Brand(
-        dataset=dataset, taxonomy=taxonomy, own=own, matrix=encode_tags(own.tags, taxonomy, products=own.products),
-        sales=sales, competitors=competitors,
-        competitor_matrix=encode_tags(competitors.tags, taxonomy, products=competitors.products) if competitors else None,
+        dataset=dataset,
+        taxonomy=taxonomy,
+        own=own,
+        matrix=encode_tags(own.tags, taxonomy, products=own.products),
+        sales=sales,
+        competitors=competitors,
+        competitor_matrix=encode_tags(competitors.tags, taxonomy, products=competitors.products)
+        if competitors
+        else None,
         candidates=inputs.get("candidates"),
     )
     if key is not None:
@@ -105,5 +123,13 @@ def _cache_key(dataset: Dataset, kind: str = "brand", **parameters) -> str | Non
         digests = [(str(Path(f).resolve()), disk_cache.file_digest(f)) for f in files]
     except OSError:  # a file that cannot be read now fails the load itself, with its own message
         return None
-    return disk_cache.key_of(kind, {"files": digests, "inputs": dataset.inputs, "analysis": dataset.analysis,
-                                       "calendar": repr(dataset.calendar), **parameters})
+    return disk_cache.key_of(
+        kind,
+        {
+            "files": digests,
+            "inputs": dataset.inputs,
+            "analysis": dataset.analysis,
+            "calendar": repr(dataset.calendar),
+            **parameters,
+        },
+    )

@@ -56,8 +56,9 @@ class Calibration:
         rng = np.random.default_rng(seed)
         z = _logit(raw_probabilities)
         if self.fitted:
-            params = rng.multivariate_normal([self.intercept, self.slope], self.covariance, size=draws,
-                                             check_valid="ignore", method="eigh")
+            params = rng.multivariate_normal(
+                [self.intercept, self.slope], self.covariance, size=draws, check_valid="ignore", method="eigh"
+            )
         else:  # the probabilities as they are; a season still differs from the others
             params = np.tile([0.0, 1.0], (draws, 1))
         shift = rng.normal(0, self.season_spread, (draws, 1)) if self.season_spread > 0 else 0.0
@@ -78,8 +79,9 @@ class Calibration:
 TAU_PRIOR, PRIOR_SEASONS, SYSTEMATIC_PRIOR = 0.25, 2, 0.5
 
 
-def fit_calibration(probabilities, outcomes, seasons=None, *, min_products: int = 200,
-                    min_hits: int = 10) -> Calibration:
+def fit_calibration(
+    probabilities, outcomes, seasons=None, *, min_products: int = 200, min_hits: int = 10
+) -> Calibration:
     """Platt scaling on out-of-time predictions (raw ``probabilities`` and what happened) from the ``seasons``
     given for each row: the correction is shrunk toward none in proportion to how few seasons stand behind it,
     and the spread of a season's own shift is estimated, so that intervals carry both. Too few products or
@@ -106,15 +108,22 @@ def fit_calibration(probabilities, outcomes, seasons=None, *, min_products: int 
     slope_variance = float(np.linalg.pinv(information)[-1, -1])
     offsets = own - intercept
     m = len(names)
-    tau = float(np.sqrt((np.sum(offsets ** 2) + PRIOR_SEASONS * TAU_PRIOR ** 2) / (m + PRIOR_SEASONS)))
-    weight = SYSTEMATIC_PRIOR ** 2 / (SYSTEMATIC_PRIOR ** 2 + tau ** 2 / m)
+    tau = float(np.sqrt((np.sum(offsets**2) + PRIOR_SEASONS * TAU_PRIOR**2) / (m + PRIOR_SEASONS)))
+    weight = SYSTEMATIC_PRIOR**2 / (SYSTEMATIC_PRIOR**2 + tau**2 / m)
     shrunk_intercept, shrunk_slope = weight * intercept + (1 - weight) * 0.0, slope
     # a correction that keeps the mean logit where it was when the slope alone changes
     shrunk_intercept += (1 - weight) * (1 - slope) * float(np.average(z))
-    covariance = np.diag([weight ** 2 * tau ** 2 / m, slope_variance])
+    covariance = np.diag([weight**2 * tau**2 / m, slope_variance])
     calibrated = 1 / (1 + np.exp(-(shrunk_intercept + shrunk_slope * z)))
-    return Calibration(shrunk_slope, shrunk_intercept, covariance, tau,
-                       tuple(sorted(names)) if seasons is not None else (), len(p), highest_observed(calibrated, y))
+    return Calibration(
+        shrunk_slope,
+        shrunk_intercept,
+        covariance,
+        tau,
+        tuple(sorted(names)) if seasons is not None else (),
+        len(p),
+        highest_observed(calibrated, y),
+    )
 
 
 def highest_observed(probabilities, outcomes, *, min_products: int = 20) -> float:
@@ -145,9 +154,12 @@ def season_spread(probabilities, outcomes, seasons) -> float:
     TAU_PRIOR as if PRIOR_SEASONS more seasons had shown it."""
     p, y, labels = np.asarray(probabilities, float), np.asarray(outcomes, bool), np.asarray(seasons).astype(str)
     z = _logit(p)
-    offsets = [_intercept_offset(z[labels == s], y[labels == s], 0.0, 1.0) for s in pd.unique(labels)
-               if y[labels == s].any() and (~y[labels == s]).any()]
-    return float(np.sqrt((np.sum(np.square(offsets)) + PRIOR_SEASONS * TAU_PRIOR ** 2) / (len(offsets) + PRIOR_SEASONS)))
+    offsets = [
+        _intercept_offset(z[labels == s], y[labels == s], 0.0, 1.0)
+        for s in pd.unique(labels)
+        if y[labels == s].any() and (~y[labels == s]).any()
+    ]
+    return float(np.sqrt((np.sum(np.square(offsets)) + PRIOR_SEASONS * TAU_PRIOR**2) / (len(offsets) + PRIOR_SEASONS)))
 
 
 def recalibrate(predictions: pd.DataFrame, season: str, *, seasons_used: int = 4, calendar=None) -> Calibration:
@@ -158,12 +170,16 @@ def recalibrate(predictions: pd.DataFrame, season: str, *, seasons_used: int = 4
     must predict both better (log loss) than the raw probabilities do; otherwise the probabilities are kept as
     they are. Either way the calibration carries the seasons' spread, for the intervals."""
     calendar = calendar or QUARTERS
-    before = sorted((s for s in predictions["season"].unique() if calendar.ordinal(s) < calendar.ordinal(season)),
-                    key=calendar.ordinal)[-seasons_used:]
+    before = sorted(
+        (s for s in predictions["season"].unique() if calendar.ordinal(s) < calendar.ordinal(season)),
+        key=calendar.ordinal,
+    )[-seasons_used:]
     used = predictions[predictions["season"].isin(before)]
-    identity = Calibration(season_spread=season_spread(used["probability"], used["hit"], used["season"])
-                           if len(used) else TAU_PRIOR, seasons=tuple(before),
-                           highest_observed=highest_observed(used["probability"], used["hit"]) if len(used) else 1.0)
+    identity = Calibration(
+        season_spread=season_spread(used["probability"], used["hit"], used["season"]) if len(used) else TAU_PRIOR,
+        seasons=tuple(before),
+        highest_observed=highest_observed(used["probability"], used["hit"]) if len(used) else 1.0,
+    )
     if len(before) < 2:
         return identity
     # rolling validation on the last two seasons (each recalibrated on the seasons before it): both must gain
@@ -172,7 +188,8 @@ def recalibrate(predictions: pd.DataFrame, season: str, *, seasons_used: int = 4
         train, test = used[used["season"].isin(earlier)], used[used["season"] == last]
         trial = fit_calibration(train["probability"], train["hit"], train["season"])
         if not trial.fitted or log_loss(trial.apply(test["probability"]), test["hit"]) >= log_loss(
-                test["probability"], test["hit"]):
+            test["probability"], test["hit"]
+        ):
             return identity
     return fit_calibration(used["probability"], used["hit"], used["season"])
 
@@ -187,15 +204,18 @@ def log_loss(p, y) -> float:
 def calibration_note(calibration: Calibration) -> str:
     """How a plan's probabilities were calibrated, in a sentence."""
     seasons = f" ({calibration.seasons[0]}–{calibration.seasons[-1]})" if calibration.seasons else ""
-    spread = (f" A season's own shift (sd {calibration.season_spread:.2f} on the logit scale) is part of every "
-              "interval.")
+    spread = f" A season's own shift (sd {calibration.season_spread:.2f} on the logit scale) is part of every interval."
     if not calibration.seasons:
         return "No past season was replayed, so the probabilities could not be checked out of time." + spread
     if calibration.fitted:
-        return (f"The probabilities were recalibrated on the past seasons{seasons} predicted out of time (slope "
-                f"{calibration.slope:.2f}, intercept {calibration.intercept:+.2f} on the logit scale): that beat the "
-                f"raw probabilities on the last two of them. No chance above {calibration.ceiling():.0%} is stated: "
-                "no higher rate was seen." + spread)
-    return (f"The probabilities are the model's own: a recalibration on the past seasons{seasons} did not predict "
-            f"them better out of time. No chance above {calibration.ceiling():.0%} is stated: no higher rate was seen."
-            + spread)
+        return (
+            f"The probabilities were recalibrated on the past seasons{seasons} predicted out of time (slope "
+            f"{calibration.slope:.2f}, intercept {calibration.intercept:+.2f} on the logit scale): that beat the "
+            f"raw probabilities on the last two of them. No chance above {calibration.ceiling():.0%} is stated: "
+            "no higher rate was seen." + spread
+        )
+    return (
+        f"The probabilities are the model's own: a recalibration on the past seasons{seasons} did not predict "
+        f"them better out of time. No chance above {calibration.ceiling():.0%} is stated: no higher rate was seen."
+        + spread
+    )

@@ -32,9 +32,25 @@ ROLES = CATALOGUE_ROLES
 
 # tagkit's field -> spellings recognised in a header without any mapping
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "product_id": ("product_id", "product id", "productid", "sku", "id", "item_id", "style_id", "style",
-                   "article_id", "variant_sku", "handle", "product_code", "item_code", "商品id", "商品编号", "款号",
-                   "货号"),
+    "product_id": (
+        "product_id",
+        "product id",
+        "productid",
+        "sku",
+        "id",
+        "item_id",
+        "style_id",
+        "style",
+        "article_id",
+        "variant_sku",
+        "handle",
+        "product_code",
+        "item_code",
+        "商品id",
+        "商品编号",
+        "款号",
+        "货号",
+    ),
     "name": ("name", "title", "product_name", "product name", "prod_name", "商品名称", "标题", "名称"),
     "price": ("price", "unit_price", "retail_price", "售价", "价格", "吊牌价"),
     "launch_date": ("launch_date", "launch date", "release_date", "launched", "上市日期", "上新日期"),
@@ -51,22 +67,38 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
 ATTRIBUTES = ("name", "price", "launch_date", "launch_season", "source", "role", "stock", "rank", "category")
 _SPLIT = re.compile("[" + re.escape(VALUE_SEPARATORS) + "]")
 _DIMENSION_VALUE = re.compile(r"^\s*([^:：=]+?)\s*[:：=]\s*(.*)$")
-_ROLE_ALIASES = {tag_key(a): r for r, aliases in {
-    "core": ("core", "regular", "常规", "常规款", "hit bet", "hit-bet"),
-    "image": ("image", "image product", "brand image", "形象款", "形象"),
-}.items() for a in aliases}
-_SOURCE_ALIASES = {tag_key(a): s for s, aliases in {
-    "own": ("own", "brand", "ours", "自有", "本品牌"),
-    "competitor": ("competitor", "competition", "竞品", "竞争对手"),
-    "market": ("market", "marketplace", "市场", "大盘"),
-}.items() for a in aliases}
+_ROLE_ALIASES = {
+    tag_key(a): r
+    for r, aliases in {
+        "core": ("core", "regular", "常规", "常规款", "hit bet", "hit-bet"),
+        "image": ("image", "image product", "brand image", "形象款", "形象"),
+    }.items()
+    for a in aliases
+}
+_SOURCE_ALIASES = {
+    tag_key(a): s
+    for s, aliases in {
+        "own": ("own", "brand", "ours", "自有", "本品牌"),
+        "competitor": ("competitor", "competition", "竞品", "竞争对手"),
+        "market": ("market", "marketplace", "市场", "大盘"),
+    }.items()
+    for a in aliases
+}
 DATE_FORMATS = ("%Y/%m/%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
 PROBLEM_COLUMNS = ["file", "row", "column", "found", "problem", "action"]
 # The one definition of a sane number from a file, by field: finite and in range, or set aside with a reason
 # (catalogue attributes here; aggregated sales and order lines in tagkit.io.sales use the same table).
-NUMBER_RANGES = {"price": (0, 1e9), "stock": (0, 1e9), "rank": (1, 1e9),
-                 "units": (0, 1e9), "returns": (0, 1e9), "revenue": (-1e13, 1e13), "days_on_sale": (0, 400),
-                 "line_quantity": (-1e6, 1e6), "line_revenue": (-1e10, 1e10)}
+NUMBER_RANGES = {
+    "price": (0, 1e9),
+    "stock": (0, 1e9),
+    "rank": (1, 1e9),
+    "units": (0, 1e9),
+    "returns": (0, 1e9),
+    "revenue": (-1e13, 1e13),
+    "days_on_sale": (0, 400),
+    "line_quantity": (-1e6, 1e6),
+    "line_revenue": (-1e10, 1e10),
+}
 CATALOGUE_NUMBERS = ("price", "stock", "rank")
 RAW_TAG_COLUMNS = ["product_id", "row", "column", "raw_dimension", "raw_value"]
 SET_ASIDE = "row set aside"
@@ -92,8 +124,10 @@ class Catalogue:
         return int(aside["row"].nunique())
 
     def __repr__(self) -> str:
-        return (f"Catalogue({self.file!r}, shape={self.shape!r}, {len(self.products)} products, "
-                f"{len(self.raw_tags)} raw tags, {len(self.problems)} problems)")
+        return (
+            f"Catalogue({self.file!r}, shape={self.shape!r}, {len(self.products)} products, "
+            f"{len(self.raw_tags)} raw tags, {len(self.problems)} problems)"
+        )
 
 
 def parse_catalogue(
@@ -153,8 +187,9 @@ def parse_catalogue(
         duplicated = pid.duplicated(keep="first")
         first_row = pd.Series(pid.index, index=pid.values).groupby(level=0).first()
         for row, value in pid[duplicated].items():
-            log.add(row, fields["product_id"], value,
-                    f"duplicate product_id (first on row {first_row[value]})", SET_ASIDE)
+            log.add(
+                row, fields["product_id"], value, f"duplicate product_id (first on row {first_row[value]})", SET_ASIDE
+            )
         frame, pid = frame[~duplicated], pid[~duplicated]
         products = _attributes(frame, pid, fields)
         raw_tags = _wide_and_string_tags(frame, pid, fields, dimension_columns, split, placeholder)
@@ -185,8 +220,16 @@ class _ProblemLog:
         self.rows: list[dict] = []
 
     def add(self, row, column, found, problem, action):
-        self.rows.append({"file": self.file, "row": int(row), "column": column, "found": str(found)[:200],
-                          "problem": problem, "action": action})
+        self.rows.append(
+            {
+                "file": self.file,
+                "row": int(row),
+                "column": column,
+                "found": str(found)[:200],
+                "problem": problem,
+                "action": action,
+            }
+        )
 
     def frame(self) -> pd.DataFrame:
         out = pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS)
@@ -195,13 +238,16 @@ class _ProblemLog:
 
 def _resolve_columns(header: list[str], mapping: dict, taxonomy: Taxonomy, file: str):
     problems, fields, dimensions = [], {}, {}
-    pairs = [(key, c) for key, value in mapping.items()
-             for c in (value if isinstance(value, (list, tuple)) else [value])]
+    pairs = [
+        (key, c) for key, value in mapping.items() for c in (value if isinstance(value, (list, tuple)) else [value])
+    ]
     for key, column in pairs:
         column = str(column)
         if column not in header:
-            problems.append(f"column {column!r} (given for {key!r}) is not in the file; its columns are "
-                            f"{', '.join(map(repr, header))}.{did_you_mean(column, header)}")
+            problems.append(
+                f"column {column!r} (given for {key!r}) is not in the file; its columns are "
+                f"{', '.join(map(repr, header))}.{did_you_mean(column, header)}"
+            )
             continue
         if key in FIELD_SYNONYMS and not (key == "category" and taxonomy.resolve_dimension(key) is not None):
             fields[key] = column
@@ -209,8 +255,10 @@ def _resolve_columns(header: list[str], mapping: dict, taxonomy: Taxonomy, file:
             dimensions.setdefault(taxonomy.resolve_dimension(key), []).append(column)
         else:
             allowed = list(FIELD_SYNONYMS) + list(taxonomy.dimension_names)
-            problems.append(f"{key!r} in the column mapping is neither a tagkit field nor a dimension of the "
-                            f"taxonomy; allowed are {', '.join(allowed)}.{did_you_mean(key, allowed)}")
+            problems.append(
+                f"{key!r} in the column mapping is neither a tagkit field nor a dimension of the "
+                f"taxonomy; allowed are {', '.join(allowed)}.{did_you_mean(key, allowed)}"
+            )
     if problems:
         raise InputError(f"{file}: the column mapping does not fit the file:", problems)
     taken = set(fields.values()) | {c for cols in dimensions.values() for c in cols}
@@ -219,8 +267,14 @@ def _resolve_columns(header: list[str], mapping: dict, taxonomy: Taxonomy, file:
         if column in taken:
             continue
         key = tag_key(column)
-        found = next((f for f, names in FIELD_SYNONYMS.items() if f != "category" and f not in fields
-                      and key in {tag_key(n) for n in names}), None)
+        found = next(
+            (
+                f
+                for f, names in FIELD_SYNONYMS.items()
+                if f != "category" and f not in fields and key in {tag_key(n) for n in names}
+            ),
+            None,
+        )
         if found:
             fields[found] = column
             continue
@@ -265,6 +319,7 @@ def _attributes(frame: pd.DataFrame, pid: pd.Series, fields: dict) -> pd.DataFra
 
 def _splitters(separators, header: list[str], file: str) -> dict:
     """Per column, the compiled pattern that splits a cell (None: the cell is one value)."""
+
     def compile_(chars) -> re.Pattern | None:
         if not isinstance(chars, str):
             raise InputError(f"{file}: separators must be text such as ',;' (or \"\" for none); got {chars!r}.")
@@ -278,8 +333,10 @@ def _splitters(separators, header: list[str], file: str) -> dict:
         raise InputError(f"{file}: separators must be text, or a mapping of column names to text; got {separators!r}.")
     unknown = [c for c in separators if c not in header]
     if unknown:
-        raise InputError(f"{file}: separators name the column {unknown[0]!r}, which is not in the file; its columns "
-                         f"are {', '.join(map(repr, header))}.{did_you_mean(str(unknown[0]), header)}")
+        raise InputError(
+            f"{file}: separators name the column {unknown[0]!r}, which is not in the file; its columns "
+            f"are {', '.join(map(repr, header))}.{did_you_mean(str(unknown[0]), header)}"
+        )
     out = {str(c): compile_(chars) for c, chars in separators.items()}
     out["*"] = _SPLIT
     return out
@@ -314,15 +371,17 @@ class _Placeholders:
         return values.mask(self.mask(values), "")
 
 
-def _split_cells(values: pd.Series, pattern: re.Pattern | None = _SPLIT,
-                 placeholder: _Placeholders | None = None) -> pd.Series:
+def _split_cells(
+    values: pd.Series, pattern: re.Pattern | None = _SPLIT, placeholder: _Placeholders | None = None
+) -> pd.Series:
     """Each cell split on the separators; index repeated per part, empty parts (and placeholders) removed."""
     positions, ids, vocabulary = _split_codes(values, pattern, placeholder)
     return pd.Series(np.array(vocabulary or [""], dtype=object)[ids], index=values.index[positions], dtype=object)
 
 
-def _split_codes(values: pd.Series, pattern: re.Pattern | None = _SPLIT,
-                 placeholder: _Placeholders | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _split_codes(
+    values: pd.Series, pattern: re.Pattern | None = _SPLIT, placeholder: _Placeholders | None = None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """The parts of every cell as codes into a vocabulary of distinct parts, and the position of the cell
     each part comes from; empty parts and placeholders removed, the cells' order and the parts' order kept.
 
@@ -368,11 +427,17 @@ def _wide_and_string_tags(frame, pid, fields, dimension_columns, split, placehol
         # by row, then by column name, as every shape: a stable sort of sorted runs (one per column), a merge
         order = np.argsort(where * len(names) + rank[source], kind="stable")
         where, ids, source = where[order], ids[order], source[order]
-        pieces.append(pd.DataFrame({
-            "product_id": pid.iloc[where].reset_index(drop=True).astype("str"),
-            "row": frame.index.to_numpy()[where].astype("int64"),
-            "column": text_from_codes(source, names), "raw_dimension": text_from_codes(source, dimensions),
-            "raw_value": text_from_codes(ids, list(vocabulary))}))
+        pieces.append(
+            pd.DataFrame(
+                {
+                    "product_id": pid.iloc[where].reset_index(drop=True).astype("str"),
+                    "row": frame.index.to_numpy()[where].astype("int64"),
+                    "column": text_from_codes(source, names),
+                    "raw_dimension": text_from_codes(source, dimensions),
+                    "raw_value": text_from_codes(ids, list(vocabulary)),
+                }
+            )
+        )
     if "tags" in fields:
         pieces.append(_tag_string_parts(frame[fields["tags"]], pid, fields["tags"], split, placeholder))
         return _concat_tags(pieces)
@@ -381,18 +446,21 @@ def _wide_and_string_tags(frame, pid, fields, dimension_columns, split, placehol
     return pieces[0][RAW_TAG_COLUMNS]
 
 
-def _tag_string_parts(cells: pd.Series, pid: pd.Series, column: str, split: dict,
-                      placeholder: _Placeholders) -> pd.DataFrame:
+def _tag_string_parts(
+    cells: pd.Series, pid: pd.Series, column: str, split: dict, placeholder: _Placeholders
+) -> pd.DataFrame:
     parts = _split_cells(cells, split.get(column, split["*"]))
     split = parts.str.extract(_DIMENSION_VALUE)
     has_dimension = split[0].notna() & (split[1].str.strip() != "")
-    out = pd.DataFrame({
-        "product_id": pid.loc[parts.index].values,
-        "row": parts.index,
-        "column": column,
-        "raw_dimension": split[0].where(has_dimension).str.strip().values,
-        "raw_value": split[1].where(has_dimension, parts).str.strip().values,
-    })
+    out = pd.DataFrame(
+        {
+            "product_id": pid.loc[parts.index].values,
+            "row": parts.index,
+            "column": column,
+            "raw_dimension": split[0].where(has_dimension).str.strip().values,
+            "raw_value": split[1].where(has_dimension, parts).str.strip().values,
+        }
+    )
     return out[~placeholder.mask(out["raw_value"]).to_numpy()]
 
 
@@ -406,8 +474,7 @@ def _concat_tags(pieces) -> pd.DataFrame:
     return out.take(np.lexsort((column_order, out["row"].to_numpy())))[RAW_TAG_COLUMNS]
 
 
-def _long(frame: pd.DataFrame, pid: pd.Series, fields: dict, log: _ProblemLog, split: dict,
-          placeholder: _Placeholders):
+def _long(frame: pd.DataFrame, pid: pd.Series, fields: dict, log: _ProblemLog, split: dict, placeholder: _Placeholders):
     attributes = _attributes(frame, pid, fields)
     present = [c for c in ATTRIBUTES if c in attributes.columns]
     first_rows = pd.Series(frame.index, index=pid.values).groupby(level=0, sort=False).first()
@@ -419,9 +486,13 @@ def _long(frame: pd.DataFrame, pid: pd.Series, fields: dict, log: _ProblemLog, s
             kept = rows[name].iloc[0]
             for row, value in rows[name].items():
                 if value != kept:
-                    log.add(row, fields[name], value,
-                            f"{name} of product {product} differs from row {rows.index[0]} ({kept!r})",
-                            f"kept {kept!r}")
+                    log.add(
+                        row,
+                        fields[name],
+                        value,
+                        f"{name} of product {product} differs from row {rows.index[0]} ({kept!r})",
+                        f"kept {kept!r}",
+                    )
     blank = attributes[present].replace("", np.nan) if present else attributes[[]]
     products = pd.concat([attributes[["product_id"]], blank], axis=1).groupby("product_id", sort=False).first()
     products = products.reindex(first_rows.index).fillna("").reset_index(names="product_id")
@@ -435,13 +506,15 @@ def _long(frame: pd.DataFrame, pid: pd.Series, fields: dict, log: _ProblemLog, s
         log.add(row, fields["value"], "", f"no tag value for dimension {dimension_text[row]!r}", SET_ASIDE)
     parts = _split_cells(value_text[~empty], split.get(fields["value"], split["*"]), placeholder)
     raw_dimension = dimension_text.loc[parts.index]
-    raw_tags = pd.DataFrame({
-        "product_id": pid.loc[parts.index].values,
-        "row": parts.index,
-        "column": fields["value"],
-        "raw_dimension": raw_dimension.where(raw_dimension != "").values,
-        "raw_value": parts.values,
-    })
+    raw_tags = pd.DataFrame(
+        {
+            "product_id": pid.loc[parts.index].values,
+            "row": parts.index,
+            "column": fields["value"],
+            "raw_dimension": raw_dimension.where(raw_dimension != "").values,
+            "raw_value": parts.values,
+        }
+    )
     return products, _concat_tags([raw_tags])
 
 
@@ -474,8 +547,10 @@ def _once_per_text(text: pd.Series, parse, dtype: str) -> tuple[pd.Series, pd.Se
     """``parse`` (distinct texts -> (values, unparseable mask)) run on each distinct text once, spread back."""
     codes, uniques = pd.factorize(text.astype(str), use_na_sentinel=False)
     values, bad = parse(pd.Series(uniques, dtype="str"))
-    return (pd.Series(values.to_numpy()[codes], index=text.index, dtype=dtype),
-            pd.Series(bad.to_numpy()[codes], index=text.index, dtype=bool))
+    return (
+        pd.Series(values.to_numpy()[codes], index=text.index, dtype=dtype),
+        pd.Series(bad.to_numpy()[codes], index=text.index, dtype=bool),
+    )
 
 
 def _parse_numbers(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -497,8 +572,13 @@ def _clean_attributes(products, fields, calendar, default_source, date_format, l
             for row in products.index[bad]:
                 log.add(row, fields[name], products.at[row, name], f"{name}: expected a number", "value left empty")
             for row in products.index[wild]:
-                log.add(row, fields[name], products.at[row, name], f"{name}: expected a number from {low:,} to "
-                        f"{high:,.0f}", "value left empty")
+                log.add(
+                    row,
+                    fields[name],
+                    products.at[row, name],
+                    f"{name}: expected a number from {low:,} to {high:,.0f}",
+                    "value left empty",
+                )
             out[name] = values.where(~wild)
         else:
             out[name] = np.nan
@@ -509,13 +589,21 @@ def _clean_attributes(products, fields, calendar, default_source, date_format, l
         for row in products.index[bad]:
             text = str(products.at[row, "launch_date"])
             far = re.match(r"^\s*(\d{4})\D", text)  # a year far outside any season, say 2500-01-01
-            problem = ("launch_date: expected a year between 1990 and 2100" if far and not 1900 <= int(far[1]) <= 2200
-                       else "launch_date: expected a date such as 2025-03-14"
-                       + ("" if date_format else " (day/month order is never guessed; set date_format)"))
+            problem = (
+                "launch_date: expected a year between 1990 and 2100"
+                if far and not 1900 <= int(far[1]) <= 2200
+                else "launch_date: expected a date such as 2025-03-14"
+                + ("" if date_format else " (day/month order is never guessed; set date_format)")
+            )
             log.add(row, fields["launch_date"], text, problem, "value left empty")
         for row in products.index[out_of_range]:
-            log.add(row, fields["launch_date"], products.at[row, "launch_date"],
-                    "launch_date: expected a year between 1990 and 2100", "value left empty")
+            log.add(
+                row,
+                fields["launch_date"],
+                products.at[row, "launch_date"],
+                "launch_date: expected a year between 1990 and 2100",
+                "value left empty",
+            )
         out["launch_date"] = dates.where(~out_of_range)
     else:
         out["launch_date"] = pd.Series(pd.NaT, index=products.index, dtype="datetime64[ns]")
@@ -532,14 +620,23 @@ def _clean_attributes(products, fields, calendar, default_source, date_format, l
         season = products["launch_season"].map(parsed).astype("string")
         unparsed = products["launch_season"].map(lambda t: t != "" and parsed[t] is None).astype(bool)
         for row, text in products.loc[unparsed, "launch_season"].items():
-            log.add(row, fields["launch_season"], text,
-                    f"launch_season: expected a season of the {calendar.name!r} calendar such as "
-                    f"2025{calendar.codes[0]}", "value left empty")
+            log.add(
+                row,
+                fields["launch_season"],
+                text,
+                f"launch_season: expected a season of the {calendar.name!r} calendar such as 2025{calendar.codes[0]}",
+                "value left empty",
+            )
         disagree = season.notna() & from_date.notna() & (season != from_date)
         for row in products.index[disagree.fillna(False)]:
-            log.add(row, fields["launch_season"], season[row],
-                    f"launch_season {season[row]} disagrees with launch_date "
-                    f"{out.at[row, 'launch_date']:%Y-%m-%d} ({from_date[row]})", "kept the date's season")
+            log.add(
+                row,
+                fields["launch_season"],
+                season[row],
+                f"launch_season {season[row]} disagrees with launch_date "
+                f"{out.at[row, 'launch_date']:%Y-%m-%d} ({from_date[row]})",
+                "kept the date's season",
+            )
     out["launch_season"] = from_date.fillna(season).astype("string")
 
     out["source"] = _choice(products, fields, "source", _SOURCE_ALIASES, SOURCES, default_source, log)
@@ -556,8 +653,13 @@ def _choice(products, fields, name, aliases, allowed, default, log) -> pd.Series
     meaning = {t: aliases.get(tag_key(t)) if t != "" else default for t in text.unique()}  # each text once
     values = text.map(meaning)
     for row in products.index[values.isna()]:
-        log.add(row, fields[name], text[row], f"{name}: expected one of {', '.join(allowed)}"
-                f"{did_you_mean(text[row], allowed)}", f"used {default!r}")
+        log.add(
+            row,
+            fields[name],
+            text[row],
+            f"{name}: expected one of {', '.join(allowed)}{did_you_mean(text[row], allowed)}",
+            f"used {default!r}",
+        )
     return values.fillna(default).astype("str")
 
 
@@ -586,9 +688,16 @@ def profile_columns(frame: pd.DataFrame, *, placeholders=PLACEHOLDERS) -> Column
     fields: dict[str, str] = {}
     for column in header:
         key = tag_key(column)
-        found = next((f for f, names in FIELD_SYNONYMS.items()
-                      if f not in fields and f not in ("category", "dimension", "value", "tags")
-                      and key in {tag_key(n) for n in names}), None)
+        found = next(
+            (
+                f
+                for f, names in FIELD_SYNONYMS.items()
+                if f not in fields
+                and f not in ("category", "dimension", "value", "tags")
+                and key in {tag_key(n) for n in names}
+            ),
+            None,
+        )
         if found:
             fields[found] = column
     tags, multi, whole, required, skipped = [], set(), set(), set(), {}
@@ -630,6 +739,5 @@ def _separated(counts: pd.Series) -> str:
     if split.empty:
         return ""
     alone = {value_key(v) for v in counts.index if not _SPLIT.search(v)}
-    lists = sum(n for v, n in split.items()
-                if all(value_key(p) in alone for p in _SPLIT.split(v) if p.strip()))
+    lists = sum(n for v, n in split.items() if all(value_key(p) in alone for p in _SPLIT.split(v) if p.strip()))
     return "multi" if lists >= 0.5 * split.sum() else "whole"

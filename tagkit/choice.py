@@ -22,8 +22,16 @@ from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.vocabulary import MODEL_KINDS, TAGS_AND_RULES
 
 AUTO = "auto"
-CHOICE_COLUMNS = ["model", "method", "seasons", "log_loss", "log_loss_vs_best", "standard_error", "bet_hit_rate",
-                  "chosen"]
+CHOICE_COLUMNS = [
+    "model",
+    "method",
+    "seasons",
+    "log_loss",
+    "log_loss_vs_best",
+    "standard_error",
+    "bet_hit_rate",
+    "chosen",
+]
 BET_SHARE = 0.075  # the share of a season's ranked products taken as its hit bets in the comparison
 
 
@@ -47,15 +55,23 @@ def _bet_hit_rate(part: pd.DataFrame) -> float:
     return float(top["hit"].mean())
 
 
-def choose_model(predictions: pd.DataFrame, season: str, *, model: str = AUTO, seasons_used: int = 4,
-                 calendar: SeasonCalendar = QUARTERS, names: dict | None = None) -> ModelChoice:
+def choose_model(
+    predictions: pd.DataFrame,
+    season: str,
+    *,
+    model: str = AUTO,
+    seasons_used: int = 4,
+    calendar: SeasonCalendar = QUARTERS,
+    names: dict | None = None,
+) -> ModelChoice:
     """The kind of model for ``season``, from the out-of-time ``predictions`` (columns season, method,
     product_id, probability, hit, and optionally ranked) of the seasons before it; ``names`` maps each kind to
     its method name in ``predictions`` (:data:`MODEL_KINDS` by default). ``model`` other than ``"auto"``
     is a kind chosen by hand: the comparison is still made and shown."""
     if model != AUTO and model not in MODEL_KINDS:
-        raise ParameterError(f"The 'model' parameter must be \"auto\" or one of {list(MODEL_KINDS)}. "
-                             f"Got {model!r} instead.")
+        raise ParameterError(
+            f"The 'model' parameter must be \"auto\" or one of {list(MODEL_KINDS)}. Got {model!r} instead."
+        )
     names = names or MODEL_KINDS
     if "ranked" in predictions:  # the backtest's predictions: only ranked products have an outcome
         predictions = predictions[predictions["ranked"].astype(bool)]
@@ -65,9 +81,16 @@ def choose_model(predictions: pd.DataFrame, season: str, *, model: str = AUTO, s
     scored = before.groupby("season")["method"].nunique()
     seasons = sorted(scored.index[scored == len(MODEL_KINDS)], key=calendar.ordinal)[-seasons_used:]
     part = before[before["season"].isin(seasons)]
-    per_season = part.groupby(["method", "season"]).apply(
-        lambda g: pd.Series({"loss": log_loss(g["probability"], g["hit"]), "bets": _bet_hit_rate(g)}),
-        include_groups=False).reset_index() if len(part) else pd.DataFrame(columns=["method", "season", "loss", "bets"])
+    per_season = (
+        part.groupby(["method", "season"])
+        .apply(
+            lambda g: pd.Series({"loss": log_loss(g["probability"], g["hit"]), "bets": _bet_hit_rate(g)}),
+            include_groups=False,
+        )
+        .reset_index()
+        if len(part)
+        else pd.DataFrame(columns=["method", "season", "loss", "bets"])
+    )
     losses = per_season.pivot(index="season", columns="method", values="loss").reindex(columns=list(names.values()))
     bets = per_season.groupby("method")["bets"].mean()
     rows = []
@@ -76,17 +99,27 @@ def choose_model(predictions: pd.DataFrame, season: str, *, model: str = AUTO, s
         method = names[kind]
         diff = (losses[method] - losses[best]).to_numpy() if best else np.array([])
         se = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else np.nan
-        rows.append({"model": kind, "method": method, "seasons": len(seasons),
-                     "log_loss": float(losses[method].mean()) if len(seasons) else np.nan,
-                     "log_loss_vs_best": float(diff.mean()) if len(diff) else np.nan, "standard_error": se,
-                     "bet_hit_rate": float(bets.get(method, np.nan)), "chosen": False})
+        rows.append(
+            {
+                "model": kind,
+                "method": method,
+                "seasons": len(seasons),
+                "log_loss": float(losses[method].mean()) if len(seasons) else np.nan,
+                "log_loss_vs_best": float(diff.mean()) if len(diff) else np.nan,
+                "standard_error": se,
+                "bet_hit_rate": float(bets.get(method, np.nan)),
+                "chosen": False,
+            }
+        )
     table = pd.DataFrame(rows, columns=CHOICE_COLUMNS)
     if model != AUTO:
         kind, reason = model, "set by hand (the propensity_model parameter)"
     elif len(seasons) < 2:
         kind = TAGS_AND_RULES
-        reason = (f"the default: {len(seasons)} past season(s) were predicted out of time by every kind "
-                  "of model, too few to choose among them (replay more seasons with backtest_seasons)")
+        reason = (
+            f"the default: {len(seasons)} past season(s) were predicted out of time by every kind "
+            "of model, too few to choose among them (replay more seasons with backtest_seasons)"
+        )
     else:
         within = table[table["log_loss_vs_best"] <= table["standard_error"].fillna(0) + 1e-12]
         kind = str(within["model"].iloc[0])  # the simplest within one standard error of the best
@@ -94,12 +127,20 @@ def choose_model(predictions: pd.DataFrame, season: str, *, model: str = AUTO, s
         others = ", ".join(f"{r.log_loss:.4f} for {r.model}" for r in table.itertuples() if r.model != kind)
         chosen_loss = float(table.loc[table["model"] == kind, "log_loss"].iloc[0])
         if kind == best_kind:
-            reason = (f"the best out-of-time log loss over the last {len(seasons)} seasons ({chosen_loss:.4f}, "
-                      f"against {others})" + (", by more than the seasons' noise over every simpler model"
-                                              if kind != next(iter(MODEL_KINDS)) else ""))
+            reason = (
+                f"the best out-of-time log loss over the last {len(seasons)} seasons ({chosen_loss:.4f}, "
+                f"against {others})"
+                + (
+                    ", by more than the seasons' noise over every simpler model"
+                    if kind != next(iter(MODEL_KINDS))
+                    else ""
+                )
+            )
         else:
-            reason = (f"over the last {len(seasons)} seasons its out-of-time log loss ({chosen_loss:.4f}) "
-                      f"was within one standard error of the best model's ({best_kind}); the simpler model is "
-                      f"preferred ({others})")
+            reason = (
+                f"over the last {len(seasons)} seasons its out-of-time log loss ({chosen_loss:.4f}) "
+                f"was within one standard error of the best model's ({best_kind}); the simpler model is "
+                f"preferred ({others})"
+            )
     table["chosen"] = table["model"] == kind
     return ModelChoice(kind, reason, table)

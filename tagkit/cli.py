@@ -14,8 +14,15 @@ from tagkit.vocabulary import ENGINES
 def _report(args) -> int:
     from tagkit.report import run_report
 
-    index = run_report(args.season, data_dir=args.data, params_file=args.params, out_dir=args.out,
-                       only=args.only, engine=args.engine, progress=not args.quiet)
+    index = run_report(
+        args.season,
+        data_dir=args.data,
+        params_file=args.params,
+        out_dir=args.out,
+        only=args.only,
+        engine=args.engine,
+        progress=not args.quiet,
+    )
     print(f"Report: {index}")
     return 0
 
@@ -42,8 +49,9 @@ def _check(args) -> int:
         print(_shown(health.head(args.rows)), "\n")
         if dataset.has("sales"):
             with step("Adding up the sales"):
-                sales = dataset.read_sales(inputs["catalogue"].products, set_aside_path=args.set_aside,
-                                           engine=args.engine)
+                sales = dataset.read_sales(
+                    inputs["catalogue"].products, set_aside_path=args.set_aside, engine=args.engine
+                )
             print(sales.accounting.to_string(index=False))
             for warning in sales.warnings:
                 print(terminal_text(f"\nnote: {warning}"))
@@ -78,8 +86,9 @@ def _check_labels(dataset, inputs, sales, args) -> None:
         last = dataset.calendar.shift(last, -1)
     window = history(last, args.history_seasons, dataset.calendar)
     definition = HitDefinition().resolve_for(sales.metrics, products, calendar=dataset.calendar)
-    labels = label_hits(sales.metrics, products, calendar=dataset.calendar, reference_seasons=window,
-                        **definition.options())
+    labels = label_hits(
+        sales.metrics, products, calendar=dataset.calendar, reference_seasons=window, **definition.options()
+    )
     check = check_labels(labels, definition, seasons=window)
     print(f"\nHit label ({definition.describe(window)}), {window[0]}-{window[-1]}:")
     print(check.table.to_string(index=False))
@@ -120,47 +129,81 @@ def build_parser() -> argparse.ArgumentParser:
     from tagkit.demo import SEED
     from tagkit.paths import DEMO_DATA
 
-    parser = argparse.ArgumentParser(prog="tagkit", description="Structured product tags, hit mining and season "
-                                     "planning for merchandisers.")
+    parser = argparse.ArgumentParser(
+        prog="tagkit", description="Structured product tags, hit mining and season planning for merchandisers."
+    )
     parser.add_argument("--version", action="version", version=f"tagkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    report = sub.add_parser("report", help="run the quarterly batch of notebooks and render the HTML reports",
-                            description="Run every notebook in notebooks/ for a season with papermill, render "
-                            "each to self-contained HTML and write reports/<season>/index.html. The previous "
-                            "reports of the season stay in place unless every notebook succeeds.")
-    report.add_argument("--season", required=True, help="season to report on, e.g. 2025Q4 (or 2025AW with a named "
-                        "calendar)")
-    report.add_argument("--data", default=None, metavar="DIR", help="dataset folder holding dataset.yml "
-                        "(default: the bundled demo brand)")
-    report.add_argument("--params", default=None, metavar="FILE.yml", help="notebook parameters: a 'shared' "
-                        "section and one section per notebook name")
+    report = sub.add_parser(
+        "report",
+        help="run the quarterly batch of notebooks and render the HTML reports",
+        description="Run every notebook in notebooks/ for a season with papermill, render "
+        "each to self-contained HTML and write reports/<season>/index.html. The previous "
+        "reports of the season stay in place unless every notebook succeeds.",
+    )
+    report.add_argument(
+        "--season", required=True, help="season to report on, e.g. 2025Q4 (or 2025AW with a named calendar)"
+    )
+    report.add_argument(
+        "--data",
+        default=None,
+        metavar="DIR",
+        help="dataset folder holding dataset.yml (default: the bundled demo brand)",
+    )
+    report.add_argument(
+        "--params",
+        default=None,
+        metavar="FILE.yml",
+        help="notebook parameters: a 'shared' section and one section per notebook name",
+    )
     report.add_argument("--out", default=None, metavar="DIR", help="reports folder (default: reports/)")
-    report.add_argument("--only", action="append", metavar="NOTEBOOK", help="run only this notebook "
-                        "(repeatable), e.g. --only 01_tag_health")
-    report.add_argument("--engine", choices=ENGINES, default=None, help="where order lines are "
-                        "aggregated: duckdb (embedded, the default) or spark (the active Spark session, e.g. under "
-                        "spark-submit, or a local one)")
+    report.add_argument(
+        "--only",
+        action="append",
+        metavar="NOTEBOOK",
+        help="run only this notebook (repeatable), e.g. --only 01_tag_health",
+    )
+    report.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="where order lines are "
+        "aggregated: duckdb (embedded, the default) or spark (the active Spark session, e.g. under "
+        "spark-submit, or a local one)",
+    )
     report.add_argument("--quiet", action="store_true", help="no per-cell progress bars")
     report.set_defaults(func=_report)
 
-    check = sub.add_parser("check", help="print tag health and sales row accounting for a dataset",
-                           description="Read every input of a dataset, print the tag problems and the order-line "
-                           "accounting. Nothing is rendered.")
+    check = sub.add_parser(
+        "check",
+        help="print tag health and sales row accounting for a dataset",
+        description="Read every input of a dataset, print the tag problems and the order-line "
+        "accounting. Nothing is rendered.",
+    )
     check.add_argument("--data", default=None, metavar="DIR", help="dataset folder (default: the demo brand)")
     check.add_argument("--rows", type=int, default=25, help="tag problems to print (default: 25)")
-    check.add_argument("--history-seasons", type=int, default=4, metavar="N", help="seasons the hit label is "
-                       "checked on, ending with the last season of data (default: 4)")
+    check.add_argument(
+        "--history-seasons",
+        type=int,
+        default=4,
+        metavar="N",
+        help="seasons the hit label is checked on, ending with the last season of data (default: 4)",
+    )
     check.add_argument("--set-aside", default=None, metavar="FILE.csv", help="write the set-aside order lines here")
     check.add_argument("--quiet", action="store_true", help="no progress lines on long steps")
-    check.add_argument("--engine", choices=ENGINES, default="duckdb", help="where order lines are "
-                       "aggregated (default: duckdb)")
+    check.add_argument(
+        "--engine", choices=ENGINES, default="duckdb", help="where order lines are aggregated (default: duckdb)"
+    )
     check.set_defaults(func=_check)
 
-    init = sub.add_parser("init", help="draft dataset.yml and taxonomy.yml from a catalogue and a sales file",
-                          description="Read a catalogue export (and a sales file), decide which columns are tags and "
-                          "how to read them, draft a taxonomy from their values, and write dataset.yml and "
-                          "taxonomy.yml to start from.")
+    init = sub.add_parser(
+        "init",
+        help="draft dataset.yml and taxonomy.yml from a catalogue and a sales file",
+        description="Read a catalogue export (and a sales file), decide which columns are tags and "
+        "how to read them, draft a taxonomy from their values, and write dataset.yml and "
+        "taxonomy.yml to start from.",
+    )
     init.add_argument("--catalogue", required=True, metavar="FILE", help="catalogue export (CSV, Excel or Parquet)")
     init.add_argument("--sales", default=None, metavar="FILE", help="order lines or aggregated sales (optional)")
     init.add_argument("--out", default=None, metavar="DIR", help="folder to write to (default: the catalogue's)")
@@ -168,18 +211,32 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="overwrite an existing dataset.yml and taxonomy.yml")
     init.set_defaults(func=_init)
 
-    demo = sub.add_parser("demo", help="regenerate a bundled brand's data (seeded, byte-identical)",
-                          description="Generate a bundled brand: 'demo' (catalogue, order lines, competitor best "
-                          "sellers, candidate pipeline, taxonomy and ground truth) or 'sparse' (a brand shaped like "
-                          "a real retailer's export: sparse one-unit order lines, no launch dates, integer ids, "
-                          "values with commas, placeholders, a marketplace shop's monthly figures).")
-    demo.add_argument("--profile", choices=["demo", "sparse", "complete-journey"], default="demo",
-                      help="which brand (default: demo); complete-journey writes dunnhumby's real transactions (about "
-                      "20 MB, not kept in the repository) and drafts their dataset with tagkit init")
-    demo.add_argument("--out", default=None, metavar="DIR", help=f"target folder (default: {DEMO_DATA.parent}/<profile>)")
+    demo = sub.add_parser(
+        "demo",
+        help="regenerate a bundled brand's data (seeded, byte-identical)",
+        description="Generate a bundled brand: 'demo' (catalogue, order lines, competitor best "
+        "sellers, candidate pipeline, taxonomy and ground truth) or 'sparse' (a brand shaped like "
+        "a real retailer's export: sparse one-unit order lines, no launch dates, integer ids, "
+        "values with commas, placeholders, a marketplace shop's monthly figures).",
+    )
+    demo.add_argument(
+        "--profile",
+        choices=["demo", "sparse", "complete-journey"],
+        default="demo",
+        help="which brand (default: demo); complete-journey writes dunnhumby's real transactions (about "
+        "20 MB, not kept in the repository) and drafts their dataset with tagkit init",
+    )
+    demo.add_argument(
+        "--out", default=None, metavar="DIR", help=f"target folder (default: {DEMO_DATA.parent}/<profile>)"
+    )
     demo.add_argument("--seed", type=int, default=SEED, help=f"random seed (default: {SEED})")
-    demo.add_argument("--scale", type=float, default=1.0, help="the demo profile with this many times the products "
-                      "a quarter, for benchmarks (default: 1, the bundled brand)")
+    demo.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="the demo profile with this many times the products "
+        "a quarter, for benchmarks (default: 1, the bundled brand)",
+    )
     demo.set_defaults(func=_demo)
     return parser
 

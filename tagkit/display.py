@@ -16,8 +16,14 @@ from tagkit.paths import REPORTS
 
 SCRATCH = "scratch"
 SUMMARY_KEY = "tagkit"  # the output metadata key of a notebook's summary and key figures
-PERCENT_COLUMNS = ("hit_share", "hit_rate", "share_of_hits", "share_of_catalogue", "share_of_competitor_bestsellers",
-                   "probability")
+PERCENT_COLUMNS = (
+    "hit_share",
+    "hit_rate",
+    "share_of_hits",
+    "share_of_catalogue",
+    "share_of_competitor_bestsellers",
+    "probability",
+)
 
 
 def output_folder(output_dir: str, season: str) -> Path:
@@ -27,8 +33,9 @@ def output_folder(output_dir: str, season: str) -> Path:
     return folder
 
 
-def show_summary(text: str, figures: dict | None = None, *,
-                 key_figures: list[tuple[str, str, str]] | tuple = ()) -> None:
+def show_summary(
+    text: str, figures: dict | None = None, *, key_figures: list[tuple[str, str, str]] | tuple = ()
+) -> None:
     """Show the summary in words at the top of a report; the runner copies it to the index page. The text is
     escaped and only tagkit's own **bold** becomes markup: user text never becomes a link or emphasis.
 
@@ -39,15 +46,30 @@ def show_summary(text: str, figures: dict | None = None, *,
 
     for item in key_figures:
         if len(item) != 3 or not all(isinstance(part, str) for part in item):
-            raise ParameterError(f"show_summary: each key figure is (label, figure, format), three words, for "
-                                 f"example ('hit share', 'hit_share', '{{:.1%}}'). Got {item!r}.")
-    display(HTML(f'<p class="tk-summary">{summary_html(text)}</p>'),
-            metadata={SUMMARY_KEY: {"summary": text, "figures": figures or {},
-                                    "key_figures": [list(item) for item in key_figures]}})
+            raise ParameterError(
+                f"show_summary: each key figure is (label, figure, format), three words, for "
+                f"example ('hit share', 'hit_share', '{{:.1%}}'). Got {item!r}."
+            )
+    display(
+        HTML(f'<p class="tk-summary">{summary_html(text)}</p>'),
+        metadata={
+            SUMMARY_KEY: {
+                "summary": text,
+                "figures": figures or {},
+                "key_figures": [list(item) for item in key_figures],
+            }
+        },
+    )
 
 
-def show_table(frame: pd.DataFrame | None, *, max_rows: int = 20, note: str | None = None,
-               percent: tuple[str, ...] = (), empty: str | None = None) -> None:
+def show_table(
+    frame: pd.DataFrame | None,
+    *,
+    max_rows: int = 20,
+    note: str | None = None,
+    percent: tuple[str, ...] = (),
+    empty: str | None = None,
+) -> None:
     """A table for the report: the first ``max_rows`` rows, escaped, headers in words, the
     ``percent`` columns (shares in [0, 1]) as percentages, and the count of the rows not shown.
     When there is no table (None) or no row, ``empty`` says why in words instead."""
@@ -65,8 +87,9 @@ def show_table(frame: pd.DataFrame | None, *, max_rows: int = 20, note: str | No
         elif pd.api.types.is_bool_dtype(shown[column]):
             shown[column] = shown[column].map({True: "yes", False: "no"})
     shown.columns = [str(c).replace("_", " ") for c in shown.columns]
-    body = shown.to_html(index=False, escape=True, na_rep="", classes="tk-table", border=0,
-                         float_format=lambda x: f"{x:,.4g}")
+    body = shown.to_html(
+        index=False, escape=True, na_rep="", classes="tk-table", border=0, float_format=lambda x: f"{x:,.4g}"
+    )
     rest = f"Showing {len(shown):,} of {len(frame):,} rows." if len(frame) > len(shown) else f"{len(frame):,} rows."
     caption = html_text(" ".join(p for p in (rest, note or "") if p))
     display(HTML(f'{body}<p class="tk-note">{caption}</p>'))
@@ -103,10 +126,14 @@ def show_files(paths, *, folder: Path, season_sheets: dict[str, str] | None = No
     if season_sheets:
         workbooks = [Path(p) for p in paths if p is not None and Path(p).suffix == ".xlsx"]
         if len(workbooks) != 1:
-            raise ParameterError(f"show_files: season_sheets come from one workbook among the files; "
-                                 f"got {len(workbooks)} .xlsx file(s).")
-        metadata = {SUMMARY_KEY: {"season_sheets": [[sheet, workbooks[0].name, source]
-                                                    for sheet, source in season_sheets.items()]}}
+            raise ParameterError(
+                f"show_files: season_sheets come from one workbook among the files; got {len(workbooks)} .xlsx file(s)."
+            )
+        metadata = {
+            SUMMARY_KEY: {
+                "season_sheets": [[sheet, workbooks[0].name, source] for sheet, source in season_sheets.items()]
+            }
+        }
     items = []
     for path in paths:
         if path is None:

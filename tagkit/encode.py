@@ -40,8 +40,10 @@ def encode_tags(
         index = pd.Index(ids.astype(str), name="product_id")
         if index.has_duplicates:
             repeated = sorted(index[index.duplicated()].unique())[:5]
-            raise ParameterError(f"The 'products' parameter of encode_tags must list each product once; "
-                                 f"{', '.join(map(repr, repeated))} appear more than once.")
+            raise ParameterError(
+                f"The 'products' parameter of encode_tags must list each product once; "
+                f"{', '.join(map(repr, repeated))} appear more than once."
+            )
     items = taxonomy.items
     rows = positions_in(index.to_series(), usable["product_id"].astype(str))
     codes, uniques = pd.factorize(usable["item"])  # the distinct items, then their columns
@@ -51,8 +53,11 @@ def encode_tags(
     if expand_parents:  # every (product, item) pair also stands for the item's ancestors
         position = {item: i for i, item in enumerate(items)}
         ancestors = [[position[a] for a in taxonomy.ancestors(item)] for item in items]
-        repeat, parents = ragged_take(np.array([len(a) for a in ancestors], dtype=np.int64),
-                                      np.array([a for chain in ancestors for a in chain], dtype=np.int64), cols)
+        repeat, parents = ragged_take(
+            np.array([len(a) for a in ancestors], dtype=np.int64),
+            np.array([a for chain in ancestors for a in chain], dtype=np.int64),
+            cols,
+        )
         rows = np.concatenate([rows, np.repeat(rows, repeat)])
         cols = np.concatenate([cols, parents])
     columns = pd.Index(items, name="item")

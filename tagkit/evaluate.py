@@ -45,16 +45,37 @@ from tagkit.vocabulary import BOOSTED as BOOSTED_KIND
 from tagkit.vocabulary import MODEL_KINDS, TAGS_AND_RULES, TAGS_ONLY
 
 TAGKIT, RAW, SEASONAL, MOMENTUM, SAME_QUARTER, RANDOM = (
-    "tagkit", "tagkit, not recalibrated", "tagkit with the time of year", "tagkit with tag momentum",
-    "same quarter of earlier years", "random picks")
+    "tagkit",
+    "tagkit, not recalibrated",
+    "tagkit with the time of year",
+    "tagkit with tag momentum",
+    "same quarter of earlier years",
+    "random picks",
+)
 RULES, LOGISTIC, BOOSTED = (MODEL_KINDS[k] for k in (TAGS_AND_RULES, TAGS_ONLY, BOOSTED_KIND))
 METHODS = (TAGKIT, RAW, SEASONAL, MOMENTUM, RULES, LOGISTIC, BOOSTED, SAME_QUARTER, RANDOM)
 CONTEXTUAL = (SEASONAL, MOMENTUM)  # tags and rules with what the model knows of the season, recalibrated
 KIND_OF = {name: kind for kind, name in MODEL_KINDS.items()}
 PREDICTION_COLUMNS = ["season", "method", "product_id", "probability", "hit", "model"]
-METRIC_COLUMNS = ["season", "method", "products", "base_rate", "k", "precision_at_k", "lift_at_k", "auc", "brier",
-                  "brier_skill", "calibration_slope", "calibration_intercept", "expected_bet_hits", "bet_hits_low",
-                  "bet_hits_high", "realised_bet_hits", "inside_interval"]
+METRIC_COLUMNS = [
+    "season",
+    "method",
+    "products",
+    "base_rate",
+    "k",
+    "precision_at_k",
+    "lift_at_k",
+    "auc",
+    "brier",
+    "brier_skill",
+    "calibration_slope",
+    "calibration_intercept",
+    "expected_bet_hits",
+    "bet_hits_low",
+    "bet_hits_high",
+    "realised_bet_hits",
+    "inside_interval",
+]
 
 
 def score_past_seasons(
@@ -98,11 +119,26 @@ def score_past_seasons(
         rules = mine_hit_rules(train_rows, train_hits, **rule_options) if {RULES, *CONTEXTUAL} & wanted else None
         for method in [m for m in METHODS if m in wanted]:
             if method in KIND_OF or method in CONTEXTUAL:
-                seasonal = TimeOfYear(labels, matrix, calendar) if method == SEASONAL else \
-                    TagMomentum(labels, matrix, calendar) if method == MOMENTUM else None
-                scores[method] = fit_propensity(train_rows, train_hits, rules=rules, penalty=penalty, seed=seed,
-                                                kind=KIND_OF.get(method, TAGS_AND_RULES),
-                                                time_of_year=seasonal).predict(test_rows).to_numpy()
+                seasonal = (
+                    TimeOfYear(labels, matrix, calendar)
+                    if method == SEASONAL
+                    else TagMomentum(labels, matrix, calendar)
+                    if method == MOMENTUM
+                    else None
+                )
+                scores[method] = (
+                    fit_propensity(
+                        train_rows,
+                        train_hits,
+                        rules=rules,
+                        penalty=penalty,
+                        seed=seed,
+                        kind=KIND_OF.get(method, TAGS_AND_RULES),
+                        time_of_year=seasonal,
+                    )
+                    .predict(test_rows)
+                    .to_numpy()
+                )
             elif method in (TAGKIT, RAW):
                 continue  # the kind chosen, once every season is scored
             elif method == SAME_QUARTER:
@@ -111,8 +147,18 @@ def score_past_seasons(
                 # the base rate for every product; the ranking among them is drawn at random
                 scores[method] = base + 1e-9 * rng.random(len(test_rows))
         for method, p in scores.items():
-            frames.append(pd.DataFrame({"season": season, "method": method, "product_id": ids,
-                                        "probability": np.clip(p, 1e-6, 1 - 1e-6), "hit": test_hits, "model": ""}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "season": season,
+                        "method": method,
+                        "product_id": ids,
+                        "probability": np.clip(p, 1e-6, 1 - 1e-6),
+                        "hit": test_hits,
+                        "model": "",
+                    }
+                )
+            )
     if not frames:
         return pd.DataFrame(columns=PREDICTION_COLUMNS)
     out = pd.concat(frames, ignore_index=True)[PREDICTION_COLUMNS]
@@ -124,9 +170,10 @@ def score_past_seasons(
             raw = kinds[kinds["method"] == MODEL_KINDS[kind]]
             part = raw[raw["season"] == season].assign(model=kind)
             calibration = recalibrate(raw, season, calendar=calendar)
-            added += [part.assign(method=RAW),
-                      part.assign(method=TAGKIT, probability=np.clip(calibration.apply(part["probability"]),
-                                                                     1e-6, 1 - 1e-6))]
+            added += [
+                part.assign(method=RAW),
+                part.assign(method=TAGKIT, probability=np.clip(calibration.apply(part["probability"]), 1e-6, 1 - 1e-6)),
+            ]
     for contextual in (m for m in CONTEXTUAL if m in methods and m in set(out["method"])):
         raw = out[out["method"] == contextual]
         for season, part in raw.groupby("season", sort=False):
@@ -137,8 +184,9 @@ def score_past_seasons(
     return out
 
 
-def decision_metrics(predictions: pd.DataFrame, *, bet_share: float = 0.075, level: float = 0.9,
-                     calendar: SeasonCalendar = QUARTERS) -> pd.DataFrame:
+def decision_metrics(
+    predictions: pd.DataFrame, *, bet_share: float = 0.075, level: float = 0.9, calendar: SeasonCalendar = QUARTERS
+) -> pd.DataFrame:
     """One row per season and method: the measures of the module docstring (see :data:`METRIC_COLUMNS`).
     tagkit's interval comes from its calibration (:meth:`tagkit.calibration.Calibration.interval`), the
     others' from their probabilities as stated (Poisson-binomial)."""
@@ -162,20 +210,35 @@ def decision_metrics(predictions: pd.DataFrame, *, bet_share: float = 0.075, lev
             chosen = MODEL_KINDS.get(kind_by_season.get(season))
             history_of = predictions[predictions["method"] == chosen]
             calibration = recalibrate(history_of if len(history_of) else raw, season, calendar=calendar)
-            low, high = calibration.interval(raw_by_season[season].reindex(part["product_id"].iloc[top]).to_numpy(),
-                                             level=level)
+            low, high = calibration.interval(
+                raw_by_season[season].reindex(part["product_id"].iloc[top]).to_numpy(), level=level
+            )
         else:
             low, high = poisson_binomial_interval(p[top], level=level)
         brier = float(np.mean((p - y) ** 2))
         reference = base * (1 - base)  # the Brier score of predicting the season's own base rate
         slope, intercept = calibration_line(p, y)
-        rows.append({
-            "season": season, "method": method, "products": n, "base_rate": base, "k": k,
-            "precision_at_k": realised / k, "lift_at_k": (realised / k) / base if base else np.nan,
-            "auc": float(roc_auc_score(y, p)) if 0 < y.sum() < n else np.nan, "brier": brier,
-            "brier_skill": 1 - brier / reference if reference else np.nan, "calibration_slope": slope,
-            "calibration_intercept": intercept, "expected_bet_hits": float(p[top].sum()), "bet_hits_low": low,
-            "bet_hits_high": high, "realised_bet_hits": realised, "inside_interval": bool(low <= realised <= high)})
+        rows.append(
+            {
+                "season": season,
+                "method": method,
+                "products": n,
+                "base_rate": base,
+                "k": k,
+                "precision_at_k": realised / k,
+                "lift_at_k": (realised / k) / base if base else np.nan,
+                "auc": float(roc_auc_score(y, p)) if 0 < y.sum() < n else np.nan,
+                "brier": brier,
+                "brier_skill": 1 - brier / reference if reference else np.nan,
+                "calibration_slope": slope,
+                "calibration_intercept": intercept,
+                "expected_bet_hits": float(p[top].sum()),
+                "bet_hits_low": low,
+                "bet_hits_high": high,
+                "realised_bet_hits": realised,
+                "inside_interval": bool(low <= realised <= high),
+            }
+        )
     return pd.DataFrame(rows, columns=METRIC_COLUMNS)
 
 
@@ -193,8 +256,9 @@ def calibration_line(probabilities, outcomes) -> tuple[float, float]:
     return float(fitted.coef_[0, 0]), float(fitted.intercept_[0])
 
 
-def paired_bootstrap(metrics: pd.DataFrame, measure: str, *, against: str = TAGKIT, n_boot: int = 2000,
-                     seed: int = 0, level: float = 0.9) -> pd.DataFrame:
+def paired_bootstrap(
+    metrics: pd.DataFrame, measure: str, *, against: str = TAGKIT, n_boot: int = 2000, seed: int = 0, level: float = 0.9
+) -> pd.DataFrame:
     """For every other method: the mean over seasons of (``against`` minus the method) on ``measure``, with a
     ``level`` interval from resampling the seasons (paired: both methods on the same seasons)."""
     wide = metrics.pivot(index="season", columns="method", values=measure)
@@ -206,8 +270,16 @@ def paired_bootstrap(metrics: pd.DataFrame, measure: str, *, against: str = TAGK
             continue
         means = diff[rng.integers(0, len(diff), size=(n_boot, len(diff)))].mean(axis=1)
         tail = (1 - level) / 2
-        rows.append({"method": method, "measure": measure, "seasons": len(diff), "mean_difference": float(diff.mean()),
-                     "low": float(np.quantile(means, tail)), "high": float(np.quantile(means, 1 - tail))})
+        rows.append(
+            {
+                "method": method,
+                "measure": measure,
+                "seasons": len(diff),
+                "mean_difference": float(diff.mean()),
+                "low": float(np.quantile(means, tail)),
+                "high": float(np.quantile(means, 1 - tail)),
+            }
+        )
     return pd.DataFrame(rows, columns=["method", "measure", "seasons", "mean_difference", "low", "high"])
 
 
@@ -215,9 +287,14 @@ def summarise_decisions(metrics: pd.DataFrame) -> pd.DataFrame:
     """Per method, the means over seasons, Brier skill above zero in how many seasons, and the share of
     seasons whose realised bet hits fell inside the stated interval."""
     out = metrics.groupby("method", sort=False).agg(
-        seasons=("season", "nunique"), precision_at_k=("precision_at_k", "mean"), lift_at_k=("lift_at_k", "mean"),
-        auc=("auc", "mean"), brier_skill=("brier_skill", "mean"),
+        seasons=("season", "nunique"),
+        precision_at_k=("precision_at_k", "mean"),
+        lift_at_k=("lift_at_k", "mean"),
+        auc=("auc", "mean"),
+        brier_skill=("brier_skill", "mean"),
         seasons_with_skill=("brier_skill", lambda s: int((s > 0).sum())),
-        calibration_slope=("calibration_slope", "mean"), calibration_intercept=("calibration_intercept", "mean"),
-        interval_coverage=("inside_interval", "mean"))
+        calibration_slope=("calibration_slope", "mean"),
+        calibration_intercept=("calibration_intercept", "mean"),
+        interval_coverage=("inside_interval", "mean"),
+    )
     return out.reindex([m for m in METHODS if m in out.index]).reset_index()

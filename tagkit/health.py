@@ -16,8 +16,11 @@ from tagkit.io.sales import Sales
 from tagkit.tags import NOT_RESOLVED, USABLE, missing_required, normalise_tags, tag_coverage, tag_health
 from tagkit.taxonomy import Taxonomy
 
-INPUT_LABELS = {"catalogue": "own catalogue", "competitors": "competitor best sellers",
-                "candidates": "candidate pipeline"}
+INPUT_LABELS = {
+    "catalogue": "own catalogue",
+    "competitors": "competitor best sellers",
+    "candidates": "candidate pipeline",
+}
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,9 @@ def read_inputs(dataset: Dataset, taxonomy: Taxonomy, *, unknown: str = "report"
     out = {}
     for which in CATALOGUE_INPUTS:
         if dataset.has(which):
-            with step(f"Reading and normalising the tags of the {INPUT_LABELS[which]} ({dataset.inputs[which]['path']})"):
+            with step(
+                f"Reading and normalising the tags of the {INPUT_LABELS[which]} ({dataset.inputs[which]['path']})"
+            ):
                 catalogue = dataset.read_catalogue(which, taxonomy=taxonomy)
                 out[which] = TaggedCatalogue(catalogue, normalise_tags(catalogue.raw_tags, taxonomy, unknown=unknown))
     return out
@@ -59,28 +64,32 @@ def input_overview(inputs: dict[str, TaggedCatalogue], taxonomy: Taxonomy) -> pd
     for which, tagged in inputs.items():
         tags, products = tagged.tags, tagged.products
         missing = missing_required(tags, products, taxonomy)
-        rows.append({
-            "input": INPUT_LABELS.get(which, which),
-            "file": tagged.file,
-            "shape": tagged.catalogue.shape,
-            "rows_read": tagged.catalogue.rows_read,
-            "rows_set_aside": tagged.catalogue.rows_set_aside,
-            "products": len(products),
-            "raw_tags": len(tags),
-            "tags_understood": round(float(tags["status"].isin(USABLE).mean()), 4) if len(tags) else 0.0,
-            "unresolved_tags": int(tags["status"].isin(NOT_RESOLVED).sum()),
-            "products_missing_required": len(missing),
-            "cell_problems": len(tagged.catalogue.problems),
-            "placeholder_values": tagged.catalogue.placeholders,
-            "ids_given_zeros_back": tagged.catalogue.ids_padded,
-        })
+        rows.append(
+            {
+                "input": INPUT_LABELS.get(which, which),
+                "file": tagged.file,
+                "shape": tagged.catalogue.shape,
+                "rows_read": tagged.catalogue.rows_read,
+                "rows_set_aside": tagged.catalogue.rows_set_aside,
+                "products": len(products),
+                "raw_tags": len(tags),
+                "tags_understood": round(float(tags["status"].isin(USABLE).mean()), 4) if len(tags) else 0.0,
+                "unresolved_tags": int(tags["status"].isin(NOT_RESOLVED).sum()),
+                "products_missing_required": len(missing),
+                "cell_problems": len(tagged.catalogue.problems),
+                "placeholder_values": tagged.catalogue.placeholders,
+                "ids_given_zeros_back": tagged.catalogue.ids_padded,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def health_by_input(inputs: dict[str, TaggedCatalogue], taxonomy: Taxonomy) -> pd.DataFrame:
     """The tag-health tables of all inputs, one under the other, with the input they come from."""
-    frames = [tag_health(t.tags, t.products, taxonomy).assign(input=INPUT_LABELS.get(w, w), file=t.file)
-              for w, t in inputs.items()]
+    frames = [
+        tag_health(t.tags, t.products, taxonomy).assign(input=INPUT_LABELS.get(w, w), file=t.file)
+        for w, t in inputs.items()
+    ]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return frame[["input", "file", *[c for c in frame.columns if c not in ("input", "file")]]]
 
@@ -96,17 +105,20 @@ def outside_note(dataset: Dataset) -> str | None:
     outside = dataset.outside_files()
     if not outside:
         return None
-    return (f"{len(outside)} input file(s) lie outside the dataset folder {dataset.folder}: "
-            f"{', '.join(str(Path(f).resolve()) for f in outside[:5])}. They are read as dataset.yml says; "
-            "manifest.json records each with its checksum.")
+    return (
+        f"{len(outside)} input file(s) lie outside the dataset folder {dataset.folder}: "
+        f"{', '.join(str(Path(f).resolve()) for f in outside[:5])}. They are read as dataset.yml says; "
+        "manifest.json records each with its checksum."
+    )
 
 
 def season_products(products: pd.DataFrame, season: str) -> pd.DataFrame:
     return products[products["launch_season"] == season]
 
 
-def tag_health_summary(inputs: dict[str, TaggedCatalogue], sales: Sales | None, taxonomy: Taxonomy,
-                       season: str) -> tuple[str, dict]:
+def tag_health_summary(
+    inputs: dict[str, TaggedCatalogue], sales: Sales | None, taxonomy: Taxonomy, season: str
+) -> tuple[str, dict]:
     """A few sentences for the top of the tag-health report, and the key figures behind them."""
     own = inputs["catalogue"]
     products, tags = own.products, own.tags
@@ -124,8 +136,11 @@ def tag_health_summary(inputs: dict[str, TaggedCatalogue], sales: Sales | None, 
         "unresolved_distinct_values": int(unresolved[["dimension", "raw_value"]].drop_duplicates().shape[0]),
     }
     known_launch = products["launch_season"].notna().mean() >= 0.5 if len(products) else False
-    launched_text = (f"{len(launched):,} launched in {season}" if known_launch else
-                     "launch dates unknown: launch is taken to be the first sale")
+    launched_text = (
+        f"{len(launched):,} launched in {season}"
+        if known_launch
+        else "launch dates unknown: launch is taken to be the first sale"
+    )
     sentences = [
         f"**{len(products):,} products** in the own catalogue ({launched_text}); "
         f"**{complete:.1%}** carry every required dimension "
@@ -139,5 +154,6 @@ def tag_health_summary(inputs: dict[str, TaggedCatalogue], sales: Sales | None, 
         figures.update(rows_read=sales.rows_read, rows_used=sales.rows_used, rows_set_aside=sales.rows_set_aside)
         sentences.append(
             f"Sales: **{sales.rows_used:,} of {sales.rows_read:,} order lines used** "
-            f"({sales.rows_used / max(sales.rows_read, 1):.1%}); {sales.rows_set_aside:,} set aside with their reasons.")
+            f"({sales.rows_used / max(sales.rows_read, 1):.1%}); {sales.rows_set_aside:,} set aside with their reasons."
+        )
     return " ".join(sentences), figures

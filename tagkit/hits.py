@@ -35,9 +35,26 @@ from tagkit.vocabulary import IMAGE as IMAGE_ROLE
 from tagkit.vocabulary import IMAGE_PRODUCT as IMAGE
 
 TIE_BREAK = ("revenue", "lines")  # after the metric, in this order
-LABEL_COLUMNS = ["product_id", "season", "group", "role", "metric", "value", "units", "revenue", "lines",
-                 "days_on_sale", "short_exposure", "bar", "rank", "n_ranked", "at_cut_off", "exact_tie", "status",
-                 "hit"]
+LABEL_COLUMNS = [
+    "product_id",
+    "season",
+    "group",
+    "role",
+    "metric",
+    "value",
+    "units",
+    "revenue",
+    "lines",
+    "days_on_sale",
+    "short_exposure",
+    "bar",
+    "rank",
+    "n_ranked",
+    "at_cut_off",
+    "exact_tie",
+    "status",
+    "hit",
+]
 
 
 @dataclass(frozen=True)
@@ -62,20 +79,29 @@ class HitDefinition:
         check_fraction(self.top_share, name="top_share", owner=owner)
         check_int(self.min_days_on_sale, name="min_days_on_sale", owner=owner, low=0)
         check_int(self.min_exposure_days, name="min_exposure_days", owner=owner, low=1)
-        if isinstance(self.bar, bool) or not isinstance(self.bar, (int, float)) or not np.isfinite(self.bar) \
-                or self.bar < 0:
-            raise ParameterError(f"The 'bar' parameter of {owner} must be a number >= 0 (0: from the reference "
-                                 f"seasons). Got {self.bar!r} instead.")
+        if (
+            isinstance(self.bar, bool)
+            or not isinstance(self.bar, (int, float))
+            or not np.isfinite(self.bar)
+            or self.bar < 0
+        ):
+            raise ParameterError(
+                f"The 'bar' parameter of {owner} must be a number >= 0 (0: from the reference "
+                f"seasons). Got {self.bar!r} instead."
+            )
         if self.bar and self.definition == "share":
-            raise ParameterError(f"The 'bar' parameter of {owner} is used with definition='bar' only. Got bar="
-                                 f"{self.bar!r} with definition='share': set the bar to 0 or the definition to 'bar'.")
+            raise ParameterError(
+                f"The 'bar' parameter of {owner} is used with definition='bar' only. Got bar="
+                f"{self.bar!r} with definition='share': set the bar to 0 or the definition to 'bar'."
+            )
 
     def resolve(self, brand) -> HitDefinition:
         """The definition with catalogue='auto' decided from the brand's data (see :func:`choose_catalogue`)."""
         return self.resolve_for(brand.sales.metrics, brand.own.products, calendar=brand.dataset.calendar)
 
-    def resolve_for(self, metrics: pd.DataFrame, products: pd.DataFrame, *,
-                    calendar: SeasonCalendar = QUARTERS) -> HitDefinition:
+    def resolve_for(
+        self, metrics: pd.DataFrame, products: pd.DataFrame, *, calendar: SeasonCalendar = QUARTERS
+    ) -> HitDefinition:
         """As :meth:`resolve`, from a sales table and a product table."""
         if self.catalogue != "auto":
             return self
@@ -84,9 +110,16 @@ class HitDefinition:
 
     def options(self) -> dict:
         """The keyword arguments of :func:`label_hits` for this definition."""
-        return dict(metric=self.metric, definition=self.definition, top_share=self.top_share,
-                    threshold=self.bar or None, group_by=self.group_by or None, catalogue=self.catalogue,
-                    min_days_on_sale=self.min_days_on_sale, min_exposure_days=self.min_exposure_days)
+        return dict(
+            metric=self.metric,
+            definition=self.definition,
+            top_share=self.top_share,
+            threshold=self.bar or None,
+            group_by=self.group_by or None,
+            catalogue=self.catalogue,
+            min_days_on_sale=self.min_days_on_sale,
+            min_exposure_days=self.min_exposure_days,
+        )
 
     def describe(self, reference: list[str] | None = None) -> str:
         """The definition in words, for the top of a report."""
@@ -98,12 +131,19 @@ class HitDefinition:
             text = f"a hit sold at least {self.bar:,.4g} ({words}){within}"
         else:
             seasons = f" of {reference[0]}–{reference[-1]}" if reference else ""
-            text = (f"a hit beats a bar fixed from history: the {words} of the top {self.top_share:.1%} of the "
-                    f"products{seasons} pooled{within}, the same bar for every season")
+            text = (
+                f"a hit beats a bar fixed from history: the {words} of the top {self.top_share:.1%} of the "
+                f"products{seasons} pooled{within}, the same bar for every season"
+            )
         if self.metric == "units_per_week":
             text += f"; weekly rates are taken over at least {self.min_exposure_days} days on sale"
-        text += ("; a season's catalogue is the products launched in it" if self.catalogue == "launched" else
-                 "; a season's catalogue is every product on sale in it" if self.catalogue == "on_sale" else "")
+        text += (
+            "; a season's catalogue is the products launched in it"
+            if self.catalogue == "launched"
+            else "; a season's catalogue is every product on sale in it"
+            if self.catalogue == "on_sale"
+            else ""
+        )
         if self.catalogue_reason:
             text += f" ({self.catalogue_reason})"
         return text
@@ -154,19 +194,30 @@ def label_hits(
     check_int(min_exposure_days, name="min_exposure_days", owner=owner, low=1)
     check_fraction(top_share, name="top_share", owner=owner)
     if threshold is not None:
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not threshold > 0 \
-                or not np.isfinite(threshold):
-            raise ParameterError(f"The 'threshold' parameter of {owner} must be a number > 0 or None. "
-                                 f"Got {threshold!r} instead.")
+        if (
+            isinstance(threshold, bool)
+            or not isinstance(threshold, (int, float))
+            or not threshold > 0
+            or not np.isfinite(threshold)
+        ):
+            raise ParameterError(
+                f"The 'threshold' parameter of {owner} must be a number > 0 or None. Got {threshold!r} instead."
+            )
         if definition == "share":
-            raise ParameterError(f"The 'threshold' parameter of {owner} is a bar: it needs definition='bar'. "
-                                 f"Got threshold={threshold!r} with definition='share'.")
+            raise ParameterError(
+                f"The 'threshold' parameter of {owner} is a bar: it needs definition='bar'. "
+                f"Got threshold={threshold!r} with definition='share'."
+            )
     missing = {"product_id", "season", "net_units", "days_on_sale"} - set(metrics.columns)
     if missing:
-        raise ParameterError(f"{owner}: the metrics lack the column(s) {sorted(missing)}; pass sales.metrics "
-                             "(from read_sales).")
-    rows = metrics.merge(products[[c for c in ("product_id", "launch_season", "role", "stock") if c in products]],
-                         on="product_id", how="left")
+        raise ParameterError(
+            f"{owner}: the metrics lack the column(s) {sorted(missing)}; pass sales.metrics (from read_sales)."
+        )
+    rows = metrics.merge(
+        products[[c for c in ("product_id", "launch_season", "role", "stock") if c in products]],
+        on="product_id",
+        how="left",
+    )
     ordinals = {s: calendar.ordinal(s) for s in rows["season"].astype(str).unique()}
     rows["_order"] = rows["season"].astype(str).map(ordinals)
     if catalogue == "auto":
@@ -189,8 +240,9 @@ def label_hits(
     rows.loc[rows["role"] == IMAGE_ROLE, "status"] = IMAGE
     ranked = rows["status"] == MISS
     rows["short_exposure"] = ranked & (rows["days_on_sale"] < min_exposure_days)
-    keys = pd.DataFrame({"value": rows["value"], "revenue": rows["revenue"].fillna(0.0).round(6),
-                         "lines": rows["lines"]})
+    keys = pd.DataFrame(
+        {"value": rows["value"], "revenue": rows["revenue"].fillna(0.0).round(6), "lines": rows["lines"]}
+    )
     rows["rank"] = _lexicographic_rank(keys, ranked, [rows["season"], rows["group"]])
     rows["n_ranked"] = ranked.groupby([rows["season"], rows["group"]]).transform("sum").where(ranked)
     bars = _bars(rows, keys, ranked, definition, top_share, threshold, reference_seasons)
@@ -209,8 +261,9 @@ def label_hits(
     return rows[LABEL_COLUMNS].reset_index(drop=True)
 
 
-def choose_catalogue(metrics: pd.DataFrame, products: pd.DataFrame, *,
-                     calendar: SeasonCalendar = QUARTERS) -> tuple[str, str]:
+def choose_catalogue(
+    metrics: pd.DataFrame, products: pd.DataFrame, *, calendar: SeasonCalendar = QUARTERS
+) -> tuple[str, str]:
     """A season's catalogue for this data, and why: ``launched`` when most products have a launch date or
     season, or when most units sell in a product's first season on sale (first sale stands for launch, as
     for a fashion range); ``on_sale`` when most units sell after it (an assortment sold season after
@@ -225,17 +278,23 @@ def choose_catalogue(metrics: pd.DataFrame, products: pd.DataFrame, *,
     units = metrics["units"].astype("float64").clip(lower=0)
     later = float(units[order > first].sum()) / max(float(units.sum()), 1.0)
     if later >= 0.5:
-        return "on_sale", (f"chosen from the data: {later:.0%} of the units sold after a product's first season on "
-                           "sale, so products are ranked in every season they sell in")
-    return "launched", (f"chosen from the data: {1 - later:.0%} of the units sold in a product's first season on "
-                        "sale, which stands for its launch")
+        return "on_sale", (
+            f"chosen from the data: {later:.0%} of the units sold after a product's first season on "
+            "sale, so products are ranked in every season they sell in"
+        )
+    return "launched", (
+        f"chosen from the data: {1 - later:.0%} of the units sold in a product's first season on "
+        "sale, which stands for its launch"
+    )
 
 
 def _metric(rows: pd.DataFrame, metric: str, min_exposure_days: int) -> pd.Series:
     if metric == "sell_through":
         if "stock" not in rows or rows["stock"].isna().all():
-            raise ParameterError("metric='sell_through' needs the stock of each product (a 'stock' column in the "
-                                 "catalogue); none is given. Use units_per_week, units, net_units or revenue.")
+            raise ParameterError(
+                "metric='sell_through' needs the stock of each product (a 'stock' column in the "
+                "catalogue); none is given. Use units_per_week, units, net_units or revenue."
+            )
         return (rows["net_units"] / rows["stock"].where(rows["stock"] > 0)).fillna(0.0)
     if metric == "revenue" and ("revenue" not in rows or rows["revenue"].isna().all()):
         raise ParameterError("metric='revenue' needs revenue or unit prices in the sales; none is given.")
@@ -250,8 +309,9 @@ def _lexicographic_rank(keys: pd.DataFrame, ranked: pd.Series, groups: list[pd.S
     frame = keys.assign(_s=groups[0].astype(str).values, _g=groups[1].astype(str).values)[ranked]
     if frame.empty:
         return pd.Series(np.nan, index=keys.index)
-    frame = frame.sort_values(["_s", "_g", "value", "revenue", "lines"], ascending=[True, True, False, False, False],
-                              kind="stable")
+    frame = frame.sort_values(
+        ["_s", "_g", "value", "revenue", "lines"], ascending=[True, True, False, False, False], kind="stable"
+    )
     frame["_pos"] = frame.groupby(["_s", "_g"]).cumcount() + 1
     frame["_rank"] = frame.groupby(["_s", "_g", "value", "revenue", "lines"])["_pos"].transform("min")
     return frame["_rank"].reindex(keys.index)
@@ -302,34 +362,46 @@ def _groups(rows, group_by, products, tags, taxonomy) -> pd.Series:
         mapping = products.set_index("product_id")[group_by]
     elif taxonomy is not None and group_by in taxonomy.dimension_names:
         if tags is None:
-            raise ParameterError(f"group_by={group_by!r} is a dimension: label_hits needs tags= to know each "
-                                 "product's value.")
+            raise ParameterError(
+                f"group_by={group_by!r} is a dimension: label_hits needs tags= to know each product's value."
+            )
         values = tag_values(tags, group_by)
         top = {v: taxonomy.top_value(group_by, v) for v in values.unique()}
         mapping = values.map(top)
     else:
         allowed = [*(taxonomy.dimension_names if taxonomy else ()), *products.columns]
-        raise ParameterError(f"The 'group_by' parameter of label_hits must be a dimension of the taxonomy or a column "
-                             f"of the products. Got {group_by!r} instead.{did_you_mean(group_by, allowed)}")
+        raise ParameterError(
+            f"The 'group_by' parameter of label_hits must be a dimension of the taxonomy or a column "
+            f"of the products. Got {group_by!r} instead.{did_you_mean(group_by, allowed)}"
+        )
     return rows["product_id"].map(mapping).fillna("(none)").astype(str)
 
 
 def label_brand(brand, definition: HitDefinition, *, reference: list[str]) -> pd.DataFrame:
     """The hit labels of a brand's own catalogue under ``definition``, the bar fixed on the ``reference``
     seasons: the one call every notebook makes, so that every report of a batch has the same hits."""
-    return label_hits(brand.sales.metrics, brand.own.products, tags=brand.own.tags, taxonomy=brand.taxonomy,
-                      calendar=brand.dataset.calendar, reference_seasons=reference, **definition.options())
+    return label_hits(
+        brand.sales.metrics,
+        brand.own.products,
+        tags=brand.own.tags,
+        taxonomy=brand.taxonomy,
+        calendar=brand.dataset.calendar,
+        reference_seasons=reference,
+        **definition.options(),
+    )
 
 
-def hit_share(labels: pd.DataFrame, *, band: tuple[float, float] = DEFAULT_BAND,
-              calendar: SeasonCalendar = QUARTERS) -> pd.DataFrame:
+def hit_share(
+    labels: pd.DataFrame, *, band: tuple[float, float] = DEFAULT_BAND, calendar: SeasonCalendar = QUARTERS
+) -> pd.DataFrame:
     """Per season: products ranked, hits, hit share against the band, and the hits' share of the
     ranked products' revenue (empty without revenue)."""
     check_frame(labels, "labels", name="labels", owner="hit_share", source="label_hits")
     low, high = band
     if not 0 <= low < high <= 1:
-        raise ParameterError(f"The 'band' parameter of hit_share must be two shares with 0 <= low < high <= 1. "
-                             f"Got {band!r} instead.")
+        raise ParameterError(
+            f"The 'band' parameter of hit_share must be two shares with 0 <= low < high <= 1. Got {band!r} instead."
+        )
     rows = []
     for season, part in labels.groupby("season", sort=False):
         ranked = part[part["status"].isin(RANKED)]
@@ -338,14 +410,24 @@ def hit_share(labels: pd.DataFrame, *, band: tuple[float, float] = DEFAULT_BAND,
         share = hits / n if n else 0.0
         revenue = ranked["revenue"].clip(lower=0) if "revenue" in ranked else pd.Series(dtype=float)
         total = float(revenue.sum()) if revenue.notna().any() else np.nan
-        rows.append({"season": season, "catalogue": n, "hits": hits, "hit_share": round(share, 4),
-                     "band": "inside" if low <= share <= high else ("below" if share < low else "above"),
-                     "revenue_share": round(float(revenue[ranked["hit"]].sum()) / total, 4) if total and total > 0
-                     else np.nan,
-                     "image_products": int((part["status"] == IMAGE).sum()),
-                     "too_few_days": int((part["status"] == TOO_SHORT).sum())})
-    out = pd.DataFrame(rows, columns=["season", "catalogue", "hits", "hit_share", "band", "revenue_share",
-                                      "image_products", "too_few_days"])
+        rows.append(
+            {
+                "season": season,
+                "catalogue": n,
+                "hits": hits,
+                "hit_share": round(share, 4),
+                "band": "inside" if low <= share <= high else ("below" if share < low else "above"),
+                "revenue_share": round(float(revenue[ranked["hit"]].sum()) / total, 4)
+                if total and total > 0
+                else np.nan,
+                "image_products": int((part["status"] == IMAGE).sum()),
+                "too_few_days": int((part["status"] == TOO_SHORT).sum()),
+            }
+        )
+    out = pd.DataFrame(
+        rows,
+        columns=["season", "catalogue", "hits", "hit_share", "band", "revenue_share", "image_products", "too_few_days"],
+    )
     return out.sort_values("season", key=lambda s: s.map(calendar.ordinal), kind="stable").reset_index(drop=True)
 
 
@@ -362,8 +444,14 @@ class LabelCheck:
         return f"LabelCheck({len(self.warnings)} warning(s): {self.figures})"
 
 
-def check_labels(labels: pd.DataFrame, definition: HitDefinition | None = None, *, seasons=None, min_hits: int = 5,
-                 band: tuple[float, float] = DEFAULT_BAND) -> LabelCheck:
+def check_labels(
+    labels: pd.DataFrame,
+    definition: HitDefinition | None = None,
+    *,
+    seasons=None,
+    min_hits: int = 5,
+    band: tuple[float, float] = DEFAULT_BAND,
+) -> LabelCheck:
     """Does the hit label measure selling on these ``seasons`` (all when None)? Hits against the rest on
     the metric and on units (medians), hits that sold one unit, products on sale too briefly for a
     rate, ties at the cut-off; warnings in words, with the numbers and the parameter to change, when
@@ -387,32 +475,51 @@ def check_labels(labels: pd.DataFrame, definition: HitDefinition | None = None, 
     share = hit_share(chosen, band=band) if len(chosen) else pd.DataFrame(columns=["band"])
     outside = share[share["band"] != "inside"]["season"].tolist() if len(share) else []
     words = METRIC_WORDS[definition.metric]
-    table = pd.DataFrame([
-        ("products ranked", n_hits, len(rest)),
-        (f"median {words}", median(hits, "value"), median(rest, "value")),
-        ("median units sold, net of returns", median(hits, "units"), median(rest, "units")),
-        ("sold one unit or none", one_unit_hits, int((rest["units"] <= 1).sum())),
-        ("median days on sale in the season", median(hits, "days_on_sale"), median(rest, "days_on_sale")),
-        (f"on sale fewer than {definition.min_exposure_days} days", len(short[short["hit"]]),
-         len(short[~short["hit"]])),
-        (f"level with the cut-off on {words}", int(at_cut["hit"].sum()), int((~at_cut["hit"]).sum())),
-        ("level on every key (all hits)", exact, 0),
-    ], columns=["measure", "hits", "other products"])
+    table = pd.DataFrame(
+        [
+            ("products ranked", n_hits, len(rest)),
+            (f"median {words}", median(hits, "value"), median(rest, "value")),
+            ("median units sold, net of returns", median(hits, "units"), median(rest, "units")),
+            ("sold one unit or none", one_unit_hits, int((rest["units"] <= 1).sum())),
+            ("median days on sale in the season", median(hits, "days_on_sale"), median(rest, "days_on_sale")),
+            (
+                f"on sale fewer than {definition.min_exposure_days} days",
+                len(short[short["hit"]]),
+                len(short[~short["hit"]]),
+            ),
+            (f"level with the cut-off on {words}", int(at_cut["hit"].sum()), int((~at_cut["hit"]).sum())),
+            ("level on every key (all hits)", exact, 0),
+        ],
+        columns=["measure", "hits", "other products"],
+    )
     for column in ("hits", "other products"):  # counts as whole numbers, medians to two decimals
-        table[column] = pd.Series([None if pd.isna(v) else int(v) if float(v).is_integer() else round(float(v), 2)
-                                   for v in table[column]], index=table.index, dtype=object)
-    figures = {"label_hits": n_hits, "label_ranked": n_ranked,
-               "median_units_hits": median(hits, "units"), "median_units_rest": median(rest, "units"),
-               "one_unit_hit_share": round(one_unit_hits / n_hits, 4) if n_hits else None,
-               "seasons_outside_band": len(outside), "ties_decided": int(len(at_cut) - exact), "exact_ties": exact}
+        table[column] = pd.Series(
+            [None if pd.isna(v) else int(v) if float(v).is_integer() else round(float(v), 2) for v in table[column]],
+            index=table.index,
+            dtype=object,
+        )
+    figures = {
+        "label_hits": n_hits,
+        "label_ranked": n_ranked,
+        "median_units_hits": median(hits, "units"),
+        "median_units_rest": median(rest, "units"),
+        "one_unit_hit_share": round(one_unit_hits / n_hits, 4) if n_hits else None,
+        "seasons_outside_band": len(outside),
+        "ties_decided": int(len(at_cut) - exact),
+        "exact_ties": exact,
+    }
     warnings = []
     if n_ranked == 0:
-        warnings.append(f"No product was ranked in {where}: there is nothing to label. Check the season and the "
-                        "sales of those seasons.")
+        warnings.append(
+            f"No product was ranked in {where}: there is nothing to label. Check the season and the "
+            "sales of those seasons."
+        )
         return LabelCheck(table, tuple(warnings), figures)
     if n_hits == 0:
-        warnings.append(f"No product in {where} reached the bar: there are no hits to learn from. Lower the bar "
-                        "(hit_bar), or use hit_definition='share'.")
+        warnings.append(
+            f"No product in {where} reached the bar: there are no hits to learn from. Lower the bar "
+            "(hit_bar), or use hit_definition='share'."
+        )
         return LabelCheck(table, tuple(warnings), figures)
     med_hit, med_rest = figures["median_units_hits"], figures["median_units_rest"]
     if med_hit < 2 * med_rest or one_unit_hits / n_hits > 0.5:
@@ -421,27 +528,32 @@ def check_labels(labels: pd.DataFrame, definition: HitDefinition | None = None, 
             f"against {med_rest:,.1f} for the other products, and {one_unit_hits:,} of the {n_hits:,} hits "
             f"({one_unit_hits / n_hits:.0%}) sold one unit or none. Rules below tell apart products that sold "
             f"about as much. Rank on total units (metric='units'), count weekly rates over more days "
-            f"(min_exposure_days, now {definition.min_exposure_days}), or pool more seasons (history_seasons).")
+            f"(min_exposure_days, now {definition.min_exposure_days}), or pool more seasons (history_seasons)."
+        )
     if n_hits < 10 * min_hits:
         warnings.append(
             f"Only {n_hits:,} hits in {where}: with min_hits={min_hits}, no tag set can be told from chance unless "
             f"its effect is very strong, so few or no rules can be significant. Pool more seasons "
-            f"(history_seasons), or label more hits (a larger top_share).")
+            f"(history_seasons), or label more hits (a larger top_share)."
+        )
     short_hits = int(short["hit"].sum())
     if short_hits > 0.5 * n_hits:  # fewer are counted in the table above
         warnings.append(
             f"{short_hits:,} of the {n_hits:,} hits ({short_hits / n_hits:.0%}) were on sale fewer than "
             f"{definition.min_exposure_days} days in their season: their rank rests on a few days of sales. Raise "
-            f"min_exposure_days, or leave such products out with min_days_on_sale.")
+            f"min_exposure_days, or leave such products out with min_days_on_sale."
+        )
     if exact > 0.1 * n_hits:
         warnings.append(
             f"{exact:,} products are level with the cut-off on {words}, revenue and order lines alike and all "
             f"count as hits ({exact / n_hits:.0%} of the hits): with sales this sparse the band cannot be met "
-            f"exactly. Rank on revenue (metric='revenue') or on a longer period (history_seasons).")
+            f"exactly. Rank on revenue (metric='revenue') or on a longer period (history_seasons)."
+        )
     if definition.definition == "bar" and len(outside) and len(outside) == len(share) and len(share) > 1:
         warnings.append(
             f"Every season of {where} falls outside the {band[0]:.0%}–{band[1]:.0%} band against the bar: the bar "
-            f"does not fit these seasons. Check hit_bar, or the seasons the bar is fixed on (history_seasons).")
+            f"does not fit these seasons. Check hit_bar, or the seasons the bar is fixed on (history_seasons)."
+        )
     return LabelCheck(table, tuple(warnings), figures)
 
 
@@ -453,15 +565,20 @@ def launch_note(products: pd.DataFrame) -> str | None:
     if n == 0:
         return None
     dated = int(own["launch_date"].notna().sum()) if "launch_date" in own else 0
-    seasoned = int((own["launch_season"].notna() & (own["launch_date"].isna() if "launch_date" in own else True))
-                   .sum()) if "launch_season" in own else 0
+    seasoned = (
+        int((own["launch_season"].notna() & (own["launch_date"].isna() if "launch_date" in own else True)).sum())
+        if "launch_season" in own
+        else 0
+    )
     if dated >= 0.95 * n:
         return None
     rest = n - dated - seasoned
-    return (f"Launch dates are missing: {dated:,} of {n:,} products have a launch date and {seasoned:,} more a "
-            f"launch season. For the other {rest:,}, launch is taken to be the first sale: their days on sale run "
-            "from it, a product that is ranked in its launch season only is ranked in its first season with a "
-            "sale, and a product that never sold is in no season's catalogue (its misses are not counted).")
+    return (
+        f"Launch dates are missing: {dated:,} of {n:,} products have a launch date and {seasoned:,} more a "
+        f"launch season. For the other {rest:,}, launch is taken to be the first sale: their days on sale run "
+        "from it, a product that is ranked in its launch season only is ranked in its first season with a "
+        "sale, and a product that never sold is in no season's catalogue (its misses are not counted)."
+    )
 
 
 def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tuple[pd.DataFrame, np.ndarray]:
@@ -478,21 +595,31 @@ def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tup
         rows = rows[rows["season"].isin(list(seasons))]
     missing = set(rows["product_id"]) - set(matrix.index)
     if missing:
-        raise ParameterError(f"ranked_rows: {len(missing)} labelled products have no row in the tag matrix, "
-                             f"e.g. {sorted(missing)[:3]}; encode the tags of the same catalogue.")
+        raise ParameterError(
+            f"ranked_rows: {len(missing)} labelled products have no row in the tag matrix, "
+            f"e.g. {sorted(missing)[:3]}; encode the tags of the same catalogue."
+        )
     if seasons is not None and rows.empty:
         known = sorted(labels["season"].unique())
-        raise ParameterError(f"No ranked products in {', '.join(seasons)}; the labels cover "
-                             f"{known[0] + '-' + known[-1] if known else 'no season'}. Check the season, or the sales "
-                             "of those seasons.")
+        raise ParameterError(
+            f"No ranked products in {', '.join(seasons)}; the labels cover "
+            f"{known[0] + '-' + known[-1] if known else 'no season'}. Check the season, or the sales "
+            "of those seasons."
+        )
     if rows["product_id"].duplicated().any():
         share = rows.groupby("product_id", sort=False)["hit"].mean()
         last = rows.groupby("product_id", sort=False)["season"].last()
-        rows = pd.DataFrame({"product_id": share.index, "season": last.reindex(share.index).to_numpy(),
-                             "hit": (share >= 0.5).to_numpy()})
+        rows = pd.DataFrame(
+            {
+                "product_id": share.index,
+                "season": last.reindex(share.index).to_numpy(),
+                "hit": (share >= 0.5).to_numpy(),
+            }
+        )
     out = matrix.loc[rows["product_id"].to_numpy()]
-    out.index = pd.MultiIndex.from_arrays([rows["product_id"].to_numpy(), rows["season"].to_numpy()],
-                                          names=["product_id", "season"])
+    out.index = pd.MultiIndex.from_arrays(
+        [rows["product_id"].to_numpy(), rows["season"].to_numpy()], names=["product_id", "season"]
+    )
     return out, rows["hit"].to_numpy(dtype=bool)
 
 

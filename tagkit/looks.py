@@ -35,16 +35,21 @@ def tag_signatures(
     coarse = roles.look_top_level if coarse is None else coarse
     dimensions = [d for d in dimensions if d in taxonomy.dimension_names]
     if not dimensions:
-        raise ParameterError(f"tag_signatures: none of the dimensions {list(dimensions)} is in the taxonomy "
-                             f"({', '.join(taxonomy.dimension_names)}).")
+        raise ParameterError(
+            f"tag_signatures: none of the dimensions {list(dimensions)} is in the taxonomy "
+            f"({', '.join(taxonomy.dimension_names)})."
+        )
     usable = tags[tags["status"].isin(USABLE) & tags["dimension"].isin(dimensions)]
     first = usable.groupby(["product_id", "dimension"], sort=False)["value"].first().unstack()
     for d in coarse:
         if d in first.columns:
             first[d] = first[d].map(lambda v, d=d: taxonomy.top_value(d, v) if isinstance(v, str) else v)
     first = first.reindex(columns=dimensions)
-    ids = (products["product_id"] if isinstance(products, pd.DataFrame) else pd.Index(products)) \
-        if products is not None else first.index
+    ids = (
+        (products["product_id"] if isinstance(products, pd.DataFrame) else pd.Index(products))
+        if products is not None
+        else first.index
+    )
     first = first.reindex(pd.Index(pd.Series(ids, dtype=object).astype(str), name="product_id"))
     if first.empty:
         return pd.Series([], index=first.index, dtype=object, name="signature")
@@ -55,15 +60,22 @@ def homogeneity(signatures: pd.Series, groups: pd.Series | None = None) -> pd.Da
     """How concentrated a range is on the same looks, per group (e.g. season): products, distinct
     signatures, Herfindahl index of signature shares (1/n for an even range, 1 when all look alike),
     its inverse (the effective number of looks), and the share of the largest look-alike group."""
-    frame = pd.DataFrame({"signature": signatures.values,
-                          "group": groups.values if groups is not None else "all"})
+    frame = pd.DataFrame({"signature": signatures.values, "group": groups.values if groups is not None else "all"})
     rows = []
     for group, part in frame.groupby("group", sort=False):
         shares = part["signature"].value_counts(normalize=True)
-        hhi = float((shares ** 2).sum())
-        rows.append({"group": group, "products": len(part), "signatures": len(shares), "hhi": hhi,
-                     "effective_looks": 1 / hhi, "largest_group_share": float(shares.iloc[0]),
-                     "largest_group": shares.index[0]})
+        hhi = float((shares**2).sum())
+        rows.append(
+            {
+                "group": group,
+                "products": len(part),
+                "signatures": len(shares),
+                "hhi": hhi,
+                "effective_looks": 1 / hhi,
+                "largest_group_share": float(shares.iloc[0]),
+                "largest_group": shares.index[0],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -90,14 +102,23 @@ def top_category(taxonomy: Taxonomy, tags: pd.DataFrame, dimension: str = "categ
     return values.map({v: taxonomy.top_value(dimension, v) for v in values.unique()}).rename(dimension)
 
 
-def describe_products(products: pd.DataFrame, tags: pd.DataFrame, taxonomy: Taxonomy, *, product_ids=None,
-                      category_dimension: str | None = None) -> pd.DataFrame:
+def describe_products(
+    products: pd.DataFrame,
+    tags: pd.DataFrame,
+    taxonomy: Taxonomy,
+    *,
+    product_ids=None,
+    category_dimension: str | None = None,
+) -> pd.DataFrame:
     """product_id, name, role, top-level category and look of the given products (all by default); the
     category dimension and the look come from ``taxonomy.roles`` unless ``category_dimension`` is given."""
     category_dimension = category_dimension or taxonomy.roles.category
 
-    by_id = products.assign(product_id=products["product_id"].astype(str)).drop_duplicates("product_id") \
+    by_id = (
+        products.assign(product_id=products["product_id"].astype(str))
+        .drop_duplicates("product_id")
         .set_index("product_id")
+    )
     ids = pd.Index([str(i) for i in (product_ids if product_ids is not None else by_id.index)], name="product_id")
     out = pd.DataFrame({"product_id": ids})
     out["name"] = by_id["name"].reindex(ids).values if "name" in by_id else ""

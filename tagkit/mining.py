@@ -38,9 +38,9 @@ def pack_columns(matrix) -> np.ndarray:
         out = np.zeros((n_cols, words), dtype=np.uint64)
         column = np.zeros(words * 64, dtype=bool)
         for j in range(n_cols):
-            rows = csc.indices[csc.indptr[j]:csc.indptr[j + 1]]
+            rows = csc.indices[csc.indptr[j] : csc.indptr[j + 1]]
             column[:] = False
-            column[rows[csc.data[csc.indptr[j]:csc.indptr[j + 1]] != 0]] = True
+            column[rows[csc.data[csc.indptr[j] : csc.indptr[j + 1]] != 0]] = True
             out[j] = np.packbits(column, bitorder="little").view(np.uint64)
         return out
     # pack each column along its own contiguous run of rows (free when the matrix is column-major,
@@ -104,8 +104,10 @@ def frequent_hit_itemsets(
     """
     engine = check_engine(engine, spark, owner="frequent_hit_itemsets", choices=ENGINES, default="tagkit")
     if engine == "spark" and spark is None:  # the miner is handed a session; it never starts one itself
-        raise ParameterError("engine='spark' of frequent_hit_itemsets needs the Spark session to run on: pass "
-                             "spark=... (tagkit.io.engines.spark_session() starts a local one).")
+        raise ParameterError(
+            "engine='spark' of frequent_hit_itemsets needs the Spark session to run on: pass "
+            "spark=... (tagkit.io.engines.spark_session() starts a local one)."
+        )
     check_int(min_hits, name="min_hits", owner="frequent_hit_itemsets", low=1)
     check_int(max_size, name="max_size", owner="frequent_hit_itemsets", low=1, high=MAX_TAG_SET_SIZE)
     hits = np.asarray(hits, dtype=bool)
@@ -122,8 +124,11 @@ def frequent_hit_itemsets(
         exclude = np.zeros((n_cols, n_cols), dtype=bool)
     if engine in ("mlxtend", "spark"):
         finder = _mlxtend_itemsets if engine == "mlxtend" else _spark_itemsets
-        itemsets, n_hits = finder(hit_rows, min_hits, max_size, exclude, spark) if engine == "spark" else \
-            finder(hit_rows, min_hits, max_size, exclude)
+        itemsets, n_hits = (
+            finder(hit_rows, min_hits, max_size, exclude, spark)
+            if engine == "spark"
+            else finder(hit_rows, min_hits, max_size, exclude)
+        )
         return itemsets, n_hits, count_itemsets(all_bits, itemsets)
     return _search(hit_rows, all_bits, min_hits, max_size, exclude)
 
@@ -138,7 +143,7 @@ def _search(hit_rows, all_bits, min_hits, max_size, exclude):
 
     def expand(prefix, h_bits, a_bits, allowed):
         last = prefix[-1]
-        candidates = np.flatnonzero(allowed[last + 1:]) + last + 1
+        candidates = np.flatnonzero(allowed[last + 1 :]) + last + 1
         if not len(candidates):
             return
         counted = _popcount(hit_bits[candidates] & h_bits)

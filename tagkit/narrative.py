@@ -15,7 +15,8 @@ def rule_table(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.Data
     """Rules for reading: the sentence first, then the counts and measures behind it."""
     out = rules.assign(reading=describe_rules(rules, taxonomy))
     return out[["reading", "rule", "n_products", "n_hits", "confidence", "lift", "q_value", "status"]].rename(
-        columns={"confidence": "hit_rate"})
+        columns={"confidence": "hit_rate"}
+    )
 
 
 def hit_tags_summary(
@@ -39,25 +40,36 @@ def hit_tags_summary(
     if check is not None:
         figures["label_warnings"] = len(check.warnings)
         if check.warnings:
-            sentences.append(f"**Warning: {len(check.warnings)} problem(s) with the hit label** (listed at the top "
-                             "of the report); read every figure below with them in mind.")
+            sentences.append(
+                f"**Warning: {len(check.warnings)} problem(s) with the hit label** (listed at the top "
+                "of the report); read every figure below with them in mind."
+            )
     if len(row):
         r = row.iloc[0]
         figures.update(catalogue=int(r["catalogue"]), hits=int(r["hits"]), hit_share=float(r["hit_share"]))
-        revenue = (f"; they brought {r['revenue_share']:.0%} of its revenue"
-                   if "revenue_share" in r and pd.notna(r["revenue_share"]) else "")
-        sentences.append(f"In **{season}**, {r['hits']:,} of {r['catalogue']:,} ranked products were hits "
-                         f"(**{r['hit_share']:.1%}**, {r['band']} the target band{revenue}).")
-    sentences.append(f"Mined on {window[0]}–{window[-1]} ({len(rules):,} tag sets with enough hits), "
-                     f"**{len(kept):,} rules** mark hits.")
+        revenue = (
+            f"; they brought {r['revenue_share']:.0%} of its revenue"
+            if "revenue_share" in r and pd.notna(r["revenue_share"])
+            else ""
+        )
+        sentences.append(
+            f"In **{season}**, {r['hits']:,} of {r['catalogue']:,} ranked products were hits "
+            f"(**{r['hit_share']:.1%}**, {r['band']} the target band{revenue})."
+        )
+    sentences.append(
+        f"Mined on {window[0]}–{window[-1]} ({len(rules):,} tag sets with enough hits), "
+        f"**{len(kept):,} rules** mark hits."
+    )
     if len(kept):
         sentences.append(f"The strongest: {plain(describe_rules(kept.head(1), taxonomy).iloc[0])}.")
     last = holdout_summary[holdout_summary["test_season"] == season]
     if len(last):
         h = last.iloc[0]
         figures["holdout_held_up"] = float(h["held_up"])
-        sentences.append(f"Of the {int(h['rules'])} rules mined on the seasons before {season}, "
-                         f"**{h['held_up']:.0%} held up** in it ({h['confirmed']:.0%} significantly).")
+        sentences.append(
+            f"Of the {int(h['rules'])} rules mined on the seasons before {season}, "
+            f"**{h['held_up']:.0%} held up** in it ({h['confirmed']:.0%} significantly)."
+        )
     rising = trends[(trends["trend"] == "rising") & ~trends["tags"].str.contains(" & ")]["tags"].head(3).tolist()
     fading = trends[(trends["trend"] == "fading") & ~trends["tags"].str.contains(" & ")]["tags"].head(3).tolist()
     if rising or fading:
@@ -65,12 +77,15 @@ def hit_tags_summary(
     if comparison is not None and len(comparison):
         white = comparison[comparison["verdict"] == "whitespace"]["tags"].head(2).tolist()
         if white:
-            sentences.append(f"Whitespace (competitors win with it, the brand hardly offers it): {plain(', '.join(white))}.")
+            sentences.append(
+                f"Whitespace (competitors win with it, the brand hardly offers it): {plain(', '.join(white))}."
+            )
     return " ".join(sentences), figures
 
 
-def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | None = None,
-                 choice=None) -> tuple[str, dict]:
+def plan_summary(
+    plan, *, history: list[str], model, backtest: pd.DataFrame | None = None, choice=None
+) -> tuple[str, dict]:
     """A few sentences for the top of the season-plan report, and the key figures behind them: which model
     scored the candidates and why (``choice``, :class:`tagkit.ModelChoice`), how the replayed hit bets did
     against each model on its own; says so in words when no plan was made, when the replayed hit bets did no
@@ -79,10 +94,14 @@ def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | No
     bets = table[table["role"] == HIT_BET]
     size = len(table)
     e = plan.expected_hits
-    figures = {"plan_size": size, "hit_bets": len(bets), "hit_bet_share": round(len(bets) / size, 4) if size else 0,
-               "image_products": int((table["role"] == IMAGE).sum()),
-               "carry_over": int((table["role"] == CARRY_OVER).sum()),
-               "expected_bet_hits": round(e.get("bets", 0.0), 1)}
+    figures = {
+        "plan_size": size,
+        "hit_bets": len(bets),
+        "hit_bet_share": round(len(bets) / size, 4) if size else 0,
+        "image_products": int((table["role"] == IMAGE).sum()),
+        "carry_over": int((table["role"] == CARRY_OVER).sum()),
+        "expected_bet_hits": round(e.get("bets", 0.0), 1),
+    }
     if not size:
         figures = {}  # no plan: no plan figures on the index
         sentences = [f"**No plan for {plan.season}**: {plain(plan.notes[0]) if plan.notes else 'no candidates.'}"]
@@ -97,12 +116,15 @@ def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | No
         ]
         if len(bets):
             top = bets.iloc[0]
-            sentences.append(f"The strongest bet: {plain(top['name'] or top['product_id'])}, "
-                             f"{plain(top['reason'].split(': ', 1)[1])}.")
+            sentences.append(
+                f"The strongest bet: {plain(top['name'] or top['product_id'])}, "
+                f"{plain(top['reason'].split(': ', 1)[1])}."
+            )
     if choice is not None:
         joint = ", chosen for " if choice.reason.startswith("the best") else ": "
-        scored = "The candidates were scored with" if plan.candidates else \
-            "With candidates, tagkit would score them with"
+        scored = (
+            "The candidates were scored with" if plan.candidates else "With candidates, tagkit would score them with"
+        )
         sentences.append(f"{scored} the **{choice.kind}** model{joint}{choice.reason}.")
     if backtest is not None and len(backtest):
         rows = backtest.set_index("method")
@@ -113,23 +135,34 @@ def plan_summary(plan, *, history: list[str], model, backtest: pd.DataFrame | No
         kinds = rows["mean_lift_at_k"].reindex(list(MODEL_KINDS.values()))
         tags_only = kinds.get(MODEL_KINDS[TAGS_ONLY], np.nan)
         if not ours["mean_lift_at_k"] >= 1.25 * max(random_lift, 1.0):
-            sentences.append(f"**Replayed on {seasons} past seasons, the hit bets were hits about as often "
-                             f"as random picks** ({ours['mean_lift_at_k']:.1f}x the season's average, random picks "
-                             f"{random_lift:.1f}x): treat the bets as guesses, and see the hit-tags report for whether "
-                             "the hit label measures selling.")
+            sentences.append(
+                f"**Replayed on {seasons} past seasons, the hit bets were hits about as often "
+                f"as random picks** ({ours['mean_lift_at_k']:.1f}x the season's average, random picks "
+                f"{random_lift:.1f}x): treat the bets as guesses, and see the hit-tags report for whether "
+                "the hit label measures selling."
+            )
         else:
             others = [f"{name} {lift:.1f}x" for name, lift in kinds.items() if pd.notna(lift)]
-            sentences.append(f"In the last {seasons} seasons, replayed, the hit bets were hits "
-                             f"**{ours['mean_lift_at_k']:.1f}x** as often as the season's average product "
-                             f"({ours['mean_bet_hit_rate']:.0%} against {ours['mean_base_rate']:.1%})"
-                             + (f"; each model on its own: {', '.join(others)}" if others else "") + ".")
+            sentences.append(
+                f"In the last {seasons} seasons, replayed, the hit bets were hits "
+                f"**{ours['mean_lift_at_k']:.1f}x** as often as the season's average product "
+                f"({ours['mean_bet_hit_rate']:.0%} against {ours['mean_base_rate']:.1%})"
+                + (f"; each model on its own: {', '.join(others)}" if others else "")
+                + "."
+            )
             if pd.notna(tags_only) and not ours["mean_lift_at_k"] > tags_only:
-                sentences.append("**tagkit did no better than a simple model on tags alone** on those seasons: the "
-                                 "bets rest on the tags, not on their combinations.")
+                sentences.append(
+                    "**tagkit did no better than a simple model on tags alone** on those seasons: the "
+                    "bets rest on the tags, not on their combinations."
+                )
             elif kinds.notna().any() and kinds.max() > 1.05 * ours["mean_lift_at_k"]:
-                sentences.append(f"**Always using the {kinds.idxmax()} would have done better** on those seasons "
-                                 f"({kinds.max():.1f}x against {ours['mean_lift_at_k']:.1f}x).")
+                sentences.append(
+                    f"**Always using the {kinds.idxmax()} would have done better** on those seasons "
+                    f"({kinds.max():.1f}x against {ours['mean_lift_at_k']:.1f}x)."
+                )
     elif backtest is not None:
-        sentences.append("No past season could be replayed (too few seasons of history), so how well the hit bets "
-                         "foresee hits is not known.")
+        sentences.append(
+            "No past season could be replayed (too few seasons of history), so how well the hit bets "
+            "foresee hits is not known."
+        )
     return " ".join(sentences), figures

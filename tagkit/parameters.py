@@ -18,9 +18,16 @@ DIMENSION_PARAMETERS = ("group_by", "heatmap_rows", "heatmap_columns")  # checke
 TEXT_PARAMETERS = {"category_limits": "text read by parse_category_limits", "wave_dates": "text read by waves_for"}
 # The notebook parameters that make one hit definition (tagkit.HitDefinition's fields, in notebook words):
 # a notebook that labels hits takes all of them, so every report of a batch has the same hits.
-HIT_PARAMETERS = {"metric": "metric", "hit_definition": "definition", "top_share": "top_share", "hit_bar": "bar",
-                  "group_by": "group_by", "catalogue": "catalogue", "min_days_on_sale": "min_days_on_sale",
-                  "min_exposure_days": "min_exposure_days"}
+HIT_PARAMETERS = {
+    "metric": "metric",
+    "hit_definition": "definition",
+    "top_share": "top_share",
+    "hit_bar": "bar",
+    "group_by": "group_by",
+    "catalogue": "catalogue",
+    "min_days_on_sale": "min_days_on_sale",
+    "min_exposure_days": "min_exposure_days",
+}
 # The contract of every tuning parameter a notebook may declare: one place, one wording.
 PARAMETER_CONTRACTS = {
     "unknown_tags": ("choice", UNKNOWN_TAGS),
@@ -76,12 +83,15 @@ def check_parameters(notebook: str, **values) -> None:
         elif contract[0] == "number":
             ok = isinstance(value, (int, float)) and not isinstance(value, bool) and contract[1] <= value <= contract[2]
             if not ok:
-                raise ParameterError(f"The {name!r} parameter of {owner} must be a number in [{contract[1]}, "
-                                     f"{contract[2]}]. Got {value!r} instead.")
+                raise ParameterError(
+                    f"The {name!r} parameter of {owner} must be a number in [{contract[1]}, "
+                    f"{contract[2]}]. Got {value!r} instead."
+                )
     low, high = values.get("band_low"), values.get("band_high")
     if low is not None and high is not None and not low < high:
-        raise ParameterError(f"The 'band_low' parameter of {owner} must be below 'band_high'. Got {low!r} and "
-                             f"{high!r} instead.")
+        raise ParameterError(
+            f"The 'band_low' parameter of {owner} must be below 'band_high'. Got {low!r} and {high!r} instead."
+        )
 
 
 def check_dimensions(taxonomy, owner: str = "", **dimensions) -> None:
@@ -89,6 +99,8 @@ def check_dimensions(taxonomy, owner: str = "", **dimensions) -> None:
     of = f" of {owner}" if owner else ""
     for name, value in dimensions.items():
         if value and value not in taxonomy.dimension_names:
-            raise ParameterError(f"The {name!r} parameter{of} must be a dimension of the taxonomy "
-                                 f"({', '.join(taxonomy.dimension_names)}) or \"\". Got {value!r} instead."
-                                 f"{did_you_mean(value, taxonomy.dimension_names)}")
+            raise ParameterError(
+                f"The {name!r} parameter{of} must be a dimension of the taxonomy "
+                f'({", ".join(taxonomy.dimension_names)}) or "". Got {value!r} instead.'
+                f"{did_you_mean(value, taxonomy.dimension_names)}"
+            )

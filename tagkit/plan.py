@@ -46,8 +46,20 @@ ROLE_ORDER = {HIT_BET: 0, CORE: 1, IMAGE: 2, CARRY_OVER: 3}
 # checked afterwards).
 _PENALTY = {"cap": 1000.0, "short": 100.0, "bets": 10.0}
 _CAPS = {"size over", "image over", "category over", "look over", "concentration"}
-PLAN_COLUMNS = ["product_id", "name", "role", "wave", "wave_date", "category", "look", "probability", "lift",
-                "matched_rules", "held_back_by", "reason"]
+PLAN_COLUMNS = [
+    "product_id",
+    "name",
+    "role",
+    "wave",
+    "wave_date",
+    "category",
+    "look",
+    "probability",
+    "lift",
+    "matched_rules",
+    "held_back_by",
+    "reason",
+]
 
 
 class PlanInfeasible(TagkitError):
@@ -84,9 +96,18 @@ class SeasonPlan:
         bets = self.table[self.table["role"] == HIT_BET]
         strongest = bets["matched_rules"].fillna("").map(lambda t: "; ".join(t.split("; ")[:rules_shown]))
         chance = bets["probability"].map(lambda p: f"over {self.ceiling:.0%}" if p > self.ceiling else f"{p:.0%}")
-        return pd.DataFrame({"product_id": bets["product_id"], "name": bets["name"], "category": bets["category"],
-                             "wave": bets["wave"], "chance_of_a_hit": chance, "lift": bets["lift"],
-                             "strongest_rules": strongest, "held_back_by": bets["held_back_by"]}).reset_index(drop=True)
+        return pd.DataFrame(
+            {
+                "product_id": bets["product_id"],
+                "name": bets["name"],
+                "category": bets["category"],
+                "wave": bets["wave"],
+                "chance_of_a_hit": chance,
+                "lift": bets["lift"],
+                "strongest_rules": strongest,
+                "held_back_by": bets["held_back_by"],
+            }
+        ).reset_index(drop=True)
 
     def __repr__(self) -> str:
         roles = self.table["role"].value_counts().to_dict()
@@ -97,12 +118,18 @@ def no_plan(season: str, reason: str, *, candidates: int = 0) -> SeasonPlan:
     """The plan that was not made, with the reason in words (e.g. no candidate pipeline): every table empty;
     ``candidates`` says how many were scored (0 without a candidate pipeline)."""
     summary = pd.DataFrame([("plan", "not made", reason, False)], columns=["measure", "value", "target", "within"])
-    return SeasonPlan(season, pd.DataFrame(columns=PLAN_COLUMNS), summary,
-                      pd.DataFrame(columns=["category", "carry_over", "hit_bets", "core", "image", "total", "min", "max",
-                                            "within"]),
-                      pd.DataFrame(columns=["look", "products", "cap"]),
-                      pd.DataFrame(columns=["tags", "hit_bets", "share_of_hit_bets", "cap"]), {}, 0.0, (reason,),
-                      candidates=candidates)
+    return SeasonPlan(
+        season,
+        pd.DataFrame(columns=PLAN_COLUMNS),
+        summary,
+        pd.DataFrame(columns=["category", "carry_over", "hit_bets", "core", "image", "total", "min", "max", "within"]),
+        pd.DataFrame(columns=["look", "products", "cap"]),
+        pd.DataFrame(columns=["tags", "hit_bets", "share_of_hit_bets", "cap"]),
+        {},
+        0.0,
+        (reason,),
+        candidates=candidates,
+    )
 
 
 def poisson_binomial(probabilities) -> np.ndarray:
@@ -128,8 +155,10 @@ def parse_category_limits(text: str) -> dict[str, tuple[int, int]]:
             continue
         m = re.match(r"^\s*([^=:]+?)\s*[=:]\s*(\d+)\s*-\s*(\d+)\s*$", part)
         if not m or int(m.group(2)) > int(m.group(3)):
-            raise ParameterError(f"Category limits must read like 'dress:200-450, knitwear:100-300' (minimum "
-                                 f"before maximum). Got {part.strip()!r} instead.")
+            raise ParameterError(
+                f"Category limits must read like 'dress:200-450, knitwear:100-300' (minimum "
+                f"before maximum). Got {part.strip()!r} instead."
+            )
         limits[m.group(1)] = (int(m.group(2)), int(m.group(3)))
     return limits
 
@@ -138,12 +167,18 @@ def limits_from_mix(reference: pd.Series, catalogue_size: int, *, tolerance: flo
     """Limits per category around a reference mix (e.g. last season's launches): each category's share
     of ``catalogue_size``, give or take ``tolerance`` of it."""
     shares = reference.value_counts(normalize=True)
-    return {str(c): (int(math.floor((1 - tolerance) * s * catalogue_size)),
-                     int(math.ceil((1 + tolerance) * s * catalogue_size))) for c, s in shares.items()}
+    return {
+        str(c): (
+            int(math.floor((1 - tolerance) * s * catalogue_size)),
+            int(math.ceil((1 + tolerance) * s * catalogue_size)),
+        )
+        for c, s in shares.items()
+    }
 
 
-def waves_for(season: str, dates: str = "", *, n_waves: int = 3,
-              calendar: SeasonCalendar = QUARTERS) -> list[tuple[str, pd.Timestamp]]:
+def waves_for(
+    season: str, dates: str = "", *, n_waves: int = 3, calendar: SeasonCalendar = QUARTERS
+) -> list[tuple[str, pd.Timestamp]]:
     """Release waves: the dates given ('2026-01-05, 2026-02-02'), or ``n_waves`` drops spread evenly
     from the start of the season."""
     if dates and dates.strip():
@@ -152,13 +187,15 @@ def waves_for(season: str, dates: str = "", *, n_waves: int = 3,
             try:
                 parsed.append(pd.Timestamp(text))
             except ValueError:
-                raise ParameterError(f"Wave dates must be dates such as 2026-01-05, separated by commas. "
-                                     f"Got {text!r} instead.") from None
+                raise ParameterError(
+                    f"Wave dates must be dates such as 2026-01-05, separated by commas. Got {text!r} instead."
+                ) from None
         start, end = calendar.bounds(season)
         outside = [d for d in parsed if not start <= d <= end]
         if outside:
-            raise ParameterError(f"Wave dates must fall in {season} ({start:%Y-%m-%d} to {end:%Y-%m-%d}). "
-                                 f"Got {outside[0]:%Y-%m-%d}.")
+            raise ParameterError(
+                f"Wave dates must fall in {season} ({start:%Y-%m-%d} to {end:%Y-%m-%d}). Got {outside[0]:%Y-%m-%d}."
+            )
         return [(f"W{i + 1}", d) for i, d in enumerate(sorted(parsed))]
     check_int(n_waves, name="n_waves", owner="waves_for", low=1, high=12)
     start, end = calendar.bounds(season)
@@ -222,18 +259,26 @@ def plan_season(
         max_per_look = max_per_look or look_cap(catalogue_size)
     required = {"product_id", "role", "category", "look", "probability"}
     if required - set(candidates.columns):
-        raise ParameterError(f"{owner}: the candidates lack the column(s) {sorted(required - set(candidates.columns))}.")
+        raise ParameterError(
+            f"{owner}: the candidates lack the column(s) {sorted(required - set(candidates.columns))}."
+        )
     cand = candidates.reset_index(drop=True).copy()
     cand["product_id"] = cand["product_id"].astype(str)
     if cand["product_id"].duplicated().any():
-        raise ParameterError(f"{owner}: candidate ids repeat, e.g. {cand.loc[cand['product_id'].duplicated(), 'product_id'].iloc[0]!r}.")
-    carry = (carry_over.reset_index(drop=True).copy() if carry_over is not None
-             else pd.DataFrame(columns=["product_id", "category", "look"]))
+        raise ParameterError(
+            f"{owner}: candidate ids repeat, e.g. {cand.loc[cand['product_id'].duplicated(), 'product_id'].iloc[0]!r}."
+        )
+    carry = (
+        carry_over.reset_index(drop=True).copy()
+        if carry_over is not None
+        else pd.DataFrame(columns=["product_id", "category", "look"])
+    )
     carry["product_id"] = carry["product_id"].astype(str)
     overlap = set(carry["product_id"]) & set(cand["product_id"])
     if overlap:
-        raise ParameterError(f"{owner}: {len(overlap)} product(s) are both candidates and carry-over, e.g. "
-                             f"{sorted(overlap)[:3]}.")
+        raise ParameterError(
+            f"{owner}: {len(overlap)} product(s) are both candidates and carry-over, e.g. {sorted(overlap)[:3]}."
+        )
     notes = list(notes)
     category_limits = dict(category_limits or {})
     if len(carry):
@@ -241,47 +286,91 @@ def plan_season(
             low, high = category_limits.get(category, (None, None))
             if high is not None and count > high:
                 category_limits[category] = (min(low, count), int(count))
-                notes.append(f"The carry-over alone has {count:,} {category} products, above its maximum of {high:,}: "
-                             f"no new {category} product is planned.")
+                notes.append(
+                    f"The carry-over alone has {count:,} {category} products, above its maximum of {high:,}: "
+                    f"no new {category} product is planned."
+                )
         if max_per_look is not None:
             full = carry["look"].value_counts()
             full = full[(full > max_per_look) & ~full.index.map(_unknown_look)]
             if len(full):
-                notes.append(f"{len(full):,} look(s) are shared by more than {max_per_look} carried-over products "
-                             f"(up to {int(full.max())}): they get no new product.")
+                notes.append(
+                    f"{len(full):,} look(s) are shared by more than {max_per_look} carried-over products "
+                    f"(up to {int(full.max())}): they get no new product."
+                )
     n = len(cand)
     p = cand["probability"].to_numpy(dtype=float)
     is_image = (cand["role"] == IMAGE).to_numpy()
     min_bet_p = min_bet_lift * base_rate
     eligible = (~is_image) & (p >= min_bet_p)
     low_bets, high_bets = math.ceil(band[0] * catalogue_size - 1e-9), math.floor(band[1] * catalogue_size + 1e-9)
-    sets = (bet_tag_sets.reindex(cand["product_id"]).fillna(False).astype(bool)
-            if bet_tag_sets is not None and max_bet_share_per_tag_set < 1 else None)
-    setup = dict(cand=cand, carry=carry, p=p, is_image=is_image, eligible=eligible, sets=sets,
-                 catalogue_size=catalogue_size, base_rate=base_rate, image_count=image_count,
-                 category_limits=category_limits, max_per_look=max_per_look,
-                 share_cap=max_bet_share_per_tag_set, min_bet_p=min_bet_p, time_limit=time_limit)
+    sets = (
+        bet_tag_sets.reindex(cand["product_id"]).fillna(False).astype(bool)
+        if bet_tag_sets is not None and max_bet_share_per_tag_set < 1
+        else None
+    )
+    setup = dict(
+        cand=cand,
+        carry=carry,
+        p=p,
+        is_image=is_image,
+        eligible=eligible,
+        sets=sets,
+        catalogue_size=catalogue_size,
+        base_rate=base_rate,
+        image_count=image_count,
+        category_limits=category_limits,
+        max_per_look=max_per_look,
+        share_cap=max_bet_share_per_tag_set,
+        min_bet_p=min_bet_p,
+        time_limit=time_limit,
+    )
     # Every hit bet adds its margin over the base rate, so the best plan has as many bets as fit: start at
     # the most the band allows; if the caps cannot hold with that many, find the largest number that works.
     started = time.perf_counter()
     solution = _best_plan(setup, low_bets, min(high_bets, int(eligible.sum())))
     seconds = time.perf_counter() - started
-    problems = [_explain(kind, amount, context, catalogue_size, n, len(carry))
-                for amount, kind, context in solution["broken"] if kind != "bets short"]
+    problems = [
+        _explain(kind, amount, context, catalogue_size, n, len(carry))
+        for amount, kind, context in solution["broken"]
+        if kind != "bets short"
+    ]
     bets_found = int(solution["bet"].sum())
     if bets_found < low_bets:  # the solver's own shortfall is measured against fewer bets: explain it on the band
-        problems.append(_explain("bets short", low_bets - bets_found,
-                                 {"need": low_bets, "eligible": int(eligible.sum()), "min_p": min_bet_p},
-                                 catalogue_size, n, len(carry))
-                        + (_crowded(sets, eligible, max_bet_share_per_tag_set) if sets is not None else ""))
+        problems.append(
+            _explain(
+                "bets short",
+                low_bets - bets_found,
+                {"need": low_bets, "eligible": int(eligible.sum()), "min_p": min_bet_p},
+                catalogue_size,
+                n,
+                len(carry),
+            )
+            + (_crowded(sets, eligible, max_bet_share_per_tag_set) if sets is not None else "")
+        )
     if problems:
         raise PlanInfeasible(problems)
     chosen, bet = solution["chosen"], solution["bet"]
-    plan = _assemble(cand, carry, chosen, bet, is_image, season=season, base_rate=base_rate, band=band,
-                     image_count=image_count, catalogue_size=catalogue_size, category_limits=category_limits,
-                     max_per_look=max_per_look, bet_tag_sets=bet_tag_sets,
-                     max_bet_share_per_tag_set=max_bet_share_per_tag_set, waves=waves or [("W1", None)],
-                     seconds=seconds, proven_optimal=solution["optimal"], calibration=calibration)
+    plan = _assemble(
+        cand,
+        carry,
+        chosen,
+        bet,
+        is_image,
+        season=season,
+        base_rate=base_rate,
+        band=band,
+        image_count=image_count,
+        catalogue_size=catalogue_size,
+        category_limits=category_limits,
+        max_per_look=max_per_look,
+        bet_tag_sets=bet_tag_sets,
+        max_bet_share_per_tag_set=max_bet_share_per_tag_set,
+        waves=waves or [("W1", None)],
+        seconds=seconds,
+        proven_optimal=solution["optimal"],
+        calibration=calibration,
+    )
     return dataclasses.replace(plan, notes=tuple(notes))
 
 
@@ -330,20 +419,27 @@ def _solve(setup: dict, n_bets: int) -> dict:
         return var
 
     model += pulp.lpSum(x) + n_carry + slack("size short", target=size) - slack("size over", target=size) == size
-    model += pulp.lpSum(b.values()) + slack("bets short", need=n_bets, eligible=int(eligible.sum()),
-                                            min_p=setup["min_bet_p"]) == n_bets
+    model += (
+        pulp.lpSum(b.values())
+        + slack("bets short", need=n_bets, eligible=int(eligible.sum()), min_p=setup["min_bet_p"])
+        == n_bets
+    )
     for i, var in b.items():
         model += var <= x[i]
     images = pulp.lpSum(x[i] for i in np.flatnonzero(is_image))
     quota = setup["image_count"]
-    model += images + slack("image short", quota=quota, available=int(is_image.sum())) \
-        - slack("image over", quota=quota) == quota
+    model += (
+        images + slack("image short", quota=quota, available=int(is_image.sum())) - slack("image over", quota=quota)
+        == quota
+    )
     for category, (low, high) in setup["category_limits"].items():
         members = np.flatnonzero((cand["category"] == category).to_numpy())
         carried = int((carry["category"] == category).sum()) if n_carry else 0
         chosen = pulp.lpSum(x[i] for i in members)
-        model += chosen + carried + slack("category short", category=category, low=low,
-                                          available=len(members) + carried) >= low
+        model += (
+            chosen + carried + slack("category short", category=category, low=low, available=len(members) + carried)
+            >= low
+        )
         model += chosen + carried - slack("category over", category=category, high=high, carried=carried) <= high
     cap = setup["max_per_look"]
     if cap is not None:
@@ -354,36 +450,46 @@ def _solve(setup: dict, n_bets: int) -> dict:
             if len(members) + carried <= cap or _unknown_look(look):
                 continue
             room = max(cap - carried, 0)  # the carry-over alone never breaks the cap
-            model += pulp.lpSum(x[i] for i in members) - slack("look over", look=look, cap=cap,
-                                                                 carried=carried) <= room
+            model += pulp.lpSum(x[i] for i in members) - slack("look over", look=look, cap=cap, carried=carried) <= room
     if setup["sets"] is not None:
         limit = math.floor(setup["share_cap"] * n_bets + 1e-9)
         for name in setup["sets"].columns:
             members = [i for i in np.flatnonzero(setup["sets"][name].to_numpy()) if i in b]
             if len(members) > limit:
-                model += pulp.lpSum(b[i] for i in members) - slack("concentration", tags=name,
-                                                                   cap=setup["share_cap"]) <= limit
+                model += (
+                    pulp.lpSum(b[i] for i in members) - slack("concentration", tags=name, cap=setup["share_cap"])
+                    <= limit
+                )
     value = np.where(is_image, 0.0, p) + tie
+
     def cost(kind: str) -> float:
         return _PENALTY["bets"] if kind == "bets short" else _PENALTY["cap"] if kind in _CAPS else _PENALTY["short"]
 
-    model.setObjective(pulp.lpSum(float(value[i]) * x[i] for i in range(n))
-                       + pulp.lpSum(float(p[i] - base_rate) * b[i] for i in b)
-                       - pulp.lpSum(cost(kind) * v for v, kind, _ in slacks))
+    model.setObjective(
+        pulp.lpSum(float(value[i]) * x[i] for i in range(n))
+        + pulp.lpSum(float(p[i] - base_rate) * b[i] for i in b)
+        - pulp.lpSum(cost(kind) * v for v, kind, _ in slacks)
+    )
     with warnings.catch_warnings():  # PuLP 3 announces that its bundled CBC moves to an extra in PuLP 4
         warnings.simplefilter("ignore", DeprecationWarning)
         solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=setup["time_limit"], threads=1)
     status = model.solve(solver)
     if pulp.LpStatus[status] != "Optimal" or any(v.varValue is None for v in x):
-        raise PlanInfeasible([f"the solver stopped without a plan ({pulp.LpStatus[status]}): raise time_limit, "
-                              "or loosen the limits"])
+        raise PlanInfeasible(
+            [f"the solver stopped without a plan ({pulp.LpStatus[status]}): raise time_limit, or loosen the limits"]
+        )
     chosen = np.array([v.varValue > 0.5 for v in x])
     bet = np.zeros(n, dtype=bool)
     for i, var in b.items():
         bet[i] = var.varValue > 0.5
     broken = [(var.varValue, kind, context) for var, kind, context in slacks if var.varValue and var.varValue > 1e-6]
-    return {"chosen": chosen, "bet": bet, "broken": broken, "n_bets": n_bets,
-            "optimal": model.sol_status == pulp.LpSolutionOptimal}
+    return {
+        "chosen": chosen,
+        "bet": bet,
+        "broken": broken,
+        "n_bets": n_bets,
+        "optimal": model.sol_status == pulp.LpSolutionOptimal,
+    }
 
 
 def _crowded(sets: pd.DataFrame, eligible: np.ndarray, cap: float, shown: int = 3) -> str:
@@ -395,10 +501,13 @@ def _crowded(sets: pd.DataFrame, eligible: np.ndarray, cap: float, shown: int = 
     if not len(over):
         return ""
     over = over[np.lexsort((sets.columns[over].astype(str), -share[over]))][:shown]
-    listed = ", ".join(f"{share[i]:.0%} {'of them carry ' if k == 0 else ''}{sets.columns[i]}"
-                       for k, i in enumerate(over))
-    return (f". The strong candidates are alike: {listed}, while the hit bets may share a tag set only up to "
-            f"max_bet_share_per_tag_set ({cap:.0%})")
+    listed = ", ".join(
+        f"{share[i]:.0%} {'of them carry ' if k == 0 else ''}{sets.columns[i]}" for k, i in enumerate(over)
+    )
+    return (
+        f". The strong candidates are alike: {listed}, while the hit bets may share a tag set only up to "
+        f"max_bet_share_per_tag_set ({cap:.0%})"
+    )
 
 
 def _unknown_look(look: str) -> bool:
@@ -409,38 +518,72 @@ def _unknown_look(look: str) -> bool:
 def _explain(kind: str, amount: float, c: dict, size: int, n_candidates: int, n_carry: int) -> str:
     amount = int(round(amount))
     if kind == "size short":
-        return (f"catalogue size: only {c['target'] - amount:,} of the {c['target']:,} products can be released within "
-                f"the other limits ({n_candidates:,} candidates, {n_carry:,} carry-over); lower catalogue_size, add "
-                "candidates, or loosen the category, look and quota limits")
+        return (
+            f"catalogue size: only {c['target'] - amount:,} of the {c['target']:,} products can be released within "
+            f"the other limits ({n_candidates:,} candidates, {n_carry:,} carry-over); lower catalogue_size, add "
+            "candidates, or loosen the category, look and quota limits"
+        )
     if kind == "size over":
-        return (f"catalogue size: the carry-over products and the minimums already need {c['target'] + amount:,} "
-                f"products, {amount:,} more than catalogue_size={c['target']:,}; raise it or lower the minimums")
+        return (
+            f"catalogue size: the carry-over products and the minimums already need {c['target'] + amount:,} "
+            f"products, {amount:,} more than catalogue_size={c['target']:,}; raise it or lower the minimums"
+        )
     if kind == "bets short":
-        return (f"hit-bet band: {c['need']:,} hit bets are needed, but only {c['need'] - amount:,} strong candidates "
-                f"fit the other limits ({c['eligible']:,} candidates reach the minimum hit "
-                f"propensity of {c['min_p']:.1%}); lower min_bet_lift or band_low, relax "
-                "max_bet_share_per_tag_set, or add candidates with the tags that mark hits")
+        return (
+            f"hit-bet band: {c['need']:,} hit bets are needed, but only {c['need'] - amount:,} strong candidates "
+            f"fit the other limits ({c['eligible']:,} candidates reach the minimum hit "
+            f"propensity of {c['min_p']:.1%}); lower min_bet_lift or band_low, relax "
+            "max_bet_share_per_tag_set, or add candidates with the tags that mark hits"
+        )
     if kind == "image short":
-        return (f"image products: the quota is {c['quota']:,} but only {c['quota'] - amount:,} fit ({c['available']:,} "
-                "candidates are flagged as image products); lower the quota or add image candidates")
+        return (
+            f"image products: the quota is {c['quota']:,} but only {c['quota'] - amount:,} fit ({c['available']:,} "
+            "candidates are flagged as image products); lower the quota or add image candidates"
+        )
     if kind == "image over":
         return f"image products: {amount:,} more than the quota of {c['quota']:,} would be needed; raise the quota"
     if kind == "category short":
-        return (f"category {c['category']!r}: needs at least {c['low']:,} products but only {c['low'] - amount:,} fit "
-                f"({c['available']:,} candidates and carry-over); lower its minimum or add {c['category']} candidates")
+        return (
+            f"category {c['category']!r}: needs at least {c['low']:,} products but only {c['low'] - amount:,} fit "
+            f"({c['available']:,} candidates and carry-over); lower its minimum or add {c['category']} candidates"
+        )
     if kind == "category over":
-        return (f"category {c['category']!r}: the maximum is {c['high']:,} but {c['high'] + amount:,} are needed "
-                f"({c['carried']:,} carried over); raise its maximum or carry over fewer")
+        return (
+            f"category {c['category']!r}: the maximum is {c['high']:,} but {c['high'] + amount:,} are needed "
+            f"({c['carried']:,} carried over); raise its maximum or carry over fewer"
+        )
     if kind == "look over":
-        return (f"look {c['look']!r}: at most {c['cap']:,} products may share it but {c['cap'] + amount:,} are needed "
-                f"({c['carried']:,} carried over); raise max_per_look")
-    return (f"tag set {c['tags']!r}: the hit bets would carry it more than the cap of {c['cap']:.0%}; raise "
-            "max_bet_share_per_tag_set or add strong candidates without it")
+        return (
+            f"look {c['look']!r}: at most {c['cap']:,} products may share it but {c['cap'] + amount:,} are needed "
+            f"({c['carried']:,} carried over); raise max_per_look"
+        )
+    return (
+        f"tag set {c['tags']!r}: the hit bets would carry it more than the cap of {c['cap']:.0%}; raise "
+        "max_bet_share_per_tag_set or add strong candidates without it"
+    )
 
 
-def _assemble(cand, carry, chosen, bet, is_image, *, season, base_rate, band, image_count, catalogue_size,
-              category_limits, max_per_look, bet_tag_sets, max_bet_share_per_tag_set, waves, seconds,
-              proven_optimal=True, calibration=None) -> SeasonPlan:
+def _assemble(
+    cand,
+    carry,
+    chosen,
+    bet,
+    is_image,
+    *,
+    season,
+    base_rate,
+    band,
+    image_count,
+    catalogue_size,
+    category_limits,
+    max_per_look,
+    bet_tag_sets,
+    max_bet_share_per_tag_set,
+    waves,
+    seconds,
+    proven_optimal=True,
+    calibration=None,
+) -> SeasonPlan:
     picked = cand[chosen].copy()
     ceiling = calibration.ceiling() if calibration is not None else 1.0
     picked["role"] = np.where(bet[chosen], HIT_BET, np.where(is_image[chosen], IMAGE, CORE))
@@ -449,7 +592,8 @@ def _assemble(cand, carry, chosen, bet, is_image, *, season, base_rate, band, im
             picked[column] = ""
     picked["lift"] = picked["probability"] / base_rate
     picked = picked.assign(_r=picked["role"].map(ROLE_ORDER)).sort_values(
-        ["_r", "category", "probability", "product_id"], ascending=[True, True, False, True], kind="stable")
+        ["_r", "category", "probability", "product_id"], ascending=[True, True, False, True], kind="stable"
+    )
     picked["wave"] = [waves[k % len(waves)][0] for k in range(len(picked))]
     dates = dict(waves)
     picked["wave_date"] = picked["wave"].map(dates)
@@ -464,7 +608,8 @@ def _assemble(cand, carry, chosen, bet, is_image, *, season, base_rate, band, im
         carried["lift"] = carried["probability"] / base_rate
     table = pd.concat([picked, carried], ignore_index=True) if len(carried) else picked
     table = table.assign(_r=table["role"].map(ROLE_ORDER)).sort_values(
-        ["_r", "probability", "product_id"], ascending=[True, False, True], kind="stable", na_position="last")
+        ["_r", "probability", "product_id"], ascending=[True, False, True], kind="stable", na_position="last"
+    )
     table = table[PLAN_COLUMNS].reset_index(drop=True)
 
     size = len(table)
@@ -477,37 +622,81 @@ def _assemble(cand, carry, chosen, bet, is_image, *, season, base_rate, band, im
     else:
         low, high = poisson_binomial_interval(new_non_image["probability"])
         bet_low, bet_high = poisson_binomial_interval(bets["probability"])
-    expected = {"all": float(new_non_image["probability"].sum()), "all_low": low, "all_high": high,
-                "bets": float(bets["probability"].sum()), "bets_low": bet_low, "bets_high": bet_high}
+    expected = {
+        "all": float(new_non_image["probability"].sum()),
+        "all_low": low,
+        "all_high": high,
+        "bets": float(bets["probability"].sum()),
+        "bets_low": bet_low,
+        "bets_high": bet_high,
+    }
     looks = table["look"].value_counts().rename_axis("look").reset_index(name="products")
     looks["cap"] = max_per_look
     concentration = _concentration(bets, bet_tag_sets, max_bet_share_per_tag_set)
     categories = _categories(table, category_limits)
-    summary = pd.DataFrame([
-        ("catalogue size", size, catalogue_size, size == catalogue_size),
-        ("carry-over products", int((table["role"] == CARRY_OVER).sum()), "", True),
-        ("new launches", int(table["role"].isin([HIT_BET, CORE, IMAGE]).sum()), "", True),
-        ("hit bets", len(bets), f"{math.ceil(band[0] * catalogue_size - 1e-9)}-{math.floor(band[1] * catalogue_size + 1e-9)}",
-         band[0] <= len(bets) / catalogue_size <= band[1] + 1e-9),
-        ("hit-bet share of the catalogue", f"{len(bets) / size:.1%}", f"{band[0]:.0%}-{band[1]:.0%}",
-         band[0] <= len(bets) / size <= band[1] + 1e-9),
-        ("image products", int((table["role"] == IMAGE).sum()), image_count,
-         int((table["role"] == IMAGE).sum()) == image_count),
-        ("expected hits, new non-image products (90% interval)", f"{expected['all']:.1f} ({low}-{high})", "", True),
-        ("expected hits among the hit bets (90% interval)", f"{expected['bets']:.1f} ({bet_low}-{bet_high})", "", True),
-        ("distinct looks", int(len(looks)), "", True),
-        ("largest look group", int(looks["products"].max()) if len(looks) else 0,
-         f"<= {max_per_look}" if max_per_look else "", True),
-        ("largest tag-set share of the hit bets", f"{concentration['share_of_hit_bets'].max():.0%}"
-         if len(concentration) else "", f"<= {max_bet_share_per_tag_set:.0%}", True),
-        ("categories within their limits", int(categories["within"].sum()), len(categories), bool(categories["within"].all())),
-        ("solver", "optimal" if proven_optimal else "best plan found within time_limit (not proven optimal)", "",
-         True),
-    ], columns=["measure", "value", "target", "within"])
+    summary = pd.DataFrame(
+        [
+            ("catalogue size", size, catalogue_size, size == catalogue_size),
+            ("carry-over products", int((table["role"] == CARRY_OVER).sum()), "", True),
+            ("new launches", int(table["role"].isin([HIT_BET, CORE, IMAGE]).sum()), "", True),
+            (
+                "hit bets",
+                len(bets),
+                f"{math.ceil(band[0] * catalogue_size - 1e-9)}-{math.floor(band[1] * catalogue_size + 1e-9)}",
+                band[0] <= len(bets) / catalogue_size <= band[1] + 1e-9,
+            ),
+            (
+                "hit-bet share of the catalogue",
+                f"{len(bets) / size:.1%}",
+                f"{band[0]:.0%}-{band[1]:.0%}",
+                band[0] <= len(bets) / size <= band[1] + 1e-9,
+            ),
+            (
+                "image products",
+                int((table["role"] == IMAGE).sum()),
+                image_count,
+                int((table["role"] == IMAGE).sum()) == image_count,
+            ),
+            ("expected hits, new non-image products (90% interval)", f"{expected['all']:.1f} ({low}-{high})", "", True),
+            (
+                "expected hits among the hit bets (90% interval)",
+                f"{expected['bets']:.1f} ({bet_low}-{bet_high})",
+                "",
+                True,
+            ),
+            ("distinct looks", int(len(looks)), "", True),
+            (
+                "largest look group",
+                int(looks["products"].max()) if len(looks) else 0,
+                f"<= {max_per_look}" if max_per_look else "",
+                True,
+            ),
+            (
+                "largest tag-set share of the hit bets",
+                f"{concentration['share_of_hit_bets'].max():.0%}" if len(concentration) else "",
+                f"<= {max_bet_share_per_tag_set:.0%}",
+                True,
+            ),
+            (
+                "categories within their limits",
+                int(categories["within"].sum()),
+                len(categories),
+                bool(categories["within"].all()),
+            ),
+            (
+                "solver",
+                "optimal" if proven_optimal else "best plan found within time_limit (not proven optimal)",
+                "",
+                True,
+            ),
+        ],
+        columns=["measure", "value", "target", "within"],
+    )
     summary["value"] = summary["value"].astype(str)
     summary["target"] = summary["target"].astype(str)
-    return SeasonPlan(season, table, summary, categories, looks, concentration, expected, seconds, (), ceiling,
-                      len(cand))
+    return SeasonPlan(
+        season, table, summary, categories, looks, concentration, expected, seconds, (), ceiling, len(cand)
+    )
 
 
 def chance_text(probability: float, ceiling: float = 1.0) -> str:
@@ -533,10 +722,19 @@ def _categories(table: pd.DataFrame, limits: dict) -> pd.DataFrame:
         row = counts.loc[category] if category in counts.index else pd.Series(dtype=int)
         total = int(row.sum())
         low, high = limits.get(category, (None, None))
-        rows.append({"category": category, "carry_over": int(row.get(CARRY_OVER, 0)),
-                     "hit_bets": int(row.get(HIT_BET, 0)), "core": int(row.get(CORE, 0)),
-                     "image": int(row.get(IMAGE, 0)), "total": total, "min": low, "max": high,
-                     "within": (low is None or total >= low) and (high is None or total <= high)})
+        rows.append(
+            {
+                "category": category,
+                "carry_over": int(row.get(CARRY_OVER, 0)),
+                "hit_bets": int(row.get(HIT_BET, 0)),
+                "core": int(row.get(CORE, 0)),
+                "image": int(row.get(IMAGE, 0)),
+                "total": total,
+                "min": low,
+                "max": high,
+                "within": (low is None or total >= low) and (high is None or total <= high),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -545,8 +743,14 @@ def _concentration(bets: pd.DataFrame, bet_tag_sets: pd.DataFrame | None, cap: f
         return pd.DataFrame(columns=["tags", "hit_bets", "share_of_hit_bets", "cap"])
     sets = bet_tag_sets.reindex(bets["product_id"]).fillna(False).astype(bool)
     counts = sets.sum()
-    out = pd.DataFrame({"tags": counts.index, "hit_bets": counts.to_numpy(),
-                        "share_of_hit_bets": counts.to_numpy() / len(bets), "cap": cap})
+    out = pd.DataFrame(
+        {
+            "tags": counts.index,
+            "hit_bets": counts.to_numpy(),
+            "share_of_hit_bets": counts.to_numpy() / len(bets),
+            "cap": cap,
+        }
+    )
     out = out[out["hit_bets"] > 0]
     return out.sort_values(["hit_bets", "tags"], ascending=[False, True]).reset_index(drop=True)
 
@@ -585,26 +789,33 @@ def plan_limits(
     if size <= 0:
         raise ParameterError(f"No products were launched in {season} to size the plan on; give catalogue_size.")
     if candidates is not None and not catalogue_size and size > len(candidates) + n_carried:
-        notes.append(f"The catalogue size would be {size:,} ({len(launched):,} launches in {season} plus {n_carried:,} "
-                     f"carried over), more than the {len(candidates):,} candidates and the carry-over can fill: the plan "
-                     f"releases {len(candidates) + n_carried:,}, every candidate. Give catalogue_size to choose fewer.")
+        notes.append(
+            f"The catalogue size would be {size:,} ({len(launched):,} launches in {season} plus {n_carried:,} "
+            f"carried over), more than the {len(candidates):,} candidates and the carry-over can fill: the plan "
+            f"releases {len(candidates) + n_carried:,}, every candidate. Give catalogue_size to choose fewer."
+        )
         size = len(candidates) + n_carried
     images = image_count or int(round(image_share * size))
     if candidates is not None and not image_count:
         available = int((candidates["role"] == IMAGE).sum())
         if images > available:
-            notes.append("No candidate is flagged as an image product: there is no image quota (flag candidates "
-                         "with role: image to plan some)." if not available else
-                         f"Only {available:,} candidates are flagged as image products: the image quota is {available:,}"
-                         f" rather than {images:,}.")
+            notes.append(
+                "No candidate is flagged as an image product: there is no image quota (flag candidates "
+                "with role: image to plan some)."
+                if not available
+                else f"Only {available:,} candidates are flagged as image products: the image quota is {available:,}"
+                f" rather than {images:,}."
+            )
             images = available
     if category_limits:
         limits = parse_category_limits(category_limits)
         known = set(describe_products(products, tags, taxonomy, product_ids=launched)["category"])
         unknown = sorted(set(limits) - known)
         if unknown:
-            raise ParameterError(f"Category limits name {unknown[0]!r}, not a category of the launches of {season} "
-                                 f"({', '.join(sorted(known))}).{did_you_mean(unknown[0], known)}")
+            raise ParameterError(
+                f"Category limits name {unknown[0]!r}, not a category of the launches of {season} "
+                f"({', '.join(sorted(known))}).{did_you_mean(unknown[0], known)}"
+            )
     else:
         mix = describe_products(products, tags, taxonomy, product_ids=launched)["category"]
         limits = limits_from_mix(mix[mix != "(none)"], size, tolerance=category_tolerance)
@@ -616,45 +827,85 @@ def plan_limits(
             for category, (_, high) in short.items():
                 limits[category] = (int(have.get(category, 0)), high)
             if short:
-                notes.append(f"{len(short)} categor{'y has' if len(short) == 1 else 'ies have'} fewer candidates than "
-                             f"their share of last season asks for ({', '.join(sorted(short)[:5])}): their minimum is "
-                             "what the candidates and the carry-over hold.")
+                notes.append(
+                    f"{len(short)} categor{'y has' if len(short) == 1 else 'ies have'} fewer candidates than "
+                    f"their share of last season asks for ({', '.join(sorted(short)[:5])}): their minimum is "
+                    "what the candidates and the carry-over hold."
+                )
     return {"catalogue_size": int(size), "image_count": int(images), "category_limits": limits, "notes": notes}
 
 
-def plan_brand(brand, labels: pd.DataFrame, rules: pd.DataFrame, model, *, season: str, plan_for: str,
-               carry_over: str = "hits", catalogue_size: int = 0, image_count: int = 0, image_share: float = 0.015,
-               category_limits: str = "", category_tolerance: float = 0.5, calibration=None,
-               **planning) -> tuple[SeasonPlan, pd.DataFrame]:
+def plan_brand(
+    brand,
+    labels: pd.DataFrame,
+    rules: pd.DataFrame,
+    model,
+    *,
+    season: str,
+    plan_for: str,
+    carry_over: str = "hits",
+    catalogue_size: int = 0,
+    image_count: int = 0,
+    image_share: float = 0.015,
+    category_limits: str = "",
+    category_tolerance: float = 0.5,
+    calibration=None,
+    **planning,
+) -> tuple[SeasonPlan, pd.DataFrame]:
     """Next season's plan for a brand: its candidates scored by ``model`` and explained by ``rules``, the
     carry-over of ``season``, limits fitted to what the brand gave (:func:`plan_limits`), then
     :func:`plan_season` (``planning``: band, min_bet_lift, max_per_look, max_bet_share_per_tag_set,
     waves). Without a candidate pipeline, no plan is made and the plan says why.
     Returns (plan, scored candidates)."""
     if brand.candidates is None or brand.candidates.products.empty:
-        reason = ("the dataset has no candidate pipeline (a candidates entry in dataset.yml: the products proposed "
-                  f"for {plan_for}, tagged like the catalogue), so there is nothing to choose from. The backtest and "
-                  "the calibration below still show how well hits can be foreseen.")
-        return no_plan(plan_for, reason), pd.DataFrame(columns=["product_id", "name", "role", "category", "look",
-                                                                "probability", "lift"])
+        reason = (
+            "the dataset has no candidate pipeline (a candidates entry in dataset.yml: the products proposed "
+            f"for {plan_for}, tagged like the catalogue), so there is nothing to choose from. The backtest and "
+            "the calibration below still show how well hits can be foreseen."
+        )
+        return no_plan(plan_for, reason), pd.DataFrame(
+            columns=["product_id", "name", "role", "category", "look", "probability", "lift"]
+        )
     taxonomy = brand.taxonomy
-    candidates = score_candidates(model, brand.candidates.products, brand.candidates.tags, taxonomy, rules=rules,
-                                  season=plan_for)
+    candidates = score_candidates(
+        model, brand.candidates.products, brand.candidates.tags, taxonomy, rules=rules, season=plan_for
+    )
     if calibration is not None:  # out of time (see tagkit.calibration): what the past seasons vouch for
         candidates["raw_probability"] = candidates["probability"]
         candidates["probability"] = calibration.apply(candidates["raw_probability"])
     base_rate = model.base_rate  # a hit bet is a bet against the average product of the seasons learnt from
     candidates["lift"] = candidates["probability"] / base_rate
     carried = carried_products(labels, season, brand.own.products, brand.own.tags, taxonomy, which=carry_over)
-    limits = plan_limits(labels, season, brand.own.products, brand.own.tags, taxonomy, carried=carried,
-                         candidates=candidates, catalogue_size=catalogue_size, image_count=image_count,
-                         image_share=image_share, category_limits=category_limits,
-                         category_tolerance=category_tolerance)
+    limits = plan_limits(
+        labels,
+        season,
+        brand.own.products,
+        brand.own.tags,
+        taxonomy,
+        carried=carried,
+        candidates=candidates,
+        catalogue_size=catalogue_size,
+        image_count=image_count,
+        image_share=image_share,
+        category_limits=category_limits,
+        category_tolerance=category_tolerance,
+    )
     bet_tag_sets = rule_membership(brand.candidates.matrix(taxonomy), rules[rules["status"] == KEPT])
     try:
-        plan = plan_season(candidates, season=plan_for, base_rate=base_rate, carry_over=carried,
-                           bet_tag_sets=bet_tag_sets, calibration=calibration, **planning, **limits)
+        plan = plan_season(
+            candidates,
+            season=plan_for,
+            base_rate=base_rate,
+            carry_over=carried,
+            bet_tag_sets=bet_tag_sets,
+            calibration=calibration,
+            **planning,
+            **limits,
+        )
     except PlanInfeasible as err:  # the report still shows the scored candidates, and why no plan holds
-        plan = no_plan(plan_for, "its limits cannot all hold together: " + "; ".join(err.problems) + ".",
-                       candidates=len(candidates))
+        plan = no_plan(
+            plan_for,
+            "its limits cannot all hold together: " + "; ".join(err.problems) + ".",
+            candidates=len(candidates),
+        )
     return plan, candidates

@@ -63,7 +63,7 @@ def plot_value_distribution(counts: pd.DataFrame, *, top: int = 12, columns: int
         ax.set_xlabel("Products")
         ax.set_ylabel("")
         ax.tick_params(axis="y", labelsize=8)
-    for ax in list(axes.flat)[len(dimensions):]:
+    for ax in list(axes.flat)[len(dimensions) :]:
         ax.set_visible(False)
     fig.suptitle(f"Products per tag value (top {top} per dimension)", fontsize=12)
     fig.tight_layout()
@@ -101,8 +101,13 @@ def plot_hit_share(share: pd.DataFrame, *, band: tuple[float, float] = (0.05, 0.
     if len(share):
         top = max(top, 100 * share["hit_share"].max() * 1.2)
     if "revenue_share" in share and share["revenue_share"].notna().any():
-        ax.plot(range(len(share)), 100 * share["revenue_share"], "o", color=COLOURS["accent"],
-                label="hits' share of revenue")
+        ax.plot(
+            range(len(share)),
+            100 * share["revenue_share"],
+            "o",
+            color=COLOURS["accent"],
+            label="hits' share of revenue",
+        )
         top = max(top, 100 * share["revenue_share"].max() * 1.1)
     ax.set_ylim(0, top)
     ax.set_xlabel("Season")
@@ -123,11 +128,17 @@ def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
     q = np.log10(rules["q_value"].clip(lower=1e-12))
     # viridis runs from dark (low) to light (high): the most certain rules (lowest q) are the darkest, as the
     # page says
-    points = ax.scatter(100 * rules["support"], rules["lift"], c=q, cmap="viridis", s=14, alpha=0.75,
-                        vmin=-12, vmax=0)
+    points = ax.scatter(100 * rules["support"], rules["lift"], c=q, cmap="viridis", s=14, alpha=0.75, vmin=-12, vmax=0)
     kept = rules["status"] == KEPT
-    ax.scatter(100 * rules.loc[kept, "support"], rules.loc[kept, "lift"], facecolors="none",
-               edgecolors=COLOURS["bad"], s=46, linewidths=1.1, label="kept rules")
+    ax.scatter(
+        100 * rules.loc[kept, "support"],
+        rules.loc[kept, "lift"],
+        facecolors="none",
+        edgecolors=COLOURS["bad"],
+        s=46,
+        linewidths=1.1,
+        label="kept rules",
+    )
     ax.axhline(1, color="grey", lw=0.8, ls="--")
     ax.set_xscale("log")
     ax.set_xlabel("Support (% of products that are hits and carry the tag set, log scale)")
@@ -154,9 +165,18 @@ def plot_lift_heatmap(table: pd.DataFrame | None) -> "plt.Figure | None":
     grid = grid.loc[grid.notna().any(axis=1), grid.notna().any(axis=0)]
     fig, ax = plt.subplots(figsize=(0.7 * len(grid.columns) + 3, 0.42 * len(grid) + 2))
     top = max(2.0, float(np.nanmax(grid.to_numpy())) if grid.size else 2.0)
-    sns.heatmap(grid, ax=ax, cmap="RdBu_r", norm=TwoSlopeNorm(vcenter=1.0, vmin=0, vmax=top), annot=True,
-                fmt=".1f", annot_kws={"fontsize": 7}, cbar_kws={"label": "Lift (x the average hit rate)"},
-                linewidths=0.4, linecolor="white")
+    sns.heatmap(
+        grid,
+        ax=ax,
+        cmap="RdBu_r",
+        norm=TwoSlopeNorm(vcenter=1.0, vmin=0, vmax=top),
+        annot=True,
+        fmt=".1f",
+        annot_kws={"fontsize": 7},
+        cbar_kws={"label": "Lift (x the average hit rate)"},
+        linewidths=0.4,
+        linecolor="white",
+    )
     ax.set_xlabel(str(columns).replace("_", " ").capitalize())
     ax.set_ylabel(str(rows).replace("_", " ").capitalize())
     ax.set_title(f"Lift of {rows} x {columns} combinations")
@@ -192,11 +212,21 @@ def plot_competitor_shares(comparison: pd.DataFrame, *, top: int = 12) -> "plt.F
     part = comparison.head(top).iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(part) + 1.8))
     y = range(len(part))
-    ax.barh([i + 0.27 for i in y], 100 * part["share_of_competitor_bestsellers"], height=0.27,
-            color=COLOURS["bad"], label="competitor best sellers")
+    ax.barh(
+        [i + 0.27 for i in y],
+        100 * part["share_of_competitor_bestsellers"],
+        height=0.27,
+        color=COLOURS["bad"],
+        label="competitor best sellers",
+    )
     ax.barh(list(y), 100 * part["share_of_own_hits"], height=0.27, color=COLOURS["ok"], label="own hits")
-    ax.barh([i - 0.27 for i in y], 100 * part["share_of_own_range"], height=0.27, color=COLOURS["neutral"],
-            label="own range")
+    ax.barh(
+        [i - 0.27 for i in y],
+        100 * part["share_of_own_range"],
+        height=0.27,
+        color=COLOURS["neutral"],
+        label="own range",
+    )
     ax.set_yticks(list(y), part["tags"], fontsize=8)
     ax.set_xlabel("Share of products with the tags (%)")
     ax.set_title("What competitor best sellers have, against the brand's hits and range")
@@ -210,13 +240,21 @@ def plot_reliability(table: pd.DataFrame) -> "plt.Figure":
     plt, _ = _libs()
     fig, ax = plt.subplots(figsize=(6.2, 5.2))
     if table.empty:
-        ax.text(0.5, 0.5, "No season was replayed (backtest_seasons = 0)", ha="center", va="center",
-                transform=ax.transAxes)
+        ax.text(
+            0.5, 0.5, "No season was replayed (backtest_seasons = 0)", ha="center", va="center", transform=ax.transAxes
+        )
     top = max(0.05, float(max(table["predicted"].max(), table["observed_high"].max())) * 1.08) if len(table) else 1
     ax.plot([0, 100 * top], [0, 100 * top], color="grey", ls="--", lw=0.9, label="perfect calibration")
-    ax.errorbar(100 * table["predicted"], 100 * table["observed"],
-                yerr=[100 * (table["observed"] - table["observed_low"]), 100 * (table["observed_high"] - table["observed"])],
-                fmt="o", color=COLOURS["accent"], ecolor=COLOURS["neutral"], capsize=3, label="products in a bin")
+    ax.errorbar(
+        100 * table["predicted"],
+        100 * table["observed"],
+        yerr=[100 * (table["observed"] - table["observed_low"]), 100 * (table["observed_high"] - table["observed"])],
+        fmt="o",
+        color=COLOURS["accent"],
+        ecolor=COLOURS["neutral"],
+        capsize=3,
+        label="products in a bin",
+    )
     for x, y, n in zip(table["predicted"], table["observed"], table["products"]):
         ax.annotate(f"{n:,}", (100 * x, 100 * y), textcoords="offset points", xytext=(6, -10), fontsize=7)
     ax.set_xlim(0, 100 * top)
@@ -259,10 +297,12 @@ def plot_plan_categories(categories: pd.DataFrame) -> "plt.Figure | None":
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(frame) + 1.6))
     ax.barh(frame["category"], frame["total"], color=COLOURS["accent"], label="planned products")
     has = frame["min"].notna()
-    ax.scatter(frame.loc[has, "min"], frame.loc[has, "category"], marker="|", s=300, color=COLOURS["bad"],
-               label="minimum")
-    ax.scatter(frame.loc[has, "max"], frame.loc[has, "category"], marker="|", s=300, color=COLOURS["ok"],
-               label="maximum")
+    ax.scatter(
+        frame.loc[has, "min"], frame.loc[has, "category"], marker="|", s=300, color=COLOURS["bad"], label="minimum"
+    )
+    ax.scatter(
+        frame.loc[has, "max"], frame.loc[has, "category"], marker="|", s=300, color=COLOURS["ok"], label="maximum"
+    )
     ax.set_xlabel("Products")
     ax.set_ylabel("Category")
     ax.set_title("Category mix of the plan against its limits")
@@ -282,8 +322,13 @@ def plot_plan_looks(looks: pd.DataFrame, *, cap: int | None = None) -> "plt.Figu
     fig, ax = plt.subplots(figsize=(7, 3.8))
     ax.bar(sizes.index.astype(str), sizes.values, color=COLOURS["accent"])
     if cap:
-        ax.axvline(str(cap) if str(cap) in set(sizes.index.astype(str)) else len(sizes) - 0.5, color=COLOURS["bad"],
-                   ls="--", lw=1, label=f"cap: {cap} products per look")
+        ax.axvline(
+            str(cap) if str(cap) in set(sizes.index.astype(str)) else len(sizes) - 0.5,
+            color=COLOURS["bad"],
+            ls="--",
+            lw=1,
+            label=f"cap: {cap} products per look",
+        )
         ax.legend(frameon=False, fontsize=8)
     ax.set_xlabel("Products sharing the same look")
     ax.set_ylabel("Looks (count)")
@@ -303,9 +348,15 @@ def plot_backtest(table: pd.DataFrame) -> "plt.Figure":
         # tagkit stands out; the models on their own in greys, darker the more complex; random picks in red
         shades = [COLOURS["accent"], "#c9d1d9", COLOURS["neutral"], "#5f6b78", COLOURS["bad"]]
         palette = dict(zip(BACKTEST_METHODS, shades))
-        sns.barplot(done, x="season", y="lift_at_k", hue="method", ax=ax,
-                    palette={m: palette.get(m, COLOURS["neutral"]) for m in done["method"].unique()},
-                    hue_order=[m for m in BACKTEST_METHODS if m in set(done["method"])] or None)
+        sns.barplot(
+            done,
+            x="season",
+            y="lift_at_k",
+            hue="method",
+            ax=ax,
+            palette={m: palette.get(m, COLOURS["neutral"]) for m in done["method"].unique()},
+            hue_order=[m for m in BACKTEST_METHODS if m in set(done["method"])] or None,
+        )
         ax.legend(frameon=False, fontsize=8)
     ax.axhline(1, color="grey", lw=0.8, ls="--")
     ax.set_xlabel("Season replayed")

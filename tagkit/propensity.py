@@ -49,7 +49,9 @@ class TimeOfYear:
 
     @property
     def names(self) -> list[str]:
-        return [f"season of year: {code}" for code in self.calendar.codes] + ["tags in the same season of earlier years"]
+        return [f"season of year: {code}" for code in self.calendar.codes] + [
+            "tags in the same season of earlier years"
+        ]
 
     def features(self, rows: pd.DataFrame, seasons) -> np.ndarray:
         seasons = np.asarray(seasons, dtype=object)
@@ -58,8 +60,11 @@ class TimeOfYear:
             where = np.flatnonzero(seasons == season)
             code = self.calendar.parse(season)[4:]
             out[where, self.calendar.codes.index(code)] = 1.0
-            rate = np.clip(same_quarter_rates(self.labels, self.matrix, season, rows.iloc[where],
-                                              calendar=self.calendar), 1e-4, 1 - 1e-4)
+            rate = np.clip(
+                same_quarter_rates(self.labels, self.matrix, season, rows.iloc[where], calendar=self.calendar),
+                1e-4,
+                1 - 1e-4,
+            )
             out[where, -1] = np.log(rate / (1 - rate))
         return out
 
@@ -83,8 +88,9 @@ class TagMomentum:
         out = np.zeros((len(rows), 1))
         for season in pd.unique(seasons):
             where = np.flatnonzero(seasons == season)
-            out[where, 0] = tag_momentum_scores(self.labels, self.matrix, self.calendar.parse(season),
-                                                rows.iloc[where], calendar=self.calendar)
+            out[where, 0] = tag_momentum_scores(
+                self.labels, self.matrix, self.calendar.parse(season), rows.iloc[where], calendar=self.calendar
+            )
         return out
 
 
@@ -130,14 +136,18 @@ class PropensityModel:
     estimator: object = None  # the fitted trees of a gradient-boosted model
 
     def __repr__(self) -> str:
-        return (f"PropensityModel({self.kind}: {len(self.items)} tags, {len(self.rules)} rules, base rate "
-                f"{self.base_rate:.1%}, trained on {', '.join(self.trained_on) or 'the rows given'})")
+        return (
+            f"PropensityModel({self.kind}: {len(self.items)} tags, {len(self.rules)} rules, base rate "
+            f"{self.base_rate:.1%}, trained on {', '.join(self.trained_on) or 'the rows given'})"
+        )
 
     def _features(self, matrix: pd.DataFrame, season=None) -> np.ndarray:
         missing = [c for c in self.items if c not in matrix.columns]
         if missing:
-            raise ParameterError(f"The matrix lacks {len(missing)} tag column(s) the model was trained on, e.g. "
-                                 f"{missing[:3]}; encode candidates with the same taxonomy.")
+            raise ParameterError(
+                f"The matrix lacks {len(missing)} tag column(s) the model was trained on, e.g. "
+                f"{missing[:3]}; encode candidates with the same taxonomy."
+            )
         values = matrix.loc[:, list(self.items)].to_numpy(dtype=np.float64)
         position = {c: i for i, c in enumerate(self.items)}
         combos = [values[:, [position[i] for i in items]].all(axis=1) for items in self.rules["items"]]
@@ -148,8 +158,10 @@ class PropensityModel:
             elif season is not None:
                 seasons = np.full(len(matrix), season, dtype=object)
             else:
-                raise ParameterError("This model knows the season of a row (the time of year or tag momentum): "
-                                     "say which season the rows are for (season=...).")
+                raise ParameterError(
+                    "This model knows the season of a row (the time of year or tag momentum): "
+                    "say which season the rows are for (season=...)."
+                )
             out = np.hstack([out, self.time_of_year.features(matrix, seasons)])
         return out
 
@@ -175,8 +187,11 @@ class PropensityModel:
             rules = rules.iloc[0:0]
         values = matrix.loc[:, list(self.items)].to_numpy(dtype=bool)
         position = {c: i for i, c in enumerate(self.items)}
-        membership = np.column_stack([values[:, [position[i] for i in items]].all(axis=1) for items in rules["items"]]) \
-            if len(rules) else np.zeros((len(matrix), 0), dtype=bool)
+        membership = (
+            np.column_stack([values[:, [position[i] for i in items]].all(axis=1) for items in rules["items"]])
+            if len(rules)
+            else np.zeros((len(matrix), 0), dtype=bool)
+        )
         labels = [f"{r.rule} ({r.n_hits} of {r.n_products} hits, {r.lift:.1f}x)" for r in rules.itertuples()]
         products = np.asarray(self.tag_products, dtype=float)
         tag_hits = np.asarray(self.tag_hits, dtype=float)
@@ -191,8 +206,9 @@ class PropensityModel:
             present = np.flatnonzero(values[row] & below)  # in item order, so ties of rate go by the taxonomy
             worst = present[np.argsort(rate[present], kind="stable")][:2]
             held.append(", ".join(held_label[k] for k in worst))
-        return pd.DataFrame({"matched_rules": matched, "rules_matched": counts, "held_back_by": held},
-                            index=matrix.index)
+        return pd.DataFrame(
+            {"matched_rules": matched, "rules_matched": counts, "held_back_by": held}, index=matrix.index
+        )
 
 
 def fit_propensity(
@@ -220,29 +236,48 @@ def fit_propensity(
     hits = np.asarray(hits, dtype=bool)
     kind = kind if kind is not None else (TAGS_AND_RULES if rules is not None else TAGS_ONLY)
     if kind not in MODEL_KINDS:
-        raise ParameterError(f"The 'kind' parameter of fit_propensity must be one of {list(MODEL_KINDS)}. "
-                             f"Got {kind!r} instead.")
+        raise ParameterError(
+            f"The 'kind' parameter of fit_propensity must be one of {list(MODEL_KINDS)}. Got {kind!r} instead."
+        )
     if kind == TAGS_AND_RULES and rules is None:
         raise ParameterError("fit_propensity: the kind 'tags and rules' needs the rules (rules=...).")
     if isinstance(penalty, bool) or not isinstance(penalty, (int, float)) or penalty <= 0:
-        raise ParameterError(f"The 'penalty' parameter of fit_propensity must be a number > 0. Got {penalty!r} instead.")
+        raise ParameterError(
+            f"The 'penalty' parameter of fit_propensity must be a number > 0. Got {penalty!r} instead."
+        )
     if hits.all() or not hits.any():
-        raise ParameterError(f"fit_propensity: {int(hits.sum())} of {len(hits)} rows are hits; the model needs both "
-                             "hits and other products.")
+        raise ParameterError(
+            f"fit_propensity: {int(hits.sum())} of {len(hits)} rows are hits; the model needs both "
+            "hits and other products."
+        )
     empty = pd.DataFrame({"rule": [], "items": [], "status": [], "size": []})
-    combos = rules[(rules["status"] == KEPT) & (rules["size"] > 1)].reset_index(drop=True) \
-        if kind == TAGS_AND_RULES else empty
+    combos = (
+        rules[(rules["status"] == KEPT) & (rules["size"] > 1)].reset_index(drop=True)
+        if kind == TAGS_AND_RULES
+        else empty
+    )
     values = matrix.to_numpy(dtype=bool)
-    record = dict(tag_products=tuple(int(n) for n in values.sum(axis=0)),
-                  tag_hits=tuple(int(n) for n in values[hits].sum(axis=0)))
-    model = PropensityModel(tuple(str(c) for c in matrix.columns), combos, pd.Series(dtype=float), 0.0,
-                            float(hits.mean()), tuple(trained_on), time_of_year, kind, **record)
+    record = dict(
+        tag_products=tuple(int(n) for n in values.sum(axis=0)), tag_hits=tuple(int(n) for n in values[hits].sum(axis=0))
+    )
+    model = PropensityModel(
+        tuple(str(c) for c in matrix.columns),
+        combos,
+        pd.Series(dtype=float),
+        0.0,
+        float(hits.mean()),
+        tuple(trained_on),
+        time_of_year,
+        kind,
+        **record,
+    )
     features = model._features(matrix)
     if kind == BOOSTED:
         from sklearn.ensemble import HistGradientBoostingClassifier
 
-        trees = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, l2_regularization=1.0,
-                                               early_stopping=False, random_state=seed)
+        trees = HistGradientBoostingClassifier(
+            max_iter=200, learning_rate=0.05, l2_regularization=1.0, early_stopping=False, random_state=seed
+        )
         return replace(model, estimator=trees.fit(features.astype(np.float32), hits))
     from sklearn.linear_model import LogisticRegression
 
@@ -261,8 +296,11 @@ def reliability(probabilities, outcomes, *, bins=RELIABILITY_BINS) -> pd.DataFra
     y = np.asarray(outcomes, dtype=bool)
     cut = pd.cut(p, list(bins), include_lowest=True)
     frame = pd.DataFrame({"bin": cut, "p": p, "y": y})
-    out = frame.groupby("bin", observed=True).agg(products=("y", "size"), predicted=("p", "mean"),
-                                                  observed=("y", "mean")).reset_index()
+    out = (
+        frame.groupby("bin", observed=True)
+        .agg(products=("y", "size"), predicted=("p", "mean"), observed=("y", "mean"))
+        .reset_index()
+    )
     z = 1.6449
     n, rate = out["products"], out["observed"]
     centre = (rate + z * z / (2 * n)) / (1 + z * z / n)
@@ -301,8 +339,15 @@ def score_candidates(
     return out
 
 
-def carry_over(labels: pd.DataFrame, season: str, products: pd.DataFrame, tags: pd.DataFrame,
-               taxonomy: Taxonomy, *, which: str = "hits") -> pd.DataFrame:
+def carry_over(
+    labels: pd.DataFrame,
+    season: str,
+    products: pd.DataFrame,
+    tags: pd.DataFrame,
+    taxonomy: Taxonomy,
+    *,
+    which: str = "hits",
+) -> pd.DataFrame:
     """The products that stay on sale into the next season: the hits of ``season`` (``which="hits"``),
     or none (``which=""``)."""
     if not which:

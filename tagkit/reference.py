@@ -25,17 +25,26 @@ def parameter_reference(notebooks_dir=None) -> str:
     """The Markdown reference of every notebook's parameters."""
     import papermill
 
-    lines = ["# Notebook parameters", "",
-             "Generated from the notebooks' `parameters` cells by `make docs` (do not edit by hand; a test checks it).",
-             "Set them in a `--params` file for `tagkit report` (a `shared` section and one section per notebook), "
-             "with `papermill -p NAME VALUE`, or by editing the cell in JupyterLab.", ""]
+    lines = [
+        "# Notebook parameters",
+        "",
+        "Generated from the notebooks' `parameters` cells by `make docs` (do not edit by hand; a test checks it).",
+        "Set them in a `--params` file for `tagkit report` (a `shared` section and one section per notebook), "
+        "with `papermill -p NAME VALUE`, or by editing the cell in JupyterLab.",
+        "",
+    ]
     for notebook in notebooks_in(Path(notebooks_dir) if notebooks_dir else NOTEBOOKS):
-        lines += [f"## `{notebook.stem}`", "", "| parameter | type | default | allowed | what it does |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            f"## `{notebook.stem}`",
+            "",
+            "| parameter | type | default | allowed | what it does |",
+            "|---|---|---|---|---|",
+        ]
         for name, spec in papermill.inspect_notebook(str(notebook)).items():
             allowed = "shared by every notebook" if name in SHARED_PARAMETERS else _allowed(name)
-            lines.append(f"| `{name}` | {spec['inferred_type_name']} | `{spec['default']}` | {allowed} | "
-                         f"{_cell(spec['help'])} |")
+            lines.append(
+                f"| `{name}` | {spec['inferred_type_name']} | `{spec['default']}` | {allowed} | {_cell(spec['help'])} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -44,17 +53,24 @@ def reading_guide(notebooks_dir=None) -> str:
     """The merchandiser's guide to the reports: every notebook's markdown cells, in order, one level down."""
     import nbformat
 
-    lines = ["# Reading the reports", "",
-             "Generated from the notebooks' own text by `make docs` (do not edit by hand; a test checks it): what "
-             "each page of a season's reports shows and how to read it, in the order of the page. The index page "
-             "and the exports are described in the README.", ""]
+    lines = [
+        "# Reading the reports",
+        "",
+        "Generated from the notebooks' own text by `make docs` (do not edit by hand; a test checks it): what "
+        "each page of a season's reports shows and how to read it, in the order of the page. The index page "
+        "and the exports are described in the README.",
+        "",
+    ]
     for notebook in notebooks_in(Path(notebooks_dir) if notebooks_dir else NOTEBOOKS):
         texts = [cell.source for cell in nbformat.read(notebook, as_version=4).cells if cell.cell_type == "markdown"]
         for i, text in enumerate(texts):
             lines += ["\n".join(f"#{line}" if line.startswith("#") else line for line in text.splitlines()), ""]
             if i == 0:
-                lines += [f"*The page `{notebook.stem}.html` of a season's reports; the notebook "
-                          f"`notebooks/{notebook.name}`.*", ""]
+                lines += [
+                    f"*The page `{notebook.stem}.html` of a season's reports; the notebook "
+                    f"`notebooks/{notebook.name}`.*",
+                    "",
+                ]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -46,13 +46,20 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
             outputs.append(output)
         cell["outputs"] = outputs
     title = _title(nb)
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
     body, _ = exporter.from_notebook_node(nb)
     body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
-    page = _PAGE.format(title=html_text(f"{title} · {season}"), brand=html_text(brand),
-                        season=html_text(season), heading="", css=_CSS, body=body,
-                        back='<a href="index.html">All reports of this season</a>')
+    page = _PAGE.format(
+        title=html_text(f"{title} · {season}"),
+        brand=html_text(brand),
+        season=html_text(season),
+        heading="",
+        css=_CSS,
+        body=body,
+        back='<a href="index.html">All reports of this season</a>',
+    )
     target.write_text(page, encoding="utf-8")
     return {"file": target.name, "title": title, **found}
 
@@ -74,15 +81,21 @@ def _index_item(page: dict, folder: Path) -> str:
     head = f'<a href="{html_text(page["file"])}">{title}</a>' if has_page else title
     box = ""
     if failed:
-        kept = (f"The page linked is the last good version, from {html_text(str(page['kept_from']))}."
-                if page.get("kept_from") and has_page else "There is no earlier version of this report.")
-        box = (f'<div class="tk-warning"><p><strong>This report failed in this run.</strong> '
-               f'{html_text(page.get("error", ""))} {kept}</p></div>')
-    return f'<li><h2>{head}</h2>{box}<p>{summary_html(page["summary"]) or "&nbsp;"}</p></li>'
+        kept = (
+            f"The page linked is the last good version, from {html_text(str(page['kept_from']))}."
+            if page.get("kept_from") and has_page
+            else "There is no earlier version of this report."
+        )
+        box = (
+            f'<div class="tk-warning"><p><strong>This report failed in this run.</strong> '
+            f"{html_text(page.get('error', ''))} {kept}</p></div>"
+        )
+    return f"<li><h2>{head}</h2>{box}<p>{summary_html(page['summary']) or '&nbsp;'}</p></li>"
 
 
-def write_index(pages: list[dict], target: Path, *, season: str, brand: str,
-                key_figures: pd.DataFrame | None = None) -> Path:
+def write_index(
+    pages: list[dict], target: Path, *, season: str, brand: str, key_figures: pd.DataFrame | None = None
+) -> Path:
     items = "\n".join(_index_item(p, target.parent) for p in pages)
     body = f'<ul class="tk-index">{items}</ul>'
     if key_figures is not None and len(key_figures):
@@ -90,10 +103,18 @@ def write_index(pages: list[dict], target: Path, *, season: str, brand: str,
         body = f'<h2>Key figures</h2>{table}<p class="tk-note">Next to the previous season, when it was run.</p>' + body
     workbook = target.parent / f"tagkit_{season}.xlsx"
     if workbook.exists():
-        body += (f'<p>All the season\'s key tables in one workbook: <a href="{html_text(workbook.name)}">'
-                 f'{html_text(workbook.name)}</a>. How this run was made: <a href="{MANIFEST}">{MANIFEST}</a>.</p>')
-    page = _PAGE.format(title=html_text(f"tagkit reports · {season}"), brand=html_text(brand),
-                        season=html_text(season), heading=f"<h1>Quarterly reports, {html_text(season)}</h1>",
-                        css=_CSS, body=body, back="")
+        body += (
+            f'<p>All the season\'s key tables in one workbook: <a href="{html_text(workbook.name)}">'
+            f'{html_text(workbook.name)}</a>. How this run was made: <a href="{MANIFEST}">{MANIFEST}</a>.</p>'
+        )
+    page = _PAGE.format(
+        title=html_text(f"tagkit reports · {season}"),
+        brand=html_text(brand),
+        season=html_text(season),
+        heading=f"<h1>Quarterly reports, {html_text(season)}</h1>",
+        css=_CSS,
+        body=body,
+        back="",
+    )
     target.write_text(page, encoding="utf-8")
     return target

@@ -39,8 +39,27 @@ from tagkit.parameters import (
 from tagkit.paths import NOTEBOOKS, REPORTS
 from tagkit.render import MANIFEST, render_notebook, write_index
 
-PACKAGES = ("tagkit", "pandas", "numpy", "scipy", "duckdb", "pyarrow", "mlxtend", "scikit-learn", "pulp", "matplotlib",
-            "seaborn", "openpyxl", "papermill", "nbconvert", "nbformat", "ipykernel", "pyyaml")
+PACKAGES = (
+    "tagkit",
+    "pandas",
+    "numpy",
+    "scipy",
+    "duckdb",
+    "pyarrow",
+    "mlxtend",
+    "scikit-learn",
+    "pulp",
+    "matplotlib",
+    "seaborn",
+    "openpyxl",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+    "pyyaml",
+)
+
+
 # --- the batch ----------------------------------------------------------------------------------
 def notebooks_in(folder: Path) -> list[Path]:
     found = sorted(p for p in Path(folder).glob("*.ipynb") if not p.name.startswith("."))
@@ -82,8 +101,10 @@ def run_report(
         names = {p.stem: p for p in notebooks}
         unknown = [o for o in only if Path(o).stem not in names]
         if unknown:
-            raise ParameterError(f"--only {unknown[0]!r} is not a notebook of the batch; they are "
-                                 f"{', '.join(names)}.{did_you_mean(Path(unknown[0]).stem, names)}")
+            raise ParameterError(
+                f"--only {unknown[0]!r} is not a notebook of the batch; they are "
+                f"{', '.join(names)}.{did_you_mean(Path(unknown[0]).stem, names)}"
+            )
         notebooks = [names[Path(o).stem] for o in only]
     declared = {p.stem: pm.inspect_notebook(str(p)) for p in notebooks}
     parameters = _parameters(params_file, declared)
@@ -96,8 +117,14 @@ def run_report(
             given["engine"] = engine
         given_all[notebook.stem] = {k: v for k, v in given.items() if k in declared[notebook.stem]}
     echo(f"Checking the dataset, the season and the parameters of {len(notebooks)} notebook(s)")
-    preflight(dataset, season, {stem: {**{k: _literal(v["default"]) for k, v in declared[stem].items()}, **given}
-                                for stem, given in given_all.items()})
+    preflight(
+        dataset,
+        season,
+        {
+            stem: {**{k: _literal(v["default"]) for k, v in declared[stem].items()}, **given}
+            for stem, given in given_all.items()
+        },
+    )
 
     build = _build_folder(out_dir, season, echo)
     previous_folder = out_dir / season
@@ -117,24 +144,40 @@ def run_report(
             kernel_log = build / f".{notebook.stem}.kernel.log"
             try:
                 with _progress_in_kernels(progress):
-                    pm.execute_notebook(str(notebook), str(executed), parameters=given, kernel_name="python3",
-                                        progress_bar=progress, cwd=str(build), log_output=False,
-                                        kernel_manager_class=_kernel_logged_to(kernel_log))
+                    pm.execute_notebook(
+                        str(notebook),
+                        str(executed),
+                        parameters=given,
+                        kernel_name="python3",
+                        progress_bar=progress,
+                        cwd=str(build),
+                        log_output=False,
+                        kernel_manager_class=_kernel_logged_to(kernel_log),
+                    )
             except pm.PapermillExecutionError as err:
                 if err.ename == "KeyboardInterrupt":
                     raise KeyboardInterrupt from None  # Ctrl-C reached the kernel: stop the batch, not just this notebook
                 kept = _keep_failed(executed, out_dir, season, kernel_log)
                 first_line = next((line for line in (err.source or "").splitlines() if line.strip()), "")
-                reason = (f"{notebook.name}, cell {err.cell_index + 1} ({first_line.strip()[:80]!r}) failed with "
-                          f"{err.ename}: {err.evalue}")
+                reason = (
+                    f"{notebook.name}, cell {err.cell_index + 1} ({first_line.strip()[:80]!r}) failed with "
+                    f"{err.ename}: {err.evalue}"
+                )
                 failures.append((notebook.stem, reason, kept))
                 for name in {p.name for p in build.iterdir()} - before - {executed.name}:
                     _remove(build / name)  # half-written exports of the failed notebook
                 executed.unlink(missing_ok=True)
                 pages.append(_last_good(notebook.stem, previous_pages, previous_folder, build, reason))
-                run["notebooks"].append({"notebook": notebook.stem, "started": notebook_started, "finished": _now(),
-                                         "seconds": round(time.monotonic() - t0, 1), "status": "failed",
-                                         "error": reason})
+                run["notebooks"].append(
+                    {
+                        "notebook": notebook.stem,
+                        "started": notebook_started,
+                        "finished": _now(),
+                        "seconds": round(time.monotonic() - t0, 1),
+                        "status": "failed",
+                        "error": reason,
+                    }
+                )
                 echo(f"[{i}/{len(notebooks)}] {notebook.stem}: FAILED ({reason})")
                 continue
             kernel_log.unlink(missing_ok=True)
@@ -142,38 +185,60 @@ def run_report(
             page = render_notebook(executed, build / f"{notebook.stem}.html", season=season, brand=dataset.name)
             page["outputs"] = [name for name in written if name != page["file"]]
             pages.append(page)
-            run["notebooks"].append({"notebook": notebook.stem, "started": notebook_started, "finished": _now(),
-                                     "seconds": round(time.monotonic() - t0, 1), "status": "ok"})
+            run["notebooks"].append(
+                {
+                    "notebook": notebook.stem,
+                    "started": notebook_started,
+                    "finished": _now(),
+                    "seconds": round(time.monotonic() - t0, 1),
+                    "status": "ok",
+                }
+            )
             echo(f"[{i}/{len(notebooks)}] {notebook.stem}: done in {time.monotonic() - t0:.1f} s")
         if len(failures) == len(notebooks) and not any(p.get("kept_from") for p in pages):
-            raise ReportError("Every notebook failed; the reports in " f"{out_dir / season} were not changed:\n  - "
-                              + "\n  - ".join(f"{reason}\n    (executed notebook kept at {kept})"
-                                              for _, reason, kept in failures))
+            raise ReportError(
+                "Every notebook failed; the reports in "
+                f"{out_dir / season} were not changed:\n  - "
+                + "\n  - ".join(f"{reason}\n    (executed notebook kept at {kept})" for _, reason, kept in failures)
+            )
         if only:
             pages = _keep_other_reports(previous_folder, build, pages)
         figures = {Path(p["file"]).stem: p.get("figures", {}) for p in pages if p.get("status", "ok") == "ok"}
         previous = _previous_figures(out_dir, dataset.calendar.shift(season, -1))
         season_workbook(build, season, pages)
-        write_index(pages, build / "index.html", season=season, brand=dataset.name,
-                    key_figures=key_figures(pages, previous, season, dataset.calendar.shift(season, -1)))
-        (build / "index.json").write_text(json.dumps(pages, indent=1, ensure_ascii=False, sort_keys=True),
-                                          encoding="utf-8")
-        run.update(finished=_now(), total_seconds=round(time.monotonic() - started, 1), figures=figures,
-                   dataset={"name": dataset.name, "folder": str(dataset.folder)},
-                   inputs=[_file_record(f) for f in dataset.files() + ([Path(params_file)] if params_file else [])],
-                   params_file=str(params_file) if params_file else None,
-                   packages=_versions(spark=any(p.get("engine") == "spark" for p in run["parameters"].values())),
-                   python=platform.python_version())
-        (build / MANIFEST).write_text(json.dumps(run, indent=1, ensure_ascii=False, sort_keys=True, default=str),
-                                      encoding="utf-8")
+        write_index(
+            pages,
+            build / "index.html",
+            season=season,
+            brand=dataset.name,
+            key_figures=key_figures(pages, previous, season, dataset.calendar.shift(season, -1)),
+        )
+        (build / "index.json").write_text(
+            json.dumps(pages, indent=1, ensure_ascii=False, sort_keys=True), encoding="utf-8"
+        )
+        run.update(
+            finished=_now(),
+            total_seconds=round(time.monotonic() - started, 1),
+            figures=figures,
+            dataset={"name": dataset.name, "folder": str(dataset.folder)},
+            inputs=[_file_record(f) for f in dataset.files() + ([Path(params_file)] if params_file else [])],
+            params_file=str(params_file) if params_file else None,
+            packages=_versions(spark=any(p.get("engine") == "spark" for p in run["parameters"].values())),
+            python=platform.python_version(),
+        )
+        (build / MANIFEST).write_text(
+            json.dumps(run, indent=1, ensure_ascii=False, sort_keys=True, default=str), encoding="utf-8"
+        )
         for executed in build.glob("*.ipynb"):
             executed.unlink()
         final = _replace(build, out_dir / season)
     except OSError as err:  # a full disk, a folder taken away: a message, and the previous reports as they were
         shutil.rmtree(build, ignore_errors=True)
-        raise ReportError(f"Writing the reports of {season} failed ({err.strerror or err}"
-                          f"{': ' + str(err.filename) if err.filename else ''}); the reports in {out_dir / season} "
-                          "were not changed.") from None
+        raise ReportError(
+            f"Writing the reports of {season} failed ({err.strerror or err}"
+            f"{': ' + str(err.filename) if err.filename else ''}); the reports in {out_dir / season} "
+            "were not changed."
+        ) from None
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
@@ -181,7 +246,8 @@ def run_report(
         raise ReportError(
             f"{len(failures)} of {len(notebooks)} notebook(s) failed; the other reports of {season} were made "
             f"({final / 'index.html'}), and the index shows the last good version of each failed one:\n  - "
-            + "\n  - ".join(f"{reason}\n    (executed notebook kept at {kept})" for _, reason, kept in failures))
+            + "\n  - ".join(f"{reason}\n    (executed notebook kept at {kept})" for _, reason, kept in failures)
+        )
     echo(f"All {len(notebooks)} report(s) built in {time.monotonic() - started:.1f} s.")
     return final / "index.html"
 
@@ -213,11 +279,14 @@ def preflight(dataset, season: str, parameters: dict[str, dict]) -> None:
         first, last = (dataset.calendar.season_of([d]).iloc[0] for d in span)
         ordinal = dataset.calendar.ordinal
         if ordinal(season) > ordinal(last) or ordinal(season) < ordinal(first):
-            problems.append(f"The season {season} has no sales: the sales run from {span[0]:%Y-%m-%d} ({first}) to "
-                            f"{span[1]:%Y-%m-%d} ({last}). Choose a season from {first} to {last}.")
+            problems.append(
+                f"The season {season} has no sales: the sales run from {span[0]:%Y-%m-%d} ({first}) to "
+                f"{span[1]:%Y-%m-%d} ({last}). Choose a season from {first} to {last}."
+            )
     if problems:
-        raise ParameterError(f"The batch for {season} was not started ({len(problems)} problem(s)):\n  - "
-                             + "\n  - ".join(problems))
+        raise ParameterError(
+            f"The batch for {season} was not started ({len(problems)} problem(s)):\n  - " + "\n  - ".join(problems)
+        )
 
 
 def _build_folder(out_dir: Path, season: str, echo) -> Path:
@@ -241,8 +310,9 @@ def _build_folder(out_dir: Path, season: str, echo) -> Path:
     except NotADirectoryError:
         raise ReportError(f"--out {out_dir}: part of that path is a file; give a folder for the reports.") from None
     except PermissionError:
-        raise ReportError(f"--out {out_dir}: this folder cannot be written to (no permission); give another folder "
-                          "with --out.") from None
+        raise ReportError(
+            f"--out {out_dir}: this folder cannot be written to (no permission); give another folder with --out."
+        ) from None
     except OSError as err:
         raise ReportError(f"--out {out_dir}: cannot write there ({err.strerror or err}).") from None
 
@@ -290,8 +360,16 @@ def _last_good(stem: str, previous: dict[str, dict], folder: Path, build: Path, 
                 shutil.copy2(folder / name, build / name)
         kept_from = entry.get("kept_from") or _manifest_time(folder)
         return {**entry, "status": "failed", "error": reason, "kept_from": kept_from}
-    return {"file": f"{stem}.html", "title": stem, "summary": "", "figures": {}, "outputs": [], "status": "failed",
-            "error": reason, "kept_from": None}
+    return {
+        "file": f"{stem}.html",
+        "title": stem,
+        "summary": "",
+        "figures": {},
+        "outputs": [],
+        "status": "failed",
+        "error": reason,
+        "kept_from": None,
+    }
 
 
 @contextmanager
@@ -359,8 +437,11 @@ def key_figures(pages: list[dict], previous: dict | None, season: str, previous_
         notebook = Path(page["file"]).stem
         figures = page.get("figures", {}) if page.get("status", "ok") == "ok" else {}
         for label, key, fmt in page.get("key_figures", []):
-            rows.append(_key_figure(label, figures.get(key), (previous or {}).get(notebook, {}).get(key), fmt,
-                                    season, previous_season))
+            rows.append(
+                _key_figure(
+                    label, figures.get(key), (previous or {}).get(notebook, {}).get(key), fmt, season, previous_season
+                )
+            )
     table = pd.DataFrame([row for row in rows if row], columns=["figure", season, previous_season])
     return table if previous is not None else table.drop(columns=previous_season)  # no empty column on a first run
 
@@ -368,8 +449,11 @@ def key_figures(pages: list[dict], previous: dict | None, season: str, previous_
 def _key_figure(label: str, now, before, fmt: str, season: str, previous_season: str) -> dict | None:
     if now is None and before is None:
         return None
-    return {"figure": label, season: fmt.format(now) if now is not None else "",
-            previous_season: fmt.format(before) if before is not None else "not run"}
+    return {
+        "figure": label,
+        season: fmt.format(now) if now is not None else "",
+        previous_season: fmt.format(before) if before is not None else "not run",
+    }
 
 
 def season_workbook(folder: Path, season: str, pages: list[dict]) -> Path | None:
@@ -392,9 +476,11 @@ def _parameters(params_file, declared: dict[str, dict]) -> dict[str, dict]:
     for notebook, params in declared.items():
         partial = sorted(set(HIT_PARAMETERS) - set(params)) if set(HIT_PARAMETERS) & set(params) else []
         if partial:
-            raise ReportError(f"The notebook {notebook!r} labels hits but does not declare {', '.join(partial)}: "
-                              "every notebook that labels hits takes the whole hit definition, so that every report "
-                              "of the batch has the same hits.")
+            raise ReportError(
+                f"The notebook {notebook!r} labels hits but does not declare {', '.join(partial)}: "
+                "every notebook that labels hits takes the whole hit definition, so that every report "
+                "of the batch has the same hits."
+            )
     if params_file is None:
         return {}
     data, lines = read_yaml(params_file)
@@ -408,8 +494,10 @@ def _parameters(params_file, declared: dict[str, dict]) -> dict[str, dict]:
     for section, values in data.items():
         where = f"{params_file}, line {lines.get((section,), '?')}"
         if section not in allowed_sections:
-            problems.append(f"{where}: {section!r} is neither 'shared' nor a notebook of the batch "
-                            f"({', '.join(declared)}).{did_you_mean(str(section), allowed_sections)}")
+            problems.append(
+                f"{where}: {section!r} is neither 'shared' nor a notebook of the batch "
+                f"({', '.join(declared)}).{did_you_mean(str(section), allowed_sections)}"
+            )
             continue
         if not isinstance(values, dict):
             problems.append(f"{where}: {section!r} must map parameter names to values.")
@@ -417,11 +505,14 @@ def _parameters(params_file, declared: dict[str, dict]) -> dict[str, dict]:
         names = everything if section == "shared" else set(declared[section])
         for name in values:
             if name in SHARED_PARAMETERS:
-                problems.append(f"{where}: {name!r} is set by the command line (--season/--data/--out), "
-                                "not in the parameters file.")
+                problems.append(
+                    f"{where}: {name!r} is set by the command line (--season/--data/--out), not in the parameters file."
+                )
             elif name not in names:
-                problems.append(f"{where}: {name!r} is not a parameter of {section!r}; it takes "
-                                f"{', '.join(sorted(names - set(SHARED_PARAMETERS)))}.{did_you_mean(name, names)}")
+                problems.append(
+                    f"{where}: {name!r} is not a parameter of {section!r}; it takes "
+                    f"{', '.join(sorted(names - set(SHARED_PARAMETERS)))}.{did_you_mean(name, names)}"
+                )
     if problems:
         raise ParameterError(f"{params_file} does not fit the notebooks:\n  - " + "\n  - ".join(problems))
     return data

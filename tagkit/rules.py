@@ -39,8 +39,22 @@ from tagkit.taxonomy import Taxonomy
 from tagkit.vocabulary import KEPT, LOW_LIFT, MAX_TAG_SET_SIZE, MINING_ENGINES, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE
 from tagkit.vocabulary import RULE_STATUSES as STATUSES
 
-RULE_COLUMNS = ["rule", "size", "n_products", "n_hits", "support", "confidence", "lift", "leverage", "conviction",
-                "p_value", "q_value", "q_improvement", "status", "items"]
+RULE_COLUMNS = [
+    "rule",
+    "size",
+    "n_products",
+    "n_hits",
+    "support",
+    "confidence",
+    "lift",
+    "leverage",
+    "conviction",
+    "p_value",
+    "q_value",
+    "q_improvement",
+    "status",
+    "items",
+]
 
 
 def benjamini_hochberg(p_values) -> np.ndarray:
@@ -65,16 +79,18 @@ def rule_statistics(n_products, n_hits, n_rows: int, n_hit_rows: int) -> pd.Data
     confidence = n_hits / np.maximum(n_products, 1)
     with np.errstate(divide="ignore"):
         conviction = np.where(confidence < 1, (1 - base) / (1 - np.minimum(confidence, 1 - 1e-300)), np.inf)
-    return pd.DataFrame({
-        "n_products": n_products,
-        "n_hits": n_hits,
-        "support": n_hits / n_rows,
-        "confidence": confidence,
-        "lift": confidence / base if base > 0 else np.nan,
-        "leverage": n_hits / n_rows - (n_products / n_rows) * base,
-        "conviction": conviction,
-        "p_value": upper_tail(n_hits, n_rows, n_hit_rows, n_products),
-    })
+    return pd.DataFrame(
+        {
+            "n_products": n_products,
+            "n_hits": n_hits,
+            "support": n_hits / n_rows,
+            "confidence": confidence,
+            "lift": confidence / base if base > 0 else np.nan,
+            "leverage": n_hits / n_rows - (n_products / n_rows) * base,
+            "conviction": conviction,
+            "p_value": upper_tail(n_hits, n_rows, n_hit_rows, n_products),
+        }
+    )
 
 
 def tag_exclusions(columns: list[str], taxonomy: Taxonomy | None) -> np.ndarray:
@@ -134,13 +150,21 @@ def mine_hit_rules(
         raise ParameterError(f"{owner}: 'hits' has {len(hits)} rows but the matrix has {len(matrix)}.")
     n_rows, n_hit_rows = len(matrix), int(hits.sum())
     if n_hit_rows == 0 or n_hit_rows == n_rows:
-        raise ParameterError(f"{owner}: {n_hit_rows} of {n_rows} rows are hits; rules need both hits and other "
-                             "products. Check the season and the hit labelling.")
+        raise ParameterError(
+            f"{owner}: {n_hit_rows} of {n_rows} rows are hits; rules need both hits and other "
+            "products. Check the season and the hit labelling."
+        )
     columns = [str(c) for c in matrix.columns]
     threshold = max(min_hits, math.ceil(min_support * n_rows - 1e-9))
     itemsets, n_hits, n_products = frequent_hit_itemsets(
-        matrix, hits, min_hits=threshold, max_size=max_size, exclude=tag_exclusions(columns, taxonomy), engine=engine,
-        spark=spark)
+        matrix,
+        hits,
+        min_hits=threshold,
+        max_size=max_size,
+        exclude=tag_exclusions(columns, taxonomy),
+        engine=engine,
+        spark=spark,
+    )
     stats = rule_statistics(n_products, n_hits, n_rows, n_hit_rows)
     stats.insert(0, "rule", [" & ".join(columns[i] for i in items) for items in itemsets])
     stats.insert(1, "size", [len(items) for items in itemsets])
@@ -148,8 +172,15 @@ def mine_hit_rules(
     stats["items"] = [tuple(columns[i] for i in items) for items in itemsets]
     stats["q_improvement"] = _improvement(itemsets, stats)
     stats["status"] = _status(itemsets, stats, min_lift, max_q)
-    stats.attrs.update(n_rows=n_rows, n_hits=n_hit_rows, base_rate=n_hit_rows / n_rows, min_hits=threshold,
-                       max_size=max_size, min_lift=min_lift, max_q=max_q)
+    stats.attrs.update(
+        n_rows=n_rows,
+        n_hits=n_hit_rows,
+        base_rate=n_hit_rows / n_rows,
+        min_hits=threshold,
+        max_size=max_size,
+        min_lift=min_lift,
+        max_q=max_q,
+    )
     return _order(stats[RULE_COLUMNS])
 
 
@@ -189,8 +220,9 @@ def _status(itemsets, stats: pd.DataFrame, min_lift: float, max_q: float) -> lis
         return best_general[items]
 
     out = []
-    for items, lift, q, conf, qi in zip(itemsets, stats["lift"], stats["q_value"], stats["confidence"],
-                                        stats["q_improvement"]):
+    for items, lift, q, conf, qi in zip(
+        itemsets, stats["lift"], stats["q_value"], stats["confidence"], stats["q_improvement"]
+    ):
         if lift < min_lift:
             out.append(LOW_LIFT)
         elif q > max_q:
@@ -206,8 +238,12 @@ def _status(itemsets, stats: pd.DataFrame, min_lift: float, max_q: float) -> lis
 
 def _order(rules: pd.DataFrame) -> pd.DataFrame:
     rank = rules["status"].map({status: i for i, status in enumerate(STATUSES)})
-    out = rules.assign(_s=rank).sort_values(["_s", "lift", "n_hits", "rule"], ascending=[True, False, False, True],
-                                            kind="stable").drop(columns="_s").reset_index(drop=True)
+    out = (
+        rules.assign(_s=rank)
+        .sort_values(["_s", "lift", "n_hits", "rule"], ascending=[True, False, False, True], kind="stable")
+        .drop(columns="_s")
+        .reset_index(drop=True)
+    )
     out.attrs.update(rules.attrs)
     return out
 
@@ -235,11 +271,18 @@ def describe_rules(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.
     def q_text(q: float) -> str:
         return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
 
-    return pd.Series([
-        f"{' + '.join(label(i) for i in items)} were hits {lift:.1f}x as often as the average product: "
-        f"{hits:,} of {n:,}, {q_text(q)}"
-        for items, lift, hits, n, q in zip(rules["items"], rules["lift"], rules["n_hits"], rules["n_products"],
-                                           rules["q_value"])], index=rules.index, name="reading", dtype="object")
+    return pd.Series(
+        [
+            f"{' + '.join(label(i) for i in items)} were hits {lift:.1f}x as often as the average product: "
+            f"{hits:,} of {n:,}, {q_text(q)}"
+            for items, lift, hits, n, q in zip(
+                rules["items"], rules["lift"], rules["n_hits"], rules["n_products"], rules["q_value"]
+            )
+        ],
+        index=rules.index,
+        name="reading",
+        dtype="object",
+    )
 
 
 def score_rules(rules: pd.DataFrame, matrix: pd.DataFrame, hits) -> pd.DataFrame:
@@ -250,12 +293,23 @@ def score_rules(rules: pd.DataFrame, matrix: pd.DataFrame, hits) -> pd.DataFrame
     position = {str(c): i for i, c in enumerate(matrix.columns)}
     itemsets = [tuple(position[i] for i in items) for items in rules["items"]]
     n_products = count_itemsets(pack_columns(matrix), itemsets)
-    n_hits = count_itemsets(pack_columns(matrix.iloc[np.flatnonzero(hits)]), itemsets) if hits.any() \
+    n_hits = (
+        count_itemsets(pack_columns(matrix.iloc[np.flatnonzero(hits)]), itemsets)
+        if hits.any()
         else np.zeros(len(itemsets), dtype=np.int64)
+    )
     stats = rule_statistics(n_products, n_hits, len(matrix), int(hits.sum()))
-    return pd.DataFrame({"rule": rules["rule"].values, "n_products": n_products, "n_hits": n_hits,
-                         "confidence": stats["confidence"].values, "lift": stats["lift"].values,
-                         "p_value": stats["p_value"].values}, index=rules.index)
+    return pd.DataFrame(
+        {
+            "rule": rules["rule"].values,
+            "n_products": n_products,
+            "n_hits": n_hits,
+            "confidence": stats["confidence"].values,
+            "lift": stats["lift"].values,
+            "p_value": stats["p_value"].values,
+        },
+        index=rules.index,
+    )
 
 
 def common_tags(
@@ -276,17 +330,28 @@ def common_tags(
     ``verdict``: ``marks hits`` (lift >= min_lift and q <= max_q), ``common everywhere`` (held by at
     least 20% of hits without marking them), or empty.
     """
-    rules = mine_hit_rules(matrix, hits, min_hits=min_hits, max_size=max_size, min_lift=0.0, max_q=1.0,
-                           taxonomy=taxonomy)
+    rules = mine_hit_rules(
+        matrix, hits, min_hits=min_hits, max_size=max_size, min_lift=0.0, max_q=1.0, taxonomy=taxonomy
+    )
     n_hit_rows = int(np.asarray(hits, dtype=bool).sum())
-    out = pd.DataFrame({
-        "tags": rules["rule"], "size": rules["size"], "share_of_hits": rules["n_hits"] / n_hit_rows,
-        "share_of_catalogue": rules["n_products"] / len(matrix), "lift": rules["lift"], "q_value": rules["q_value"],
-        "n_hits": rules["n_hits"], "n_products": rules["n_products"], "items": rules["items"]})
+    out = pd.DataFrame(
+        {
+            "tags": rules["rule"],
+            "size": rules["size"],
+            "share_of_hits": rules["n_hits"] / n_hit_rows,
+            "share_of_catalogue": rules["n_products"] / len(matrix),
+            "lift": rules["lift"],
+            "q_value": rules["q_value"],
+            "n_hits": rules["n_hits"],
+            "n_products": rules["n_products"],
+            "items": rules["items"],
+        }
+    )
     if competitors is not None and len(competitors):
         position = {str(c): i for i, c in enumerate(competitors.columns)}
-        counts = count_itemsets(pack_columns(competitors),
-                                [tuple(position[i] for i in items) for items in out["items"]])
+        counts = count_itemsets(
+            pack_columns(competitors), [tuple(position[i] for i in items) for items in out["items"]]
+        )
         out.insert(4, "share_of_competitor_bestsellers", counts / len(competitors))
     marks = (out["lift"] >= min_lift) & (out["q_value"] <= max_q)
     out["verdict"] = np.where(marks, "marks hits", np.where(out["share_of_hits"] >= 0.2, "common everywhere", ""))
@@ -308,11 +373,17 @@ def lift_table(matrix: pd.DataFrame, hits, rows: str, columns: str, *, min_produ
     n = a_values.T @ b_values
     h = a_values[hits].T @ b_values[hits]
     base = hits.mean()
-    out = pd.DataFrame([(names[a].split("=", 1)[1], names[b].split("=", 1)[1], int(n[i, j]), int(h[i, j]))
-                        for i, a in enumerate(a_cols) for j, b in enumerate(b_cols)],
-                       columns=[rows, columns, "n_products", "n_hits"])
-    out["lift"] = np.where(out["n_products"] >= min_products, out["n_hits"] / out["n_products"].clip(lower=1) / base,
-                           np.nan)
+    out = pd.DataFrame(
+        [
+            (names[a].split("=", 1)[1], names[b].split("=", 1)[1], int(n[i, j]), int(h[i, j]))
+            for i, a in enumerate(a_cols)
+            for j, b in enumerate(b_cols)
+        ],
+        columns=[rows, columns, "n_products", "n_hits"],
+    )
+    out["lift"] = np.where(
+        out["n_products"] >= min_products, out["n_hits"] / out["n_products"].clip(lower=1) / base, np.nan
+    )
     return out
 
 
@@ -322,8 +393,16 @@ def _dense(columns: pd.DataFrame) -> np.ndarray:
     return columns.to_numpy(dtype=np.float32)
 
 
-def heatmap_dimensions(matrix: pd.DataFrame, hits, taxonomy: Taxonomy, *, rows: str = "", columns: str = "",
-                       min_products: int = 10, max_values: int = 40) -> tuple[str, str] | None:
+def heatmap_dimensions(
+    matrix: pd.DataFrame,
+    hits,
+    taxonomy: Taxonomy,
+    *,
+    rows: str = "",
+    columns: str = "",
+    min_products: int = 10,
+    max_values: int = 40,
+) -> tuple[str, str] | None:
     """The two dimensions whose values tell hits from the rest best, for the lift heatmap: each dimension is
     scored by how far the hit rates of its values (those with at least ``min_products`` products) spread
     around the average, weighted by their products (a chi-square per product). Dimensions with more than
@@ -349,8 +428,11 @@ def heatmap_dimensions(matrix: pd.DataFrame, hits, taxonomy: Taxonomy, *, rows: 
             continue
         rate = h[keep] / n[keep]
         scores[dimension] = float((n[keep] * (rate - base) ** 2).sum() / (n_rows * base * (1 - base)))
-    best = iter(d for d in sorted(scores, key=lambda d: (-scores[d], taxonomy.dimension_names.index(d)))
-                if d not in (rows, columns))
+    best = iter(
+        d
+        for d in sorted(scores, key=lambda d: (-scores[d], taxonomy.dimension_names.index(d)))
+        if d not in (rows, columns)
+    )
     first = rows or next(best, "")
     second = columns or next(best, "")
     return (first, second) if first and second else None

@@ -12,12 +12,29 @@ import pandas as pd
 
 from tagkit.seasons import SeasonCalendar
 
-METRIC_COLUMNS = ["product_id", "season", "lines", "units", "returns", "net_units", "revenue", "first_sale",
-                  "last_sale", "days_on_sale", "units_per_week"]
+METRIC_COLUMNS = [
+    "product_id",
+    "season",
+    "lines",
+    "units",
+    "returns",
+    "net_units",
+    "revenue",
+    "first_sale",
+    "last_sale",
+    "days_on_sale",
+    "units_per_week",
+]
 
 
-def finish_metrics(used: pd.DataFrame, products: pd.DataFrame, calendar: SeasonCalendar,
-                   data_end: pd.Timestamp | None, *, has_revenue: bool) -> pd.DataFrame:
+def finish_metrics(
+    used: pd.DataFrame,
+    products: pd.DataFrame,
+    calendar: SeasonCalendar,
+    data_end: pd.Timestamp | None,
+    *,
+    has_revenue: bool,
+) -> pd.DataFrame:
     """Per product x season metrics from the aggregated lines (one row per product and season).
 
     Products launched in a season without any sale in it get a row of zeros, so that a season's
@@ -26,25 +43,44 @@ def finish_metrics(used: pd.DataFrame, products: pd.DataFrame, calendar: SeasonC
     """
     cols = ["product_id", "season", "lines", "units", "returns", "revenue", "first_sale", "last_sale"]
     rows = used[cols].copy() if len(used) else pd.DataFrame(columns=cols)
-    launch_date = (pd.to_datetime(products["launch_date"], errors="coerce") if "launch_date" in products
-                   else pd.Series(pd.NaT, index=products.index, dtype="datetime64[ns]"))
+    launch_date = (
+        pd.to_datetime(products["launch_date"], errors="coerce")
+        if "launch_date" in products
+        else pd.Series(pd.NaT, index=products.index, dtype="datetime64[ns]")
+    )
     launch_season = calendar.season_of(launch_date)
     if "launch_season" in products:
         launch_season = launch_season.fillna(products["launch_season"].astype("string"))
-    launch = pd.DataFrame({"product_id": products["product_id"].astype(str).values, "launch_date": launch_date.values,
-                           "launch_season": launch_season.values}).drop_duplicates("product_id")
+    launch = pd.DataFrame(
+        {
+            "product_id": products["product_id"].astype(str).values,
+            "launch_date": launch_date.values,
+            "launch_season": launch_season.values,
+        }
+    ).drop_duplicates("product_id")
     if data_end is not None:
         end_ordinal = calendar.ordinal(calendar.season_of([data_end]).iloc[0])
         launched = launch[launch["launch_season"].notna()]
         ordinals = {s: calendar.ordinal(s) for s in launched["launch_season"].unique()}
-        launched = launched[(launched["launch_season"].map(ordinals) <= end_ordinal).to_numpy(bool)
-                            & ~(launched["launch_date"] > data_end).to_numpy(bool)]
+        launched = launched[
+            (launched["launch_season"].map(ordinals) <= end_ordinal).to_numpy(bool)
+            & ~(launched["launch_date"] > data_end).to_numpy(bool)
+        ]
         keys = launched[["product_id", "launch_season"]].rename(columns={"launch_season": "season"}).astype(str)
         found = keys.merge(rows[["product_id", "season"]].astype(str).drop_duplicates(), how="left", indicator=True)
         missing = found[found["_merge"] == "left_only"]
-        zeros = pd.DataFrame({"product_id": missing["product_id"].values, "season": missing["season"].values,
-                              "lines": 0, "units": 0.0, "returns": 0.0, "revenue": 0.0 if has_revenue else np.nan,
-                              "first_sale": pd.NaT, "last_sale": pd.NaT})
+        zeros = pd.DataFrame(
+            {
+                "product_id": missing["product_id"].values,
+                "season": missing["season"].values,
+                "lines": 0,
+                "units": 0.0,
+                "returns": 0.0,
+                "revenue": 0.0 if has_revenue else np.nan,
+                "first_sale": pd.NaT,
+                "last_sale": pd.NaT,
+            }
+        )
         rows = pd.concat([rows, zeros], ignore_index=True) if len(zeros) else rows
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in METRIC_COLUMNS})

@@ -69,8 +69,10 @@ class SeasonCalendar:
                 if m:
                     year = int(m.group(1))
                     if not 1990 <= year <= 2100:
-                        raise ParameterError(f"{label!r} is not a season tagkit can report on: the year must be from "
-                                             f"1990 to 2100. Got {year}.")
+                        raise ParameterError(
+                            f"{label!r} is not a season tagkit can report on: the year must be from "
+                            f"1990 to 2100. Got {year}."
+                        )
                     return f"{year}{code}"
         examples = ", ".join(repr(f"2025{c}") for c in self.codes)
         raise ParameterError(
@@ -129,8 +131,9 @@ class SeasonCalendar:
         # one label per distinct (year, season), not one string built per date
         key = year.astype(np.int64) * len(self.seasons) + index
         distinct, where = np.unique(key, return_inverse=True)
-        labels = np.array([f"{k // len(self.seasons)}{self.codes[k % len(self.seasons)]}" for k in distinct.tolist()],
-                          dtype=object)
+        labels = np.array(
+            [f"{k // len(self.seasons)}{self.codes[k % len(self.seasons)]}" for k in distinct.tolist()], dtype=object
+        )
         out[ok] = labels[where.ravel()]
         return out
 

@@ -25,11 +25,27 @@ from tagkit.taxonomy import Taxonomy, item_name
 from tagkit.vocabulary import UNKNOWN_TAGS
 
 OK, REPEATED, UNKNOWN_VALUE, UNKNOWN_DIMENSION, AMBIGUOUS, EXTRA = (
-    "ok", "repeated", "unknown value", "unknown dimension", "ambiguous", "extra value")
+    "ok",
+    "repeated",
+    "unknown value",
+    "unknown dimension",
+    "ambiguous",
+    "extra value",
+)
 USABLE = (OK, REPEATED)
 NOT_RESOLVED = (UNKNOWN_VALUE, UNKNOWN_DIMENSION, AMBIGUOUS)
-RESOLVED_COLUMNS = ["product_id", "row", "column", "raw_dimension", "raw_value", "dimension", "value", "item",
-                    "status", "suggestion"]
+RESOLVED_COLUMNS = [
+    "product_id",
+    "row",
+    "column",
+    "raw_dimension",
+    "raw_value",
+    "dimension",
+    "value",
+    "item",
+    "status",
+    "suggestion",
+]
 HEALTH_COLUMNS = ["problem", "dimension", "raw_value", "n_products", "n_tags", "example_products", "suggestion"]
 _PROBLEM_ORDER = {UNKNOWN_VALUE: 0, AMBIGUOUS: 1, UNKNOWN_DIMENSION: 2, "missing required": 3, EXTRA: 4}
 _EXAMPLES = 5
@@ -52,15 +68,18 @@ def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str =
     value_codes, value_uniques = pd.factorize(out["raw_value"].astype(str))
     codes, pairs = pd.factorize(given_codes.astype(np.int64) * max(len(value_uniques), 1) + value_codes)
     counts = np.bincount(codes, minlength=len(pairs))
-    keys = [(given_uniques[p // max(len(value_uniques), 1)] or None, value_uniques[p % max(len(value_uniques), 1)])
-            for p in pairs]
+    keys = [
+        (given_uniques[p // max(len(value_uniques), 1)] or None, value_uniques[p % max(len(value_uniques), 1)])
+        for p in pairs
+    ]
     dims = {d: taxonomy.resolve_dimension(d) for d in {d for d, _ in keys} - {None}}
     keys = [(d, dims[d] if d is not None else None, v) for d, v in keys]
     resolved = [_resolve(taxonomy, *key, suggest=False) for key in keys]
     # a suggestion (the closest canonical value) for the most frequent unresolved values: finding one is a
     # fuzzy search over the taxonomy, too slow to run for hundreds of thousands of distinct values
-    unresolved = sorted((i for i, r in enumerate(resolved) if r[2] in NOT_RESOLVED),
-                        key=lambda i: (-counts[i], keys[i][2]))
+    unresolved = sorted(
+        (i for i, r in enumerate(resolved) if r[2] in NOT_RESOLVED), key=lambda i: (-counts[i], keys[i][2])
+    )
     for i in unresolved[:MAX_SUGGESTIONS]:
         resolved[i] = _resolve(taxonomy, *keys[i])
     # from here on every raw tag is a code into `resolved`, and products are integer codes too
@@ -81,8 +100,13 @@ def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str =
             notes[note] = len(suggestion)
             suggestion.append(note)
         status_of[rows], suggestion_of[rows] = len(status) - 1, notes[note]
-    columns = {"dimension": ([r[0] for r in resolved], codes), "value": ([r[1] for r in resolved], codes),
-               "item": (items, codes), "status": (status, status_of), "suggestion": (suggestion, suggestion_of)}
+    columns = {
+        "dimension": ([r[0] for r in resolved], codes),
+        "value": ([r[1] for r in resolved], codes),
+        "item": (items, codes),
+        "status": (status, status_of),
+        "suggestion": (suggestion, suggestion_of),
+    }
     for column, (vocabulary, index) in columns.items():
         out[column] = text_from_codes(index, vocabulary).set_axis(out.index)
     if unknown == "raise":
@@ -165,8 +189,7 @@ def _extra_values(ok: np.ndarray, product: np.ndarray, codes: np.ndarray, resolv
 def _describe(row) -> str:
     where = f"{row.dimension}: " if isinstance(row.dimension, str) and row.dimension else ""
     hint = f"; did you mean {row.suggestion}?" if isinstance(row.suggestion, str) and row.suggestion else ""
-    return (f"{where}{row.raw_value!r} is {row.problem} ({row.n_products} product(s), e.g. "
-            f"{row.example_products}){hint}")
+    return f"{where}{row.raw_value!r} is {row.problem} ({row.n_products} product(s), e.g. {row.example_products}){hint}"
 
 
 def tag_health(resolved: pd.DataFrame, products: pd.DataFrame | None, taxonomy: Taxonomy) -> pd.DataFrame:
@@ -182,8 +205,9 @@ def tag_health(resolved: pd.DataFrame, products: pd.DataFrame | None, taxonomy: 
     rows = []
     if len(unresolved):  # grouped at once: a catalogue may hold hundreds of thousands of unknown values
         grouped = unresolved.groupby(keys, sort=False)
-        table = grouped.agg(n_products=("product_id", "nunique"), n_tags=("product_id", "size"),
-                            suggestion=("suggestion", "first")).reset_index()
+        table = grouped.agg(
+            n_products=("product_id", "nunique"), n_tags=("product_id", "size"), suggestion=("suggestion", "first")
+        ).reset_index()
         ids = unresolved[keys + ["product_id"]].drop_duplicates().sort_values(keys + ["product_id"], kind="stable")
         ids = ids[ids.groupby(keys, sort=False).cumcount() < _EXAMPLES]
         examples = ids.groupby(keys, sort=False)["product_id"].agg(", ".join).rename("example_products")
@@ -193,24 +217,39 @@ def tag_health(resolved: pd.DataFrame, products: pd.DataFrame | None, taxonomy: 
         rows = table.rename(columns={"status": "problem"}).to_dict("records")
     extra = bad[bad["status"] == EXTRA]
     for dimension, group in extra.groupby("dimension", sort=False):
-        rows.append({"problem": EXTRA, "dimension": dimension, "raw_value": "",
-                     "n_products": group["product_id"].nunique(), "n_tags": len(group),
-                     "example_products": _examples(group["product_id"]),
-                     "suggestion": "the first value given is kept; fix the others"})
+        rows.append(
+            {
+                "problem": EXTRA,
+                "dimension": dimension,
+                "raw_value": "",
+                "n_products": group["product_id"].nunique(),
+                "n_tags": len(group),
+                "example_products": _examples(group["product_id"]),
+                "suggestion": "the first value given is kept; fix the others",
+            }
+        )
     if products is not None:
         lacking = _lacking_required(resolved, products, taxonomy)
         for dimension in lacking.columns:
             ids = lacking.index[lacking[dimension].to_numpy()]
             if len(ids):
-                rows.append({"problem": "missing required", "dimension": dimension, "raw_value": "",
-                             "n_products": len(ids), "n_tags": 0,
-                             "example_products": _examples(pd.Series(ids)),
-                             "suggestion": "tag these products (a required dimension)"})
+                rows.append(
+                    {
+                        "problem": "missing required",
+                        "dimension": dimension,
+                        "raw_value": "",
+                        "n_products": len(ids),
+                        "n_tags": 0,
+                        "example_products": _examples(pd.Series(ids)),
+                        "suggestion": "tag these products (a required dimension)",
+                    }
+                )
     health = pd.DataFrame(rows, columns=HEALTH_COLUMNS)
     health["raw_value"] = health["raw_value"].map(_shorten)
     health = health.assign(_order=health["problem"].map(_PROBLEM_ORDER))
-    health = health.sort_values(["_order", "n_products", "dimension", "raw_value"],
-                                ascending=[True, False, True, True], kind="stable")
+    health = health.sort_values(
+        ["_order", "n_products", "dimension", "raw_value"], ascending=[True, False, True, True], kind="stable"
+    )
     return health.drop(columns="_order").reset_index(drop=True)
 
 
@@ -239,7 +278,8 @@ def missing_required(resolved: pd.DataFrame, products: pd.DataFrame, taxonomy: T
     out = pd.DataFrame({"product_id": lacking.index.to_numpy()[any_lacking], "missing": missing[any_lacking]})
     keep = [c for c in ("name", "launch_season", "source") if c in products.columns]
     return out.merge(products[["product_id", *keep]].astype({"product_id": str}), on="product_id", how="left")[
-        ["product_id", *keep, "missing"]]
+        ["product_id", *keep, "missing"]
+    ]
 
 
 def _lacking_required(resolved: pd.DataFrame, products: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
@@ -253,9 +293,10 @@ def _lacking_required(resolved: pd.DataFrame, products: pd.DataFrame, taxonomy: 
     codes, _ = pd.factorize(pd.concat([ids, usable["product_id"].astype(str)], ignore_index=True))
     dimension = pd.Categorical(usable["dimension"], categories=required).codes
     have = np.zeros((codes.max() + 1 if len(codes) else 0, len(required)), dtype=bool)
-    have[codes[len(ids):], dimension] = True
-    return pd.DataFrame(~have[codes[:len(ids)]], index=pd.Index(ids.to_numpy(dtype=object), name="product_id"),
-                        columns=required)
+    have[codes[len(ids) :], dimension] = True
+    return pd.DataFrame(
+        ~have[codes[: len(ids)]], index=pd.Index(ids.to_numpy(dtype=object), name="product_id"), columns=required
+    )
 
 
 def tag_coverage(resolved: pd.DataFrame, products: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
@@ -267,14 +308,21 @@ def tag_coverage(resolved: pd.DataFrame, products: pd.DataFrame, taxonomy: Taxon
     for d in taxonomy.dimensions:
         mine = usable[usable["dimension"] == d.name]
         unmatched = set(failed.loc[failed["dimension"] == d.name, "product_id"]) - set(mine["product_id"])
-        rows.append({
-            "dimension": d.name, "label": d.label, "required": d.required, "multi": d.multi,
-            "n_products": n, "n_tagged": mine["product_id"].nunique(),
-            "coverage": round(mine["product_id"].nunique() / n, 4) if n else 0.0,
-            "n_values_used": mine["value"].nunique(), "n_values_defined": len(d.values),
-            "n_unresolved_tags": int((failed["dimension"] == d.name).sum()),
-            "n_only_unresolved": len(unmatched),
-        })
+        rows.append(
+            {
+                "dimension": d.name,
+                "label": d.label,
+                "required": d.required,
+                "multi": d.multi,
+                "n_products": n,
+                "n_tagged": mine["product_id"].nunique(),
+                "coverage": round(mine["product_id"].nunique() / n, 4) if n else 0.0,
+                "n_values_used": mine["value"].nunique(),
+                "n_values_defined": len(d.values),
+                "n_unresolved_tags": int((failed["dimension"] == d.name).sum()),
+                "n_only_unresolved": len(unmatched),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -20,8 +20,24 @@ from tagkit.errors import TagkitError, TaxonomyError
 # Characters that separate several values in one cell, or a dimension from its value.
 VALUE_SEPARATORS = ",;|、，；"
 # Cells that mean "no value": read as missing, never as a tag (match ignores case, spaces, '-' and '_').
-PLACEHOLDERS = ("unknown", "undefined", "not defined", "n/a", "#n/a", "na", "none", "null", "nil", "nan", "-", "?",
-                "未知", "无", "不详", "暂无")
+PLACEHOLDERS = (
+    "unknown",
+    "undefined",
+    "not defined",
+    "n/a",
+    "#n/a",
+    "na",
+    "none",
+    "null",
+    "nil",
+    "nan",
+    "-",
+    "?",
+    "未知",
+    "无",
+    "不详",
+    "暂无",
+)
 _FORBIDDEN = set(VALUE_SEPARATORS) | {":", "=", "：", "\n", "\r", "\t"}
 _DIMENSION_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _IGNORED = re.compile(r"[\s\-_\u200b\ufeff]+")
@@ -122,17 +138,23 @@ class Taxonomy:
         problems = []
         for key, value in config.items():
             if key not in ROLE_KEYS:
-                problems.append(f"analysis has an unknown key {key!r}; allowed are {', '.join(ROLE_KEYS)}."
-                                f"{did_you_mean(str(key), ROLE_KEYS)}")
+                problems.append(
+                    f"analysis has an unknown key {key!r}; allowed are {', '.join(ROLE_KEYS)}."
+                    f"{did_you_mean(str(key), ROLE_KEYS)}"
+                )
                 continue
             names = [value] if key == "category" else value
             if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-                problems.append(f"analysis.{key} must be {'a dimension name' if key == 'category' else 'a list of dimension names'}; found {value!r}")
+                problems.append(
+                    f"analysis.{key} must be {'a dimension name' if key == 'category' else 'a list of dimension names'}; found {value!r}"
+                )
                 continue
             for name in names:
                 if name not in self.dimension_names:
-                    problems.append(f"analysis.{key} names {name!r}, not a dimension of the taxonomy "
-                                    f"({', '.join(self.dimension_names)}).{did_you_mean(name, self.dimension_names)}")
+                    problems.append(
+                        f"analysis.{key} names {name!r}, not a dimension of the taxonomy "
+                        f"({', '.join(self.dimension_names)}).{did_you_mean(name, self.dimension_names)}"
+                    )
         if problems:
             raise TaxonomyError(f"{source} (against {self.source})", problems)
         return Taxonomy(self.dimensions, source=self.source, roles=config)
@@ -147,8 +169,9 @@ class Taxonomy:
         config = self._roles_config
         single = [d for d in self.dimensions if not d.multi]
         ranked = sorted(single, key=lambda d: (not d.required, not any(v.parent for v in d.values)))
-        category = config.get("category") or ("category" if "category" in self.dimension_names
-                                               else ranked[0].name if ranked else None)
+        category = config.get("category") or (
+            "category" if "category" in self.dimension_names else ranked[0].name if ranked else None
+        )
         look = config.get("look")
         if not look:
             known = [d for d in LOOK_DIMENSIONS if d in self.dimension_names and d != category]
@@ -240,9 +263,7 @@ class Taxonomy:
 
     # --- building ---------------------------------------------------------------------------
     @classmethod
-    def from_dict(
-        cls, data, *, source: str = "<taxonomy>", lines: Mapping[tuple, int] | None = None
-    ) -> Taxonomy:
+    def from_dict(cls, data, *, source: str = "<taxonomy>", lines: Mapping[tuple, int] | None = None) -> Taxonomy:
         """Validate a parsed taxonomy file; every problem is collected before raising.
 
         ``lines`` maps a path in ``data`` (a tuple of keys and indexes) to its line in the file,
@@ -279,7 +300,9 @@ class _Builder:
         text = str(value).strip()
         bad = sorted({c for c in text if c in _FORBIDDEN})
         if bad:
-            self.problem(path, f"{what} {text!r} contains {' '.join(repr(c) for c in bad)}, which separate tags in input files")
+            self.problem(
+                path, f"{what} {text!r} contains {' '.join(repr(c) for c in bad)}, which separate tags in input files"
+            )
             return None
         return text
 
@@ -330,20 +353,41 @@ class _Builder:
             if name is None:
                 continue
             if not _DIMENSION_NAME.match(name):
-                self.problem(path + ("name",), f"dimension name {name!r} must be lower-case letters, digits and '_' (it becomes a column name)")
-            label = self._text(spec.get("label", name.replace("_", " ").capitalize()), path + ("label",), f"the label of {name!r}") or name
+                self.problem(
+                    path + ("name",),
+                    f"dimension name {name!r} must be lower-case letters, digits and '_' (it becomes a column name)",
+                )
+            label = (
+                self._text(
+                    spec.get("label", name.replace("_", " ").capitalize()), path + ("label",), f"the label of {name!r}"
+                )
+                or name
+            )
             aliases = self._aliases(spec, path, f"dimension {name!r}")
             for text, where in [(name, path + ("name",)), (label, path + ("label",)), *aliases]:
                 key = tag_key(text)
                 other = dimension_places.get(key)
                 if other and other[0] != name:
-                    self.problem(where, f"dimension {name!r} is also called {text!r}, which already names dimension {other[0]!r} ({self.where(other[1])})")
+                    self.problem(
+                        where,
+                        f"dimension {name!r} is also called {text!r}, which already names dimension {other[0]!r} ({self.where(other[1])})",
+                    )
                 dimension_places.setdefault(key, (name, where))
             values_spec = spec.get("values")
             if not isinstance(values_spec, list) or not values_spec:
                 self.problem(path + ("values",), f"dimension {name!r} is empty: list at least one value under 'values'")
                 values_spec = []
-            parsed.append((i, name, label, tuple(t for t, _ in aliases), self._flag(spec, "multi", path), self._flag(spec, "required", path), values_spec))
+            parsed.append(
+                (
+                    i,
+                    name,
+                    label,
+                    tuple(t for t, _ in aliases),
+                    self._flag(spec, "multi", path),
+                    self._flag(spec, "required", path),
+                    values_spec,
+                )
+            )
 
         value_names = {name: set() for _, name, *_ in parsed}
         for _, name, *_rest, values_spec in parsed:
@@ -368,7 +412,10 @@ class _Builder:
                 if value is None:
                     continue
                 if value in seen_values:
-                    self.problem(path + ("name",), f"value {value!r} of dimension {name!r} is declared twice (also {self.where(seen_values[value])})")
+                    self.problem(
+                        path + ("name",),
+                        f"value {value!r} of dimension {name!r} is declared twice (also {self.where(seen_values[value])})",
+                    )
                     continue
                 seen_values[value] = path + ("name",)
                 vlabel = self._text(spec.get("label", value), path + ("label",), f"the label of {value!r}") or value
@@ -448,8 +495,9 @@ def dimension_name(header, taken=()) -> str:
     return candidate
 
 
-def draft_taxonomy(columns: dict, *, multi=(), required=(), separators: dict | None = None,
-                   placeholders=PLACEHOLDERS) -> dict:
+def draft_taxonomy(
+    columns: dict, *, multi=(), required=(), separators: dict | None = None, placeholders=PLACEHOLDERS
+) -> dict:
     """A first taxonomy from the values a catalogue already has, for a brand starting out: ``columns`` maps
     each dimension name to its values (a column of the catalogue; its header becomes an alias of the
     dimension, so the draft reads the catalogue as it is). Cells are split on ``separators`` (per
@@ -466,7 +514,7 @@ def draft_taxonomy(columns: dict, *, multi=(), required=(), separators: dict | N
         for raw in values:
             if raw is None or (isinstance(raw, float) and raw != raw) or not str(raw).strip():
                 continue
-            for part in (pattern.split(str(raw)) if pattern else [str(raw)]):
+            for part in pattern.split(str(raw)) if pattern else [str(raw)]:
                 if not part.strip() or tag_key(part) in empty:
                     continue
                 value = clean_tag(part)
@@ -477,11 +525,23 @@ def draft_taxonomy(columns: dict, *, multi=(), required=(), separators: dict | N
                     seen[key] = {"name": value, "aliases": []}
                 elif value != seen[key]["name"] and value not in seen[key]["aliases"]:
                     seen[key]["aliases"].append(value)
-        values_spec = [{"name": v["name"], **({"aliases": v["aliases"]} if v["aliases"] else {})}
-                       for v in sorted(seen.values(), key=lambda v: v["name"])]
+        values_spec = [
+            {"name": v["name"], **({"aliases": v["aliases"]} if v["aliases"] else {})}
+            for v in sorted(seen.values(), key=lambda v: v["name"])
+        ]
         header = getattr(values, "name", None)
-        aliases = [clean_tag(header)] if header is not None and clean_tag(header) and \
-            tag_key(clean_tag(header)) != tag_key(name) else []
-        dimensions.append({"name": name, **({"aliases": aliases} if aliases else {}), "multi": name in multi,
-                           "required": name in required, "values": values_spec})
+        aliases = (
+            [clean_tag(header)]
+            if header is not None and clean_tag(header) and tag_key(clean_tag(header)) != tag_key(name)
+            else []
+        )
+        dimensions.append(
+            {
+                "name": name,
+                **({"aliases": aliases} if aliases else {}),
+                "multi": name in multi,
+                "required": name in required,
+                "values": values_spec,
+            }
+        )
     return {"dimensions": dimensions}

@@ -42,28 +42,69 @@ def holdout(
             continue
         test_rows, test_hits = ranked_rows(labels, matrix, [test])
         scored = score_rules(rules, test_rows, test_hits)
-        frames.append(pd.DataFrame({
-            "test_season": test, "trained_on": f"{train[0]}-{train[-1]}", "rule": rules["rule"].values,
-            "train_n_products": rules["n_products"].values, "train_n_hits": rules["n_hits"].values,
-            "train_lift": rules["lift"].values, "test_n_products": scored["n_products"].values,
-            "test_n_hits": scored["n_hits"].values, "test_hit_rate": scored["confidence"].values,
-            "test_lift": scored["lift"].values, "test_p_value": scored["p_value"].values,
-            "held_up": (scored["lift"] > 1).values, "confirmed": ((scored["lift"] > 1) & (scored["p_value"] <= 0.05)).values,
-        }))
-    columns = ["test_season", "trained_on", "rule", "train_n_products", "train_n_hits", "train_lift",
-               "test_n_products", "test_n_hits", "test_hit_rate", "test_lift", "test_p_value", "held_up", "confirmed"]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "test_season": test,
+                    "trained_on": f"{train[0]}-{train[-1]}",
+                    "rule": rules["rule"].values,
+                    "train_n_products": rules["n_products"].values,
+                    "train_n_hits": rules["n_hits"].values,
+                    "train_lift": rules["lift"].values,
+                    "test_n_products": scored["n_products"].values,
+                    "test_n_hits": scored["n_hits"].values,
+                    "test_hit_rate": scored["confidence"].values,
+                    "test_lift": scored["lift"].values,
+                    "test_p_value": scored["p_value"].values,
+                    "held_up": (scored["lift"] > 1).values,
+                    "confirmed": ((scored["lift"] > 1) & (scored["p_value"] <= 0.05)).values,
+                }
+            )
+        )
+    columns = [
+        "test_season",
+        "trained_on",
+        "rule",
+        "train_n_products",
+        "train_n_hits",
+        "train_lift",
+        "test_n_products",
+        "test_n_hits",
+        "test_hit_rate",
+        "test_lift",
+        "test_p_value",
+        "held_up",
+        "confirmed",
+    ]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
 def holdout_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per test season: rules tested, share that held up and share confirmed, median lift."""
     if table.empty:
-        return pd.DataFrame(columns=["test_season", "trained_on", "rules", "held_up", "confirmed",
-                                     "median_train_lift", "median_test_lift"])
+        return pd.DataFrame(
+            columns=[
+                "test_season",
+                "trained_on",
+                "rules",
+                "held_up",
+                "confirmed",
+                "median_train_lift",
+                "median_test_lift",
+            ]
+        )
     grouped = table.groupby(["test_season", "trained_on"], sort=False)
-    return grouped.agg(rules=("rule", "size"), held_up=("held_up", "mean"), confirmed=("confirmed", "mean"),
-                       median_train_lift=("train_lift", "median"),
-                       median_test_lift=("test_lift", "median")).reset_index().round(3)
+    return (
+        grouped.agg(
+            rules=("rule", "size"),
+            held_up=("held_up", "mean"),
+            confirmed=("confirmed", "mean"),
+            median_train_lift=("train_lift", "median"),
+            median_test_lift=("test_lift", "median"),
+        )
+        .reset_index()
+        .round(3)
+    )
 
 
 def tag_trends(
@@ -101,27 +142,48 @@ def tag_trends(
         n_products = count_itemsets(pack_columns(rows), indexes)
         n_hits = count_itemsets(pack_columns(rows.iloc[np.flatnonzero(hits)]), indexes)
         base = hits.mean()
-        frames.append(pd.DataFrame({"tags": names, "season": season, "n_products": n_products, "n_hits": n_hits,
-                                    "lift": np.where(n_products > 0, n_hits / np.maximum(n_products, 1) / base,
-                                                     np.nan)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "tags": names,
+                    "season": season,
+                    "n_products": n_products,
+                    "n_hits": n_hits,
+                    "lift": np.where(n_products > 0, n_hits / np.maximum(n_products, 1) / base, np.nan),
+                }
+            )
+        )
     per_season = pd.concat(frames, ignore_index=True)
     order = {s: i for i, s in enumerate(seasons)}
     summary = []
     for name, part in per_season.groupby("tags", sort=False):
         use = part[part["n_products"] >= min_products]
-        slope, p = _weighted_slope(use["season"].map(order).to_numpy(float), use["lift"].to_numpy(float),
-                                   use["n_products"].to_numpy(float))
-        summary.append({"tags": name, "seasons_used": len(use), "first_lift": use["lift"].iloc[0] if len(use) else np.nan,
-                        "last_lift": use["lift"].iloc[-1] if len(use) else np.nan, "slope_per_season": slope,
-                        "p_value": p})
+        slope, p = _weighted_slope(
+            use["season"].map(order).to_numpy(float), use["lift"].to_numpy(float), use["n_products"].to_numpy(float)
+        )
+        summary.append(
+            {
+                "tags": name,
+                "seasons_used": len(use),
+                "first_lift": use["lift"].iloc[0] if len(use) else np.nan,
+                "last_lift": use["lift"].iloc[-1] if len(use) else np.nan,
+                "slope_per_season": slope,
+                "p_value": p,
+            }
+        )
     summary = pd.DataFrame(summary)
     tested = summary["p_value"].notna()
     summary["q_value"] = np.nan
     summary.loc[tested, "q_value"] = benjamini_hochberg(summary.loc[tested, "p_value"])
     summary["trend"] = np.select(
-        [~tested, (summary["q_value"] <= max_q) & (summary["slope_per_season"] > 0),
-         (summary["q_value"] <= max_q) & (summary["slope_per_season"] < 0)],
-        ["too little data", "rising", "fading"], default="steady")
+        [
+            ~tested,
+            (summary["q_value"] <= max_q) & (summary["slope_per_season"] > 0),
+            (summary["q_value"] <= max_q) & (summary["slope_per_season"] < 0),
+        ],
+        ["too little data", "rising", "fading"],
+        default="steady",
+    )
     summary = summary.sort_values(["trend", "q_value", "tags"], kind="stable").reset_index(drop=True)
     return per_season, summary
 
@@ -137,7 +199,7 @@ def _weighted_slope(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float,
     slope = np.sum(w * (x - xm) * (y - ym)) / sxx
     residuals = y - (ym + slope * (x - xm))
     dof = len(x) - 2
-    variance = np.sum(w * residuals ** 2) / dof
+    variance = np.sum(w * residuals**2) / dof
     if variance == 0:
         return float(slope), 0.0 if slope != 0 else 1.0
     t = slope / np.sqrt(variance / sxx)
@@ -169,14 +231,23 @@ def yearly_common_tags(
         best = tags[tags["verdict"] == "marks hits"].sort_values(["lift", "tags"], ascending=[False, True]).head(top)
         frames.append(best.assign(year=year, seasons=f"{in_year[0]}-{in_year[-1]}", rank=range(1, len(best) + 1)))
     if not frames:
-        return pd.DataFrame(columns=["year", "seasons", "rank", "tags", "share_of_hits", "share_of_catalogue", "lift",
-                                     "q_value"])
+        return pd.DataFrame(
+            columns=["year", "seasons", "rank", "tags", "share_of_hits", "share_of_catalogue", "lift", "q_value"]
+        )
     out = pd.concat(frames, ignore_index=True)
     return out[["year", "seasons", "rank", "tags", "share_of_hits", "share_of_catalogue", "lift", "q_value"]]
 
 
-def same_quarter_rates(labels: pd.DataFrame, matrix: pd.DataFrame, season: str, rows: pd.DataFrame, *,
-                       calendar: SeasonCalendar = QUARTERS, prior: float = 20.0, years: int = 3) -> np.ndarray:
+def same_quarter_rates(
+    labels: pd.DataFrame,
+    matrix: pd.DataFrame,
+    season: str,
+    rows: pd.DataFrame,
+    *,
+    calendar: SeasonCalendar = QUARTERS,
+    prior: float = 20.0,
+    years: int = 3,
+) -> np.ndarray:
     """Each row's chance of a hit from its tags' hit rate in the same season of the ``years`` earlier years:
     per tag, (hits + prior x base rate) / (products + prior); a row's score is the mean of its tags' rates.
     The base rate of those seasons for every row when there is no earlier year."""
@@ -197,9 +268,17 @@ def same_quarter_rates(labels: pd.DataFrame, matrix: pd.DataFrame, season: str, 
     return np.where(counts > 0, tags @ rate / np.maximum(counts, 1), base)
 
 
-def tag_momentum_scores(labels: pd.DataFrame, matrix: pd.DataFrame, season: str, rows: pd.DataFrame, *,
-                        calendar: SeasonCalendar = QUARTERS, recent: int = 2, earlier: int = 2,
-                        prior: float = 20.0) -> np.ndarray:
+def tag_momentum_scores(
+    labels: pd.DataFrame,
+    matrix: pd.DataFrame,
+    season: str,
+    rows: pd.DataFrame,
+    *,
+    calendar: SeasonCalendar = QUARTERS,
+    recent: int = 2,
+    earlier: int = 2,
+    prior: float = 20.0,
+) -> np.ndarray:
     """Are a row's tags rising or fading before ``season``? Per tag, its hit rate against the base rate (log
     odds, each rate pulled toward the base rate by ``prior`` products) in the ``recent`` seasons before
     ``season``, minus the same in the ``earlier`` seasons before those; a row's score is the mean over its tags.
@@ -221,4 +300,3 @@ def tag_momentum_scores(labels: pd.DataFrame, matrix: pd.DataFrame, season: str,
     tags = rows.to_numpy(dtype=np.float32)
     counts = tags.sum(axis=1)
     return np.where(counts > 0, tags @ momentum / np.maximum(counts, 1), 0.0)
-

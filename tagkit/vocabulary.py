@@ -12,15 +12,25 @@ HIT, MISS, IMAGE_PRODUCT, TOO_SHORT = "hit", "not a hit", "image product", "too 
 LABEL_STATUSES = (HIT, MISS, IMAGE_PRODUCT, TOO_SHORT)
 RANKED = (HIT, MISS)  # the products a season's hit share is measured on
 METRICS = ("units_per_week", "units", "net_units", "revenue", "sell_through")
-METRIC_WORDS = {"units_per_week": "units per week on sale", "units": "units sold",
-                "net_units": "units kept (net of returns)", "revenue": "revenue", "sell_through": "sell-through"}
+METRIC_WORDS = {
+    "units_per_week": "units per week on sale",
+    "units": "units sold",
+    "net_units": "units kept (net of returns)",
+    "revenue": "revenue",
+    "sell_through": "sell-through",
+}
 CATALOGUES = ("auto", "launched", "on_sale")  # a season's catalogue: decided from the data, launches, on sale
 HIT_DEFINITIONS = ("bar", "share")  # a bar fixed from history, or the top share of each season
 DEFAULT_BAND = (0.05, 0.10)  # the share of a season's catalogue meant to be hits
 
 # --- rules (mine_hit_rules' ``status``) -----------------------------------------------------------
 KEPT, LOW_LIFT, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE = (
-    "kept", "low lift", "not significant", "redundant", "no better than its parts")
+    "kept",
+    "low lift",
+    "not significant",
+    "redundant",
+    "no better than its parts",
+)
 RULE_STATUSES = (KEPT, UNPRODUCTIVE, REDUNDANT, NOT_SIGNIFICANT, LOW_LIFT)
 MAX_TAG_SET_SIZE = 6  # the most tags in a rule's tag set
 
@@ -32,8 +42,11 @@ CATALOGUE_ROLES = (CORE, IMAGE)  # what a catalogue's role column may say (after
 # --- models of hit chances and the methods a backtest compares -------------------------------------
 TAGS_ONLY, TAGS_AND_RULES, BOOSTED = "tags only", "tags and rules", "gradient boosting"
 # every kind of model, simplest first (a tie goes to the simpler), with the name it has in comparisons
-MODEL_KINDS = {TAGS_ONLY: "logistic regression on tags", TAGS_AND_RULES: "logistic regression on tags and rules",
-               BOOSTED: "gradient boosting on tags"}
+MODEL_KINDS = {
+    TAGS_ONLY: "logistic regression on tags",
+    TAGS_AND_RULES: "logistic regression on tags and rules",
+    BOOSTED: "gradient boosting on tags",
+}
 BACKTEST_TAGKIT, BACKTEST_RANDOM = "tagkit (model chosen from the seasons before)", "random picks"
 BACKTEST_METHODS = (BACKTEST_TAGKIT, *MODEL_KINDS.values(), BACKTEST_RANDOM)  # the rows of a backtest, in order
 

@@ -17,20 +17,36 @@ from tagkit.paths import DEMO_DATA
 
 TAXONOMY = {
     "dimensions": [
-        {"name": "category", "label": "Category", "aliases": ["品类"], "required": True, "values": [
-            {"name": "dress", "aliases": ["dresses", "连衣裙"]},
-            {"name": "midi-dress", "parent": "dress", "aliases": ["midi dress", "中长裙"]},
-            {"name": "jeans", "aliases": ["denim"]},
-            {"name": "top"},
-        ]},
-        {"name": "colour", "label": "Colour", "aliases": ["color", "颜色"], "required": True, "values": [
-            {"name": "black", "aliases": ["黑色", "blk"]},
-            {"name": "navy", "aliases": ["navy blue", "藏青"]},
-            {"name": "earth-tone", "aliases": ["大地色"]},
-            {"name": "beige", "parent": "earth-tone", "aliases": ["米色"]},
-        ]},
-        {"name": "material", "label": "Material", "aliases": ["材质"], "values": [
-            {"name": "linen", "aliases": ["亚麻"]}, {"name": "denim"}, {"name": "wool"}]},
+        {
+            "name": "category",
+            "label": "Category",
+            "aliases": ["品类"],
+            "required": True,
+            "values": [
+                {"name": "dress", "aliases": ["dresses", "连衣裙"]},
+                {"name": "midi-dress", "parent": "dress", "aliases": ["midi dress", "中长裙"]},
+                {"name": "jeans", "aliases": ["denim"]},
+                {"name": "top"},
+            ],
+        },
+        {
+            "name": "colour",
+            "label": "Colour",
+            "aliases": ["color", "颜色"],
+            "required": True,
+            "values": [
+                {"name": "black", "aliases": ["黑色", "blk"]},
+                {"name": "navy", "aliases": ["navy blue", "藏青"]},
+                {"name": "earth-tone", "aliases": ["大地色"]},
+                {"name": "beige", "parent": "earth-tone", "aliases": ["米色"]},
+            ],
+        },
+        {
+            "name": "material",
+            "label": "Material",
+            "aliases": ["材质"],
+            "values": [{"name": "linen", "aliases": ["亚麻"]}, {"name": "denim"}, {"name": "wool"}],
+        },
         {"name": "occasion", "label": "Occasion", "multi": True, "values": ["work", "party", "vacation"]},
     ]
 }
@@ -47,7 +63,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         path = str(getattr(item, "path", ""))
         if path.endswith((".ipynb", "test_notebooks.py")) or {"notebooks", "batch_runs"} & set(
-                getattr(item, "fixturenames", ())):
+            getattr(item, "fixturenames", ())
+        ):
             item.add_marker(pytest.mark.notebooks)
 
 
@@ -59,6 +76,7 @@ def taxonomy() -> tk.Taxonomy:
 @pytest.fixture
 def write(tmp_path):
     """write(name, text, encoding='utf-8') -> path of a file in a fresh folder."""
+
     def _write(name: str, content, encoding: str = "utf-8") -> Path:
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -67,6 +85,7 @@ def write(tmp_path):
         else:
             path.write_bytes(content.encode(encoding))
         return path
+
     return _write
 
 
@@ -76,26 +95,41 @@ def small_dataset(tmp_path) -> Path:
     folder = tmp_path / "brand"
     folder.mkdir()
     (folder / "taxonomy.yml").write_text(yaml.safe_dump(TAXONOMY, allow_unicode=True), encoding="utf-8")
-    pd.DataFrame({
-        "product_id": ["001", "002", "003", "004"],
-        "name": ["Linen dress", "Black jeans", "<script>alert(1)</script>", "Navy top"],
-        "category": ["midi dress", "denim", "dress", "top"],
-        "colour": ["米色", "blk", "black", "navvy"],
-        "material": ["linen", "denim", "wool", ""],
-        "occasion": ["work, party", "", "party", "work"],
-        "price": ["199", "299", "399", "99"],
-        "launch_date": ["2025-01-10", "2025-02-01", "2025-04-02", "2025-04-15"],
-    }).to_csv(folder / "catalogue.csv", index=False)
-    pd.DataFrame({
-        "product_id": ["001", "001", "002", "003", "004", "004", "1", "002"],
-        "date": ["2025-01-12", "2025-02-03", "2025-02-05", "2025-04-03", "2025-05-01", "2025-05-02", "2025-05-03",
-                 "not a date"],
-        "quantity": ["1", "2", "1", "1", "-1", "3", "1", "1"],
-        "revenue": ["199", "398", "299", "399", "-99", "297", "50", "299"],
-    }).to_csv(folder / "orders.csv", index=False)
-    config = {"name": "Small brand", "taxonomy": "taxonomy.yml",
-              "catalogue": {"path": "catalogue.csv", "shape": "wide"},
-              "sales": {"path": "orders.csv", "latest_date": "2026-01-01", "min_id_match": 0.5}}
+    pd.DataFrame(
+        {
+            "product_id": ["001", "002", "003", "004"],
+            "name": ["Linen dress", "Black jeans", "<script>alert(1)</script>", "Navy top"],
+            "category": ["midi dress", "denim", "dress", "top"],
+            "colour": ["米色", "blk", "black", "navvy"],
+            "material": ["linen", "denim", "wool", ""],
+            "occasion": ["work, party", "", "party", "work"],
+            "price": ["199", "299", "399", "99"],
+            "launch_date": ["2025-01-10", "2025-02-01", "2025-04-02", "2025-04-15"],
+        }
+    ).to_csv(folder / "catalogue.csv", index=False)
+    pd.DataFrame(
+        {
+            "product_id": ["001", "001", "002", "003", "004", "004", "1", "002"],
+            "date": [
+                "2025-01-12",
+                "2025-02-03",
+                "2025-02-05",
+                "2025-04-03",
+                "2025-05-01",
+                "2025-05-02",
+                "2025-05-03",
+                "not a date",
+            ],
+            "quantity": ["1", "2", "1", "1", "-1", "3", "1", "1"],
+            "revenue": ["199", "398", "299", "399", "-99", "297", "50", "299"],
+        }
+    ).to_csv(folder / "orders.csv", index=False)
+    config = {
+        "name": "Small brand",
+        "taxonomy": "taxonomy.yml",
+        "catalogue": {"path": "catalogue.csv", "shape": "wide"},
+        "sales": {"path": "orders.csv", "latest_date": "2026-01-01", "min_id_match": 0.5},
+    }
     (folder / "dataset.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return folder
 
@@ -126,8 +160,10 @@ def _hostile_dataset(folder, keep=KEEP):
     catalogue.loc[108:120, "Product name"] = LINK
     catalogue.to_csv(folder / "catalogue.csv", index=False, encoding="utf-8-sig")
     skus = set(catalogue["SKU"])
-    with gzip.open(DEMO_DATA / "order_lines.csv.gz", "rt", encoding="utf-8") as src, \
-            gzip.open(folder / "order_lines.csv.gz", "wt", encoding="utf-8") as dst:
+    with (
+        gzip.open(DEMO_DATA / "order_lines.csv.gz", "rt", encoding="utf-8") as src,
+        gzip.open(folder / "order_lines.csv.gz", "wt", encoding="utf-8") as dst,
+    ):
         dst.write(next(src))
         for line in src:
             if line.split(",")[1] in skus:
@@ -161,7 +197,8 @@ def batch_runs(tmp_path_factory):
     params = _hostile_dataset(data)
     folders = []
     for name in ("one", "two"):
-        index = tk.run_report("2025Q4", data_dir=data, params_file=params, out_dir=root / name, progress=False,
-                              echo=lambda _: None)
+        index = tk.run_report(
+            "2025Q4", data_dir=data, params_file=params, out_dir=root / name, progress=False, echo=lambda _: None
+        )
         folders.append(index.parent)
     return data, folders

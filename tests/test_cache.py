@@ -41,8 +41,9 @@ def test_a_cached_load_gives_the_same_tables_and_labels_as_a_fresh_one(cache):
     _same_brand(again, fresh)
     definition = tk.HitDefinition().resolve(fresh)
     window = tk.seasons.history("2025Q4", 4, dataset.calendar)
-    pd.testing.assert_frame_equal(tk.label_brand(again, definition, reference=window),
-                                  tk.label_brand(fresh, definition, reference=window))
+    pd.testing.assert_frame_equal(
+        tk.label_brand(again, definition, reference=window), tk.label_brand(fresh, definition, reference=window)
+    )
 
 
 def test_a_change_to_an_input_or_a_parameter_is_a_new_entry(cache, small_dataset):

@@ -13,8 +13,14 @@ def _frame(data: dict, first_row: int = 2) -> pd.DataFrame:
 
 
 def test_wide_shape_splits_multi_values_on_every_separator(taxonomy):
-    frame = _frame({"product_id": ["007"], "category": ["dress"], "colour": ["black"],
-                    "occasion": ["work,party;vacation|work、party，vacation"]})
+    frame = _frame(
+        {
+            "product_id": ["007"],
+            "category": ["dress"],
+            "colour": ["black"],
+            "occasion": ["work,party;vacation|work、party，vacation"],
+        }
+    )
     cat = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy)
     assert cat.shape == "wide"
     values = cat.raw_tags.loc[cat.raw_tags["column"] == "occasion", "raw_value"].tolist()
@@ -23,8 +29,14 @@ def test_wide_shape_splits_multi_values_on_every_separator(taxonomy):
 
 
 def test_long_shape_groups_rows_per_product(taxonomy):
-    frame = _frame({"sku": ["01", "01", "01", "02"], "dimension": ["category", "颜色", "occasion", "category"],
-                    "value": ["dress", "黑色", "work|party", "top"], "price": ["10", "10", "", "20"]})
+    frame = _frame(
+        {
+            "sku": ["01", "01", "01", "02"],
+            "dimension": ["category", "颜色", "occasion", "category"],
+            "value": ["dress", "黑色", "work|party", "top"],
+            "price": ["10", "10", "", "20"],
+        }
+    )
     cat = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy, columns={"product_id": "sku"})
     assert cat.shape == "long"
     assert cat.products.set_index("product_id")["price"].to_dict() == {"01": 10.0, "02": 20.0}
@@ -33,8 +45,14 @@ def test_long_shape_groups_rows_per_product(taxonomy):
 
 
 def test_long_shape_reports_conflicting_attributes(taxonomy):
-    frame = _frame({"product_id": ["01", "01"], "dimension": ["category", "colour"], "value": ["dress", "black"],
-                    "price": ["10", "12"]})
+    frame = _frame(
+        {
+            "product_id": ["01", "01"],
+            "dimension": ["category", "colour"],
+            "value": ["dress", "black"],
+            "price": ["10", "12"],
+        }
+    )
     cat = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy)
     (problem,) = cat.problems.itertuples()
     assert problem.row == 3 and problem.column == "price" and problem.action == "kept '10'"
@@ -50,8 +68,16 @@ def test_tag_string_shape_with_dimension_prefixes_and_bare_values(taxonomy):
 
 
 def test_columns_are_recognised_without_a_mapping(taxonomy):
-    frame = _frame({"SKU": ["1"], "Title": ["A"], "品类": ["dress"], "Color": ["navy"], "Price": ["¥1,299.00"],
-                    "Launch Date": ["2025/03/04"]})
+    frame = _frame(
+        {
+            "SKU": ["1"],
+            "Title": ["A"],
+            "品类": ["dress"],
+            "Color": ["navy"],
+            "Price": ["¥1,299.00"],
+            "Launch Date": ["2025/03/04"],
+        }
+    )
     cat = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy)
     product = cat.products.iloc[0]
     assert (product["name"], product["price"], product["launch_season"]) == ("A", 1299.0, "2025Q1")
@@ -65,8 +91,11 @@ def test_unknown_columns_pass_through(taxonomy):
 
 def test_mapping_to_a_missing_column_suggests_the_closest(taxonomy):
     frame = _frame({"Product Title": ["x"], "product_id": ["1"], "category": ["dress"]})
-    with pytest.raises(tk.InputError, match=r"column 'Product Titel' \(given for 'name'\) is not in the file.*"
-                                            r"Did you mean 'Product Title'\?"):
+    with pytest.raises(
+        tk.InputError,
+        match=r"column 'Product Titel' \(given for 'name'\) is not in the file.*"
+        r"Did you mean 'Product Title'\?",
+    ):
         tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy, columns={"name": "Product Titel"}, file="c.csv")
 
 
@@ -98,10 +127,17 @@ def test_rows_without_id_and_duplicates_are_set_aside_and_counted(taxonomy):
 
 
 def test_bad_cells_are_left_empty_and_reported(taxonomy):
-    frame = _frame({"product_id": ["1", "2", "3", "4"], "category": ["dress"] * 4,
-                    "price": ["abc", "-5", "12.5", ""], "launch_date": ["2025-02-30", "05/01/2025", "2025-01-05", ""],
-                    "launch_season": ["", "", "2025Q2", "2025Q7"], "source": ["own", "competitr", "", ""],
-                    "role": ["", "image", "形象款", "hero"]})
+    frame = _frame(
+        {
+            "product_id": ["1", "2", "3", "4"],
+            "category": ["dress"] * 4,
+            "price": ["abc", "-5", "12.5", ""],
+            "launch_date": ["2025-02-30", "05/01/2025", "2025-01-05", ""],
+            "launch_season": ["", "", "2025Q2", "2025Q7"],
+            "source": ["own", "competitr", "", ""],
+            "role": ["", "image", "形象款", "hero"],
+        }
+    )
     cat = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy)
     p = cat.products.set_index("product_id")
     assert p["price"].isna().tolist() == [True, True, False, True]
@@ -126,18 +162,30 @@ def test_date_format_reads_day_first_dates(taxonomy):
 
 
 def test_wrong_shape_parameter(taxonomy):
-    with pytest.raises(tk.ParameterError, match=r"The 'shape' parameter of parse_catalogue must be one of .*"
-                                                r"Got 'wdie' instead. Did you mean 'wide'\?"):
+    with pytest.raises(
+        tk.ParameterError,
+        match=r"The 'shape' parameter of parse_catalogue must be one of .*"
+        r"Got 'wdie' instead. Did you mean 'wide'\?",
+    ):
         tk.catalogue.parse_catalogue(_frame({"product_id": ["1"]}), taxonomy=taxonomy, shape="wdie")
 
 
 def test_a_dimension_fed_by_several_columns_and_separators_per_column(taxonomy):
-    frame = _frame({"product_id": ["1", "2"], "category": ["dress", "top"], "品类": ["midi dress", ""],
-                    "colour": ["black", "navy"], "occasion": ["work, party", "Party, work"]})
+    frame = _frame(
+        {
+            "product_id": ["1", "2"],
+            "category": ["dress", "top"],
+            "品类": ["midi dress", ""],
+            "colour": ["black", "navy"],
+            "occasion": ["work, party", "Party, work"],
+        }
+    )
     cat = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy, separators={"occasion": ""})
     tags = tk.normalise_tags(cat.raw_tags, taxonomy)
-    assert cat.raw_tags.loc[cat.raw_tags["column"] == "occasion", "raw_value"].tolist() == ["work, party",
-                                                                                            "Party, work"]
+    assert cat.raw_tags.loc[cat.raw_tags["column"] == "occasion", "raw_value"].tolist() == [
+        "work, party",
+        "Party, work",
+    ]
     # two columns of one dimension on one parent chain: both kept, no 'extra value'
     first = tags[(tags["product_id"] == "1") & (tags["dimension"] == "category")]
     assert set(first["item"]) == {"category=dress", "category=midi-dress"} and (first["status"] == "ok").all()
@@ -148,8 +196,16 @@ def test_a_dimension_fed_by_several_columns_and_separators_per_column(taxonomy):
 
 
 def test_a_value_holding_a_separator_matches_its_canonical_form():
-    taxonomy = tk.Taxonomy.from_dict({"dimensions": [{"name": "section", "values": [
-        {"name": "nightwear-socks-tights", "aliases": ["Womens Nightwear- Socks & Tigh"]}]}]})
+    taxonomy = tk.Taxonomy.from_dict(
+        {
+            "dimensions": [
+                {
+                    "name": "section",
+                    "values": [{"name": "nightwear-socks-tights", "aliases": ["Womens Nightwear- Socks & Tigh"]}],
+                }
+            ]
+        }
+    )
     frame = _frame({"product_id": ["1"], "section": ["Womens Nightwear, Socks & Tigh"]})
     cat = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy, separators={"section": ""})
     tags = tk.normalise_tags(cat.raw_tags, taxonomy)
@@ -157,9 +213,15 @@ def test_a_value_holding_a_separator_matches_its_canonical_form():
 
 
 def test_placeholders_are_missing_values_never_tags(taxonomy):
-    frame = _frame({"product_id": ["1", "2", "3"], "category": ["Unknown", "dress", "未知"],
-                    "colour": ["black, n/a", "-", "navy"], "price": ["Undefined", "10", "无"],
-                    "occasion": ["work", "NULL", "party"]})
+    frame = _frame(
+        {
+            "product_id": ["1", "2", "3"],
+            "category": ["Unknown", "dress", "未知"],
+            "colour": ["black, n/a", "-", "navy"],
+            "price": ["Undefined", "10", "无"],
+            "occasion": ["work", "NULL", "party"],
+        }
+    )
     cat = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy)
     assert cat.placeholders == 7  # 2 categories, 2 colours, 2 prices, 1 occasion
     assert not cat.raw_tags["raw_value"].str.casefold().isin(["unknown", "n/a", "-", "未知", "null"]).any()

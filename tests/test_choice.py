@@ -18,18 +18,37 @@ def _predictions(rng, noise: dict, seasons=("2024Q1", "2024Q2", "2024Q3", "2024Q
         y = rng.random(n) < truth
         for kind in KINDS:
             z = np.log(truth / (1 - truth)) + noise[kind] * rng.standard_normal(n)
-            frames.append(pd.DataFrame({"season": season, "method": tk.vocabulary.MODEL_KINDS[kind],
-                                        "product_id": [f"p{i}" for i in range(n)], "probability": 1 / (1 + np.exp(-z)),
-                                        "hit": y, "ranked": True}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "season": season,
+                        "method": tk.vocabulary.MODEL_KINDS[kind],
+                        "product_id": [f"p{i}" for i in range(n)],
+                        "probability": 1 / (1 + np.exp(-z)),
+                        "hit": y,
+                        "ranked": True,
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)
 
 
 def _by_hand(predictions, seasons):
     """The simplest kind whose mean log loss is within one standard error of the best kind's."""
-    loss = {kind: np.array([log_loss(part["hit"], part["probability"], labels=[False, True])
-                            for s in seasons for part in [predictions[(predictions["season"] == s)
-                                                                      & (predictions["method"] == tk.vocabulary.MODEL_KINDS[kind])]]])
-            for kind in KINDS}
+    loss = {
+        kind: np.array(
+            [
+                log_loss(part["hit"], part["probability"], labels=[False, True])
+                for s in seasons
+                for part in [
+                    predictions[
+                        (predictions["season"] == s) & (predictions["method"] == tk.vocabulary.MODEL_KINDS[kind])
+                    ]
+                ]
+            ]
+        )
+        for kind in KINDS
+    }
     best = min(KINDS, key=lambda k: loss[k].mean())
     for kind in KINDS:
         diff = loss[kind] - loss[best]
@@ -37,11 +56,14 @@ def _by_hand(predictions, seasons):
             return kind, loss
 
 
-@pytest.mark.parametrize("noise, expected", [
-    ({"tags only": 1.5, "tags and rules": 0.2, "gradient boosting": 0.8}, "tags and rules"),
-    ({"tags only": 0.5, "tags and rules": 0.5, "gradient boosting": 0.5}, "tags only"),
-    ({"tags only": 1.5, "tags and rules": 1.2, "gradient boosting": 0.1}, "gradient boosting"),
-])
+@pytest.mark.parametrize(
+    "noise, expected",
+    [
+        ({"tags only": 1.5, "tags and rules": 0.2, "gradient boosting": 0.8}, "tags and rules"),
+        ({"tags only": 0.5, "tags and rules": 0.5, "gradient boosting": 0.5}, "tags only"),
+        ({"tags only": 1.5, "tags and rules": 1.2, "gradient boosting": 0.1}, "gradient boosting"),
+    ],
+)
 def test_the_simplest_model_within_one_standard_error_of_the_best(noise, expected):
     predictions = _predictions(np.random.default_rng(7), noise)
     choice = tk.choose_model(predictions, "2025Q1")
@@ -75,9 +97,17 @@ def test_on_the_demo_the_planted_combinations_earn_the_rules_their_place():
     dataset = tk.open_dataset(None)
     brand = tk.load_brand(dataset)
     labels = tk.label_brand(brand, tk.HitDefinition().resolve(brand), reference=tk.seasons.history("2025Q4", 4))
-    table, predictions = tk.backtest(labels, brand.matrix, brand.own.products, brand.own.tags, brand.taxonomy,
-                                     seasons=tk.seasons.history("2025Q4", 3), max_per_look=6, max_bet_share_per_tag_set=0.35,
-                                     rule_options=dict(min_lift=1.5))
+    table, predictions = tk.backtest(
+        labels,
+        brand.matrix,
+        brand.own.products,
+        brand.own.tags,
+        brand.taxonomy,
+        seasons=tk.seasons.history("2025Q4", 3),
+        max_per_look=6,
+        max_bet_share_per_tag_set=0.35,
+        rule_options=dict(min_lift=1.5),
+    )
     choice = tk.choose_model(predictions, "2026Q1")
     assert choice.kind == "tags and rules" and choice.reason.startswith("the best out-of-time log loss")
     # tagkit's row of each replayed season is the row of the model chosen from the seasons before it

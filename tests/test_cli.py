@@ -19,8 +19,12 @@ def test_help_on_every_subcommand(command):
     result = _run(*command, "--help")
     assert result.returncode == 0
     assert result.stdout.startswith("usage: tagkit")
-    for word in {"": ["report", "check", "demo"], "report": ["--season", "--params", "--data", "--out", "--only", "--engine"],
-                 "check": ["--data", "--set-aside", "--engine"], "demo": ["--out", "--seed"]}[command[0] if command else ""]:
+    for word in {
+        "": ["report", "check", "demo"],
+        "report": ["--season", "--params", "--data", "--out", "--only", "--engine"],
+        "check": ["--data", "--set-aside", "--engine"],
+        "demo": ["--out", "--seed"],
+    }[command[0] if command else ""]:
         assert word in result.stdout
 
 

@@ -15,8 +15,9 @@ def test_regenerates_byte_identically(tmp_path):
     assert sorted(p.name for p in written) == sorted(p.name for p in DEMO_DATA.iterdir())
     for path in written:
         shipped = DEMO_DATA / path.name
-        assert hashlib.sha256(path.read_bytes()).hexdigest() == hashlib.sha256(shipped.read_bytes()).hexdigest(), \
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == hashlib.sha256(shipped.read_bytes()).hexdigest(), (
             f"{path.name} differs from data/demo/; run `make demo` and commit"
+        )
 
 
 def test_shape_of_the_demo_brand():

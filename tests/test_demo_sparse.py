@@ -18,8 +18,9 @@ def test_regenerates_byte_identically(tmp_path):
     written = write_sparse(tmp_path)
     assert sorted(p.name for p in written) == sorted(p.name for p in SPARSE.iterdir())
     for path in written:
-        assert hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256((SPARSE / path.name).read_bytes()).digest(), \
-            f"{path.name} differs from data/sparse/; run `tagkit demo --profile sparse` and commit"
+        assert (
+            hashlib.sha256(path.read_bytes()).digest() == hashlib.sha256((SPARSE / path.name).read_bytes()).digest()
+        ), f"{path.name} differs from data/sparse/; run `tagkit demo --profile sparse` and commit"
 
 
 def test_it_looks_like_a_real_export():
@@ -72,8 +73,10 @@ def test_the_label_measures_selling_and_the_old_one_is_caught(sparse_brand):
     check = tk.check_labels(labels, naive, seasons=window)
     assert any("may not measure selling" in w for w in check.warnings)
     table = check.table.set_index("measure")
-    assert table.loc["median days on sale in the season", "hits"] < table.loc["median days on sale in the season",
-                                                                               "other products"]
+    assert (
+        table.loc["median days on sale in the season", "hits"]
+        < table.loc["median days on sale in the season", "other products"]
+    )
 
 
 def test_planted_effects_come_out_where_the_sample_allows(sparse_brand):
@@ -93,15 +96,21 @@ def test_planted_effects_come_out_where_the_sample_allows(sparse_brand):
         rows, hits = tk.hits.ranked_rows(labels, sparse_brand.matrix, window)
         rules = tk.mine_hit_rules(rows, hits, min_lift=1.5, taxonomy=taxonomy)
         kept = rules[rules["status"] == "kept"]
-        found[seasons] = {p["name"] for p in truth["planted_hit_combinations"]
-                          if any(covers(p["items"], items) for items in kept["items"])}
+        found[seasons] = {
+            p["name"]
+            for p in truth["planted_hit_combinations"]
+            if any(covers(p["items"], items) for items in kept["items"])
+        }
         # nothing is kept that no planted effect explains: each kept rule holds a planted tag, or one above or below
         # it in the hierarchy (the effects are the only signal besides noise)
         planted = {i for p in truth["planted_hit_combinations"] for i in p["items"]}
 
         def related(item, planted=planted):
-            return item in planted or bool(planted & set(taxonomy.ancestors(item))) or any(
-                item in taxonomy.ancestors(p) for p in planted)
+            return (
+                item in planted
+                or bool(planted & set(taxonomy.ancestors(item)))
+                or any(item in taxonomy.ancestors(p) for p in planted)
+            )
 
         unexplained = [items for items in kept["items"] if not any(related(i) for i in items)]
         assert len(unexplained) <= max(1, len(kept) // 10), unexplained

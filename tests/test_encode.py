@@ -18,8 +18,12 @@ def _parents():
 
 def _random_resolved(taxonomy, seed=5, n=40):
     rng = np.random.default_rng(seed)
-    spellings = {"category": ["dress", "midi dress", "jeans", "top"], "colour": ["black", "beige", "navvy"],
-                 "material": ["linen", "wool"], "occasion": ["work", "party", "vacation"]}
+    spellings = {
+        "category": ["dress", "midi dress", "jeans", "top"],
+        "colour": ["black", "beige", "navvy"],
+        "material": ["linen", "wool"],
+        "occasion": ["work", "party", "vacation"],
+    }
     rows = []
     for p in range(n):
         for dim, values in spellings.items():

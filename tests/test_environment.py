@@ -38,8 +38,11 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
 
 def test_lock_pins_every_direct_dependency():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    pinned = {line.split("==")[0].lower().replace("_", "-") for line in (ROOT / "requirements.lock").read_text()
-              .splitlines() if "==" in line}
+    pinned = {
+        line.split("==")[0].lower().replace("_", "-")
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if "==" in line
+    }
     extras = project["optional-dependencies"]
     for name, _ in (_split(r) for r in project["dependencies"] + extras["test"] + extras["spark"]):
         assert name.replace("_", "-") in pinned
@@ -72,8 +75,11 @@ def test_papermill_reads_every_parameter_with_its_help(path):
     import papermill as pm
 
     parameters = pm.inspect_notebook(str(path))
-    source = next("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
-                  if "parameters" in c.get("metadata", {}).get("tags", []))
+    source = next(
+        "".join(c["source"])
+        for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+        if "parameters" in c.get("metadata", {}).get("tags", [])
+    )
     assert len(parameters) == len(source.splitlines())
     for name, info in parameters.items():
         assert info["inferred_type_name"] != "None" and info["help"], name

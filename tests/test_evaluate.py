@@ -16,8 +16,17 @@ def _predictions(rng, seasons=("2025Q1", "2025Q2"), n=200):
         y = rng.random(n) < p
         for method in ("tagkit, not recalibrated", "random picks"):
             q = p if method != "random picks" else np.full(n, p.mean()) + 1e-9 * rng.random(n)
-            rows.append(pd.DataFrame({"season": season, "method": method, "product_id": [f"{i:04d}" for i in range(n)],
-                                      "probability": q, "hit": y}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "season": season,
+                        "method": method,
+                        "product_id": [f"{i:04d}" for i in range(n)],
+                        "probability": q,
+                        "hit": y,
+                    }
+                )
+            )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -43,8 +52,13 @@ def test_measures_against_hand_computation():
 
 
 def test_paired_bootstrap_centres_on_the_mean_difference():
-    metrics = pd.DataFrame({"season": ["a", "b", "c", "a", "b", "c"], "method": ["tagkit"] * 3 + ["other"] * 3,
-                            "precision_at_k": [0.3, 0.4, 0.5, 0.1, 0.3, 0.2]})
+    metrics = pd.DataFrame(
+        {
+            "season": ["a", "b", "c", "a", "b", "c"],
+            "method": ["tagkit"] * 3 + ["other"] * 3,
+            "precision_at_k": [0.3, 0.4, 0.5, 0.1, 0.3, 0.2],
+        }
+    )
     out = tk.evaluate.paired_bootstrap(metrics, "precision_at_k").iloc[0]
     assert out["mean_difference"] == pytest.approx(0.2) and out["low"] <= 0.2 <= out["high"] and out["low"] >= 0.1
 
@@ -55,8 +69,9 @@ def demo_decisions():
     brand = tk.load_brand(dataset)
     labels = tk.label_brand(brand, tk.HitDefinition().resolve(brand), reference=tk.seasons.history("2025Q4", 4))
     seasons = tk.hits.seasons_up_to(labels, "2025Q4")
-    predictions = tk.evaluate.score_past_seasons(labels, brand.matrix, seasons=seasons,
-                                        rule_options=dict(min_lift=1.5, taxonomy=brand.taxonomy))
+    predictions = tk.evaluate.score_past_seasons(
+        labels, brand.matrix, seasons=seasons, rule_options=dict(min_lift=1.5, taxonomy=brand.taxonomy)
+    )
     return predictions, tk.evaluate.decision_metrics(predictions)
 
 

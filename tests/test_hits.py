@@ -11,14 +11,26 @@ def _metrics(values: dict[str, list[float]], days: int = 90) -> pd.DataFrame:
     rows = []
     for season, per_product in values.items():
         for i, v in enumerate(per_product):
-            rows.append({"product_id": f"{season}-{i:02d}", "season": season, "lines": 1, "units": v, "returns": 0,
-                         "net_units": v, "revenue": 10.0 * v, "days_on_sale": days, "units_per_week": v})
+            rows.append(
+                {
+                    "product_id": f"{season}-{i:02d}",
+                    "season": season,
+                    "lines": 1,
+                    "units": v,
+                    "returns": 0,
+                    "net_units": v,
+                    "revenue": 10.0 * v,
+                    "days_on_sale": days,
+                    "units_per_week": v,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def _products(metrics: pd.DataFrame, **extra) -> pd.DataFrame:
-    products = metrics[["product_id", "season"]].drop_duplicates("product_id").rename(
-        columns={"season": "launch_season"})
+    products = (
+        metrics[["product_id", "season"]].drop_duplicates("product_id").rename(columns={"season": "launch_season"})
+    )
     products["role"] = "core"
     for key, values in extra.items():
         products[key] = values
@@ -31,10 +43,19 @@ def _sparse(rng, seasons=("2025Q1", "2025Q2", "2025Q3"), n=60) -> pd.DataFrame:
     for season in seasons:
         for i in range(n):
             units = int(rng.choice([0, 1, 1, 1, 2, 2, 3, 5]))
-            rows.append({"product_id": f"{season}-{i:02d}", "season": season, "lines": int(min(units, rng.integers(0, 3))),
-                         "units": units, "returns": 0, "net_units": units,
-                         "revenue": float(units * rng.choice([10, 20])), "days_on_sale": int(rng.integers(1, 91)),
-                         "units_per_week": 0.0})
+            rows.append(
+                {
+                    "product_id": f"{season}-{i:02d}",
+                    "season": season,
+                    "lines": int(min(units, rng.integers(0, 3))),
+                    "units": units,
+                    "returns": 0,
+                    "net_units": units,
+                    "revenue": float(units * rng.choice([10, 20])),
+                    "days_on_sale": int(rng.integers(1, 91)),
+                    "units_per_week": 0.0,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -66,8 +87,9 @@ def test_bar_fixed_on_reference_seasons_brute_force():
     # one bar for every season: the later season's share is measured, not set
     assert labels["bar"].nunique() == 1
     by_units = tk.label_hits(metrics, _products(metrics), metric="units", top_share=0.2)
-    assert set(by_units.loc[by_units["hit"], "product_id"]) == _expected_hits(metrics, metrics, 0.2,
-                                                                             lambda r: float(r.net_units))
+    assert set(by_units.loc[by_units["hit"], "product_id"]) == _expected_hits(
+        metrics, metrics, 0.2, lambda r: float(r.net_units)
+    )
 
 
 def test_a_rate_never_divides_by_less_than_the_minimum_exposure():
@@ -87,8 +109,9 @@ def test_ties_are_broken_by_revenue_then_lines_and_exact_ties_are_counted():
     # k = 3: 9, then 5 with the most revenue, then among the three at 5/50 the one with 3 lines
     assert set(labels.index[labels["hit"]]) == {"2025Q1-00", "2025Q1-01", "2025Q1-02"}
     assert labels["at_cut_off"].sum() == 3  # the other products at 5 (the one setting the bar is not a tie)
-    labels = tk.label_hits(metrics.assign(lines=1), _products(metrics), definition="share",
-                           top_share=0.3).set_index("product_id")
+    labels = tk.label_hits(metrics.assign(lines=1), _products(metrics), definition="share", top_share=0.3).set_index(
+        "product_id"
+    )
     assert labels["hit"].sum() == 5 and labels["exact_tie"].sum() == 2  # level on every key: all hits
     all_zero = _metrics({"2025Q1": [0] * 10})
     assert not tk.label_hits(all_zero, _products(all_zero)).hit.any()
@@ -133,9 +156,14 @@ def test_check_labels_warns_when_hits_do_not_sell_more():
 
 
 def test_launch_note_says_how_launch_was_inferred():
-    products = pd.DataFrame({"product_id": ["a", "b", "c", "d"], "source": "own",
-                             "launch_date": pd.to_datetime(["2025-01-02", None, None, None]),
-                             "launch_season": ["2025Q1", "2025Q1", None, None]})
+    products = pd.DataFrame(
+        {
+            "product_id": ["a", "b", "c", "d"],
+            "source": "own",
+            "launch_date": pd.to_datetime(["2025-01-02", None, None, None]),
+            "launch_season": ["2025Q1", "2025Q1", None, None],
+        }
+    )
     note = tk.hits.launch_note(products)
     assert "1 of 4 products have a launch date and 1 more a launch season" in note and "other 2" in note
     assert tk.hits.launch_note(products.assign(launch_date=pd.Timestamp("2025-01-02"))) is None
@@ -156,9 +184,15 @@ def test_image_products_and_short_stays_are_not_ranked():
 def test_ranking_within_groups(taxonomy):
     metrics = _metrics({"2025Q1": [10, 9, 8, 7, 2, 1, 1, 1]})
     products = _products(metrics)
-    raw = pd.DataFrame({"product_id": products["product_id"], "row": range(2, 10), "column": "c",
-                        "raw_dimension": "category",
-                        "raw_value": ["midi dress", "dress", "dress", "dress", "top", "top", "top", "top"]})
+    raw = pd.DataFrame(
+        {
+            "product_id": products["product_id"],
+            "row": range(2, 10),
+            "column": "c",
+            "raw_dimension": "category",
+            "raw_value": ["midi dress", "dress", "dress", "dress", "top", "top", "top", "top"],
+        }
+    )
     tags = tk.normalise_tags(raw, taxonomy)
     labels = tk.label_hits(metrics, products, top_share=0.25, group_by="category", tags=tags, taxonomy=taxonomy)
     hits = labels[labels["hit"]].set_index("product_id")["group"].to_dict()
@@ -166,8 +200,9 @@ def test_ranking_within_groups(taxonomy):
 
 
 def test_launched_and_on_sale_catalogues():
-    metrics = pd.concat([_metrics({"2025Q1": [5, 4]}),
-                         _metrics({"2025Q2": [3]}).assign(product_id="2025Q1-00")], ignore_index=True)
+    metrics = pd.concat(
+        [_metrics({"2025Q1": [5, 4]}), _metrics({"2025Q2": [3]}).assign(product_id="2025Q1-00")], ignore_index=True
+    )
     products = _products(metrics.iloc[:2])
     launched = tk.label_hits(metrics, products)
     on_sale = tk.label_hits(metrics, products, catalogue="on_sale")
@@ -183,17 +218,20 @@ def test_threshold_and_metrics():
     assert by_sell_through["hit"].to_dict() == {"2025Q1-00": False, "2025Q1-01": True, "2025Q1-02": True}
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"metric": "sales"}, "The 'metric' parameter of label_hits must be one of"),
-    ({"top_share": 1.5}, r"The 'top_share' parameter of label_hits must be a float in \(0, 1\]. Got 1.5"),
-    ({"threshold": -1}, "The 'threshold' parameter of label_hits must be a number > 0"),
-    ({"metric": "sell_through"}, "needs the stock of each product"),
-    ({"group_by": "colr"}, "must be a dimension of the taxonomy or a column"),
-    ({"catalogue": "all"}, "The 'catalogue' parameter of label_hits must be one of"),
-    ({"definition": "top"}, "The 'definition' parameter of label_hits must be one of 'bar', 'share'"),
-    ({"definition": "share", "threshold": 3}, "is a bar: it needs definition='bar'"),
-    ({"min_exposure_days": 0}, r"The 'min_exposure_days' parameter of label_hits must be an int >= 1"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"metric": "sales"}, "The 'metric' parameter of label_hits must be one of"),
+        ({"top_share": 1.5}, r"The 'top_share' parameter of label_hits must be a float in \(0, 1\]. Got 1.5"),
+        ({"threshold": -1}, "The 'threshold' parameter of label_hits must be a number > 0"),
+        ({"metric": "sell_through"}, "needs the stock of each product"),
+        ({"group_by": "colr"}, "must be a dimension of the taxonomy or a column"),
+        ({"catalogue": "all"}, "The 'catalogue' parameter of label_hits must be one of"),
+        ({"definition": "top"}, "The 'definition' parameter of label_hits must be one of 'bar', 'share'"),
+        ({"definition": "share", "threshold": 3}, "is a bar: it needs definition='bar'"),
+        ({"min_exposure_days": 0}, r"The 'min_exposure_days' parameter of label_hits must be an int >= 1"),
+    ],
+)
 def test_parameter_errors(kwargs, message):
     metrics = _metrics({"2025Q1": [1, 2]})
     with pytest.raises(tk.ParameterError, match=message):

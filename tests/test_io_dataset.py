@@ -26,8 +26,14 @@ def _config(folder, config):
 
 
 def test_every_config_problem_is_listed(small_dataset):
-    _config(small_dataset, {"taxonomy": "taxonomy.yml", "catalog": "catalogue.csv",
-                            "sales": {"path": "order.csv", "kind": "order_lines", "colums": {}}})
+    _config(
+        small_dataset,
+        {
+            "taxonomy": "taxonomy.yml",
+            "catalog": "catalogue.csv",
+            "sales": {"path": "order.csv", "kind": "order_lines", "colums": {}},
+        },
+    )
     with pytest.raises(tk.InputError) as info:
         tk.open_dataset(small_dataset)
     text = str(info.value)
@@ -44,8 +50,10 @@ def test_folder_without_config(tmp_path):
 
 def test_named_calendar_in_config(small_dataset):
     config = yaml.safe_load((small_dataset / "dataset.yml").read_text())
-    config["calendar"] = {"name": "halves", "seasons": [{"code": "SS", "start_month": 2},
-                                                        {"code": "AW", "start_month": 8}]}
+    config["calendar"] = {
+        "name": "halves",
+        "seasons": [{"code": "SS", "start_month": 2}, {"code": "AW", "start_month": 8}],
+    }
     dataset = tk.open_dataset(_config(small_dataset, config))
     catalogue = dataset.read_catalogue()
     assert catalogue.products["launch_season"].tolist() == ["2024AW", "2025SS", "2025SS", "2025SS"]
@@ -63,8 +71,10 @@ def test_asking_for_an_input_the_dataset_lacks(small_dataset):
 
 def test_several_sales_inputs_add_up_per_product_and_season(small_dataset, tmp_path):
     # a marketplace shop's figures, scraped once a month, next to the web shop's order lines
-    (small_dataset / "shop.csv").write_text("product_id,scraped_on,units,revenue\n1,2025-02-28,4,40\n"
-                                            "004,2025-05-31,2,20\n9,2025-05-31,1,1\n", encoding="utf-8")
+    (small_dataset / "shop.csv").write_text(
+        "product_id,scraped_on,units,revenue\n1,2025-02-28,4,40\n004,2025-05-31,2,20\n9,2025-05-31,1,1\n",
+        encoding="utf-8",
+    )
     config = yaml.safe_load((small_dataset / "dataset.yml").read_text())
     config["sales"] = [config["sales"], {"path": "shop.csv", "kind": "aggregated", "id_width": 3}]
     dataset = tk.open_dataset(_config(small_dataset, config))
@@ -93,10 +103,13 @@ def test_dataset_options_of_the_wrong_kind_are_listed(small_dataset):
     assert "separators must be text" in text and "placeholders must be a list of values" in text
 
 
-@pytest.mark.parametrize("text", [
-    "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n",  # nested aliases: "billion laughs"
-    "a: &a [*a]\n",  # a recursive alias
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n",  # nested aliases: "billion laughs"
+        "a: &a [*a]\n",  # a recursive alias
+    ],
+)
 def test_yaml_anchors_and_aliases_are_refused_at_once(tmp_path, text):
     path = tmp_path / "dataset.yml"
     path.write_text(text, encoding="utf-8")

@@ -50,8 +50,15 @@ def test_utf16_without_bom_is_refused_clearly(write, taxonomy):
 
 def test_excel_with_title_rows_above_the_header(tmp_path, taxonomy):
     path = tmp_path / "c.xlsx"
-    grid = pd.DataFrame([["Catalogue export", None, None], [None, None, None],
-                         ["product_id", "category", "colour"], ["0012", "dress", "black"], ["0013", "top", "navy"]])
+    grid = pd.DataFrame(
+        [
+            ["Catalogue export", None, None],
+            [None, None, None],
+            ["product_id", "category", "colour"],
+            ["0012", "dress", "black"],
+            ["0013", "top", "navy"],
+        ]
+    )
     grid.to_excel(path, header=False, index=False)
     table = tk.io.read_table(path)
     assert table.index.tolist() == [4, 5]
@@ -67,17 +74,21 @@ def test_excel_header_row_can_be_given(tmp_path, taxonomy):
 
 def test_parquet_catalogue(tmp_path, taxonomy):
     path = tmp_path / "c.parquet"
-    pd.DataFrame({"product_id": ["001"], "category": ["dress"], "launch_date": pd.to_datetime(["2025-03-01"])}
-                 ).to_parquet(path)
+    pd.DataFrame(
+        {"product_id": ["001"], "category": ["dress"], "launch_date": pd.to_datetime(["2025-03-01"])}
+    ).to_parquet(path)
     cat = tk.read_catalogue(path, taxonomy=taxonomy)
     assert cat.products["launch_season"].tolist() == ["2025Q1"]
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "the file is empty"),
-    (b"product_id,category\n", "has a header .* but no data rows"),
-    (b"   \n", "holds no text"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"product_id,category\n", "has a header .* but no data rows"),
+        (b"   \n", "holds no text"),
+    ],
+)
 def test_empty_files(write, taxonomy, content, message):
     with pytest.raises(tk.InputError, match=message):
         tk.read_catalogue(write("c.csv", content), taxonomy=taxonomy)

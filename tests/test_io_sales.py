@@ -17,9 +17,13 @@ FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y/%m/%d")
 
 def _products(n=30):
     launch = [dt.datetime(2024, 1, 1) + dt.timedelta(days=int(d)) for d in np.linspace(0, 500, n)]
-    return pd.DataFrame({"product_id": [f"{i:05d}" for i in range(n)],
-                         "launch_date": pd.to_datetime(launch),
-                         "launch_season": [f"{d.year}Q{(d.month - 1) // 3 + 1}" for d in launch]})
+    return pd.DataFrame(
+        {
+            "product_id": [f"{i:05d}" for i in range(n)],
+            "launch_date": pd.to_datetime(launch),
+            "launch_season": [f"{d.year}Q{(d.month - 1) // 3 + 1}" for d in launch],
+        }
+    )
 
 
 def _order_lines(products, n=3000, seed=0):
@@ -32,13 +36,30 @@ def _order_lines(products, n=3000, seed=0):
         pid = ids[rng.integers(0, len(ids))]
         when = launch[pid] + dt.timedelta(days=int(rng.integers(0, 200)), seconds=int(rng.integers(0, 86400)))
         qty = int(rng.choice([1, 1, 1, 2, 3, -1]))
-        row = {"order_id": f"O{i:05d}", "product_id": pid, "date": when.strftime(FORMATS[i % 3]),
-               "quantity": str(qty), "revenue": f"{qty * 10.5:.2f}"}
+        row = {
+            "order_id": f"O{i:05d}",
+            "product_id": pid,
+            "date": when.strftime(FORMATS[i % 3]),
+            "quantity": str(qty),
+            "revenue": f"{qty * 10.5:.2f}",
+        }
         fault = rng.integers(0, 100)
         if fault < 8:
-            column, value = [("product_id", ""), ("date", "2024-02-30"), ("date", ""), ("date", "1980-01-01"),
-                             ("quantity", "two"), ("quantity", "1.5"), ("quantity", "0"), ("revenue", "n/a"),
-                             ("product_id", "99999")][fault % 9] if fault < 8 else (None, None)
+            column, value = (
+                [
+                    ("product_id", ""),
+                    ("date", "2024-02-30"),
+                    ("date", ""),
+                    ("date", "1980-01-01"),
+                    ("quantity", "two"),
+                    ("quantity", "1.5"),
+                    ("quantity", "0"),
+                    ("revenue", "n/a"),
+                    ("product_id", "99999"),
+                ][fault % 9]
+                if fault < 8
+                else (None, None)
+            )
             row[column] = value
         if fault == 8:
             row["product_id"] = row["product_id"].lstrip("0") or "0"
@@ -135,12 +156,17 @@ def test_aggregation_and_accounting_match_the_reference(sales_case, tmp_path):
     reasons, expected = _reference(lines, products)
 
     assert sales.rows_read == len(lines) == sales.rows_used + sales.rows_set_aside
-    got_reasons = {r.removeprefix("set aside: "): n for r, n in zip(sales.accounting["reason"], sales.accounting["rows"])
-                   if r.startswith("set aside")}
+    got_reasons = {
+        r.removeprefix("set aside: "): n
+        for r, n in zip(sales.accounting["reason"], sales.accounting["rows"])
+        if r.startswith("set aside")
+    }
     assert got_reasons == dict(reasons)
 
-    got = {(m.product_id, m.season): (m.lines, m.units, m.returns, round(m.revenue, 2), m.days_on_sale)
-           for m in sales.metrics.itertuples()}
+    got = {
+        (m.product_id, m.season): (m.lines, m.units, m.returns, round(m.revenue, 2), m.days_on_sale)
+        for m in sales.metrics.itertuples()
+    }
     assert got == expected
     m = sales.metrics
     assert (m["net_units"] == m["units"] - m["returns"]).all()
@@ -159,20 +185,24 @@ def test_set_aside_file_points_at_the_right_rows(sales_case, tmp_path):
 
 def test_malformed_csv_lines_are_set_aside_with_their_line(tmp_path):
     products = _products(5)
-    text = ("order_id,product_id,date,quantity\n"
-            "A,00000,2024-03-01,1\n"
-            "B,00001,2024-03-01,1,extra\n"
-            "C,00001,2024-03-02\n"
-            "D,00002,2024-03-03,2\n"
-            "E,00002,2024-03-04,x\n")
+    text = (
+        "order_id,product_id,date,quantity\n"
+        "A,00000,2024-03-01,1\n"
+        "B,00001,2024-03-01,1,extra\n"
+        "C,00001,2024-03-02\n"
+        "D,00002,2024-03-03,2\n"
+        "E,00002,2024-03-04,x\n"
+    )
     path = tmp_path / "o.csv"
     path.write_text(text)
     sales = tk.read_sales(path, products=products, latest_date=LATEST, set_aside_path=tmp_path / "aside.csv")
     assert (sales.rows_read, sales.rows_used, sales.rows_set_aside) == (5, 2, 3)
     aside = pd.read_csv(sales.set_aside_file, dtype=str)
     assert aside[["row", "reason"]].values.tolist() == [
-        ["3", "malformed line: too many columns"], ["4", "malformed line: too few columns"],
-        ["6", "non-numeric quantity"]]
+        ["3", "malformed line: too many columns"],
+        ["4", "malformed line: too few columns"],
+        ["6", "non-numeric quantity"],
+    ]
     assert aside.loc[2, "order_id"] == "E"
 
 
@@ -188,8 +218,11 @@ def test_date_format_for_day_first_dates(tmp_path):
     products = _products(3)
     path = tmp_path / "o.csv"
     path.write_text("product_id,date\n00000,05/01/2024\n00000,31/01/2024\n")
-    with pytest.raises(tk.InputError, match=r"none of the 2 order lines can be used \(2 unparseable date\).*need "
-                                            r"date_format \(e.g. '%d/%m/%Y'\)"):
+    with pytest.raises(
+        tk.InputError,
+        match=r"none of the 2 order lines can be used \(2 unparseable date\).*need "
+        r"date_format \(e.g. '%d/%m/%Y'\)",
+    ):
         tk.read_sales(path, products=products, latest_date=LATEST)
     dated = tk.read_sales(path, products=products, latest_date=LATEST, date_format="%d/%m/%Y")
     assert dated.rows_used == 2 and dated.metrics["units"].sum() == 2  # no quantity column: one unit a row
@@ -201,8 +234,11 @@ def test_lost_leading_zeros_are_diagnosed(tmp_path):
     rows += [{"product_id": "00001", "date": "2024-06-01"}]
     path = tmp_path / "o.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
-    with pytest.raises(tk.InputError, match=r"only 1 of 11 order lines .* would match once leading zeros are set "
-                                            r"right, e.g. sales id '\d+' = catalogue id '0+\d+'"):
+    with pytest.raises(
+        tk.InputError,
+        match=r"only 1 of 11 order lines .* would match once leading zeros are set "
+        r"right, e.g. sales id '\d+' = catalogue id '0+\d+'",
+    ):
         tk.read_sales(path, products=products, latest_date=LATEST)
     sales = tk.read_sales(path, products=products, latest_date=LATEST, min_id_match=0.0)
     assert sales.rows_set_aside == 10 and "leading zeros" in sales.warnings[0]
@@ -241,8 +277,10 @@ def test_several_files_and_globs(tmp_path):
 def test_aggregated_sales(tmp_path):
     products = _products(4)
     path = tmp_path / "agg.csv"
-    path.write_text("product_id,season,units,revenue\n00000,2024Q1,10,100\n00001,2024 Q1,5,50\n"
-                    "00001,2024Q9,1,1\n99,2024Q1,1,1\n00002,2024Q2,x,1\n")
+    path.write_text(
+        "product_id,season,units,revenue\n00000,2024Q1,10,100\n00001,2024 Q1,5,50\n"
+        "00001,2024Q9,1,1\n99,2024Q1,1,1\n00002,2024Q2,x,1\n"
+    )
     sales = tk.read_sales(path, products=products, kind="aggregated", set_aside_path=tmp_path / "aside.csv")
     assert (sales.rows_read, sales.rows_used, sales.rows_set_aside) == (5, 2, 3)
     reasons = dict(zip(sales.accounting["reason"], sales.accounting["rows"]))
@@ -253,10 +291,18 @@ def test_aggregated_sales(tmp_path):
 def test_aggregated_sales_with_a_scrape_date_are_placed_in_seasons(tmp_path):
     products = _products(4)
     path = tmp_path / "shop.csv"
-    path.write_text("product_id,scraped_on,units_sold,revenue\n0,2024-02-01,3,30\n0,2024-03-01,2,20\n"
-                    "1,2024-04-02,1,10\n2,someday,1,1\n3,2024-05-01,1e400,1\n3,2024-05-01,2,inf\n")
-    sales = tk.read_sales(path, products=products, kind="aggregated", id_width=5,
-                          columns={"units": "units_sold"}, set_aside_path=tmp_path / "aside.csv")
+    path.write_text(
+        "product_id,scraped_on,units_sold,revenue\n0,2024-02-01,3,30\n0,2024-03-01,2,20\n"
+        "1,2024-04-02,1,10\n2,someday,1,1\n3,2024-05-01,1e400,1\n3,2024-05-01,2,inf\n"
+    )
+    sales = tk.read_sales(
+        path,
+        products=products,
+        kind="aggregated",
+        id_width=5,
+        columns={"units": "units_sold"},
+        set_aside_path=tmp_path / "aside.csv",
+    )
     got = sales.metrics.set_index(["product_id", "season"])["units"].to_dict()
     assert got == {("00000", "2024Q1"): 5, ("00001", "2024Q2"): 1}
     reasons = dict(zip(sales.accounting["reason"], sales.accounting["rows"]))
@@ -269,8 +315,11 @@ def test_aggregated_sales_without_a_usable_row_stop_with_the_reasons(tmp_path):
     products = _products(4)
     path = tmp_path / "shop.csv"
     path.write_text("product_id,scraped_on,units\n7,2024-02-01,3\n8,2024-03-01,2\n")
-    with pytest.raises(tk.InputError, match=r"shop.csv: none of the 2 rows of aggregated sales can be used "
-                                            r"\(2 unknown product id\)"):
+    with pytest.raises(
+        tk.InputError,
+        match=r"shop.csv: none of the 2 rows of aggregated sales can be used "
+        r"\(2 unknown product id\)",
+    ):
         tk.read_sales(path, products=products, kind="aggregated")
     no_season = tmp_path / "flat.csv"
     no_season.write_text("product_id,units\n00000,3\n")
@@ -282,30 +331,48 @@ def test_ids_that_lost_their_zeros_are_blamed_on_the_right_side_and_fixed_by_id_
     products = _products(3)  # catalogue ids '00000', '00001', '00002'
     path = tmp_path / "orders.csv"
     path.write_text("product_id,date\n0,2024-01-01\n1,2024-01-02\n2,2024-01-03\n00002,2024-01-04\n")
-    with pytest.raises(tk.InputError, match=r"the order lines lost the leading zeros that the catalogue keep.*"
-                                            r"set id_width: 5 under sales"):
+    with pytest.raises(
+        tk.InputError,
+        match=r"the order lines lost the leading zeros that the catalogue keep.*"
+        r"set id_width: 5 under sales",
+    ):
         tk.read_sales(path, products=products, latest_date=LATEST)
     sales = tk.read_sales(path, products=products, latest_date=LATEST, id_width=5, set_aside_path=tmp_path / "a.csv")
     assert sales.rows_used == 4 and sales.metrics.groupby("product_id")["units"].sum().to_dict() == {
-        "00000": 1, "00001": 1, "00002": 2}
+        "00000": 1,
+        "00001": 1,
+        "00002": 2,
+    }
     # the other side: the catalogue stored its ids as numbers
     short = products.assign(product_id=products["product_id"].str.lstrip("0").replace("", "0"))
     padded = tmp_path / "padded.csv"
     padded.write_text("product_id,date\n00000,2024-01-01\n00001,2024-01-02\n00002,2024-01-03\n")
-    with pytest.raises(tk.InputError, match=r"the catalogue lost the leading zeros that the order lines keep.*"
-                                            r"set id_width: 5 under catalogue"):
+    with pytest.raises(
+        tk.InputError,
+        match=r"the catalogue lost the leading zeros that the order lines keep.*"
+        r"set id_width: 5 under catalogue",
+    ):
         tk.read_sales(padded, products=short, latest_date=LATEST)
 
 
 def test_excel_order_lines_are_read_with_their_spreadsheet_rows(tmp_path):
     products = _products(3)
     path = tmp_path / "o.xlsx"
-    grid = pd.DataFrame([["Shop export, November", None, None], [None, None, None],
-                         ["product_id", "date", "quantity"], ["00000", "2024-01-01", "2"], ["00001", "2024-01-02", "x"],
-                         ["1", "2024-02-03", "1"], ["00002", "2024-02-04 10:00", "3"]])
+    grid = pd.DataFrame(
+        [
+            ["Shop export, November", None, None],
+            [None, None, None],
+            ["product_id", "date", "quantity"],
+            ["00000", "2024-01-01", "2"],
+            ["00001", "2024-01-02", "x"],
+            ["1", "2024-02-03", "1"],
+            ["00002", "2024-02-04 10:00", "3"],
+        ]
+    )
     grid.to_excel(path, index=False, header=False)
-    sales = tk.read_sales(path, products=products, latest_date=LATEST, set_aside_path=tmp_path / "aside.csv",
-                          min_id_match=0.0)
+    sales = tk.read_sales(
+        path, products=products, latest_date=LATEST, set_aside_path=tmp_path / "aside.csv", min_id_match=0.0
+    )
     assert (sales.rows_read, sales.rows_used, sales.rows_set_aside) == (4, 2, 2)
     assert sales.metrics.set_index("product_id")["units"].to_dict() == {"00000": 2, "00002": 3}
     aside = pd.read_csv(tmp_path / "aside.csv", dtype=str).sort_values("row")
@@ -339,6 +406,9 @@ def test_order_lines_without_a_usable_row_stop_with_the_reasons(tmp_path):
     products = _products(2)
     path = tmp_path / "orders.csv"
     path.write_text("product_id,date,quantity\n00000,05/01/2025,1\n00001,06/01/2025,2\n00001,2024-01-01,0\n")
-    with pytest.raises(tk.InputError, match=r"orders.csv: none of the 3 order lines can be used \(2 unparseable date; "
-                                            r"1 zero quantity\)"):
+    with pytest.raises(
+        tk.InputError,
+        match=r"orders.csv: none of the 3 order lines can be used \(2 unparseable date; "
+        r"1 zero quantity\)",
+    ):
         tk.read_sales(path, products=products, latest_date=LATEST)

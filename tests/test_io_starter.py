@@ -16,20 +16,26 @@ def export(tmp_path):
     n = 120
     rng = range(n)
     sections = ["Womens Nightwear, Socks & Tigh", "Womens Everyday Basics", "Divided Basics", "Mens Underwear"]
-    catalogue = pd.DataFrame({
-        "article_id": [108775000 + i for i in rng],
-        "prod_name": [f"Item {i} of the range" for i in rng],
-        "product_type_no": [str(250 + i % 7) for i in rng],
-        "product_type_name": [["Vest top", "Bra", "Trousers", "Sweater"][i % 4] for i in rng],
-        "section_name": [sections[i % 4] for i in rng],
-        "colour": [["Black", "White", "Unknown", "Dark Blue", "未知"][i % 5] for i in rng],
-        "occasion": [["work", "party", "work, party", "lounge", "party, lounge"][i % 5] for i in rng],
-    })
+    catalogue = pd.DataFrame(
+        {
+            "article_id": [108775000 + i for i in rng],
+            "prod_name": [f"Item {i} of the range" for i in rng],
+            "product_type_no": [str(250 + i % 7) for i in rng],
+            "product_type_name": [["Vest top", "Bra", "Trousers", "Sweater"][i % 4] for i in rng],
+            "section_name": [sections[i % 4] for i in rng],
+            "colour": [["Black", "White", "Unknown", "Dark Blue", "未知"][i % 5] for i in rng],
+            "occasion": [["work", "party", "work, party", "lounge", "party, lounge"][i % 5] for i in rng],
+        }
+    )
     catalogue.to_parquet(tmp_path / "articles.parquet", index=False)
-    lines = pd.DataFrame({"t_dat": [f"2024-0{1 + i % 6}-1{i % 9}" for i in range(400)],
-                          "customer_id": [f"c{i}" for i in range(400)],
-                          "article_id": [f"{108775000 + (i * 7) % n:010d}" for i in range(400)],
-                          "price": ["0.0339"] * 400})
+    lines = pd.DataFrame(
+        {
+            "t_dat": [f"2024-0{1 + i % 6}-1{i % 9}" for i in range(400)],
+            "customer_id": [f"c{i}" for i in range(400)],
+            "article_id": [f"{108775000 + (i * 7) % n:010d}" for i in range(400)],
+            "price": ["0.0339"] * 400,
+        }
+    )
     lines.to_csv(tmp_path / "transactions.csv", index=False)
     return tmp_path
 
@@ -41,8 +47,12 @@ def test_init_writes_a_dataset_that_reads_the_export_as_it_is(export):
     assert config["sales"]["kind"] == "order_lines" and config["sales"]["columns"]["date"] == "t_dat"
     dataset = tk.open_dataset(export / "brand")
     taxonomy = dataset.read_taxonomy()
-    assert {d.name: d.multi for d in taxonomy.dimensions} == {"product_type": False, "section": False,
-                                                              "colour": False, "occasion": True}
+    assert {d.name: d.multi for d in taxonomy.dimensions} == {
+        "product_type": False,
+        "section": False,
+        "colour": False,
+        "occasion": True,
+    }
     inputs = tk.health.read_inputs(dataset, taxonomy)
     tags = inputs["catalogue"].tags
     # the drafted taxonomy reads its own catalogue: every tag understood, placeholders missing, not values
@@ -58,8 +68,10 @@ def test_init_writes_a_dataset_that_reads_the_export_as_it_is(export):
 
 
 def test_init_refuses_to_overwrite_and_the_command_prints_what_it_decided(export, capsys):
-    assert main(["init", "--catalogue", str(export / "articles.parquet"), "--sales",
-                 str(export / "transactions.csv")]) == 0
+    assert (
+        main(["init", "--catalogue", str(export / "articles.parquet"), "--sales", str(export / "transactions.csv")])
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "id_width: 10 under catalogue" in printed and "Next: tagkit check" in printed
     assert main(["init", "--catalogue", str(export / "articles.parquet")]) == 1
@@ -77,12 +89,16 @@ def test_draft_taxonomy_records_the_column_and_skips_placeholders():
 
 
 def test_profile_columns_tells_lists_from_values_with_commas():
-    frame = pd.DataFrame({"sku": [str(i) for i in range(60)],
-                          "occasion": ["work", "party", "work, party"] * 20,
-                          "section": ["Nightwear, Socks & Tights", "Basics", "Lingerie"] * 20,
-                          "code": ["101", "102", "103"] * 20,
-                          "description": [f"A long description of product {i} with many words in it" for i in range(60)],
-                          "brand": ["Ours"] * 60})
+    frame = pd.DataFrame(
+        {
+            "sku": [str(i) for i in range(60)],
+            "occasion": ["work", "party", "work, party"] * 20,
+            "section": ["Nightwear, Socks & Tights", "Basics", "Lingerie"] * 20,
+            "code": ["101", "102", "103"] * 20,
+            "description": [f"A long description of product {i} with many words in it" for i in range(60)],
+            "brand": ["Ours"] * 60,
+        }
+    )
     profile = tk.catalogue.profile_columns(frame)
     assert profile.fields == {"product_id": "sku"} and profile.tags == ["occasion", "section"]
     assert profile.multi == {"occasion"} and profile.whole == {"section"}

@@ -9,8 +9,10 @@ import tagkit as tk
 
 
 def test_excel_is_formatted_and_reproducible(tmp_path):
-    tables = {"tag problems": pd.DataFrame({"dimension": ["colour"], "raw_value": ["navvy"], "n_products": [3]}),
-              "a/b:c": pd.DataFrame({"x": [1.5, None]})}
+    tables = {
+        "tag problems": pd.DataFrame({"dimension": ["colour"], "raw_value": ["navvy"], "n_products": [3]}),
+        "a/b:c": pd.DataFrame({"x": [1.5, None]}),
+    }
     one = tk.write_excel(tables, tmp_path / "one.xlsx")
     time.sleep(1.1)  # a second later, so that a time stamp anywhere in the file would differ
     two = tk.write_excel(tables, tmp_path / "two.xlsx")
@@ -39,8 +41,19 @@ def test_failed_write_leaves_nothing(tmp_path, monkeypatch):
 
 
 def test_no_cell_of_an_export_is_a_formula_and_the_text_stays_readable(tmp_path):
-    hostile = ['=HYPERLINK("http://evil.example","click me")', "=cmd|' /C calc'!A0", "+1+1", "-2-2", "@SUM(A1)",
-               "\tx", "\rx", "＝1+1", "plain", "bad\x07bell", None]
+    hostile = [
+        '=HYPERLINK("http://evil.example","click me")',
+        "=cmd|' /C calc'!A0",
+        "+1+1",
+        "-2-2",
+        "@SUM(A1)",
+        "\tx",
+        "\rx",
+        "＝1+1",
+        "plain",
+        "bad\x07bell",
+        None,
+    ]
     frame = pd.DataFrame({"name": hostile, "n": range(len(hostile))})
     frame.insert(0, "=header", "x")
     book = tk.write_excel({"s": frame}, tmp_path / "x.xlsx")
@@ -70,5 +83,7 @@ def test_a_table_longer_than_a_sheet_goes_whole_to_a_csv_and_its_sheet_says_wher
     book = openpyxl.load_workbook(path)
     assert book["hit share"]["B2"].value == 3
     note = book["Labels (all)"]["A2"].value
-    assert note.startswith("This table has 12 rows, more than an Excel sheet holds (5)") and \
-        "hit_tags_labels_all.csv" in note
+    assert (
+        note.startswith("This table has 12 rows, more than an Excel sheet holds (5)")
+        and "hit_tags_labels_all.csv" in note
+    )

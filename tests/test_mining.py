@@ -50,7 +50,11 @@ def test_excluded_pairs_never_stand_together():
 def test_sparse_and_dataframe_inputs_give_the_same_sets():
     matrix, hits = _random(5, n=200)
     dense = tk.mining.frequent_hit_itemsets(matrix, hits, min_hits=5, max_size=2)
-    for other in (sp.csr_matrix(matrix), pd.DataFrame(matrix).astype(pd.SparseDtype(bool, False)), pd.DataFrame(matrix)):
+    for other in (
+        sp.csr_matrix(matrix),
+        pd.DataFrame(matrix).astype(pd.SparseDtype(bool, False)),
+        pd.DataFrame(matrix),
+    ):
         got = tk.mining.frequent_hit_itemsets(other, hits, min_hits=5, max_size=2)
         assert got[0] == dense[0] and (got[1] == dense[1]).all() and (got[2] == dense[2]).all()
 

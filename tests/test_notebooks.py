@@ -54,7 +54,9 @@ def test_hit_tags_exports(batch_runs):
 def test_season_plan_exports_meet_the_plan_limits(batch_runs):
     _, (reports, _) = batch_runs
     sheets = pd.read_excel(reports / "season_plan.xlsx", sheet_name=None, dtype={"product_id": str})
-    assert {"plan", "summary", "categories", "looks", "tag sets", "candidates", "backtest", "calibration"} <= set(sheets)
+    assert {"plan", "summary", "categories", "looks", "tag sets", "candidates", "backtest", "calibration"} <= set(
+        sheets
+    )
     plan = sheets["plan"]
     summary = sheets["summary"].set_index("measure")
     assert int(summary.loc["catalogue size", "value"]) == len(plan)
@@ -114,9 +116,17 @@ def test_a_notebook_with_part_of_the_hit_definition_is_refused(tmp_path, small_d
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     (tmp_path / "nb").mkdir()
     nbformat.write(nb, tmp_path / "nb" / "01_partial.ipynb")
-    with pytest.raises(tk.errors.ReportError, match="'01_partial' labels hits but does not declare catalogue, group_by"):
-        tk.run_report("2025Q1", data_dir=small_dataset, notebooks_dir=tmp_path / "nb", out_dir=tmp_path / "out",
-                      progress=False, echo=lambda _: None)
+    with pytest.raises(
+        tk.errors.ReportError, match="'01_partial' labels hits but does not declare catalogue, group_by"
+    ):
+        tk.run_report(
+            "2025Q1",
+            data_dir=small_dataset,
+            notebooks_dir=tmp_path / "nb",
+            out_dir=tmp_path / "out",
+            progress=False,
+            echo=lambda _: None,
+        )
 
 
 # --- the whole batch, default parameters, on data tagkit did not design ----------------------------------
@@ -151,8 +161,9 @@ def complete_journey_batch(tmp_path_factory):
 
 @pytest.mark.real_data
 def test_sparse_brand_batch_is_complete_and_honest(sparse_batch):
-    health, hits, plan, index = (_text(sparse_batch / f"{n}.html") for n in
-                                 ("01_tag_health", "02_hit_tags", "03_season_plan", "index"))
+    health, hits, plan, index = (
+        _text(sparse_batch / f"{n}.html") for n in ("01_tag_health", "02_hit_tags", "03_season_plan", "index")
+    )
     assert "This report failed" not in index and "Traceback" not in hits + plan + health
     # missing launch dates are said where they matter, and how launch was inferred
     assert "Launch dates are missing" in health and "Launch dates are missing" in hits
@@ -174,8 +185,9 @@ def test_sparse_brand_batch_is_complete_and_honest(sparse_batch):
 
 @pytest.mark.real_data
 def test_complete_journey_batch_is_complete_and_honest(complete_journey_batch):
-    hits, plan, index = (_text(complete_journey_batch / f"{n}.html") for n in ("02_hit_tags", "03_season_plan",
-                                                                                 "index"))
+    hits, plan, index = (
+        _text(complete_journey_batch / f"{n}.html") for n in ("02_hit_tags", "03_season_plan", "index")
+    )
     assert "This report failed" not in index and "Traceback" not in hits + plan
     # a grocery assortment sold all year: ranked in every season it sells in, and the page says why
     assert "a season's catalogue is every product on sale in it (chosen from the data" in hits

@@ -14,9 +14,16 @@ def _candidates(n=200, seed=0, images=6):
     rng = np.random.default_rng(seed)
     categories = rng.choice(["dress", "top", "coat"], n, p=[0.4, 0.4, 0.2])
     looks = [f"{c}|look{rng.integers(0, 12)}" for c in categories]
-    frame = pd.DataFrame({"product_id": [f"N{i:04d}" for i in range(n)], "name": [f"Product {i}" for i in range(n)],
-                          "role": "core", "category": categories, "look": looks,
-                          "probability": np.round(rng.beta(0.8, 8, n), 4)})
+    frame = pd.DataFrame(
+        {
+            "product_id": [f"N{i:04d}" for i in range(n)],
+            "name": [f"Product {i}" for i in range(n)],
+            "role": "core",
+            "category": categories,
+            "look": looks,
+            "probability": np.round(rng.beta(0.8, 8, n), 4),
+        }
+    )
     frame.loc[rng.choice(n, images, replace=False), "role"] = "image"
     return frame
 
@@ -24,25 +31,40 @@ def _candidates(n=200, seed=0, images=6):
 def _tag_sets(candidates, seed=1):
     rng = np.random.default_rng(seed)
     strong = (candidates["probability"] > candidates["probability"].quantile(0.7)).to_numpy()
-    frame = pd.DataFrame({"t=a": strong & (rng.random(len(candidates)) < 0.7), "t=b": rng.random(len(candidates)) < 0.3},
-                         index=candidates["product_id"])
+    frame = pd.DataFrame(
+        {"t=a": strong & (rng.random(len(candidates)) < 0.7), "t=b": rng.random(len(candidates)) < 0.3},
+        index=candidates["product_id"],
+    )
     assert frame.notna().all().all()  # built from arrays: a Series would align on its own index
     return frame
 
 
 def _plan(candidates, **kwargs):
-    options = dict(season="2026Q1", catalogue_size=100, base_rate=0.075, image_count=3, max_per_look=12,
-                   category_limits={"dress": (30, 50), "top": (25, 50), "coat": (10, 30)},
-                   bet_tag_sets=_tag_sets(candidates), max_bet_share_per_tag_set=0.5,
-                   waves=tk.plan.waves_for("2026Q1"))
+    options = dict(
+        season="2026Q1",
+        catalogue_size=100,
+        base_rate=0.075,
+        image_count=3,
+        max_per_look=12,
+        category_limits={"dress": (30, 50), "top": (25, 50), "coat": (10, 30)},
+        bet_tag_sets=_tag_sets(candidates),
+        max_bet_share_per_tag_set=0.5,
+        waves=tk.plan.waves_for("2026Q1"),
+    )
     options.update(kwargs)
     return tk.plan_season(candidates, **options)
 
 
 def test_every_limit_holds_on_the_returned_plan():
     candidates = _candidates()
-    carried = pd.DataFrame({"product_id": ["C1", "C2"], "name": ["Old 1", "Old 2"], "category": ["coat", "dress"],
-                            "look": ["coat|look1", "dress|look1"]})
+    carried = pd.DataFrame(
+        {
+            "product_id": ["C1", "C2"],
+            "name": ["Old 1", "Old 2"],
+            "category": ["coat", "dress"],
+            "look": ["coat|look1", "dress|look1"],
+        }
+    )
     plan = _plan(candidates, carry_over=carried)
     t = plan.table
     assert len(t) == 100 and t["product_id"].is_unique
@@ -51,7 +73,9 @@ def test_every_limit_holds_on_the_returned_plan():
     assert 5 <= len(bets) <= 10 and (bets["probability"] >= 1.5 * 0.075 - 1e-12).all()
     assert len(bets) == 10  # as many bets as the band allows when there are enough strong candidates
     images = t[t["role"] == "image"]
-    assert len(images) == 3 and set(images["product_id"]) <= set(candidates.loc[candidates["role"] == "image", "product_id"])
+    assert len(images) == 3 and set(images["product_id"]) <= set(
+        candidates.loc[candidates["role"] == "image", "product_id"]
+    )
     assert not set(bets["product_id"]) & set(candidates.loc[candidates["role"] == "image", "product_id"])
     for category, (low, high) in {"dress": (30, 50), "top": (25, 50), "coat": (10, 30)}.items():
         assert low <= (t["category"] == category).sum() <= high
@@ -76,9 +100,15 @@ def test_optimal_against_brute_force_on_small_cases():
     checked = 0
     for seed in range(8):
         rng = np.random.default_rng(seed)
-        candidates = pd.DataFrame({"product_id": [f"P{i}" for i in range(9)], "role": "core",
-                                   "category": rng.choice(["a", "b"], 9), "look": rng.choice(["x", "y", "z"], 9),
-                                   "probability": np.round(rng.random(9) * 0.5, 3)})
+        candidates = pd.DataFrame(
+            {
+                "product_id": [f"P{i}" for i in range(9)],
+                "role": "core",
+                "category": rng.choice(["a", "b"], 9),
+                "look": rng.choice(["x", "y", "z"], 9),
+                "probability": np.round(rng.random(9) * 0.5, 3),
+            }
+        )
         base, size, limits, cap = 0.1, 5, {"a": (1, 4), "b": (1, 4)}, 2
         p = dict(zip(candidates["product_id"], candidates["probability"]))
         best = None  # band 0.2-0.4 of 5 products: 1 or 2 hit bets, as many as there are strong products
@@ -94,8 +124,15 @@ def test_optimal_against_brute_force_on_small_cases():
             value = sum(p[i] for i in picked) + sum(p[i] - base for i in strong)
             key = (len(strong), value)
             best = key if best is None or key > best else best
-        options = dict(season="2026Q1", catalogue_size=size, base_rate=base, band=(0.2, 0.4), min_bet_lift=1.5,
-                       category_limits=limits, max_per_look=cap)
+        options = dict(
+            season="2026Q1",
+            catalogue_size=size,
+            base_rate=base,
+            band=(0.2, 0.4),
+            min_bet_lift=1.5,
+            category_limits=limits,
+            max_per_look=cap,
+        )
         if best is None:
             with pytest.raises(tk.plan.PlanInfeasible):
                 tk.plan_season(candidates, **options)
@@ -109,13 +146,16 @@ def test_optimal_against_brute_force_on_small_cases():
     assert checked >= 4
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"min_bet_lift": 8.0}, r"hit-bet band: .* strong candidates .* lower min_bet_lift or band_low"),
-    ({"catalogue_size": 500}, r"catalogue size: only .* of the 500 products can be released"),
-    ({"image_count": 20}, r"image products: the quota is 20 but only 6 fit"),
-    ({"category_limits": {"coat": (90, 100)}}, r"category 'coat': needs at least 90 products but only"),
-    ({"max_per_look": 1, "catalogue_size": 60, "category_limits": {}}, r"catalogue size: only 3\d of the 60"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"min_bet_lift": 8.0}, r"hit-bet band: .* strong candidates .* lower min_bet_lift or band_low"),
+        ({"catalogue_size": 500}, r"catalogue size: only .* of the 500 products can be released"),
+        ({"image_count": 20}, r"image products: the quota is 20 but only 6 fit"),
+        ({"category_limits": {"coat": (90, 100)}}, r"category 'coat': needs at least 90 products but only"),
+        ({"max_per_look": 1, "catalogue_size": 60, "category_limits": {}}, r"catalogue size: only 3\d of the 60"),
+    ],
+)
 def test_limits_that_cannot_hold_are_explained(kwargs, message):
     with pytest.raises(tk.plan.PlanInfeasible, match=message):
         _plan(_candidates(), **kwargs)
@@ -124,12 +164,17 @@ def test_limits_that_cannot_hold_are_explained(kwargs, message):
 def test_carry_over_never_breaks_a_cap_by_itself():
     candidates = _candidates()
     carried = pd.DataFrame({"product_id": [f"C{i}" for i in range(12)], "category": "coat", "look": "coat|look1"})
-    plan = _plan(candidates, carry_over=carried, max_per_look=5, category_limits={"dress": (30, 50), "top": (25, 50),
-                                                                                  "coat": (0, 10)})
+    plan = _plan(
+        candidates,
+        carry_over=carried,
+        max_per_look=5,
+        category_limits={"dress": (30, 50), "top": (25, 50), "coat": (0, 10)},
+    )
     table = plan.table
     # the look and the category the carry-over alone fills get no new product; every other cap holds
-    assert (table["look"] == "coat|look1").sum() == 12 and not ((table["look"] == "coat|look1") &
-                                                                (table["role"] != "carry-over")).any()
+    assert (table["look"] == "coat|look1").sum() == 12 and not (
+        (table["look"] == "coat|look1") & (table["role"] != "carry-over")
+    ).any()
     assert (table["category"] == "coat").sum() == 12
     others = table[table["look"] != "coat|look1"]["look"].value_counts()
     assert others.max() <= 5
@@ -141,11 +186,18 @@ def test_carry_over_never_breaks_a_cap_by_itself():
 def test_plan_limits_fit_what_the_brand_gave():
     launched = pd.DataFrame({"product_id": [f"P{i}" for i in range(300)], "season": "2025Q4", "hit": False})
     products = pd.DataFrame({"product_id": launched["product_id"], "role": "core"})
-    tags = pd.DataFrame({"product_id": launched["product_id"], "dimension": "category",
-                         "value": ["dress"] * 200 + ["coat"] * 100, "status": "ok"})
+    tags = pd.DataFrame(
+        {
+            "product_id": launched["product_id"],
+            "dimension": "category",
+            "value": ["dress"] * 200 + ["coat"] * 100,
+            "status": "ok",
+        }
+    )
     taxonomy = tk.Taxonomy.from_dict({"dimensions": [{"name": "category", "values": ["dress", "coat"]}]})
-    candidates = pd.DataFrame({"product_id": [f"N{i}" for i in range(120)], "role": "core",
-                               "category": ["dress"] * 110 + ["coat"] * 10})
+    candidates = pd.DataFrame(
+        {"product_id": [f"N{i}" for i in range(120)], "role": "core", "category": ["dress"] * 110 + ["coat"] * 10}
+    )
     limits = tk.plan.plan_limits(launched, "2025Q4", products, tags, taxonomy, candidates=candidates)
     # 300 launches last season, but only 120 candidates: the plan takes every candidate; no image candidates:
     # no image quota; too few coats for a third of the plan: the coats' minimum is the coats there are
@@ -154,8 +206,9 @@ def test_plan_limits_fit_what_the_brand_gave():
     text = " ".join(limits["notes"])
     assert "more than the 120 candidates and the carry-over can fill" in text
     assert "No candidate is flagged as an image product" in text and "(coat)" in text
-    given = tk.plan.plan_limits(launched, "2025Q4", products, tags, taxonomy, candidates=candidates, catalogue_size=90,
-                           image_count=2)
+    given = tk.plan.plan_limits(
+        launched, "2025Q4", products, tags, taxonomy, candidates=candidates, catalogue_size=90, image_count=2
+    )
     assert (given["catalogue_size"], given["image_count"]) == (90, 2)  # what the user gives is kept
 
 
@@ -163,37 +216,74 @@ def test_no_candidates_no_plan_and_the_reason_in_words():
     plan = tk.plan.no_plan("2026Q1", "the dataset has no candidate pipeline")
     assert not plan.made and plan.hit_bets().empty and plan.summary.loc[0, "value"] == "not made"
     model = type("Model", (), {"base_rate": 0.08})()
-    summary, figures = tk.narrative.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model,
-                                       backtest=pd.DataFrame({"method": [tk.vocabulary.BACKTEST_METHODS[0], "random picks"],
-                                                              "seasons": [4, 4], "mean_lift_at_k": [1.05, 0.98],
-                                                              "mean_bet_hit_rate": [0.08, 0.075],
-                                                              "mean_base_rate": [0.077, 0.077]}))
+    summary, figures = tk.narrative.plan_summary(
+        plan,
+        history=["2025Q1", "2025Q4"],
+        model=model,
+        backtest=pd.DataFrame(
+            {
+                "method": [tk.vocabulary.BACKTEST_METHODS[0], "random picks"],
+                "seasons": [4, 4],
+                "mean_lift_at_k": [1.05, 0.98],
+                "mean_bet_hit_rate": [0.08, 0.075],
+                "mean_base_rate": [0.077, 0.077],
+            }
+        ),
+    )
     assert summary.startswith("**No plan for 2026Q1**: the dataset has no candidate pipeline")
     assert "the hit bets were hits about as often as random picks" in summary and "plan_size" not in figures
 
 
 def _replayed(lifts: dict) -> pd.DataFrame:
-    return pd.DataFrame({"method": list(lifts), "seasons": 4, "mean_lift_at_k": list(lifts.values()),
-                         "mean_bet_hit_rate": [0.077 * v for v in lifts.values()], "mean_base_rate": 0.077})
+    return pd.DataFrame(
+        {
+            "method": list(lifts),
+            "seasons": 4,
+            "mean_lift_at_k": list(lifts.values()),
+            "mean_bet_hit_rate": [0.077 * v for v in lifts.values()],
+            "mean_base_rate": 0.077,
+        }
+    )
 
 
-@pytest.mark.parametrize("lifts, says, never", [
-    ({"tags only": 2.1, "tags and rules": 2.0, "gradient boosting": 1.9},
-     "tagkit did no better than a simple model on tags alone", "would have done better"),
-    ({"tags only": 1.6, "tags and rules": 2.1, "gradient boosting": 3.0},
-     "Always using the gradient boosting on tags would have done better", "no better than a simple model"),
-    ({"tags only": 1.6, "tags and rules": 2.1, "gradient boosting": 2.0}, "", "better"),
-])
+@pytest.mark.parametrize(
+    "lifts, says, never",
+    [
+        (
+            {"tags only": 2.1, "tags and rules": 2.0, "gradient boosting": 1.9},
+            "tagkit did no better than a simple model on tags alone",
+            "would have done better",
+        ),
+        (
+            {"tags only": 1.6, "tags and rules": 2.1, "gradient boosting": 3.0},
+            "Always using the gradient boosting on tags would have done better",
+            "no better than a simple model",
+        ),
+        ({"tags only": 1.6, "tags and rules": 2.1, "gradient boosting": 2.0}, "", "better"),
+    ],
+)
 def test_the_plan_summary_compares_with_each_model_and_warns_in_words(lifts, says, never):
     plan = tk.plan.no_plan("2026Q1", "no candidates")
     model = type("Model", (), {"base_rate": 0.08})()
-    choice = tk.choice.ModelChoice("tags and rules", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame())
-    backtest = _replayed({tk.vocabulary.BACKTEST_METHODS[0]: 2.1, **{tk.vocabulary.MODEL_KINDS[k]: v for k, v in lifts.items()},
-                          "random picks": 1.0})
-    summary, figures = tk.narrative.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=backtest,
-                                       choice=choice)
-    assert "With candidates, tagkit would score them with the **tags and rules** model, chosen for the best " \
-           "out-of-time log loss" in summary and "The candidates were scored" not in summary
+    choice = tk.choice.ModelChoice(
+        "tags and rules", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame()
+    )
+    backtest = _replayed(
+        {
+            tk.vocabulary.BACKTEST_METHODS[0]: 2.1,
+            **{tk.vocabulary.MODEL_KINDS[k]: v for k, v in lifts.items()},
+            "random picks": 1.0,
+        }
+    )
+    summary, figures = tk.narrative.plan_summary(
+        plan, history=["2025Q1", "2025Q4"], model=model, backtest=backtest, choice=choice
+    )
+    assert (
+        "With candidates, tagkit would score them with the **tags and rules** model, chosen for the best "
+        "out-of-time log loss"
+        in summary
+        and "The candidates were scored" not in summary
+    )
     assert "hits **2.1x** as often as the season's average product" in summary
     assert f"logistic regression on tags {lifts['tags only']:.1f}x" in summary
     assert says in summary and (never not in summary)
@@ -203,8 +293,12 @@ def test_the_plan_summary_compares_with_each_model_and_warns_in_words(lifts, say
 def test_a_plan_says_which_model_scored_its_candidates():
     plan = _plan(_candidates())
     model = type("Model", (), {"base_rate": 0.075})()
-    choice = tk.choice.ModelChoice("gradient boosting", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame())
-    summary, _ = tk.narrative.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=None, choice=choice)
+    choice = tk.choice.ModelChoice(
+        "gradient boosting", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame()
+    )
+    summary, _ = tk.narrative.plan_summary(
+        plan, history=["2025Q1", "2025Q4"], model=model, backtest=None, choice=choice
+    )
     assert "The candidates were scored with the **gradient boosting** model, chosen for the best" in summary
     assert "would score" not in summary
 
@@ -221,7 +315,10 @@ def test_poisson_binomial_against_enumeration():
 
 
 def test_category_limits_waves_and_defaults():
-    assert tk.plan.parse_category_limits("dress:200-450, knitwear=100-300") == {"dress": (200, 450), "knitwear": (100, 300)}
+    assert tk.plan.parse_category_limits("dress:200-450, knitwear=100-300") == {
+        "dress": (200, 450),
+        "knitwear": (100, 300),
+    }
     with pytest.raises(tk.ParameterError, match="minimum before maximum"):
         tk.plan.parse_category_limits("dress:450-200")
     waves = tk.plan.waves_for("2026Q1")
@@ -240,16 +337,24 @@ def test_an_automatic_look_cap_grows_with_the_catalogue():
     assert _plan(candidates, max_per_look=None).table["look"].value_counts().max() > 6  # uncapped: crowded
     plan = _plan(candidates, max_per_look=0)
     assert plan.looks["cap"].eq(6).all() and plan.table["look"].value_counts().max() <= 6
-    assert tk.plots.plot_plan_looks(plan.looks).axes[0].get_legend().get_texts()[0].get_text() == "cap: 6 products per look"
+    assert (
+        tk.plots.plot_plan_looks(plan.looks).axes[0].get_legend().get_texts()[0].get_text()
+        == "cap: 6 products per look"
+    )
 
 
 def test_alike_strong_candidates_are_named_when_the_band_cannot_be_reached():
     candidates = _candidates()
     strong = candidates["probability"] >= 1.5 * 0.075
-    sets = pd.DataFrame({"t=alike": strong.to_numpy(), "t=rare": (strong & (np.arange(len(candidates)) % 9 == 0)).to_numpy()},
-                        index=candidates["product_id"])
+    sets = pd.DataFrame(
+        {"t=alike": strong.to_numpy(), "t=rare": (strong & (np.arange(len(candidates)) % 9 == 0)).to_numpy()},
+        index=candidates["product_id"],
+    )
     share = strong[strong & (candidates["role"] != "image")].mean()  # every strong candidate carries t=alike
-    with pytest.raises(tk.plan.PlanInfeasible, match=rf"hit-bet band: .*alike: {share:.0%} of them carry t=alike, while .* up to max_bet_share_per_tag_set \(30%\)"):
+    with pytest.raises(
+        tk.plan.PlanInfeasible,
+        match=rf"hit-bet band: .*alike: {share:.0%} of them carry t=alike, while .* up to max_bet_share_per_tag_set \(30%\)",
+    ):
         _plan(candidates, bet_tag_sets=sets, max_bet_share_per_tag_set=0.3)
 
 
@@ -278,6 +383,11 @@ def test_a_brand_whose_limits_cannot_hold_gets_no_plan_and_the_reason(demo_brand
     assert summary.startswith("**No plan for 2026Q1**: its limits cannot all hold together: hit-bet band")
     assert "(35%). The candidates were scored with" not in summary  # no choice given here
     assert plan.candidates == len(scored)
-    summary, _ = tk.narrative.plan_summary(plan, history=["2025Q1", "2025Q4"], model=model, backtest=None,
-                                 choice=tk.choice.ModelChoice("tags only", "chosen by hand", pd.DataFrame()))
+    summary, _ = tk.narrative.plan_summary(
+        plan,
+        history=["2025Q1", "2025Q4"],
+        model=model,
+        backtest=None,
+        choice=tk.choice.ModelChoice("tags only", "chosen by hand", pd.DataFrame()),
+    )
     assert "max_bet_share_per_tag_set (1%). The candidates were scored with the **tags only** model" in summary

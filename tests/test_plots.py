@@ -30,34 +30,67 @@ def rules():
 
 def test_every_figure_is_titled_and_labelled(rules):
     matrix, hits, mined = rules
-    coverage = pd.DataFrame({"label": ["Colour"], "required": [True], "n_products": [10], "n_tagged": [8],
-                             "n_only_unresolved": [1]})
-    counts = pd.DataFrame({"dimension": ["colour"] * 2, "dimension_label": ["Colour"] * 2, "value": ["a", "b"],
-                           "n_products": [3, 1]})
+    coverage = pd.DataFrame(
+        {"label": ["Colour"], "required": [True], "n_products": [10], "n_tagged": [8], "n_only_unresolved": [1]}
+    )
+    counts = pd.DataFrame(
+        {"dimension": ["colour"] * 2, "dimension_label": ["Colour"] * 2, "value": ["a", "b"], "n_products": [3, 1]}
+    )
     accounting = pd.DataFrame({"reason": ["rows read", "rows used", "set aside: zero quantity"], "rows": [10, 9, 1]})
     share = pd.DataFrame({"season": ["2025Q1", "2025Q2"], "hit_share": [0.07, 0.12], "band": ["inside", "above"]})
     per_season = pd.DataFrame({"tags": ["a=1"] * 4, "season": ["S1", "S2", "S3", "S4"], "lift": [1, 1.5, 2, 2.5]})
     trends = pd.DataFrame({"tags": ["a=1"], "trend": ["rising"]})
-    comparison = pd.DataFrame({"tags": ["a=1"], "share_of_competitor_bestsellers": [0.3], "share_of_own_hits": [0.2],
-                               "share_of_own_range": [0.1]})
-    candidates = pd.DataFrame({"product_id": [f"N{i:02d}" for i in range(40)], "name": "", "role": "core",
-                               "category": ["dress", "top"] * 20, "look": [f"look{i % 7}" for i in range(40)],
-                               "probability": np.linspace(0.02, 0.4, 40)})
-    plan = tk.plan_season(candidates, season="2026Q1", catalogue_size=20, base_rate=0.08, max_per_look=5,
-                          waves=tk.plan.waves_for("2026Q1"))
-    replayed = pd.DataFrame({"season": ["2025Q3", "2025Q3", "2025Q4", "2025Q4"],
-                             "method": [tk.vocabulary.BACKTEST_METHODS[0], "random picks"] * 2, "lift_at_k": [2.1, 1.0, 1.8, 0.9]})
+    comparison = pd.DataFrame(
+        {
+            "tags": ["a=1"],
+            "share_of_competitor_bestsellers": [0.3],
+            "share_of_own_hits": [0.2],
+            "share_of_own_range": [0.1],
+        }
+    )
+    candidates = pd.DataFrame(
+        {
+            "product_id": [f"N{i:02d}" for i in range(40)],
+            "name": "",
+            "role": "core",
+            "category": ["dress", "top"] * 20,
+            "look": [f"look{i % 7}" for i in range(40)],
+            "probability": np.linspace(0.02, 0.4, 40),
+        }
+    )
+    plan = tk.plan_season(
+        candidates,
+        season="2026Q1",
+        catalogue_size=20,
+        base_rate=0.08,
+        max_per_look=5,
+        waves=tk.plan.waves_for("2026Q1"),
+    )
+    replayed = pd.DataFrame(
+        {
+            "season": ["2025Q3", "2025Q3", "2025Q4", "2025Q4"],
+            "method": [tk.vocabulary.BACKTEST_METHODS[0], "random picks"] * 2,
+            "lift_at_k": [2.1, 1.0, 1.8, 0.9],
+        }
+    )
     rng = np.random.default_rng(1)
     probabilities = rng.random(400) * 0.3
     figures = {
-        "plot_tag_coverage": tk.plots.plot_tag_coverage(coverage), "plot_value_distribution": tk.plots.plot_value_distribution(counts),
-        "plot_set_aside": tk.plots.plot_set_aside(accounting), "plot_hit_share": tk.plots.plot_hit_share(share),
+        "plot_tag_coverage": tk.plots.plot_tag_coverage(coverage),
+        "plot_value_distribution": tk.plots.plot_value_distribution(counts),
+        "plot_set_aside": tk.plots.plot_set_aside(accounting),
+        "plot_hit_share": tk.plots.plot_hit_share(share),
         "plot_rule_scatter": tk.plots.plot_rule_scatter(mined),
         "plot_lift_heatmap": tk.plots.plot_lift_heatmap(tk.lift_table(matrix, hits, "a", "b", min_products=1)),
-        "plot_trends": tk.plots.plot_trends(per_season, trends), "plot_competitor_shares": tk.plots.plot_competitor_shares(comparison),
-        "plot_reliability": tk.plots.plot_reliability(tk.propensity.reliability(probabilities, rng.random(400) < probabilities)),
-        "plot_plan_waves": tk.plots.plot_plan_waves(plan.table), "plot_plan_categories": tk.plots.plot_plan_categories(plan.categories),
-        "plot_plan_looks": tk.plots.plot_plan_looks(plan.looks), "plot_backtest": tk.plots.plot_backtest(replayed),
+        "plot_trends": tk.plots.plot_trends(per_season, trends),
+        "plot_competitor_shares": tk.plots.plot_competitor_shares(comparison),
+        "plot_reliability": tk.plots.plot_reliability(
+            tk.propensity.reliability(probabilities, rng.random(400) < probabilities)
+        ),
+        "plot_plan_waves": tk.plots.plot_plan_waves(plan.table),
+        "plot_plan_categories": tk.plots.plot_plan_categories(plan.categories),
+        "plot_plan_looks": tk.plots.plot_plan_looks(plan.looks),
+        "plot_backtest": tk.plots.plot_backtest(replayed),
     }
     assert set(figures) == {name for name in dir(tk.plots) if name.startswith("plot_")}  # a new figure is checked too
     for name, fig in figures.items():

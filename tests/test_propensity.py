@@ -25,8 +25,10 @@ def test_predictions_match_scikit_learn_on_hand_built_features():
     model = tk.fit_propensity(matrix, hits, rules=rules, penalty=2.0)
     combos = rules[(rules["status"] == "kept") & (rules["size"] > 1)]
     assert ("a=1", "b=1") in set(combos["items"])
-    features = np.hstack([matrix.to_numpy(float)] + [matrix[list(items)].all(axis=1).to_numpy(float)[:, None]
-                                                      for items in combos["items"]])
+    features = np.hstack(
+        [matrix.to_numpy(float)]
+        + [matrix[list(items)].all(axis=1).to_numpy(float)[:, None] for items in combos["items"]]
+    )
     reference = LogisticRegression(C=0.5, max_iter=5000).fit(features, hits).predict_proba(features)[:, 1]
     assert np.allclose(model.predict(matrix).to_numpy(), reference, atol=1e-6)
     assert model.base_rate == pytest.approx(hits.mean())
@@ -52,7 +54,8 @@ def test_explanations_cite_the_rules_matched_and_the_tags_holding_back_whichever
             assert explained.iloc[row]["matched_rules"].startswith(r.rule) or len(matched) > 1
         expected = sorted((c for c in tags if c in below), key=lambda c: below[c])[:2]
         assert explained.iloc[row]["held_back_by"] == ", ".join(
-            f"{c} ({record[c][1]} of {record[c][0]} were hits)" for c in expected)
+            f"{c} ({record[c][1]} of {record[c][0]} were hits)" for c in expected
+        )
 
 
 def test_gradient_boosting_and_tags_only_match_scikit_learn_used_directly():
@@ -61,8 +64,9 @@ def test_gradient_boosting_and_tags_only_match_scikit_learn_used_directly():
     matrix, hits = _data(4)
     rules = tk.mine_hit_rules(matrix, hits, min_hits=5)
     boosted = tk.fit_propensity(matrix, hits, rules=rules, kind="gradient boosting", seed=3)
-    reference = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, l2_regularization=1.0,
-                                               early_stopping=False, random_state=3)
+    reference = HistGradientBoostingClassifier(
+        max_iter=200, learning_rate=0.05, l2_regularization=1.0, early_stopping=False, random_state=3
+    )
     reference.fit(matrix.to_numpy(np.float32), hits)
     assert np.allclose(boosted.predict(matrix).to_numpy(), reference.predict_proba(matrix.to_numpy(np.float32))[:, 1])
     # the trees find the planted combination a=1 & b=1 without being given it
@@ -70,8 +74,9 @@ def test_gradient_boosting_and_tags_only_match_scikit_learn_used_directly():
     assert boosted.predict(matrix)[both].mean() > 5 * boosted.predict(matrix)[~both].mean()
     tags_only = tk.fit_propensity(matrix, hits, rules=rules, kind="tags only", penalty=2.0)
     plain = LogisticRegression(C=0.5, max_iter=5000).fit(matrix.to_numpy(float), hits)
-    assert np.allclose(tags_only.predict(matrix).to_numpy(), plain.predict_proba(matrix.to_numpy(float))[:, 1],
-                       atol=1e-6)
+    assert np.allclose(
+        tags_only.predict(matrix).to_numpy(), plain.predict_proba(matrix.to_numpy(float))[:, 1], atol=1e-6
+    )
     assert len(tags_only.rules) == 0 and "tags only" in repr(tags_only)
 
 
@@ -109,13 +114,17 @@ def test_candidates_and_carry_over_on_the_demo():
     labels = tk.label_hits(brand.sales.metrics, brand.own.products)
     rows, hits = tk.hits.ranked_rows(labels, brand.matrix, ["2025Q3", "2025Q4"])
     model = tk.fit_propensity(rows, hits)
-    scored = tk.propensity.score_candidates(model, brand.candidates.products.head(50), brand.candidates.tags, brand.taxonomy)
+    scored = tk.propensity.score_candidates(
+        model, brand.candidates.products.head(50), brand.candidates.tags, brand.taxonomy
+    )
     assert len(scored) == 50 and scored["probability"].between(0, 1).all()
     assert set(scored["category"]) <= {"dress", "top", "knitwear", "bottoms", "outerwear", "accessories", "(none)"}
     assert scored["look"].str.count(r"\|").eq(4).all()
     carried = tk.propensity.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy)
     assert set(carried["product_id"]) == set(labels[(labels["season"] == "2025Q4") & labels["hit"]]["product_id"])
-    assert tk.propensity.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy, which="").empty
+    assert tk.propensity.carry_over(
+        labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy, which=""
+    ).empty
     with pytest.raises(tk.ParameterError, match="must be 'hits' or"):
         tk.propensity.carry_over(labels, "2025Q4", brand.own.products, brand.own.tags, brand.taxonomy, which="all")
 
@@ -160,6 +169,8 @@ def test_tag_momentum_is_the_change_of_each_tags_advantage_by_hand():
     assert not tag_momentum_scores(labels, matrix, "2024Q3", test).any()  # two seasons of history: no momentum
     feature = tk.propensity.TagMomentum(labels, matrix).features(test, ["2025Q1"] * len(test))
     assert np.allclose(feature[:, 0], expected, rtol=1e-5, atol=1e-6)
-    both = tk.propensity.season_context(tk.propensity.TimeOfYear(labels, matrix), tk.propensity.TagMomentum(labels, matrix))
+    both = tk.propensity.season_context(
+        tk.propensity.TimeOfYear(labels, matrix), tk.propensity.TagMomentum(labels, matrix)
+    )
     assert both.names[-1] == "rising or fading tags" and len(both.names) == 6
     assert tk.propensity.season_context(None, None) is None

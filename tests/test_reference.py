@@ -9,7 +9,9 @@ from tagkit.reference import GUIDE, REFERENCE, parameter_reference, reading_guid
 
 
 def test_the_reference_in_docs_is_current():
-    assert REFERENCE.read_text(encoding="utf-8") == parameter_reference(), "run `make docs` and commit docs/parameters.md"
+    assert REFERENCE.read_text(encoding="utf-8") == parameter_reference(), (
+        "run `make docs` and commit docs/parameters.md"
+    )
 
 
 def test_every_parameter_of_every_notebook_is_listed_with_its_default_and_help():
@@ -19,8 +21,12 @@ def test_every_parameter_of_every_notebook_is_listed_with_its_default_and_help()
         for name, spec in papermill.inspect_notebook(str(notebook)).items():
             row = next(line for line in section.splitlines() if line.startswith(f"| `{name}` |"))
             assert f"`{spec['default']}`" in row and spec["help"].replace("|", "\\|") in row
-            assert name in PARAMETER_CONTRACTS or name in SHARED_PARAMETERS or name in DIMENSION_PARAMETERS \
-                or name in TEXT_PARAMETERS, name  # every parameter has its allowed values
+            assert (
+                name in PARAMETER_CONTRACTS
+                or name in SHARED_PARAMETERS
+                or name in DIMENSION_PARAMETERS
+                or name in TEXT_PARAMETERS
+            ), name  # every parameter has its allowed values
 
 
 def test_the_reading_guide_in_docs_is_the_notebooks_text():

@@ -12,8 +12,10 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import tagkit as tk
 
-PARAMS = 'season: str = "2025Q1"  # season\ndata_dir: str = ""  # data\noutput_dir: str = ""  # out\n' \
-         'top_values: int = 12  # values'
+PARAMS = (
+    'season: str = "2025Q1"  # season\ndata_dir: str = ""  # data\noutput_dir: str = ""  # out\n'
+    "top_values: int = 12  # values"
+)
 
 
 def _notebook(folder, name, *cells):
@@ -31,30 +33,40 @@ def _notebook(folder, name, *cells):
 @pytest.fixture
 def notebooks(tmp_path):
     folder = tmp_path / "notebooks"
-    _notebook(folder, "01_first",
-              "import tagkit as tk\nimport pandas as pd\nfrom pathlib import Path",
-              "tk.show_summary(f'**{season}** has <script>alert(1)</script> products; top_values={top_values}', "
-              "{'n': 3})",
-              "tk.show_table(pd.DataFrame({'name': ['<img src=x onerror=alert(2)>'], 'share': [0.25]}), "
-              "percent=['share'])",
-              "Path(output_dir, 'export.csv').write_text('a,b\\n')",
-              "import sys; print('a warning', file=sys.stderr)")
+    _notebook(
+        folder,
+        "01_first",
+        "import tagkit as tk\nimport pandas as pd\nfrom pathlib import Path",
+        "tk.show_summary(f'**{season}** has <script>alert(1)</script> products; top_values={top_values}', {'n': 3})",
+        "tk.show_table(pd.DataFrame({'name': ['<img src=x onerror=alert(2)>'], 'share': [0.25]}), percent=['share'])",
+        "Path(output_dir, 'export.csv').write_text('a,b\\n')",
+        "import sys; print('a warning', file=sys.stderr)",
+    )
     return folder
 
 
 def _tree(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_batch_renders_an_index_and_self_contained_pages(notebooks, small_dataset, tmp_path):
     out = tmp_path / "reports"
     lines = []
-    index = tk.run_report("2025q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks,
-                          progress=False, echo=lines.append)
+    index = tk.run_report(
+        "2025q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lines.append
+    )
     assert index == out / "2025Q1" / "index.html"
-    assert sorted(p.name for p in index.parent.iterdir()) == ["01_first.html", "export.csv", "index.html", "index.json",
-                                                           "manifest.json"]
+    assert sorted(p.name for p in index.parent.iterdir()) == [
+        "01_first.html",
+        "export.csv",
+        "index.html",
+        "index.json",
+        "manifest.json",
+    ]
     assert lines[0].startswith("Checking the dataset, the season and the parameters")
     assert lines[1] == "[1/1] 01_first: running" and lines[-1].startswith("All 1 report(s) built in")
 
@@ -74,18 +86,33 @@ def test_batch_renders_an_index_and_self_contained_pages(notebooks, small_datase
 
 def test_a_failing_notebook_keeps_its_last_good_version_and_the_others_are_made(notebooks, small_dataset, tmp_path):
     out = tmp_path / "reports"
-    _notebook(notebooks, "02_second", "import tagkit as tk\nfrom pathlib import Path",
-              "tk.show_summary('second, first version')", "Path(output_dir, 'second.csv').write_text('v1')")
-    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
-                  echo=lambda _: None)
+    _notebook(
+        notebooks,
+        "02_second",
+        "import tagkit as tk\nfrom pathlib import Path",
+        "tk.show_summary('second, first version')",
+        "Path(output_dir, 'second.csv').write_text('v1')",
+    )
+    tk.run_report(
+        "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lambda _: None
+    )
     good_page = (out / "2025Q1" / "02_second.html").read_bytes()
-    _notebook(notebooks, "02_second", "import tagkit as tk\nfrom pathlib import Path",
-              "Path(output_dir, 'second.csv').write_text('half-writ')", "raise ValueError('boom in the data')")
-    with pytest.raises(tk.errors.ReportError, match=r"(?s)1 of 2 notebook\(s\) failed; the other reports of 2025Q1 were made.*"
-                                             r"02_second.ipynb, cell 6 \(\"raise ValueError\('boom in the data'\)\"\) "
-                                             r"failed with ValueError: boom in the data"):
-        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
-                      echo=lambda _: None)
+    _notebook(
+        notebooks,
+        "02_second",
+        "import tagkit as tk\nfrom pathlib import Path",
+        "Path(output_dir, 'second.csv').write_text('half-writ')",
+        "raise ValueError('boom in the data')",
+    )
+    with pytest.raises(
+        tk.errors.ReportError,
+        match=r"(?s)1 of 2 notebook\(s\) failed; the other reports of 2025Q1 were made.*"
+        r"02_second.ipynb, cell 6 \(\"raise ValueError\('boom in the data'\)\"\) "
+        r"failed with ValueError: boom in the data",
+    ):
+        tk.run_report(
+            "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lambda _: None
+        )
     season = out / "2025Q1"
     assert (season / "02_second.html").read_bytes() == good_page  # the last good version
     assert (season / "second.csv").read_text() == "v1"  # its export too, never the half-written one
@@ -99,50 +126,96 @@ def test_a_failing_notebook_keeps_its_last_good_version_and_the_others_are_made(
     # a first run that fails has no earlier version to show
     fresh = tmp_path / "fresh"
     with pytest.raises(tk.errors.ReportError, match="1 of 2 notebook"):
-        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=fresh, notebooks_dir=notebooks, progress=False,
-                      echo=lambda _: None)
+        tk.run_report(
+            "2025Q1",
+            data_dir=small_dataset,
+            out_dir=fresh,
+            notebooks_dir=notebooks,
+            progress=False,
+            echo=lambda _: None,
+        )
     home = (fresh / "2025Q1" / "index.html").read_text(encoding="utf-8")
     assert "There is no earlier version of this report." in home and 'href="02_second.html"' not in home
 
 
 def test_when_every_notebook_fails_nothing_changes(notebooks, small_dataset, tmp_path):
     out = tmp_path / "reports"
-    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
-                  echo=lambda _: None)
+    tk.run_report(
+        "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lambda _: None
+    )
     before = _tree(out / "2025Q1")
     _notebook(notebooks, "01_first", "raise ValueError('boom')")
     fresh = tmp_path / "fresh"
     with pytest.raises(tk.errors.ReportError, match="Every notebook failed"):
-        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=fresh, notebooks_dir=notebooks, progress=False,
-                      echo=lambda _: None)
+        tk.run_report(
+            "2025Q1",
+            data_dir=small_dataset,
+            out_dir=fresh,
+            notebooks_dir=notebooks,
+            progress=False,
+            echo=lambda _: None,
+        )
     assert not (fresh / "2025Q1").exists() and _tree(out / "2025Q1") == before
 
 
 def test_parameters_and_the_season_are_checked_before_any_notebook_runs(notebooks, small_dataset, tmp_path, write):
     _notebook(notebooks, "02_hits", "x = 1")  # a notebook that would take minutes
     bad = write("p.yml", "shared:\n  top_values: 0\n")
-    with pytest.raises(tk.ParameterError, match=r"(?s)The batch for 2025Q1 was not started \(2 problem\(s\)\).*"
-                                                r"'top_values' parameter of the notebook 01_first must be an int in "
-                                                r"\[1, 60\]. Got 0"):
-        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=tmp_path / "r", notebooks_dir=notebooks,
-                      params_file=bad, progress=False, echo=lambda _: None)
-    with pytest.raises(tk.ParameterError, match=r"The season 2027Q1 has no sales: the sales run from 2025-01-12 "
-                                                r"\(2025Q1\) to 2025-05-03 \(2025Q2\)"):
-        tk.run_report("2027Q1", data_dir=small_dataset, out_dir=tmp_path / "r", notebooks_dir=notebooks,
-                      progress=False, echo=lambda _: None)
+    with pytest.raises(
+        tk.ParameterError,
+        match=r"(?s)The batch for 2025Q1 was not started \(2 problem\(s\)\).*"
+        r"'top_values' parameter of the notebook 01_first must be an int in "
+        r"\[1, 60\]. Got 0",
+    ):
+        tk.run_report(
+            "2025Q1",
+            data_dir=small_dataset,
+            out_dir=tmp_path / "r",
+            notebooks_dir=notebooks,
+            params_file=bad,
+            progress=False,
+            echo=lambda _: None,
+        )
+    with pytest.raises(
+        tk.ParameterError,
+        match=r"The season 2027Q1 has no sales: the sales run from 2025-01-12 "
+        r"\(2025Q1\) to 2025-05-03 \(2025Q2\)",
+    ):
+        tk.run_report(
+            "2027Q1",
+            data_dir=small_dataset,
+            out_dir=tmp_path / "r",
+            notebooks_dir=notebooks,
+            progress=False,
+            echo=lambda _: None,
+        )
     assert not (tmp_path / "r" / "2025Q1").exists() and not (tmp_path / "r" / "2027Q1").exists()
 
 
 def test_parameters_file(notebooks, small_dataset, tmp_path, write):
     out = tmp_path / "reports"
     good = write("p.yml", "shared:\n  top_values: 7\n")
-    index = tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks,
-                          params_file=good, progress=False, echo=lambda _: None)
+    index = tk.run_report(
+        "2025Q1",
+        data_dir=small_dataset,
+        out_dir=out,
+        notebooks_dir=notebooks,
+        params_file=good,
+        progress=False,
+        echo=lambda _: None,
+    )
     assert "top_values=7" in (index.parent / "01_first.html").read_text(encoding="utf-8")
     bad = write("bad.yml", "01_frist:\n  top_values: 7\n01_first:\n  top_valus: 3\n  season: 2025Q2\n")
     with pytest.raises(tk.ParameterError) as info:
-        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, params_file=bad,
-                      progress=False, echo=lambda _: None)
+        tk.run_report(
+            "2025Q1",
+            data_dir=small_dataset,
+            out_dir=out,
+            notebooks_dir=notebooks,
+            params_file=bad,
+            progress=False,
+            echo=lambda _: None,
+        )
     text = str(info.value)
     assert "'01_frist' is neither 'shared' nor a notebook" in text and "Did you mean '01_first'?" in text
     assert "'top_valus' is not a parameter of '01_first'" in text and "Did you mean 'top_values'?" in text
@@ -157,8 +230,11 @@ def test_only_and_season_errors(notebooks, small_dataset, tmp_path):
 
 
 def test_check_parameters_explains_a_wrong_value():
-    with pytest.raises(tk.ParameterError, match=r"The 'unknown_tags' parameter of the notebook 01_tag_health must "
-                                                r"be one of 'report', 'raise'. Got 'repot' instead. Did you mean"):
+    with pytest.raises(
+        tk.ParameterError,
+        match=r"The 'unknown_tags' parameter of the notebook 01_tag_health must "
+        r"be one of 'report', 'raise'. Got 'repot' instead. Did you mean",
+    ):
         tk.check_parameters("01_tag_health", unknown_tags="repot")
     with pytest.raises(tk.ParameterError, match=r"'top_values' .* must be an int in \[1, 60\]. Got 0 instead"):
         tk.check_parameters("01_tag_health", top_values=0)
@@ -169,11 +245,19 @@ def test_check_parameters_explains_a_wrong_value():
 def test_only_reruns_one_notebook_and_keeps_the_others(notebooks, small_dataset, tmp_path):
     out = tmp_path / "reports"
     _notebook(notebooks, "02_second", "import tagkit as tk", "tk.show_summary('second summary')")
-    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
-                  echo=lambda _: None)
+    tk.run_report(
+        "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lambda _: None
+    )
     first_page = (out / "2025Q1" / "01_first.html").read_bytes()
-    index = tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, only=["02_second"],
-                          progress=False, echo=lambda _: None)
+    index = tk.run_report(
+        "2025Q1",
+        data_dir=small_dataset,
+        out_dir=out,
+        notebooks_dir=notebooks,
+        only=["02_second"],
+        progress=False,
+        echo=lambda _: None,
+    )
     assert (index.parent / "01_first.html").read_bytes() == first_page
     assert (index.parent / "export.csv").exists()
     home = index.read_text(encoding="utf-8")
@@ -183,8 +267,14 @@ def test_only_reruns_one_notebook_and_keeps_the_others(notebooks, small_dataset,
 def test_a_relative_out_folder_and_a_season_typed_with_other_digits(notebooks, small_dataset, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     lines = []
-    index = tk.run_report("２０２５Q1", data_dir=small_dataset, out_dir="out/x", notebooks_dir=notebooks,
-                          progress=False, echo=lines.append)
+    index = tk.run_report(
+        "２０２５Q1",
+        data_dir=small_dataset,
+        out_dir="out/x",
+        notebooks_dir=notebooks,
+        progress=False,
+        echo=lines.append,
+    )
     assert index == tmp_path / "out" / "x" / "2025Q1" / "index.html"
     assert "Season '２０２５Q1' is read as 2025Q1." in lines
     folder = index.parent
@@ -200,8 +290,14 @@ def test_an_out_folder_that_is_a_file_or_read_only_gets_a_message(notebooks, sma
     a_file = tmp_path / "reports.txt"
     a_file.write_text("not a folder")
     with pytest.raises(tk.errors.ReportError, match=r"--out .*reports.txt: a file has that name; give a folder"):
-        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=a_file, notebooks_dir=notebooks, progress=False,
-                      echo=lambda _: None)
+        tk.run_report(
+            "2025Q1",
+            data_dir=small_dataset,
+            out_dir=a_file,
+            notebooks_dir=notebooks,
+            progress=False,
+            echo=lambda _: None,
+        )
     mkdir = Path.mkdir
 
     def refused(self, *args, **kwargs):  # a read-only folder (this machine runs the tests as root, who writes anywhere)
@@ -211,8 +307,14 @@ def test_an_out_folder_that_is_a_file_or_read_only_gets_a_message(notebooks, sma
 
     monkeypatch.setattr(Path, "mkdir", refused)
     with pytest.raises(tk.errors.ReportError, match="locked: this folder cannot be written to"):
-        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=tmp_path / "locked", notebooks_dir=notebooks,
-                      progress=False, echo=lambda _: None)
+        tk.run_report(
+            "2025Q1",
+            data_dir=small_dataset,
+            out_dir=tmp_path / "locked",
+            notebooks_dir=notebooks,
+            progress=False,
+            echo=lambda _: None,
+        )
 
 
 def test_build_folders_of_stopped_runs_are_removed(notebooks, small_dataset, tmp_path):
@@ -226,8 +328,9 @@ def test_build_folders_of_stopped_runs_are_removed(notebooks, small_dataset, tmp
     stale.mkdir()
     (stale / "01_first.ipynb").write_text("{}")
     lines = []
-    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
-                  echo=lines.append)
+    tk.run_report(
+        "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lines.append
+    )
     assert not stale.exists() and f"Removed {stale.name}, left by a run that was stopped." in lines
 
 
@@ -237,36 +340,47 @@ def test_a_full_disk_leaves_the_previous_reports_and_says_so(notebooks, small_da
     import tagkit.report as report
 
     out = tmp_path / "reports"
-    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
-                  echo=lambda _: None)
+    tk.run_report(
+        "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lambda _: None
+    )
     before = _tree(out / "2025Q1")
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(out / "x"))
 
     monkeypatch.setattr(report, "write_index", full)
-    with pytest.raises(tk.errors.ReportError, match=r"Writing the reports of 2025Q1 failed \(No space left on device: .*\); "
-                                             r"the reports in .* were not changed"):
-        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
-                      echo=lambda _: None)
+    with pytest.raises(
+        tk.errors.ReportError,
+        match=r"Writing the reports of 2025Q1 failed \(No space left on device: .*\); "
+        r"the reports in .* were not changed",
+    ):
+        tk.run_report(
+            "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lambda _: None
+        )
     assert _tree(out / "2025Q1") == before and not list(out.glob(".build-*"))
 
 
 def test_notebooks_declare_their_key_figures_and_season_sheets(notebooks, small_dataset, tmp_path):
     out = tmp_path / "reports"
-    _notebook(notebooks, "02_second", "import tagkit as tk\nimport pandas as pd\nfrom pathlib import Path",
-              "n = {'2025Q1': 1234, '2025Q2': 5678}[season]\n"
-              "tk.show_summary('second', {'n': n, 'share': n / 10000}, key_figures=[('products counted', 'n', '{:,}'), "
-              "('a share', 'share', '{:.1%}'), ('not given this time', 'absent', '{:,}')])",
-              "book = tk.write_excel({'one': pd.DataFrame({'x': [n]}), 'two': pd.DataFrame({'y': [1]})}, "
-              "Path(output_dir, 'second.xlsx'))\n"
-              "tk.show_files([book], folder=Path(output_dir), season_sheets={'the count': 'one'})")
-    first = tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
-                          echo=lambda _: None).read_text(encoding="utf-8")
+    _notebook(
+        notebooks,
+        "02_second",
+        "import tagkit as tk\nimport pandas as pd\nfrom pathlib import Path",
+        "n = {'2025Q1': 1234, '2025Q2': 5678}[season]\n"
+        "tk.show_summary('second', {'n': n, 'share': n / 10000}, key_figures=[('products counted', 'n', '{:,}'), "
+        "('a share', 'share', '{:.1%}'), ('not given this time', 'absent', '{:,}')])",
+        "book = tk.write_excel({'one': pd.DataFrame({'x': [n]}), 'two': pd.DataFrame({'y': [1]})}, "
+        "Path(output_dir, 'second.xlsx'))\n"
+        "tk.show_files([book], folder=Path(output_dir), season_sheets={'the count': 'one'})",
+    )
+    first = tk.run_report(
+        "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lambda _: None
+    ).read_text(encoding="utf-8")
     assert "not run" not in first and "2024Q4" not in first  # no previous season: no column for it
     assert re.findall(r"<tr>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>\s*</tr>", first)[0] == ("products counted", "1,234")
-    index = tk.run_report("2025Q2", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
-                          echo=lambda _: None)
+    index = tk.run_report(
+        "2025Q2", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lambda _: None
+    )
     home = index.read_text(encoding="utf-8")
     rows = re.findall(r"<tr>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>", home)
     assert rows == [("products counted", "5,678", "1,234"), ("a share", "56.8%", "12.3%")]
@@ -275,7 +389,9 @@ def test_notebooks_declare_their_key_figures_and_season_sheets(notebooks, small_
 
 
 def test_a_key_figure_or_season_sheet_declared_wrongly_gets_a_message(tmp_path):
-    with pytest.raises(tk.ParameterError, match=r"each key figure is \(label, figure, format\).*Got \('hits', 'hits'\)"):
+    with pytest.raises(
+        tk.ParameterError, match=r"each key figure is \(label, figure, format\).*Got \('hits', 'hits'\)"
+    ):
         tk.show_summary("text", {"hits": 3}, key_figures=[("hits", "hits")])
     paths = [tmp_path / "a.xlsx", tmp_path / "b.xlsx"]
     with pytest.raises(tk.ParameterError, match=r"season_sheets come from one workbook among the files; got 2"):
@@ -283,22 +399,30 @@ def test_a_key_figure_or_season_sheet_declared_wrongly_gets_a_message(tmp_path):
 
 
 def test_the_kernels_own_warnings_stay_out_of_the_terminal(notebooks, small_dataset, tmp_path, capfd):
-    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=tmp_path / "reports", notebooks_dir=notebooks,
-                  progress=False, echo=lambda _: None)
+    tk.run_report(
+        "2025Q1",
+        data_dir=small_dataset,
+        out_dir=tmp_path / "reports",
+        notebooks_dir=notebooks,
+        progress=False,
+        echo=lambda _: None,
+    )
     captured = capfd.readouterr()
     assert "without encryption" not in captured.err + captured.out  # ipykernel's start-up warning
 
 
 def test_ctrl_c_in_a_notebook_stops_the_batch_and_leaves_the_reports_as_they_were(notebooks, small_dataset, tmp_path):
     out = tmp_path / "reports"
-    tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
-                  echo=lambda _: None)
+    tk.run_report(
+        "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lambda _: None
+    )
     before = _tree(out / "2025Q1")
     _notebook(notebooks, "02_second", "raise KeyboardInterrupt")
     _notebook(notebooks, "03_third", "import tagkit as tk", "tk.show_summary('never reached')")
     lines = []
     with pytest.raises(KeyboardInterrupt):
-        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False,
-                      echo=lines.append)
+        tk.run_report(
+            "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lines.append
+        )
     assert not any("03_third" in line for line in lines)  # the batch stopped; the next notebook never started
     assert _tree(out / "2025Q1") == before and not list(out.glob(".build-*"))

@@ -16,7 +16,7 @@ def _frame(seed, n=300, items=10):
     rng = np.random.default_rng(seed)
     matrix = pd.DataFrame(rng.random((n, items)) < 0.25, columns=[f"d{i % 3}=v{i}" for i in range(items)])
     planted = matrix.iloc[:, 0] & matrix.iloc[:, 1]
-    hits = (rng.random(n) < np.where(planted, 0.6, 0.1))
+    hits = rng.random(n) < np.where(planted, 0.6, 0.1)
     return matrix, hits
 
 
@@ -29,7 +29,8 @@ def test_measures_match_mlxtend_association_rules(seed):
     theirs = association_rules(itemsets, num_itemsets=len(matrix), metric="confidence", min_threshold=0.0)
     theirs = theirs[theirs["consequents"] == frozenset({"hit"})]
     theirs = theirs[theirs["support"] * len(matrix) >= 6 - 1e-9].set_index(
-        theirs["antecedents"].map(lambda a: frozenset(a)))
+        theirs["antecedents"].map(lambda a: frozenset(a))
+    )
     ours = rules.set_index(rules["items"].map(frozenset))
     assert set(ours.index) == set(theirs.index)
     joined = ours.join(theirs.add_suffix("_mlxtend"))
@@ -48,7 +49,9 @@ def test_p_and_q_values_match_scipy():
         table = [[r.n_hits, r.n_products - r.n_hits], [h - r.n_hits, n - h - (r.n_products - r.n_hits)]]
         assert r.p_value == pytest.approx(fisher_exact(table, alternative="greater")[1], rel=1e-9, abs=1e-300)
     assert np.allclose(rules["q_value"], false_discovery_control(rules["p_value"], method="bh"))
-    assert np.allclose(tk.rules.benjamini_hochberg([0.01, 0.04, 0.03, 0.5]), false_discovery_control([0.01, 0.04, 0.03, 0.5]))
+    assert np.allclose(
+        tk.rules.benjamini_hochberg([0.01, 0.04, 0.03, 0.5]), false_discovery_control([0.01, 0.04, 0.03, 0.5])
+    )
 
 
 def test_statuses_follow_their_definitions():
@@ -100,14 +103,17 @@ def test_describe_score_and_lift_table(taxonomy):
     table = tk.lift_table(matrix, hits, "d0", "d1", min_products=1)
     row = table[(table["d0"] == "v0") & (table["d1"] == "v1")].iloc[0]
     both = (matrix["d0=v0"] & matrix["d1=v1"]).to_numpy()
-    assert row["n_products"] == both.sum() and row["lift"] == pytest.approx((both & hits).sum() / both.sum() / hits.mean())
+    assert row["n_products"] == both.sum() and row["lift"] == pytest.approx(
+        (both & hits).sum() / both.sum() / hits.mean()
+    )
 
 
 def test_common_tags_tell_common_from_marking():
     rng = np.random.default_rng(7)
     n = 800
-    matrix = pd.DataFrame({"colour=black": rng.random(n) < 0.6, "pattern=check": rng.random(n) < 0.1,
-                           "fit=slim": rng.random(n) < 0.3})
+    matrix = pd.DataFrame(
+        {"colour=black": rng.random(n) < 0.6, "pattern=check": rng.random(n) < 0.1, "fit=slim": rng.random(n) < 0.3}
+    )
     hits = rng.random(n) < np.where(matrix["pattern=check"], 0.5, 0.08)
     tags = tk.common_tags(matrix, hits, competitors=matrix.head(100)).set_index("tags")
     assert tags.loc["pattern=check", "verdict"] == "marks hits"
@@ -115,12 +121,15 @@ def test_common_tags_tell_common_from_marking():
     assert tags.loc["colour=black", "share_of_competitor_bestsellers"] == matrix.head(100)["colour=black"].mean()
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"min_hits": 0}, "The 'min_hits' parameter of mine_hit_rules must be an int >= 1"),
-    ({"max_size": 9}, r"The 'max_size' parameter of mine_hit_rules must be an int in \[1, 6\]"),
-    ({"max_q": 0}, "The 'max_q' parameter of mine_hit_rules must be a float in"),
-    ({"min_lift": -1}, "The 'min_lift' parameter of mine_hit_rules must be a number >= 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"min_hits": 0}, "The 'min_hits' parameter of mine_hit_rules must be an int >= 1"),
+        ({"max_size": 9}, r"The 'max_size' parameter of mine_hit_rules must be an int in \[1, 6\]"),
+        ({"max_q": 0}, "The 'max_q' parameter of mine_hit_rules must be a float in"),
+        ({"min_lift": -1}, "The 'min_lift' parameter of mine_hit_rules must be a number >= 0"),
+    ],
+)
 def test_parameter_errors(kwargs, message):
     matrix, hits = _frame(0, n=50)
     with pytest.raises(tk.ParameterError, match=message):
@@ -149,11 +158,16 @@ def test_demo_brand_planted_combinations_come_out_on_top_and_noise_does_not(demo
     rules = tk.mine_hit_rules(matrix, hits, min_lift=1.5, taxonomy=brand.taxonomy)
     kept = rules[rules["status"] == "kept"]
     top = [set(items) for items in kept["items"].head(10)]  # forms of one finding along the hierarchy take several
-    active = [rule for rule in truth["planted_hit_combinations"]
-              if rule["trend"] == "steady" or (rule["trend"] == "fading") == (year == "2023")]
+    active = [
+        rule
+        for rule in truth["planted_hit_combinations"]
+        if rule["trend"] == "steady" or (rule["trend"] == "fading") == (year == "2023")
+    ]
     for rule in active:  # each planted combination (or a more specific form of it) is among the top rules
-        assert any(set(rule["items"]) <= items or items <= set(rule["items"]) and len(items) > 1 for items in top), \
-            (rule["name"], top)
+        assert any(set(rule["items"]) <= items or items <= set(rule["items"]) and len(items) > 1 for items in top), (
+            rule["name"],
+            top,
+        )
     noise = tuple(f"{d}=" for d in truth["noise_dimensions"]["dimensions"])
     with_noise = [items for items in kept["items"] if any(i.startswith(noise) for i in items)]
     # noise tags never make a top rule; a few kept rules may pair one with a planted tag through the categories
@@ -170,8 +184,11 @@ def test_heatmap_dimensions_are_the_ones_that_tell_hits_apart():
     rng = np.random.default_rng(7)
     n = 2000
     frame = pd.DataFrame({"product_id": [str(i) for i in range(n)], "row": range(n), "column": "c"})
-    values = {"category": rng.choice(["dress", "top", "coat"], n), "colour": rng.choice(["black", "navy"], n),
-              "material": rng.choice(["linen", "wool", "denim"], n)}
+    values = {
+        "category": rng.choice(["dress", "top", "coat"], n),
+        "colour": rng.choice(["black", "navy"], n),
+        "material": rng.choice(["linen", "wool", "denim"], n),
+    }
     taxonomy = tk.Taxonomy.from_dict({"dimensions": [{"name": d, "values": sorted(set(v))} for d, v in values.items()]})
     raw = pd.concat([frame.assign(raw_dimension=d, raw_value=v) for d, v in values.items()], ignore_index=True)
     matrix = tk.encode_tags(tk.normalise_tags(raw, taxonomy), taxonomy, products=frame["product_id"])
@@ -180,7 +197,10 @@ def test_heatmap_dimensions_are_the_ones_that_tell_hits_apart():
     hits = rng.random(n) < p
     assert tk.rules.heatmap_dimensions(matrix, hits, taxonomy) == ("material", "colour")
     assert tk.rules.heatmap_dimensions(matrix, hits, taxonomy, rows="category") == ("category", "material")
-    assert tk.rules.heatmap_dimensions(matrix, hits, taxonomy, rows="category", columns="colour") == ("category", "colour")
+    assert tk.rules.heatmap_dimensions(matrix, hits, taxonomy, rows="category", columns="colour") == (
+        "category",
+        "colour",
+    )
     one = tk.Taxonomy.from_dict({"dimensions": [{"name": "material", "values": ["linen", "wool", "denim"]}]})
     assert tk.rules.heatmap_dimensions(matrix.filter(like="material="), hits, one) is None
 
@@ -197,8 +217,9 @@ def test_the_fisher_tail_agrees_with_scipy_everywhere():
     draws = (population * rng.uniform(0, 1, 4000)).astype(int)
     x = rng.integers(-2, np.minimum(successes, draws) + 3)
     edges = [(0, 10, 0, 5), (1, 10, 0, 5), (6, 10, 5, 5), (5, 10, 5, 5), (3, 10, 10, 3), (4, 10, 10, 3), (0, 1, 0, 0)]
-    x, population, successes, draws = (np.concatenate([a, [e[i] for e in edges]])
-                                       for i, a in enumerate((x, population, successes, draws)))
+    x, population, successes, draws = (
+        np.concatenate([a, [e[i] for e in edges]]) for i, a in enumerate((x, population, successes, draws))
+    )
     ours = upper_tail(x, population, successes, draws)
     theirs = hypergeom.sf(x - 1, population, successes, draws)
     assert np.allclose(ours, theirs, rtol=1e-7, atol=1e-13)

@@ -6,15 +6,22 @@ import pytest
 
 import tagkit as tk
 
-HALVES = tk.seasons.calendar_from_config({"name": "halves", "seasons": [{"code": "SS", "start_month": 2, "end_month": 7},
-                                                                 {"code": "AW", "start_month": 8, "end_month": 1}]})
+HALVES = tk.seasons.calendar_from_config(
+    {
+        "name": "halves",
+        "seasons": [{"code": "SS", "start_month": 2, "end_month": 7}, {"code": "AW", "start_month": 8, "end_month": 1}],
+    }
+)
 
 
 def _random_dates(n=3000, seed=1):
     rng = np.random.default_rng(seed)
     start = pd.Timestamp("2019-01-01")
-    return pd.Series(start + pd.to_timedelta(rng.integers(0, 365 * 8, n), unit="D")
-                     + pd.to_timedelta(rng.integers(0, 86400, n), unit="s"))
+    return pd.Series(
+        start
+        + pd.to_timedelta(rng.integers(0, 365 * 8, n), unit="D")
+        + pd.to_timedelta(rng.integers(0, 86400, n), unit="s")
+    )
 
 
 def test_quarters_match_pandas_periods():
@@ -69,8 +76,9 @@ def test_wrong_season_is_explained():
 
 def test_calendar_config_errors():
     with pytest.raises(tk.ParameterError, match="must tile the year, so SS must end in month 7"):
-        tk.seasons.calendar_from_config({"seasons": [{"code": "SS", "start_month": 2, "end_month": 6},
-                                             {"code": "AW", "start_month": 8}]})
+        tk.seasons.calendar_from_config(
+            {"seasons": [{"code": "SS", "start_month": 2, "end_month": 6}, {"code": "AW", "start_month": 8}]}
+        )
     with pytest.raises(tk.ParameterError, match="start months .* repeat"):
         tk.seasons.calendar_from_config({"seasons": [{"code": "A", "start_month": 2}, {"code": "B", "start_month": 2}]})
     with pytest.raises(tk.ParameterError, match="'quarters' or a mapping"):

@@ -38,7 +38,10 @@ def test_the_manifest_records_the_run(batch_runs):
     for name, record in inputs.items():
         path = data / name
         if path.exists():
-            assert record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest() and record["bytes"] == path.stat().st_size
+            assert (
+                record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+                and record["bytes"] == path.stat().st_size
+            )
     assert manifest["packages"]["pandas"] == pd.__version__
     assert {"hits", "hit_share", "rules_kept"} <= set(manifest["figures"]["02_hit_tags"])
     assert "hit_bet_share" in manifest["figures"]["03_season_plan"]
@@ -55,10 +58,25 @@ def _dom(page) -> str:
     assert browser, "Debian's chromium is needed for this test: `make test` installs it (apt-get install chromium)"
     with tempfile.TemporaryDirectory() as profile:
         result = subprocess.run(
-            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", "--virtual-time-budget=3000", "--dump-dom", page.as_uri()],
-            capture_output=True, text=True, timeout=120)
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=3000",
+                "--dump-dom",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert result.returncode == 0 and "<body" in result.stdout, result.stderr[-2000:]
     return result.stdout
 
@@ -108,10 +126,33 @@ def test_no_export_holds_a_formula_and_no_page_a_foreign_link(batch_runs):
 def _hostile_text():
     from hypothesis import strategies as st
 
-    starts = st.sampled_from(["=", "+", "-", "@", "\t", "\r", "＝", "<b>", "<script>", "[a](//evil.example)", "**", "$x$",
-                              "javascript:", "\x1b[31m", "２０２５", "٣", "&amp;", ""])
-    body = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=",;|、，；:：=\n\x00"),
-                   min_size=1, max_size=12)
+    starts = st.sampled_from(
+        [
+            "=",
+            "+",
+            "-",
+            "@",
+            "\t",
+            "\r",
+            "＝",
+            "<b>",
+            "<script>",
+            "[a](//evil.example)",
+            "**",
+            "$x$",
+            "javascript:",
+            "\x1b[31m",
+            "２０２５",
+            "٣",
+            "&amp;",
+            "",
+        ]
+    )
+    body = st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=",;|、，；:：=\n\x00"),
+        min_size=1,
+        max_size=12,
+    )
     return st.builds(lambda a, b: (a + b).strip() or "x", starts, body)
 
 
@@ -152,8 +193,8 @@ def test_random_hostile_text_through_the_whole_batch_stays_inert(tmp_path_factor
         params = _hostile_dataset(data, keep=("2025Q2", "2025Q3", "2025Q4"))
         catalogue = pd.read_csv(data / "catalogue.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
         for i, text in enumerate(texts):
-            catalogue.loc[i * 20:(i + 1) * 20 - 1, "Product name"] = text
-            catalogue.loc[200 + i * 5:200 + i * 5 + 4, "Details"] = text  # an unknown tag value
+            catalogue.loc[i * 20 : (i + 1) * 20 - 1, "Product name"] = text
+            catalogue.loc[200 + i * 5 : 200 + i * 5 + 4, "Details"] = text  # an unknown tag value
         catalogue.to_csv(data / "catalogue.csv", index=False, encoding="utf-8-sig")
         taxonomy = yaml.safe_load((data / "taxonomy.yml").read_text(encoding="utf-8"))
         pattern = next(d for d in taxonomy["dimensions"] if d["name"] == "pattern")
@@ -163,8 +204,9 @@ def test_random_hostile_text_through_the_whole_batch_stays_inert(tmp_path_factor
         config = yaml.safe_load((data / "dataset.yml").read_text(encoding="utf-8"))
         config["name"] = texts[1]
         (data / "dataset.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-        index = tk.run_report("2025Q4", data_dir=data, params_file=params, out_dir=root / "out", progress=False,
-                              echo=lambda _: None)
+        index = tk.run_report(
+            "2025Q4", data_dir=data, params_file=params, out_dir=root / "out", progress=False, echo=lambda _: None
+        )
         _inert_everywhere(index.parent)
 
     run()

@@ -26,8 +26,14 @@ def spark():
     from pyspark.sql import SparkSession
 
     assert shutil.which("java"), "the Spark engine needs Java 17: `make test` installs Debian's openjdk-17-jre-headless"
-    session = (SparkSession.builder.master("local[2]").appName("tagkit-tests").config("spark.ui.enabled", "false")
-               .config("spark.sql.shuffle.partitions", "4").config("spark.driver.memory", "2g").getOrCreate())
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("tagkit-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.memory", "2g")
+        .getOrCreate()
+    )
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
@@ -58,8 +64,10 @@ def test_faulty_order_lines_are_classified_alike(spark, tmp_path, suffix):
     path = tmp_path / f"orders.{suffix}"
     lines.to_csv(path, index=False) if suffix == "csv" else lines.to_parquet(path, index=False)
     options = dict(products=products, latest_date=LATEST, min_id_match=0.0)
-    _same(tk.read_sales(path, set_aside_path=tmp_path / "duck.csv", **options),
-          tk.read_sales(path, set_aside_path=tmp_path / "spark.csv", engine="spark", spark=spark, **options))
+    _same(
+        tk.read_sales(path, set_aside_path=tmp_path / "duck.csv", **options),
+        tk.read_sales(path, set_aside_path=tmp_path / "spark.csv", engine="spark", spark=spark, **options),
+    )
     duck, sparked = (pd.read_csv(tmp_path / f, dtype=str, keep_default_na=False) for f in ("duck.csv", "spark.csv"))
     assert len(duck) > 100
     pd.testing.assert_frame_equal(duck, sparked)  # rows included: the CSV row or the Parquet record, as DuckDB tells it
@@ -78,16 +86,20 @@ def test_csv_rows_are_numbered_as_on_duckdb_across_files_and_blocks(spark, tmp_p
     spark.conf.set("spark.sql.files.maxPartitionBytes", "20000")  # each file read in several blocks
     try:
         assert spark.read.csv([str(p) for p in paths]).rdd.getNumPartitions() >= 8
-        _same(tk.read_sales(paths, set_aside_path=tmp_path / "duck.csv", **options),
-              tk.read_sales(paths, set_aside_path=tmp_path / "spark.csv", spark=spark, **options))
+        _same(
+            tk.read_sales(paths, set_aside_path=tmp_path / "duck.csv", **options),
+            tk.read_sales(paths, set_aside_path=tmp_path / "spark.csv", spark=spark, **options),
+        )
     finally:
         spark.conf.unset("spark.sql.files.maxPartitionBytes")
     duck, sparked = (pd.read_csv(tmp_path / f, dtype=str, keep_default_na=False) for f in ("duck.csv", "spark.csv"))
     pd.testing.assert_frame_equal(duck, sparked)
     malformed = sparked[sparked["reason"].str.startswith("malformed")]
     assert sorted(zip(malformed["file"], malformed["row"], malformed["reason"])) == [
-        (str(p), row, f"malformed line: {kind}") for p in paths
-        for row, kind in (("101", "too many columns"), ("2501", "too few columns"))]
+        (str(p), row, f"malformed line: {kind}")
+        for p in paths
+        for row, kind in (("101", "too many columns"), ("2501", "too few columns"))
+    ]
     # every other set-aside row is where its order id says (O00042 is on line 44: header, then from 0)
     others = sparked[~sparked.index.isin(malformed.index)]
     assert len(others) > 300
@@ -150,10 +162,16 @@ def complete_journey(tmp_path_factory):
     lines = transactions[["product_id", "transaction_timestamp", "quantity", "sales_value"]].copy()
     lines["product_id"] = lines["product_id"].astype(str)
     lines.to_parquet(folder / "transactions.parquet", index=False)
-    config = {"name": "The Complete Journey (dunnhumby, simulated)", "taxonomy": "taxonomy.yml",
-              "catalogue": {"path": "products.csv", "shape": "wide"},
-              "sales": {"path": "transactions.parquet", "latest_date": "2018-02-01",
-                        "columns": {"date": "transaction_timestamp", "quantity": "quantity", "revenue": "sales_value"}}}
+    config = {
+        "name": "The Complete Journey (dunnhumby, simulated)",
+        "taxonomy": "taxonomy.yml",
+        "catalogue": {"path": "products.csv", "shape": "wide"},
+        "sales": {
+            "path": "transactions.parquet",
+            "latest_date": "2018-02-01",
+            "columns": {"date": "transaction_timestamp", "quantity": "quantity", "revenue": "sales_value"},
+        },
+    }
     (folder / "dataset.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
     return folder, products, transactions
 
@@ -187,8 +205,7 @@ def test_complete_journey_intake_hits_and_rules_on_both_engines(spark, complete_
     matrix = tk.encode_tags(tags, taxonomy, products=catalogue.products, sparse=True)
     rows, hits = tk.hits.ranked_rows(labels, matrix, ["2017Q4"])
     local = tk.mine_hit_rules(rows, hits, min_hits=30, max_size=2, taxonomy=taxonomy)
-    spark_rules = tk.mine_hit_rules(rows, hits, min_hits=30, max_size=2, taxonomy=taxonomy, engine="spark",
-                                    spark=spark)
+    spark_rules = tk.mine_hit_rules(rows, hits, min_hits=30, max_size=2, taxonomy=taxonomy, engine="spark", spark=spark)
     assert (local["status"] == "kept").sum() > 0
     pd.testing.assert_frame_equal(local, spark_rules)
 
@@ -202,7 +219,9 @@ def test_draft_taxonomy_cleans_and_merges_spellings():
 
 
 def test_engine_parameter_errors():
-    with pytest.raises(tk.ParameterError, match="The 'engine' parameter of read_sales must be one of 'duckdb', 'spark'"):
+    with pytest.raises(
+        tk.ParameterError, match="The 'engine' parameter of read_sales must be one of 'duckdb', 'spark'"
+    ):
         tk.read_sales(__file__, products=_products(), engine="polars")
     with pytest.raises(tk.ParameterError, match="used only with engine='spark'. Got engine='duckdb' with a session"):
         tk.read_sales(__file__, products=_products(), engine="duckdb", spark=object())
@@ -214,8 +233,14 @@ def test_engine_parameter_errors():
 def test_batch_on_spark_writes_the_exports_of_the_embedded_engine(tmp_path):
     folders = {}
     for engine in ("duckdb", "spark"):  # the notebook's kernel starts its own local Spark session
-        index = tk.run_report("2025Q4", only=["02_hit_tags"], engine=engine, out_dir=tmp_path / engine,
-                              progress=False, echo=lambda _: None)
+        index = tk.run_report(
+            "2025Q4",
+            only=["02_hit_tags"],
+            engine=engine,
+            out_dir=tmp_path / engine,
+            progress=False,
+            echo=lambda _: None,
+        )
         folders[engine] = index.parent
     rules = folders["spark"] / "hit_rules.csv"
     assert len(pd.read_csv(rules)) > 10 and rules.read_bytes() == (folders["duckdb"] / "hit_rules.csv").read_bytes()
@@ -226,8 +251,11 @@ def test_batch_on_spark_writes_the_exports_of_the_embedded_engine(tmp_path):
 
 # Excel order lines and DuckDB's memory limit concern the embedded engine only
 DUCKDB_ONLY = {"sales_excel_order_lines", "sales_bad_memory_limit"}
-SALES_CASES = sorted(n for n in yaml.safe_load((BAD_INPUTS / "cases.yml").read_text(encoding="utf-8"))
-                     if n.startswith("sales_") and n not in DUCKDB_ONLY)
+SALES_CASES = sorted(
+    n
+    for n in yaml.safe_load((BAD_INPUTS / "cases.yml").read_text(encoding="utf-8"))
+    if n.startswith("sales_") and n not in DUCKDB_ONLY
+)
 
 
 @pytest.mark.parametrize("name", SALES_CASES)

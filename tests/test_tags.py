@@ -18,14 +18,35 @@ def _raw(rows):
 
 
 def test_statuses(taxonomy):
-    raw = _raw([
-        ("1", "colour", "Black "), ("1", "colour", "navvy"), ("1", None, "denim"), ("1", "size", "M"),
-        ("1", "category", "dress"), ("1", "category", "midi dress"), ("1", "occasion", "work"),
-        ("1", "occasion", "WORK"), ("2", "colour", "black"), ("2", "colour", "navy"), ("2", None, "亚麻"),
-    ])
+    raw = _raw(
+        [
+            ("1", "colour", "Black "),
+            ("1", "colour", "navvy"),
+            ("1", None, "denim"),
+            ("1", "size", "M"),
+            ("1", "category", "dress"),
+            ("1", "category", "midi dress"),
+            ("1", "occasion", "work"),
+            ("1", "occasion", "WORK"),
+            ("2", "colour", "black"),
+            ("2", "colour", "navy"),
+            ("2", None, "亚麻"),
+        ]
+    )
     out = tk.normalise_tags(raw, taxonomy)
-    assert out["status"].tolist() == ["ok", "unknown value", "ambiguous", "unknown dimension", "ok", "ok", "ok",
-                                      "repeated", "ok", "extra value", "ok"]
+    assert out["status"].tolist() == [
+        "ok",
+        "unknown value",
+        "ambiguous",
+        "unknown dimension",
+        "ok",
+        "ok",
+        "ok",
+        "repeated",
+        "ok",
+        "extra value",
+        "ok",
+    ]
     assert out.loc[1, "suggestion"] == "colour=navy"
     assert out.loc[2, "suggestion"] == "category=jeans or material=denim"
     assert pd.isna(out.loc[3, "suggestion"])  # no suggestion: a missing value
@@ -44,8 +65,9 @@ def test_raise_lists_every_unknown_value(taxonomy):
     with pytest.raises(tk.errors.UnknownTagError) as info:
         tk.normalise_tags(raw, taxonomy, unknown="raise")
     assert len(info.value.problems) == 2
-    assert "colour: 'navvy' is unknown value (2 product(s), e.g. 1, 2); did you mean colour=navy?" \
-        in info.value.problems
+    assert (
+        "colour: 'navvy' is unknown value (2 product(s), e.g. 1, 2); did you mean colour=navy?" in info.value.problems
+    )
 
 
 def test_unknown_policy_is_checked(taxonomy):
@@ -55,8 +77,25 @@ def test_unknown_policy_is_checked(taxonomy):
 
 def _random_raw(taxonomy, n_products=60, seed=3):
     rng = np.random.default_rng(seed)
-    spellings = ["black", "Navy Blue", "blk", "大地色", "米色", "navvy", "dress", "中长裙", "jeans", "denim", "linen",
-                 "wool", "work", "party", "TBD", "top", "size-M"]
+    spellings = [
+        "black",
+        "Navy Blue",
+        "blk",
+        "大地色",
+        "米色",
+        "navvy",
+        "dress",
+        "中长裙",
+        "jeans",
+        "denim",
+        "linen",
+        "wool",
+        "work",
+        "party",
+        "TBD",
+        "top",
+        "size-M",
+    ]
     dims = ["colour", "category", "material", "occasion", None, "colr"]
     rows = []
     for p in range(n_products):
@@ -76,12 +115,16 @@ def test_health_counts_match_brute_force(taxonomy):
         if r.status in NOT_RESOLVED:
             dim = r.dimension if isinstance(r.dimension, str) else (r.raw_dimension or "")
             expected[(r.status, dim if isinstance(dim, str) else "", r.raw_value)].add(r.product_id)
-    got = {(h.problem, h.dimension, h.raw_value): h.n_products for h in health.itertuples()
-           if h.problem in NOT_RESOLVED}
+    got = {
+        (h.problem, h.dimension, h.raw_value): h.n_products for h in health.itertuples() if h.problem in NOT_RESOLVED
+    }
     assert got == {k: len(v) for k, v in expected.items()}
 
-    required = [d["name"] for d in __import__("tests.conftest", fromlist=["TAXONOMY"]).TAXONOMY["dimensions"]
-                if d.get("required")]
+    required = [
+        d["name"]
+        for d in __import__("tests.conftest", fromlist=["TAXONOMY"]).TAXONOMY["dimensions"]
+        if d.get("required")
+    ]
     have = defaultdict(set)
     for r in resolved.itertuples():
         if r.status in ("ok", "repeated"):
@@ -100,13 +143,17 @@ def test_health_is_sorted_largest_first_within_each_problem(taxonomy):
 
 
 def test_missing_required_and_coverage(taxonomy):
-    raw = _raw([("1", "category", "dress"), ("1", "colour", "black"), ("2", "category", "top"),
-                ("3", "colour", "navvy")])
+    raw = _raw(
+        [("1", "category", "dress"), ("1", "colour", "black"), ("2", "category", "top"), ("3", "colour", "navvy")]
+    )
     resolved = tk.normalise_tags(raw, taxonomy)
     products = pd.DataFrame({"product_id": ["1", "2", "3", "4"], "name": ["a", "b", "c", "d"]})
     missing = tk.tags.missing_required(resolved, products, taxonomy)
     assert missing.set_index("product_id")["missing"].to_dict() == {
-        "2": "colour", "3": "category, colour", "4": "category, colour"}
+        "2": "colour",
+        "3": "category, colour",
+        "4": "category, colour",
+    }
     coverage = tk.tags.tag_coverage(resolved, products, taxonomy).set_index("dimension")
     assert coverage.loc["colour", "n_tagged"] == 1 and coverage.loc["colour", "coverage"] == 0.25
     assert coverage.loc["colour", "n_only_unresolved"] == 1

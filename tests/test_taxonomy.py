@@ -6,8 +6,9 @@ from tests.conftest import TAXONOMY
 
 
 def test_items_follow_taxonomy_order(taxonomy):
-    expected = [f"{d['name']}={(v['name'] if isinstance(v, dict) else v)}"
-                for d in TAXONOMY["dimensions"] for v in d["values"]]
+    expected = [
+        f"{d['name']}={(v['name'] if isinstance(v, dict) else v)}" for d in TAXONOMY["dimensions"] for v in d["values"]
+    ]
     assert taxonomy.items == expected
 
 
@@ -68,23 +69,33 @@ def test_alias_shared_by_two_values_names_both_places(write):
 
 
 def test_unknown_parent_is_reported_with_a_suggestion():
-    data = {"dimensions": [{"name": "category", "values": [{"name": "dress"},
-                                                             {"name": "midi-dress", "parent": "dres"}]}]}
+    data = {
+        "dimensions": [{"name": "category", "values": [{"name": "dress"}, {"name": "midi-dress", "parent": "dres"}]}]
+    }
     (problem,) = _problems(data)
     assert "the parent 'dres' of category=midi-dress is not a value" in problem and "Did you mean 'dress'?" in problem
 
 
 def test_parent_in_another_dimension_and_cycles():
-    ok = {"dimensions": [{"name": "group", "values": ["dresses"]},
-                         {"name": "category", "values": [{"name": "midi", "parent": "group=dresses"}]}]}
+    ok = {
+        "dimensions": [
+            {"name": "group", "values": ["dresses"]},
+            {"name": "category", "values": [{"name": "midi", "parent": "group=dresses"}]},
+        ]
+    }
     assert tk.Taxonomy.from_dict(ok).ancestors("category=midi") == ["group=dresses"]
     cyclic = {"dimensions": [{"name": "c", "values": [{"name": "a", "parent": "b"}, {"name": "b", "parent": "a"}]}]}
     assert any("form a cycle" in p for p in _problems(cyclic))
 
 
 def test_empty_dimension_and_several_problems_at_once():
-    data = {"dimensions": [{"name": "colour", "values": []}, {"name": "Bad Name", "values": ["x"]},
-                           {"name": "fit", "mutli": True, "values": ["slim"]}]}
+    data = {
+        "dimensions": [
+            {"name": "colour", "values": []},
+            {"name": "Bad Name", "values": ["x"]},
+            {"name": "fit", "mutli": True, "values": ["slim"]},
+        ]
+    }
     problems = _problems(data)
     assert any("dimension 'colour' is empty" in p for p in problems)
     assert any("'Bad Name' must be lower-case" in p for p in problems)
@@ -97,8 +108,9 @@ def test_separators_are_not_allowed_in_values():
 
 
 def test_dimension_alias_colliding_with_another_dimension():
-    problems = _problems({"dimensions": [{"name": "colour", "values": ["a"]},
-                                         {"name": "shade", "aliases": ["Colour"], "values": ["b"]}]})
+    problems = _problems(
+        {"dimensions": [{"name": "colour", "values": ["a"]}, {"name": "shade", "aliases": ["Colour"], "values": ["b"]}]}
+    )
     assert any("already names dimension 'colour'" in p for p in problems)
 
 
@@ -128,10 +140,20 @@ def test_dimension_roles_declared_or_from_the_taxonomy(taxonomy):
     # the test taxonomy has category, colour and material: they make the look, colour by family
     assert roles.category == "category" and roles.look == ("category", "colour", "material")
     assert roles.look_top_level == ("colour",) and not roles.declared
-    no_fashion = tk.Taxonomy.from_dict({"dimensions": [
-        {"name": "brand", "values": ["a", "b"]},
-        {"name": "department", "required": True, "values": [{"name": "food"}, {"name": "bread", "parent": "food"}]},
-        {"name": "size", "values": ["s", "m"]}, {"name": "flags", "multi": True, "values": ["x"]}]})
+    no_fashion = tk.Taxonomy.from_dict(
+        {
+            "dimensions": [
+                {"name": "brand", "values": ["a", "b"]},
+                {
+                    "name": "department",
+                    "required": True,
+                    "values": [{"name": "food"}, {"name": "bread", "parent": "food"}],
+                },
+                {"name": "size", "values": ["s", "m"]},
+                {"name": "flags", "multi": True, "values": ["x"]},
+            ]
+        }
+    )
     # no dimension named category: the required one with a hierarchy plans the range
     assert no_fashion.roles.category == "department" and no_fashion.roles.look == ("department", "brand", "size")
     declared = no_fashion.with_roles({"category": "brand", "look": ["brand", "size"], "look_top_level": []})

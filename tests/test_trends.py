@@ -16,12 +16,19 @@ def _history(n_seasons=8, per_season=400, seed=0):
     for t, season in enumerate(seasons):
         for i in range(per_season):
             pid = f"{season}-{i:04d}"
-            tags = {"d=a": rng.random() < 0.3, "e=b": rng.random() < 0.3, "f=up": rng.random() < 0.2,
-                    "g=noise": rng.random() < 0.4}
+            tags = {
+                "d=a": rng.random() < 0.3,
+                "e=b": rng.random() < 0.3,
+                "f=up": rng.random() < 0.2,
+                "g=noise": rng.random() < 0.4,
+            }
             p = 0.05 + 0.45 * (tags["d=a"] and tags["e=b"]) + 0.06 * t * tags["f=up"]
             rows.append({"product_id": pid, **tags})
-            labels.append({"product_id": pid, "season": season, "status": "hit", "hit": True} if rng.random() < p
-                          else {"product_id": pid, "season": season, "status": "not a hit", "hit": False})
+            labels.append(
+                {"product_id": pid, "season": season, "status": "hit", "hit": True}
+                if rng.random() < p
+                else {"product_id": pid, "season": season, "status": "not a hit", "hit": False}
+            )
     matrix = pd.DataFrame(rows).set_index("product_id")
     return pd.DataFrame(labels), matrix, seasons
 
@@ -82,10 +89,14 @@ def test_yearly_common_tags():
 
 
 def test_a_product_on_sale_in_several_seasons_is_one_row():
-    labels = pd.DataFrame({"product_id": ["a", "a", "a", "b", "b", "c"],
-                           "season": ["2025Q1", "2025Q2", "2025Q3", "2025Q1", "2025Q2", "2025Q2"],
-                           "status": ["hit", "hit", "not a hit", "hit", "not a hit", "not a hit"],
-                           "hit": [True, True, False, True, False, False]})
+    labels = pd.DataFrame(
+        {
+            "product_id": ["a", "a", "a", "b", "b", "c"],
+            "season": ["2025Q1", "2025Q2", "2025Q3", "2025Q1", "2025Q2", "2025Q2"],
+            "status": ["hit", "hit", "not a hit", "hit", "not a hit", "not a hit"],
+            "hit": [True, True, False, True, False, False],
+        }
+    )
     matrix = pd.DataFrame({"t=x": [True, False, True]}, index=pd.Index(["a", "b", "c"], name="product_id"))
     rows, hits = tk.hits.ranked_rows(labels, matrix, ["2025Q1", "2025Q2", "2025Q3"])
     # a: hit in 2 of 3 seasons; b: in 1 of 2 (half: a hit); c: never

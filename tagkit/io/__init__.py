@@ -6,5 +6,16 @@ from tagkit.io.readers import read_catalogue, read_taxonomy
 from tagkit.io.sales import Sales, combine_sales, read_sales
 from tagkit.io.yaml_files import read_yaml
 
-__all__ = ["Dataset", "Sales", "atomic_write", "combine_sales", "detect_encoding", "open_dataset", "read_catalogue", "read_sales",
-           "read_table", "read_taxonomy", "read_yaml"]
+__all__ = [
+    "Dataset",
+    "Sales",
+    "atomic_write",
+    "combine_sales",
+    "detect_encoding",
+    "open_dataset",
+    "read_catalogue",
+    "read_sales",
+    "read_table",
+    "read_taxonomy",
+    "read_yaml",
+]

@@ -115,7 +115,7 @@ def _has_utf8_multibyte(raw: bytes) -> bool:
 
 def _first_bad_byte(raw: bytes, encoding: str) -> tuple[int, int, int]:
     if codecs.lookup(encoding).name == "utf-8-sig" and raw.startswith(codecs.BOM_UTF8):
-        raw, encoding = raw[len(codecs.BOM_UTF8):], "utf-8"  # count from the text, not from the byte-order mark
+        raw, encoding = raw[len(codecs.BOM_UTF8) :], "utf-8"  # count from the text, not from the byte-order mark
     try:
         raw.decode(encoding)
     except UnicodeDecodeError as err:
@@ -186,8 +186,14 @@ def _read_csv(path: Path, encoding: str | None) -> pd.DataFrame:
     try:
         # header=None: pandas would silently rename a repeated column name to 'name.1'
         grid = pd.read_csv(
-            io.StringIO(text), sep=delimiter, dtype=str, header=None, keep_default_na=False, na_filter=False,
-            skip_blank_lines=True, engine="python",
+            io.StringIO(text),
+            sep=delimiter,
+            dtype=str,
+            header=None,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=True,
+            engine="python",
         )
     except (pd.errors.ParserError, csv.Error) as err:
         raise InputError(f"{path}: not a readable CSV table ({err}).") from err
@@ -234,8 +240,10 @@ def _excel_size(path: Path, sheet) -> tuple[int, int] | None:
 def _read_excel(path: Path, sheet, header_row: int | None) -> pd.DataFrame:
     size = _excel_size(path, sheet) if path.suffix.lower() in (".xlsx", ".xlsm") else None
     if size and size[0] * size[1] > MAX_EXCEL_CELLS:
-        raise InputError(f"{path}: the sheet declares {size[0]:,} rows and {size[1]:,} columns, more than tagkit reads "
-                         f"from a workbook ({MAX_EXCEL_CELLS:,} cells); export it as CSV or Parquet instead.")
+        raise InputError(
+            f"{path}: the sheet declares {size[0]:,} rows and {size[1]:,} columns, more than tagkit reads "
+            f"from a workbook ({MAX_EXCEL_CELLS:,} cells); export it as CSV or Parquet instead."
+        )
     try:
         grid = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, dtype=str)
     except ValueError as err:
@@ -287,11 +295,14 @@ def _read_parquet(path: Path) -> pd.DataFrame:
                 try:
                     decoded.append(None if value is None else value.decode("utf-8"))
                 except UnicodeDecodeError:
-                    raise InputError(f"{path}: record {record:,}, column {field.name!r}: the column is stored as bytes "
-                                     f"and this value is not UTF-8 text ({value[:20]!r}). Write the column as text "
-                                     "(a string column) in UTF-8.") from None
-            table = table.set_column(table.schema.get_field_index(field.name), field.name,
-                                     pa.array(decoded, type=pa.string()))
+                    raise InputError(
+                        f"{path}: record {record:,}, column {field.name!r}: the column is stored as bytes "
+                        f"and this value is not UTF-8 text ({value[:20]!r}). Write the column as text "
+                        "(a string column) in UTF-8."
+                    ) from None
+            table = table.set_column(
+                table.schema.get_field_index(field.name), field.name, pa.array(decoded, type=pa.string())
+            )
     frame = table.to_pandas()
     for column in frame.columns:
         values = frame[column]

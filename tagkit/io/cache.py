@@ -126,8 +126,9 @@ def _feed(digest, value) -> None:
     if isinstance(value, (pd.DataFrame, pd.Series, pd.Index)):
         names = list(value.columns) if isinstance(value, pd.DataFrame) else [value.name]
         dtypes = list(value.dtypes) if isinstance(value, pd.DataFrame) else [value.dtype]
-        digest.update(repr((names, [str(t) for t in dtypes], list(getattr(value, "index", value).names),
-                            value.shape)).encode())
+        digest.update(
+            repr((names, [str(t) for t in dtypes], list(getattr(value, "index", value).names), value.shape)).encode()
+        )
         digest.update(pd.util.hash_pandas_object(value, index=not isinstance(value, pd.Index)).to_numpy().tobytes())
     elif isinstance(value, np.ndarray):
         digest.update(repr((value.dtype.str, value.shape)).encode())

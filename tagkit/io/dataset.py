@@ -32,12 +32,42 @@ from tagkit.seasons import SeasonCalendar, calendar_from_config
 from tagkit.taxonomy import Taxonomy
 
 CONFIG_NAME = "dataset.yml"
-_TOP_KEYS = {"name", "calendar", "taxonomy", "catalogue", "sales", "competitors", "candidates", "description",
-             "analysis"}
-_CATALOGUE_KEYS = {"path", "shape", "columns", "source", "encoding", "sheet", "header_row", "date_format",
-                   "separators", "placeholders", "id_width"}
-_SALES_KEYS = {"path", "kind", "columns", "encoding", "date_format", "latest_date", "min_id_match", "memory_limit",
-               "id_width", "sheet"}
+_TOP_KEYS = {
+    "name",
+    "calendar",
+    "taxonomy",
+    "catalogue",
+    "sales",
+    "competitors",
+    "candidates",
+    "description",
+    "analysis",
+}
+_CATALOGUE_KEYS = {
+    "path",
+    "shape",
+    "columns",
+    "source",
+    "encoding",
+    "sheet",
+    "header_row",
+    "date_format",
+    "separators",
+    "placeholders",
+    "id_width",
+}
+_SALES_KEYS = {
+    "path",
+    "kind",
+    "columns",
+    "encoding",
+    "date_format",
+    "latest_date",
+    "min_id_match",
+    "memory_limit",
+    "id_width",
+    "sheet",
+}
 CATALOGUE_INPUTS = ("catalogue", "competitors", "candidates")
 _DEFAULT_SOURCE = {"catalogue": "own", "competitors": "competitor", "candidates": "own"}
 
@@ -63,14 +93,19 @@ class Dataset:
         """Every input file, for the run manifest."""
         out = [self.taxonomy_file]
         for key, spec in self.inputs.items():
-            for one in (spec if key == "sales" else [spec]):
+            for one in spec if key == "sales" else [spec]:
                 out.extend(p for p in _paths(self.folder, one["path"]) if not is_uri(p))
         return out
 
     def remote_inputs(self) -> list[str]:
         """Inputs given as URIs (a bucket or a web address), not local files."""
-        return [str(p) for key, spec in self.inputs.items() for one in (spec if key == "sales" else [spec])
-                for p in _as_list(one["path"]) if is_uri(str(p))]
+        return [
+            str(p)
+            for key, spec in self.inputs.items()
+            for one in (spec if key == "sales" else [spec])
+            for p in _as_list(one["path"])
+            if is_uri(str(p))
+        ]
 
     def outside_files(self) -> list[Path]:
         """Input files that lie outside the dataset folder (allowed: the reports say so, and the manifest lists
@@ -107,8 +142,15 @@ class Dataset:
                 spans.append(span)
         return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
 
-    def read_sales(self, products: pd.DataFrame, *, set_aside_path=None, progress: bool = False,
-                   engine: str | None = None, spark=None) -> Sales:
+    def read_sales(
+        self,
+        products: pd.DataFrame,
+        *,
+        set_aside_path=None,
+        progress: bool = False,
+        engine: str | None = None,
+        spark=None,
+    ) -> Sales:
         """The sales, aggregated by ``engine``: ``duckdb`` (embedded) or ``spark`` (chosen when only a ``spark``
         session is given). Several sales inputs (say a web shop's order lines and a marketplace's aggregated
         figures) are read one by one and added up per product and season."""
@@ -119,10 +161,23 @@ class Dataset:
             paths = [p if is_uri(p) else str(self.folder / p) for p in _as_list(spec.pop("path"))]
             aside = None
             if set_aside_path is not None:
-                aside = Path(set_aside_path) if len(specs) == 1 else \
-                    Path(set_aside_path).with_name(f".{Path(set_aside_path).stem}.part{i}.csv")
-            parts.append(read_sales(paths, products=products, calendar=self.calendar, set_aside_path=aside,
-                                    progress=progress, engine=engine, spark=spark, **spec))
+                aside = (
+                    Path(set_aside_path)
+                    if len(specs) == 1
+                    else Path(set_aside_path).with_name(f".{Path(set_aside_path).stem}.part{i}.csv")
+                )
+            parts.append(
+                read_sales(
+                    paths,
+                    products=products,
+                    calendar=self.calendar,
+                    set_aside_path=aside,
+                    progress=progress,
+                    engine=engine,
+                    spark=spark,
+                    **spec,
+                )
+            )
         if len(parts) == 1:
             return parts[0]
         return combine_sales(parts, calendar=self.calendar, set_aside_path=set_aside_path)
@@ -133,8 +188,10 @@ def open_dataset(folder=None) -> Dataset:
     folder = Path(folder) if folder not in (None, "") else DEMO_DATA
     config_file = folder / CONFIG_NAME if folder.is_dir() else folder
     if not config_file.exists():
-        raise InputError(f"{config_file}: no dataset config here. A dataset folder holds a {CONFIG_NAME} that "
-                         "names its taxonomy, catalogue and sales files (see README, 'Data formats').")
+        raise InputError(
+            f"{config_file}: no dataset config here. A dataset folder holds a {CONFIG_NAME} that "
+            "names its taxonomy, catalogue and sales files (see README, 'Data formats')."
+        )
     folder = config_file.parent
     data, lines = read_yaml(config_file)
     problems = []
@@ -146,8 +203,10 @@ def open_dataset(folder=None) -> Dataset:
         raise InputError(f"{config_file}: expected a mapping with 'taxonomy', 'catalogue' and 'sales'.")
     for key in data:
         if key not in _TOP_KEYS:
-            problems.append(f"{where(key)}: unknown entry {key!r}; allowed are {', '.join(sorted(_TOP_KEYS))}."
-                            f"{did_you_mean(key, _TOP_KEYS)}")
+            problems.append(
+                f"{where(key)}: unknown entry {key!r}; allowed are {', '.join(sorted(_TOP_KEYS))}."
+                f"{did_you_mean(key, _TOP_KEYS)}"
+            )
     for key in ("taxonomy", "catalogue", "sales"):
         if key not in data:
             problems.append(f"the {key!r} entry is missing")
@@ -169,13 +228,17 @@ def open_dataset(folder=None) -> Dataset:
                 spec = {"path": spec}
             allowed = _SALES_KEYS if key == "sales" else _CATALOGUE_KEYS
             if not isinstance(spec, dict) or "path" not in spec:
-                problems.append(f"{where(*at)}: {key!r} must be a file name or a mapping with 'path'"
-                                f"{' (or a list of them)' if key == 'sales' else ''}; found {spec!r}")
+                problems.append(
+                    f"{where(*at)}: {key!r} must be a file name or a mapping with 'path'"
+                    f"{' (or a list of them)' if key == 'sales' else ''}; found {spec!r}"
+                )
                 continue
             for option in spec:
                 if option not in allowed:
-                    problems.append(f"{where(*at, option)}: {key} has an unknown option {option!r}; allowed are "
-                                    f"{', '.join(sorted(allowed))}.{did_you_mean(option, allowed)}")
+                    problems.append(
+                        f"{where(*at, option)}: {key} has an unknown option {option!r}; allowed are "
+                        f"{', '.join(sorted(allowed))}.{did_you_mean(option, allowed)}"
+                    )
             problems.extend(f"{where(*at, option)}: {key}: {text}" for option, text in _option_problems(spec))
             for pattern in _as_list(spec["path"]):
                 if not _paths(folder, pattern):
@@ -189,24 +252,32 @@ def open_dataset(folder=None) -> Dataset:
             inputs[key] = kept[0]
     analysis = data.get("analysis") or {}
     if not isinstance(analysis, dict):
-        problems.append(f"{where('analysis')}: 'analysis' must be a mapping such as {{category: product_type, look: "
-                        f"[product_type, colour, pattern]}}; found {analysis!r}")
+        problems.append(
+            f"{where('analysis')}: 'analysis' must be a mapping such as {{category: product_type, look: "
+            f"[product_type, colour, pattern]}}; found {analysis!r}"
+        )
         analysis = {}
     taxonomy_file = folder / str(data.get("taxonomy", "taxonomy.yml"))
     if "taxonomy" in data and not taxonomy_file.exists():
         problems.append(f"{where('taxonomy')}: taxonomy file {str(data['taxonomy'])!r} not found in {folder}")
     if problems:
         raise InputError(f"{config_file} does not describe a usable dataset:", problems)
-    return Dataset(folder.resolve(), str(data.get("name", folder.name)), calendar, taxonomy_file.resolve(), inputs,
-                   analysis)
+    return Dataset(
+        folder.resolve(), str(data.get("name", folder.name)), calendar, taxonomy_file.resolve(), inputs, analysis
+    )
 
 
 def _option_problems(spec: dict):
     """(option, problem) for option values of the wrong kind."""
     columns = spec.get("columns")
     if columns is not None and not isinstance(columns, dict):
-        yield "columns", ("columns must map tagkit's names to your column names, e.g. columns: {product_id: SKU, "
-                          f"date: Order date}}; found {columns!r}")
+        yield (
+            "columns",
+            (
+                "columns must map tagkit's names to your column names, e.g. columns: {product_id: SKU, "
+                f"date: Order date}}; found {columns!r}"
+            ),
+        )
     for option in ("encoding", "date_format", "latest_date", "memory_limit", "kind", "shape", "source"):
         value = spec.get(option)
         if value is not None and not isinstance(value, (str, int, float)) or isinstance(value, bool):
@@ -215,13 +286,22 @@ def _option_problems(spec: dict):
     if width is not None and (isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= 64):
         yield "id_width", f"id_width must be a whole number of digits (1-64), e.g. id_width: 10; found {width!r}"
     separators = spec.get("separators")
-    if separators is not None and not isinstance(separators, str) and not (
-            isinstance(separators, dict) and all(isinstance(v, str) for v in separators.values())):
-        yield "separators", ("separators must be text such as \",;\" (\"\" for none) or a mapping of column names to "
-                             f"such text; found {separators!r}")
+    if (
+        separators is not None
+        and not isinstance(separators, str)
+        and not (isinstance(separators, dict) and all(isinstance(v, str) for v in separators.values()))
+    ):
+        yield (
+            "separators",
+            (
+                'separators must be text such as ",;" ("" for none) or a mapping of column names to '
+                f"such text; found {separators!r}"
+            ),
+        )
     placeholders = spec.get("placeholders")
-    if placeholders is not None and not (isinstance(placeholders, list)
-                                         and all(isinstance(p, (str, int, float)) for p in placeholders)):
+    if placeholders is not None and not (
+        isinstance(placeholders, list) and all(isinstance(p, (str, int, float)) for p in placeholders)
+    ):
         yield "placeholders", f"placeholders must be a list of values such as [Unknown, n/a]; found {placeholders!r}"
 
 
@@ -237,7 +317,9 @@ def _paths(folder: Path, patterns) -> list[Path]:
             continue
         full = folder / pattern
         # a file whose name holds [ ] (say 'orders [2025].csv') is that file, not a pattern
-        out.extend(sorted(Path(p) for p in glob.glob(str(full))) if any(c in pattern for c in "*?[")
-                   and not full.exists() else
-                   ([full] if full.exists() else []))
+        out.extend(
+            sorted(Path(p) for p in glob.glob(str(full)))
+            if any(c in pattern for c in "*?[") and not full.exists()
+            else ([full] if full.exists() else [])
+        )
     return out

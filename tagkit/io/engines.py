@@ -23,18 +23,43 @@ from tagkit.errors import InputError, ParameterError
 from tagkit.io._files import detect_encoding, file_kind, read_table, sniff_delimiter
 
 MALFORMED = "malformed line"
-_REJECT_LABELS = {"TOO MANY COLUMNS": "too many columns", "MISSING COLUMNS": "too few columns",
-                  "UNQUOTED VALUE": "malformed quoting", "INVALID UNICODE": "invalid characters"}
-_JAVA_CHARSETS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "gb18030": "GB18030", "gbk": "GBK",
-                  "cp1252": "windows-1252", "latin-1": "ISO-8859-1", "iso8859-1": "ISO-8859-1", "ascii": "US-ASCII"}
+_REJECT_LABELS = {
+    "TOO MANY COLUMNS": "too many columns",
+    "MISSING COLUMNS": "too few columns",
+    "UNQUOTED VALUE": "malformed quoting",
+    "INVALID UNICODE": "invalid characters",
+}
+_JAVA_CHARSETS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "gb18030": "GB18030",
+    "gbk": "GBK",
+    "cp1252": "windows-1252",
+    "latin-1": "ISO-8859-1",
+    "iso8859-1": "ISO-8859-1",
+    "ascii": "US-ASCII",
+}
 # the charsets Spark 4's CSV reader takes without spark.sql.legacy.javaCharsets
 _SPARK_CHARSETS = {"iso-8859-1", "us-ascii", "utf-16", "utf-16be", "utf-16le", "utf-32", "utf-8"}
 
 
 def java_format(strftime: str) -> str:
     """A strftime format ('%Y/%m/%d') as a Java date-time pattern ('yyyy/MM/dd') for Spark."""
-    codes = {"Y": "yyyy", "y": "yy", "m": "MM", "d": "dd", "H": "HH", "M": "mm", "S": "ss", "f": "SSSSSS",
-             "b": "MMM", "B": "MMMM", "p": "a", "I": "hh"}
+    codes = {
+        "Y": "yyyy",
+        "y": "yy",
+        "m": "MM",
+        "d": "dd",
+        "H": "HH",
+        "M": "mm",
+        "S": "ss",
+        "f": "SSSSSS",
+        "b": "MMM",
+        "B": "MMMM",
+        "p": "a",
+        "I": "hh",
+    }
     out, literal = [], []
     i = 0
     while i < len(strftime):
@@ -44,8 +69,10 @@ def java_format(strftime: str) -> str:
                 literal = []
             code = strftime[i + 1]
             if code not in codes:
-                raise ParameterError(f"The date format {strftime!r} uses %{code}, which the Spark engine cannot read; "
-                                     f"use %Y %m %d %H %M %S.")
+                raise ParameterError(
+                    f"The date format {strftime!r} uses %{code}, which the Spark engine cannot read; "
+                    f"use %Y %m %d %H %M %S."
+                )
             out.append(codes[code])
             i += 2
         else:
@@ -69,9 +96,28 @@ def _lit(text) -> str:
 
 def numeric(engine_type: str) -> bool:
     t = engine_type.upper()
-    return any(t.startswith(n) for n in ("TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT", "UTINYINT",
-                                         "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE", "DECIMAL", "REAL",
-                                         "LONG", "SHORT", "BYTE"))
+    return any(
+        t.startswith(n)
+        for n in (
+            "TINYINT",
+            "SMALLINT",
+            "INTEGER",
+            "INT",
+            "BIGINT",
+            "HUGEINT",
+            "UTINYINT",
+            "USMALLINT",
+            "UINTEGER",
+            "UBIGINT",
+            "FLOAT",
+            "DOUBLE",
+            "DECIMAL",
+            "REAL",
+            "LONG",
+            "SHORT",
+            "BYTE",
+        )
+    )
 
 
 def temporal(engine_type: str) -> bool:
@@ -85,18 +131,20 @@ class DuckDBEngine:
     name = "duckdb"
     corrupt = None  # DuckDB keeps lines it cannot split out of the view, in its rejects table
 
-    def __init__(self, *, memory_limit: str = "2GB", threads: int | None = None, progress: bool = False,
-                 sheet=None):
+    def __init__(self, *, memory_limit: str = "2GB", threads: int | None = None, progress: bool = False, sheet=None):
         import duckdb
 
         self.tmp = Path(tempfile.mkdtemp(prefix="tagkit-duckdb-"))
         try:
-            self.con = duckdb.connect(config={"memory_limit": str(memory_limit),
-                                              "temp_directory": str(self.tmp / "spill")})
+            self.con = duckdb.connect(
+                config={"memory_limit": str(memory_limit), "temp_directory": str(self.tmp / "spill")}
+            )
         except duckdb.Error as err:
             shutil.rmtree(self.tmp, ignore_errors=True)
-            raise InputError(f"memory_limit {memory_limit!r} is not a memory size DuckDB takes; write it like '2GB' or "
-                             f"'512MB' ({str(err).splitlines()[0]}).") from None
+            raise InputError(
+                f"memory_limit {memory_limit!r} is not a memory size DuckDB takes; write it like '2GB' or "
+                f"'512MB' ({str(err).splitlines()[0]})."
+            ) from None
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if progress:  # DuckDB draws its bar after two seconds of work
@@ -133,32 +181,46 @@ class DuckDBEngine:
         if file_kind(files[0]) == "excel":  # small shops' exports: read by tagkit, every cell as text
             self.con.register("tk_excel_rows", excel_rows(files, self.sheet))
         try:
-            self.con.execute(f"CREATE OR REPLACE TEMP VIEW tk_orders AS SELECT * FROM "
-                             f"{self._relation(files, rejects='tagkit_rejects')}")
+            self.con.execute(
+                f"CREATE OR REPLACE TEMP VIEW tk_orders AS SELECT * FROM "
+                f"{self._relation(files, rejects='tagkit_rejects')}"
+            )
             self.columns()
         except duckdb.Error as err:
             first = str(err).splitlines()[0]
-            raise InputError(f"{', '.join(str(f) for f in files)}: cannot be read as a table of order lines "
-                             f"({first}). Check that it is a CSV or Parquet file with a header row.") from err
+            raise InputError(
+                f"{', '.join(str(f) for f in files)}: cannot be read as a table of order lines "
+                f"({first}). Check that it is a CSV or Parquet file with a header row."
+            ) from err
 
     def _relation(self, files: list[Path], *, rejects: str | None = None) -> str:
         if file_kind(files[0]) == "excel":
             return "tk_excel_rows"
         if file_kind(files[0]) == "parquet":
             listed = ", ".join(_lit(f) for f in files)
-            return (f"(SELECT * EXCLUDE (filename, file_row_number), filename AS _tk_file, file_row_number + 1 AS "
-                    f"_tk_record FROM read_parquet([{listed}], filename = true, file_row_number = true, "
-                    "union_by_name = true))")
+            return (
+                f"(SELECT * EXCLUDE (filename, file_row_number), filename AS _tk_file, file_row_number + 1 AS "
+                f"_tk_record FROM read_parquet([{listed}], filename = true, file_row_number = true, "
+                "union_by_name = true))"
+            )
         readable = [self._readable(f) for f in files]
         listed = ", ".join(_lit(r) for r in readable)
-        size = (f", max_line_size = {self.longest_line + 1024}, buffer_size = {2 * (self.longest_line + 1024)}"
-                if self.longest_line + 1024 > DUCKDB_LINE_SIZE else "")
-        errors = (f"store_rejects = true, rejects_table = {_lit(rejects)}, rejects_scan = {_lit(rejects + '_scan')}"
-                  if rejects else "ignore_errors = true")
+        size = (
+            f", max_line_size = {self.longest_line + 1024}, buffer_size = {2 * (self.longest_line + 1024)}"
+            if self.longest_line + 1024 > DUCKDB_LINE_SIZE
+            else ""
+        )
+        errors = (
+            f"store_rejects = true, rejects_table = {_lit(rejects)}, rejects_scan = {_lit(rejects + '_scan')}"
+            if rejects
+            else "ignore_errors = true"
+        )
         originals = " ".join(f"WHEN {_lit(r)} THEN {_lit(f)}" for f, r in zip(files, readable))
-        return (f"(SELECT * EXCLUDE (filename), CASE filename {originals} ELSE filename END AS _tk_file "
-                f"FROM read_csv([{listed}], all_varchar = true, header = true, delim = {_lit(self.delimiter)}, "
-                f"quote = '\"', escape = '\"', filename = true, {errors}{size}))")
+        return (
+            f"(SELECT * EXCLUDE (filename), CASE filename {originals} ELSE filename END AS _tk_file "
+            f"FROM read_csv([{listed}], all_varchar = true, header = true, delim = {_lit(self.delimiter)}, "
+            f"quote = '\"', escape = '\"', filename = true, {errors}{size}))"
+        )
 
     def _readable(self, f: Path) -> Path:
         """A UTF-8 file DuckDB reads as written: the file itself, or a copy when it is in another encoding or
@@ -173,8 +235,10 @@ class DuckDBEngine:
                 self.readable[f] = utf8_copy(f, enc, self.tmp / f"{len(self.readable)}.utf8.csv")
                 _, longest, at = line_scan(self.readable[f])
             if longest > LONGEST_LINE:
-                raise InputError(f"{f}: line {at:,} is {longest / 2**20:,.0f} MB long; tagkit reads lines of up to "
-                                 f"{LONGEST_LINE // 2**20} MB. Is it a CSV file of order lines? Remove or fix that line.")
+                raise InputError(
+                    f"{f}: line {at:,} is {longest / 2**20:,.0f} MB long; tagkit reads lines of up to "
+                    f"{LONGEST_LINE // 2**20} MB. Is it a CSV file of order lines? Remove or fix that line."
+                )
             self.longest_line = max(self.longest_line, longest)
             if self.delimiter is None:
                 self.delimiter = csv_delimiter(self.readable[f], f)
@@ -213,8 +277,10 @@ class DuckDBEngine:
         shift later rows), the record number in Parquet."""
         keep = f"({reason_sql}) IS NOT NULL"
         if file_kind(self.files[0]) != "csv":  # Parquet records, Excel rows
-            return (f"SELECT _tk_file AS file, _tk_record AS row, {reason_sql} AS reason, {originals} "
-                    f"FROM ({typed_sql(self._relation(self.files))}) WHERE {keep}")
+            return (
+                f"SELECT _tk_file AS file, _tk_record AS row, {reason_sql} AS reason, {originals} "
+                f"FROM ({typed_sql(self._relation(self.files))}) WHERE {keep}"
+            )
         shifts = malformed[["file", "row"]].sort_values(["file", "row"]).reset_index(drop=True)
         shifts["shift"] = shifts.groupby("file").cumcount() + 1
         # good records before each rejected line: its line, less the header and earlier rejects
@@ -222,11 +288,14 @@ class DuckDBEngine:
         # adjacent rejected lines share good_before: the later (larger) shift applies after both
         shifts = shifts.groupby(["file", "good_before"], as_index=False).agg(row=("row", "max"), shift=("shift", "max"))
         self.register("reject_shifts", shifts.astype({"row": "int64", "shift": "int64", "good_before": "int64"}))
-        parts = [f"""
+        parts = [
+            f"""
             SELECT n._tk_file AS file, n._tk_k + 1 + coalesce(s.shift, 0) AS row, {reason_sql} AS reason, {originals}
             FROM (SELECT row_number() OVER () AS _tk_k, * FROM ({typed_sql(self._relation([f]))})) n
             ASOF LEFT JOIN reject_shifts s ON n._tk_file = s.file AND n._tk_k > s.good_before
-            WHERE {keep}""" for f in self.files]
+            WHERE {keep}"""
+            for f in self.files
+        ]
         return " UNION ALL ".join(f"({p})" for p in parts)
 
     def write_csv(self, query: str, path: Path) -> None:
@@ -289,12 +358,18 @@ class SparkEngine:
 
             # Spark refuses nanosecond timestamps (pandas writes them): read them as numbers and convert
             schema = self.spark.read.parquet(paths[0]).schema if is_uri(files[0]) else pq.read_schema(files[0])
-            nanos = [] if is_uri(files[0]) else \
-                [f.name for f in schema if pa.types.is_timestamp(f.type) and f.type.unit == "ns"]
+            nanos = (
+                []
+                if is_uri(files[0])
+                else [f.name for f in schema if pa.types.is_timestamp(f.type) and f.type.unit == "ns"]
+            )
             if nanos:
                 self.spark.conf.set("spark.sql.legacy.parquet.nanosAsLong", "true")
-            frame = (self.spark.read.parquet(*paths).withColumn("_tk_file", F.col("_metadata.file_path"))
-                     .withColumn("_tk_record", F.col("_metadata.row_index") + 1))
+            frame = (
+                self.spark.read.parquet(*paths)
+                .withColumn("_tk_file", F.col("_metadata.file_path"))
+                .withColumn("_tk_record", F.col("_metadata.row_index") + 1)
+            )
             for column in nanos:
                 frame = frame.withColumn(column, F.timestamp_micros(F.floor(F.col(column) / 1000).cast("long")))
             self.corrupt = None
@@ -313,14 +388,23 @@ class SparkEngine:
             charset = _JAVA_CHARSETS.get(codecs.lookup(enc).name, enc)
             if charset.lower() not in _SPARK_CHARSETS:  # GB18030, Shift_JIS, windows-1252...: Java's own
                 self.spark.conf.set("spark.sql.legacy.javaCharsets", "true")
-            schema = StructType([StructField(c, StringType()) for c in self.header]
-                                + [StructField("_tk_corrupt", StringType())])
-            frame = (self.spark.read.option("header", True).option("mode", "PERMISSIVE")
-                     .option("columnNameOfCorruptRecord", "_tk_corrupt").option("quote", '"').option("escape", '"')
-                     .option("sep", delimiter).option("multiLine", multiline)
-                     .option("encoding", charset)
-                     .schema(schema).csv(paths).withColumn("_tk_file", F.col("_metadata.file_path"))
-                     .withColumn("_tk_record", F.lit(None).cast("bigint")))
+            schema = StructType(
+                [StructField(c, StringType()) for c in self.header] + [StructField("_tk_corrupt", StringType())]
+            )
+            frame = (
+                self.spark.read.option("header", True)
+                .option("mode", "PERMISSIVE")
+                .option("columnNameOfCorruptRecord", "_tk_corrupt")
+                .option("quote", '"')
+                .option("escape", '"')
+                .option("sep", delimiter)
+                .option("multiLine", multiline)
+                .option("encoding", charset)
+                .schema(schema)
+                .csv(paths)
+                .withColumn("_tk_file", F.col("_metadata.file_path"))
+                .withColumn("_tk_record", F.lit(None).cast("bigint"))
+            )
         self.scan = frame
         frame.createOrReplaceTempView("tk_orders")
         self.views.append("tk_orders")
@@ -335,23 +419,31 @@ class SparkEngine:
 
         if "tk_orders_rows" in self.views:
             return "tk_orders_rows"
-        numbered = (self.scan.drop("_tk_record").withColumn("_tk_block", F.col("_metadata.file_block_start"))
-                    .withColumn("_tk_place", F.monotonically_increasing_id()))
+        numbered = (
+            self.scan.drop("_tk_record")
+            .withColumn("_tk_block", F.col("_metadata.file_block_start"))
+            .withColumn("_tk_place", F.monotonically_increasing_id())
+        )
         numbered.createOrReplaceTempView("tk_orders_numbered")
         self.views.append("tk_orders_numbered")
-        blocks = self.frame("SELECT _tk_file AS _tk_block_file, _tk_block AS _tk_block_start, "
-                            "min(_tk_place) AS _tk_first_place, count(*) AS _tk_block_rows "
-                            "FROM tk_orders_numbered GROUP BY _tk_file, _tk_block")
+        blocks = self.frame(
+            "SELECT _tk_file AS _tk_block_file, _tk_block AS _tk_block_start, "
+            "min(_tk_place) AS _tk_first_place, count(*) AS _tk_block_rows "
+            "FROM tk_orders_numbered GROUP BY _tk_file, _tk_block"
+        )
         blocks = blocks.sort_values(["_tk_block_file", "_tk_block_start"], kind="stable")
-        blocks["_tk_rows_before"] = (blocks.groupby("_tk_block_file")["_tk_block_rows"].cumsum()
-                                     - blocks["_tk_block_rows"])
+        blocks["_tk_rows_before"] = (
+            blocks.groupby("_tk_block_file")["_tk_block_rows"].cumsum() - blocks["_tk_block_rows"]
+        )
         self.register("tk_blocks", blocks.drop(columns="_tk_block_rows"))
-        rows = (numbered.join(F.broadcast(self.spark.table("tk_blocks")),
-                              (numbered["_tk_file"] == F.col("_tk_block_file"))
-                              & (numbered["_tk_block"] == F.col("_tk_block_start")))
-                .withColumn("_tk_record", F.col("_tk_place") - F.col("_tk_first_place") + F.col("_tk_rows_before") + 2)
-                .drop("_tk_block_file", "_tk_block_start", "_tk_first_place", "_tk_rows_before", "_tk_block",
-                      "_tk_place"))
+        rows = (
+            numbered.join(
+                F.broadcast(self.spark.table("tk_blocks")),
+                (numbered["_tk_file"] == F.col("_tk_block_file")) & (numbered["_tk_block"] == F.col("_tk_block_start")),
+            )
+            .withColumn("_tk_record", F.col("_tk_place") - F.col("_tk_first_place") + F.col("_tk_rows_before") + 2)
+            .drop("_tk_block_file", "_tk_block_start", "_tk_first_place", "_tk_rows_before", "_tk_block", "_tk_place")
+        )
         rows.createOrReplaceTempView("tk_orders_rows")
         self.views.append("tk_orders_rows")
         return "tk_orders_rows"
@@ -388,8 +480,10 @@ class SparkEngine:
             return no_rejects()
 
         def corrupt_lines(view: str) -> str:  # Spark refuses a query of the corrupt-record column alone
-            return (f"SELECT _tk_file AS file, _tk_record AS row, _tk_corrupt AS raw_line, "
-                    f"{self.quote(self.header[0])} FROM {view} WHERE _tk_corrupt IS NOT NULL")
+            return (
+                f"SELECT _tk_file AS file, _tk_record AS row, _tk_corrupt AS raw_line, "
+                f"{self.quote(self.header[0])} FROM {view} WHERE _tk_corrupt IS NOT NULL"
+            )
 
         if self.frame(corrupt_lines("tk_orders")).empty:
             return no_rejects()
@@ -403,8 +497,10 @@ class SparkEngine:
     def set_aside_rows(self, typed_sql, reason_sql: str, originals: str, malformed: pd.DataFrame) -> str:
         """Every set-aside row with its file and row: the record number in Parquet, the row of a CSV."""
         view = "tk_orders" if self.corrupt is None else self._number_csv_rows()
-        return (f"SELECT _tk_file AS file, _tk_record AS row, {reason_sql} AS reason, {originals} "
-                f"FROM ({typed_sql(view)}) WHERE ({reason_sql}) IS NOT NULL")
+        return (
+            f"SELECT _tk_file AS file, _tk_record AS row, {reason_sql} AS reason, {originals} "
+            f"FROM ({typed_sql(view)}) WHERE ({reason_sql}) IS NOT NULL"
+        )
 
     def write_csv(self, query: str, path: Path) -> None:
         frame = self.frame(query)
@@ -447,16 +543,22 @@ def spark_session():
     try:
         from pyspark.sql import SparkSession
     except ImportError as err:
-        raise ParameterError("engine='spark' needs pyspark (pip install 'tagkit[spark]') and Java 17 or newer.") from err
+        raise ParameterError(
+            "engine='spark' needs pyspark (pip install 'tagkit[spark]') and Java 17 or newer."
+        ) from err
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
     if os.environ.get("SPARK_REMOTE"):
         return SparkSession.builder.getOrCreate()
-    session = (SparkSession.builder.appName("tagkit").config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")  # progress bars would flood the batch's log
-               .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_SPARK_LOG}")
-               .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    session = (
+        SparkSession.builder.appName("tagkit")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")  # progress bars would flood the batch's log
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={_SPARK_LOG}")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
     session.sparkContext.setLogLevel("ERROR")
     context = session.sparkContext
     if context.master.startswith("local") and not context.getConf().contains("spark.sql.shuffle.partitions"):
@@ -479,16 +581,29 @@ def excel_rows(files: list[Path], sheet=None) -> pd.DataFrame:
     return rows
 
 
-def make_engine(engine: str, *, spark=None, memory_limit: str = "2GB", threads: int | None = None,
-                progress: bool = False, sheet=None):
+def make_engine(
+    engine: str,
+    *,
+    spark=None,
+    memory_limit: str = "2GB",
+    threads: int | None = None,
+    progress: bool = False,
+    sheet=None,
+):
     if engine == "spark":
         return SparkEngine(spark, sheet=sheet)
     return DuckDBEngine(memory_limit=memory_limit, threads=threads, progress=progress, sheet=sheet)
 
 
 def no_rejects() -> pd.DataFrame:
-    return pd.DataFrame({"file": pd.Series(dtype="str"), "row": pd.Series(dtype="Int64"),
-                         "reason": pd.Series(dtype="str"), "raw_line": pd.Series(dtype="str")})
+    return pd.DataFrame(
+        {
+            "file": pd.Series(dtype="str"),
+            "row": pd.Series(dtype="Int64"),
+            "reason": pd.Series(dtype="str"),
+            "raw_line": pd.Series(dtype="str"),
+        }
+    )
 
 
 DUCKDB_LINE_SIZE = 2_097_152  # DuckDB's default longest CSV line
@@ -553,8 +668,10 @@ def utf8_copy(path: Path, encoding: str, target: Path) -> Path:
                 text = pending + decoder.decode(chunk)
             except UnicodeDecodeError as err:
                 line += chunk[: err.start].count(b"\n")
-                raise InputError(f"{path}: near line {line}: the bytes cannot be read as {encoding}. "
-                                 "Save the file as CSV UTF-8, or give its encoding.") from err
+                raise InputError(
+                    f"{path}: near line {line}: the bytes cannot be read as {encoding}. "
+                    "Save the file as CSV UTF-8, or give its encoding."
+                ) from err
             pending = "\r" if text.endswith("\r") else ""  # it may be half of a \r\n split by the chunk
             text = re.sub("\r(?!\n)", "\n", text[:-1] if pending else text)
             line += text.count("\n")
@@ -578,4 +695,3 @@ def csv_delimiter(readable: Path, original: Path, encoding: str = "utf-8-sig") -
 def csv_header(path: Path, encoding: str, delimiter: str) -> list[str]:
     head = _head(path, encoding, 1).lstrip("\ufeff")
     return next(csv.reader(io.StringIO(head), delimiter=delimiter), [])
-

@@ -44,7 +44,16 @@ def read_catalogue(
     if not isinstance(taxonomy, Taxonomy):
         raise InputError(f"read_catalogue needs the taxonomy (from tk.read_taxonomy); got {type(taxonomy).__name__}.")
     frame = read_table(path, encoding=encoding, sheet=sheet, header_row=header_row)
-    return parse_catalogue(frame, taxonomy=taxonomy, calendar=calendar, shape=shape, columns=columns,
-                           default_source=source, date_format=date_format, file=Path(path).name,
-                           separators=separators, placeholders=PLACEHOLDERS if placeholders is None else placeholders,
-                           id_width=id_width)
+    return parse_catalogue(
+        frame,
+        taxonomy=taxonomy,
+        calendar=calendar,
+        shape=shape,
+        columns=columns,
+        default_source=source,
+        date_format=date_format,
+        file=Path(path).name,
+        separators=separators,
+        placeholders=PLACEHOLDERS if placeholders is None else placeholders,
+        id_width=id_width,
+    )

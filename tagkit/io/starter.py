@@ -25,8 +25,10 @@ from tagkit.io.sales import _resolve as resolve_fields
 from tagkit.taxonomy import VALUE_SEPARATORS, Taxonomy, dimension_name, draft_taxonomy
 
 _SAMPLE_ROWS = 20_000
-_HEADER = ("# Written by `tagkit init` from {files}. Check it, then run `tagkit check --data {folder}`.\n"
-           "# Every entry is explained in docs/your-data.md.\n")
+_HEADER = (
+    "# Written by `tagkit init` from {files}. Check it, then run `tagkit check --data {folder}`.\n"
+    "# Every entry is explained in docs/your-data.md.\n"
+)
 
 
 @dataclass(frozen=True)
@@ -47,41 +49,63 @@ def init_dataset(catalogue, sales=None, *, out=None, name: str | None = None, fo
     targets = out / "dataset.yml", out / "taxonomy.yml"
     existing = [str(t) for t in targets if t.exists()]
     if existing and not force:
-        raise InputError(f"{', '.join(existing)} already exist(s); tagkit init does not overwrite a dataset. Choose "
-                         "another --out folder, or add --force.")
+        raise InputError(
+            f"{', '.join(existing)} already exist(s); tagkit init does not overwrite a dataset. Choose "
+            "another --out folder, or add --force."
+        )
     frame = read_table(catalogue)
     profile = profile_columns(frame)
     notes = []
     if "product_id" not in profile.fields:
-        raise InputError(f"{catalogue}: no product id column; the columns are {', '.join(map(repr, frame.columns))}. "
-                         "Rename the id column to product_id (or SKU), then run tagkit init again.")
+        raise InputError(
+            f"{catalogue}: no product id column; the columns are {', '.join(map(repr, frame.columns))}. "
+            "Rename the id column to product_id (or SKU), then run tagkit init again."
+        )
     if not profile.tags:
-        raise InputError(f"{catalogue}: no column looks like tags (a few distinct short values per column); "
-                         f"left out: {'; '.join(f'{c}: {why}' for c, why in profile.skipped.items())}.")
+        raise InputError(
+            f"{catalogue}: no column looks like tags (a few distinct short values per column); "
+            f"left out: {'; '.join(f'{c}: {why}' for c, why in profile.skipped.items())}."
+        )
     names: dict[str, str] = {}
     reserved = {f for f in FIELD_SYNONYMS if f != "category"}  # a dimension is never named like a field
     for column in profile.tags:
         names[column] = dimension_name(column, set(names.values()) | reserved)
-    draft = draft_taxonomy({names[c]: frame[c].rename(c) for c in profile.tags},
-                           multi={names[c] for c in profile.multi}, required={names[c] for c in profile.required},
-                           separators={names[c]: VALUE_SEPARATORS for c in profile.multi})
+    draft = draft_taxonomy(
+        {names[c]: frame[c].rename(c) for c in profile.tags},
+        multi={names[c] for c in profile.multi},
+        required={names[c] for c in profile.required},
+        separators={names[c]: VALUE_SEPARATORS for c in profile.multi},
+    )
     taxonomy = Taxonomy.from_dict(draft, source=str(targets[1]))  # the draft must load as it is
-    catalogue_spec: dict = {"path": _relative(catalogue, out), "shape": "wide",
-                            "columns": {**profile.fields, **{names[c]: c for c in profile.tags}}}
+    catalogue_spec: dict = {
+        "path": _relative(catalogue, out),
+        "shape": "wide",
+        "columns": {**profile.fields, **{names[c]: c for c in profile.tags}},
+    }
     if profile.whole:
         catalogue_spec["separators"] = {c: "" for c in sorted(profile.whole)}
-        notes.append(f"Values in {', '.join(sorted(profile.whole))} contain commas or other separators but are one "
-                     "value each (separators: \"\" keeps them whole).")
-    notes.append(f"{len(profile.tags)} tag column(s) became dimensions: "
-                 + ", ".join(f"{c} -> {names[c]}{' (several values)' if c in profile.multi else ''}"
-                             for c in profile.tags) + ".")
+        notes.append(
+            f"Values in {', '.join(sorted(profile.whole))} contain commas or other separators but are one "
+            'value each (separators: "" keeps them whole).'
+        )
+    notes.append(
+        f"{len(profile.tags)} tag column(s) became dimensions: "
+        + ", ".join(f"{c} -> {names[c]}{' (several values)' if c in profile.multi else ''}" for c in profile.tags)
+        + "."
+    )
     if profile.skipped:
         notes.append("Left out: " + "; ".join(f"{c} ({why})" for c, why in profile.skipped.items()) + ".")
     if "launch_date" not in profile.fields and "launch_season" not in profile.fields:
-        notes.append("No launch date or season: a product's launch is taken to be its first sale (see "
-                     "docs/your-data.md, 'No launch dates').")
-    config: dict = {"name": name or catalogue.stem.replace("_", " ").title(), "calendar": "quarters",
-                    "taxonomy": "taxonomy.yml", "catalogue": catalogue_spec}
+        notes.append(
+            "No launch date or season: a product's launch is taken to be its first sale (see "
+            "docs/your-data.md, 'No launch dates')."
+        )
+    config: dict = {
+        "name": name or catalogue.stem.replace("_", " ").title(),
+        "calendar": "quarters",
+        "taxonomy": "taxonomy.yml",
+        "catalogue": catalogue_spec,
+    }
     if sales is not None:
         catalogue_ids = frame[profile.fields["product_id"]].astype(str).str.strip()
         sales_spec, sales_notes, ids = _sales_spec(Path(sales), out, catalogue_ids)
@@ -90,12 +114,16 @@ def init_dataset(catalogue, sales=None, *, out=None, name: str | None = None, fo
         side, width = _lost_zeros(catalogue_ids, ids)
         if side:
             (catalogue_spec if side == "catalogue" else sales_spec)["id_width"] = width
-            notes.append(f"The {side} ids lost their leading zeros (stored as numbers); id_width: {width} under "
-                         f"{side} gives them back.")
+            notes.append(
+                f"The {side} ids lost their leading zeros (stored as numbers); id_width: {width} under "
+                f"{side} gives them back."
+            )
     _write_yaml(targets[1], draft, [catalogue.name], out)
     _write_yaml(targets[0], config, [catalogue.name] + ([Path(sales).name] if sales is not None else []), out)
-    notes.append(f"The taxonomy has {len(taxonomy.dimensions)} dimensions and {len(taxonomy.items):,} values; add "
-                 "labels, parents (a hierarchy) and aliases in other languages.")
+    notes.append(
+        f"The taxonomy has {len(taxonomy.dimensions)} dimensions and {len(taxonomy.items):,} values; add "
+        "labels, parents (a hierarchy) and aliases in other languages."
+    )
     return InitResult(targets[0], targets[1], notes)
 
 
@@ -118,8 +146,9 @@ def _sample(path: Path) -> pd.DataFrame:
     opener = __import__("gzip").open if path.name.lower().endswith(".gz") else open
     with opener(path, "rt", encoding=encoding, errors="replace", newline="") as fh:
         head = "".join(line for _, line in zip(range(5), fh))
-    return pd.read_csv(path, nrows=_SAMPLE_ROWS, dtype=str, keep_default_na=False, sep=sniff_delimiter(head),
-                       encoding=encoding)
+    return pd.read_csv(
+        path, nrows=_SAMPLE_ROWS, dtype=str, keep_default_na=False, sep=sniff_delimiter(head), encoding=encoding
+    )
 
 
 def _sales_spec(path: Path, out: Path, catalogue_ids: pd.Series) -> tuple[dict, list, pd.Series]:
@@ -160,12 +189,15 @@ def _sales_spec(path: Path, out: Path, catalogue_ids: pd.Series) -> tuple[dict, 
         notes.append(f"{path.name}: sales already aggregated per product and season.")
     elif "date" in lines and "product_id" in lines:
         spec = {"path": _relative(path, out), "kind": "order_lines", "columns": lines}
-        notes.append(f"{path.name}: order lines" + ("" if "quantity" in lines else ", one unit each (no quantity "
-                                                    "column)") + ".")
+        notes.append(
+            f"{path.name}: order lines" + ("" if "quantity" in lines else ", one unit each (no quantity column)") + "."
+        )
     else:
-        raise InputError(f"{path}: cannot tell the product id and the date (or season) of its rows; its columns are "
-                         f"{', '.join(map(repr, header))}. Expected names such as product_id/SKU and date/order_date "
-                         "(order lines) or season and units (aggregated sales).")
+        raise InputError(
+            f"{path}: cannot tell the product id and the date (or season) of its rows; its columns are "
+            f"{', '.join(map(repr, header))}. Expected names such as product_id/SKU and date/order_date "
+            "(order lines) or season and units (aggregated sales)."
+        )
     ids = sample[spec["columns"]["product_id"]].astype(str).str.strip()
     return spec, notes, ids
 
@@ -173,26 +205,31 @@ def _sales_spec(path: Path, out: Path, catalogue_ids: pd.Series) -> tuple[dict, 
 def _lost_zeros(catalogue_ids: pd.Series, sales_ids: pd.Series) -> tuple[str | None, int]:
     """Which side lost leading zeros ('catalogue' or 'sales') and the width that restores them, when the
     ids match far better once padded."""
+
     def digits(ids):
         return ids[ids.str.fullmatch(r"\d+")]
 
     cat, sal = set(catalogue_ids), set(sales_ids)
     if not sal or len(cat & sal) >= 0.5 * len(sal):
         return None, 0
-    for side, short, long in (("catalogue", digits(catalogue_ids), digits(sales_ids)),
-                              ("sales", digits(sales_ids), digits(catalogue_ids))):
+    for side, short, long in (
+        ("catalogue", digits(catalogue_ids), digits(sales_ids)),
+        ("sales", digits(sales_ids), digits(catalogue_ids)),
+    ):
         if long.empty or short.empty:
             continue
         width = int(long.str.len().mode().iloc[0])
         padded = set(short.str.zfill(width))
         other = set(long)
-        if len(padded & other) > 2 * len(set(short) & other) and len(padded & other) >= 0.5 * min(len(padded),
-                                                                                                  len(other)):
+        if len(padded & other) > 2 * len(set(short) & other) and len(padded & other) >= 0.5 * min(
+            len(padded), len(other)
+        ):
             return side, width
     return None, 0
 
 
 def _write_yaml(path: Path, data: dict, files: list[str], out: Path):
-    text = _HEADER.format(files=", ".join(files), folder=out) + yaml.safe_dump(data, sort_keys=False,
-                                                                               allow_unicode=True, width=110)
+    text = _HEADER.format(files=", ".join(files), folder=out) + yaml.safe_dump(
+        data, sort_keys=False, allow_unicode=True, width=110
+    )
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

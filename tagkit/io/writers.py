@@ -23,8 +23,7 @@ def write_csv(frame: pd.DataFrame, path) -> Path:
     prefixed with an apostrophe (see tagkit._inert), lines ended by CRLF (RFC 4180), so that a value holding a
     carriage return or a line feed is quoted and stays one cell."""
     inert = csv_frame(frame)
-    return atomic_write(path, lambda tmp: inert.to_csv(tmp, index=False, encoding="utf-8-sig",
-                                                       lineterminator="\r\n"))
+    return atomic_write(path, lambda tmp: inert.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"))
 
 
 def write_excel(sheets: dict[str, pd.DataFrame], path, *, percent=()) -> Path:
@@ -39,9 +38,15 @@ def write_excel(sheets: dict[str, pd.DataFrame], path, *, percent=()) -> Path:
         if frame is not None and len(frame) > _EXCEL_MAX_ROWS:
             part = re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_") or "sheet"
             whole = write_csv(frame, path.with_name(f"{path.stem}_{part}.csv"))
-            frame = pd.DataFrame({"note": [f"This table has {len(frame):,} rows, more than an Excel sheet holds "
-                                           f"({_EXCEL_MAX_ROWS:,}): all of them are in {whole.name}, beside this "
-                                           "workbook."]})
+            frame = pd.DataFrame(
+                {
+                    "note": [
+                        f"This table has {len(frame):,} rows, more than an Excel sheet holds "
+                        f"({_EXCEL_MAX_ROWS:,}): all of them are in {whole.name}, beside this "
+                        "workbook."
+                    ]
+                }
+            )
         if frame is not None:
             fitted[name] = frame
     return atomic_write(path, lambda tmp: _write_workbook(fitted, tmp, set(percent)))
@@ -52,8 +57,10 @@ def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path, percent: set):
     row in constant memory; the file's time stamps are fixed, so the same tables give the same bytes."""
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_formulas": False,
-                                          "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        str(tmp),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     book.set_properties({"created": datetime(*_FIXED_TIME)})
     header = book.add_format({"bold": True, "bg_color": "#E8ECF1", "valign": "top", "text_wrap": True})
     shares = book.add_format({"num_format": "0.0%"})
@@ -67,8 +74,12 @@ def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path, percent: set):
             for i, col in enumerate(names):
                 shown = [("" if v is None else str(v)) for v in columns[i][1][:500]]
                 width = max([len(col)] + [len(v) for v in shown]) + 2
-                ws.set_column(i, i, max(len(col) + 2, 9) if col in percent else min(width, _MAX_WIDTH),
-                              shares if col in percent else None)
+                ws.set_column(
+                    i,
+                    i,
+                    max(len(col) + 2, 9) if col in percent else min(width, _MAX_WIDTH),
+                    shares if col in percent else None,
+                )
             ws.freeze_panes(1, 0)
             for i, col in enumerate(names):
                 ws.write_string(0, i, col, header)

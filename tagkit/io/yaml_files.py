@@ -19,8 +19,10 @@ def read_yaml(path) -> tuple[object, dict[tuple, int]]:
     path = check_file(path)
     text, _ = read_text(path)
     if len(text) > MAX_YAML_BYTES:
-        raise InputError(f"{path}: {len(text) / 2**20:,.1f} MB is too large for a tagkit settings file (at most "
-                         f"{MAX_YAML_BYTES // 2**20} MB). Is it the right file?")
+        raise InputError(
+            f"{path}: {len(text) / 2**20:,.1f} MB is too large for a tagkit settings file (at most "
+            f"{MAX_YAML_BYTES // 2**20} MB). Is it the right file?"
+        )
     try:
         loader = _LOADER(text)  # parsed once (by libyaml when installed): the node, for lines, and the data from it
         try:
@@ -52,8 +54,10 @@ def _walk(node, path: tuple, lines: dict, duplicates: list, seen: set, file: Pat
     expand exponentially ('billion laughs'), a recursive one never ends, and tagkit's files never need them."""
     if id(node) in seen:
         mark = node.start_mark
-        raise InputError(f"{file}: line {mark.line + 1}, column {mark.column + 1}: YAML anchors and aliases "
-                         f"(&name, *name) are not allowed in tagkit's files; write the values out in full.")
+        raise InputError(
+            f"{file}: line {mark.line + 1}, column {mark.column + 1}: YAML anchors and aliases "
+            f"(&name, *name) are not allowed in tagkit's files; write the values out in full."
+        )
     seen.add(id(node))
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
