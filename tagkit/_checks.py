@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import functools
+import inspect
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 from numbers import Integral, Real
 
 import pandas as pd
@@ -121,3 +125,105 @@ def check_frame(frame, kind: str, *, name: str, owner: str, source: str = ""):
             f"{', '.join(FRAMES[kind])}. Missing: {', '.join(missing)}; the frame passed has "
             f"{given or 'no columns'}."
         )
+
+
+# --- parameter constraints, declared once per public function (as scikit-learn's _param_validation) ----------
+@dataclass(frozen=True)
+class Choice:
+    """One of ``choices``."""
+
+    choices: tuple
+
+    def check(self, value, *, name: str, owner: str):
+        return check_choice(value, name=name, owner=owner, choices=self.choices)
+
+    def words(self) -> str:
+        return ", ".join(f'`"{c}"`' for c in self.choices)
+
+
+@dataclass(frozen=True)
+class Whole:
+    """An int from ``low`` to ``high`` (either may be open)."""
+
+    low: int | None = None
+    high: int | None = None
+
+    def check(self, value, *, name: str, owner: str):
+        return check_int(value, name=name, owner=owner, low=self.low, high=self.high)
+
+    def words(self) -> str:
+        if self.high is None:
+            return f"a whole number, at least {_number(self.low)}" if self.low is not None else "a whole number"
+        return f"a whole number from {_number(self.low)} to {_number(self.high)}"
+
+
+@dataclass(frozen=True)
+class Share:
+    """A float in (0, 1], or [0, 1] with ``closed_low``."""
+
+    closed_low: bool = False
+
+    def check(self, value, *, name: str, owner: str):
+        return check_fraction(value, name=name, owner=owner, closed_low=self.closed_low)
+
+    def words(self) -> str:
+        return "a share in [0, 1]" if self.closed_low else "a share in (0, 1]"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A finite number from ``low`` to ``high`` (no upper end when None)."""
+
+    low: float
+    high: float | None = None
+
+    def check(self, value, *, name: str, owner: str):
+        ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value) and self.low <= value
+        if not ok or (self.high is not None and value > self.high):
+            within = f"in [{self.low}, {self.high}]" if self.high is not None else f">= {self.low}"
+            raise ParameterError(f"The {name!r} parameter of {owner} must be a number {within}. Got {value!r} instead.")
+        return value
+
+    def words(self) -> str:
+        if self.high is None:
+            return f"a number, at least {_number(self.low)}"
+        return f"a number from {_number(self.low)} to {_number(self.high)}"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """True or False."""
+
+    def check(self, value, *, name: str, owner: str):
+        if not isinstance(value, bool):
+            raise ParameterError(f"The {name!r} parameter of {owner} must be True or False. Got {value!r} instead.")
+        return value
+
+    def words(self) -> str:
+        return "`True` or `False`"
+
+
+def _number(value) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
+def validate_params(**constraints):
+    """Declare a public function's parameter constraints: checked on every call, before the body runs, and
+    kept as ``function.parameter_constraints`` for the notebooks' checks and the parameter reference."""
+
+    def wrap(function):
+        signature = inspect.signature(function)
+        optional = {name for name, p in signature.parameters.items() if p.default is None}
+
+        @functools.wraps(function)
+        def checked(*args, **kwargs):
+            bound = signature.bind_partial(*args, **kwargs).arguments
+            for name, constraint in constraints.items():
+                if name in bound and not (bound[name] is None and name in optional):
+                    constraint.check(bound[name], name=name, owner=function.__name__)
+            return function(*args, **kwargs)
+
+        checked.parameter_constraints = dict(constraints)
+        return checked
+
+    return wrap

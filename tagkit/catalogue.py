@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from tagkit._arrays import ragged_take, text_from_codes
-from tagkit._checks import check_choice, check_date_format, check_int, did_you_mean
+from tagkit._checks import Choice, Whole, check_date_format, did_you_mean, validate_params
 from tagkit.errors import InputError
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import PLACEHOLDERS, VALUE_SEPARATORS, Taxonomy, tag_key, value_key
@@ -130,6 +130,7 @@ class Catalogue:
         )
 
 
+@validate_params(shape=Choice(SHAPES), default_source=Choice(SOURCES), id_width=Whole(1, 64))
 def parse_catalogue(
     frame: pd.DataFrame,
     *,
@@ -155,10 +156,6 @@ def parse_catalogue(
     ids made only of digits get their leading zeros back up to this width (ids stored as numbers).
     """
     owner = "parse_catalogue"
-    check_choice(shape, name="shape", owner=owner, choices=SHAPES)
-    check_choice(default_source, name="default_source", owner=owner, choices=SOURCES)
-    if id_width is not None:
-        check_int(id_width, name="id_width", owner=owner, low=1, high=64)
     check_date_format(date_format, owner=owner)
     fields, dimension_columns = _resolve_columns(list(frame.columns), columns or {}, taxonomy, file)
     shape = _decide_shape(shape, fields, dimension_columns, file, list(frame.columns))

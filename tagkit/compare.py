@@ -11,13 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_fraction
+from tagkit._checks import Share, Whole, validate_params
 from tagkit.errors import ParameterError
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
 from tagkit.rules import tag_exclusions
 from tagkit.taxonomy import Taxonomy
+from tagkit.vocabulary import MAX_TAG_SET_SIZE
 
 
+@validate_params(max_size=Whole(1, MAX_TAG_SET_SIZE), min_share=Share())
 def competitor_comparison(
     own: pd.DataFrame,
     own_hits,
@@ -35,7 +37,6 @@ def competitor_comparison(
       often than the range does (lift below 1);
     - ``shared strength``: over-represented among both competitor best sellers and own hits.
     """
-    check_fraction(min_share, name="min_share", owner="competitor_comparison")
     if list(own.columns) != list(competitors.columns):
         raise ParameterError(
             "competitor_comparison: the own and competitor matrices must have the same tag columns "

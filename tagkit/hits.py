@@ -24,7 +24,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_choice, check_fraction, check_frame, check_int, did_you_mean
+from tagkit._checks import (
+    Choice,
+    Share,
+    Whole,
+    check_frame,
+    did_you_mean,
+    validate_params,
+)
 from tagkit.errors import ParameterError
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.tags import tag_values
@@ -57,6 +64,17 @@ LABEL_COLUMNS = [
 ]
 
 
+# What a hit definition may hold: one declaration for HitDefinition, label_hits and the notebooks' parameters.
+HIT_CONSTRAINTS = {
+    "metric": Choice(METRICS),
+    "definition": Choice(DEFINITIONS),
+    "catalogue": Choice(CATALOGUES),
+    "top_share": Share(),
+    "min_days_on_sale": Whole(0, 365),
+    "min_exposure_days": Whole(1, 365),
+}
+
+
 @dataclass(frozen=True)
 class HitDefinition:
     """One definition of a hit, shared by every notebook of a batch (see :func:`label_hits`)."""
@@ -73,12 +91,8 @@ class HitDefinition:
 
     def __post_init__(self):
         owner = "HitDefinition"
-        check_choice(self.metric, name="metric", owner=owner, choices=METRICS)
-        check_choice(self.definition, name="definition", owner=owner, choices=DEFINITIONS)
-        check_choice(self.catalogue, name="catalogue", owner=owner, choices=CATALOGUES)
-        check_fraction(self.top_share, name="top_share", owner=owner)
-        check_int(self.min_days_on_sale, name="min_days_on_sale", owner=owner, low=0)
-        check_int(self.min_exposure_days, name="min_exposure_days", owner=owner, low=1)
+        for name, constraint in HIT_CONSTRAINTS.items():
+            constraint.check(getattr(self, name), name=name, owner=owner)
         if (
             isinstance(self.bar, bool)
             or not isinstance(self.bar, (int, float))
@@ -149,6 +163,7 @@ class HitDefinition:
         return text
 
 
+@validate_params(**HIT_CONSTRAINTS)
 def label_hits(
     metrics: pd.DataFrame,
     products: pd.DataFrame,
@@ -187,12 +202,6 @@ def label_hits(
     owner = "label_hits"
     check_frame(metrics, "metrics", name="metrics", owner=owner, source="read_sales")
     check_frame(products, "products", name="products", owner=owner)
-    check_choice(metric, name="metric", owner=owner, choices=METRICS)
-    check_choice(definition, name="definition", owner=owner, choices=DEFINITIONS)
-    check_choice(catalogue, name="catalogue", owner=owner, choices=CATALOGUES)
-    check_int(min_days_on_sale, name="min_days_on_sale", owner=owner, low=0)
-    check_int(min_exposure_days, name="min_exposure_days", owner=owner, low=1)
-    check_fraction(top_share, name="top_share", owner=owner)
     if threshold is not None:
         if (
             isinstance(threshold, bool)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_engine, check_int
+from tagkit._checks import Whole, check_engine, validate_params
 from tagkit.errors import ParameterError
 from tagkit.vocabulary import MAX_TAG_SET_SIZE
 from tagkit.vocabulary import MINING_ENGINES as ENGINES
@@ -86,6 +86,7 @@ def count_itemsets(packed: np.ndarray, itemsets) -> np.ndarray:
     return counts
 
 
+@validate_params(min_hits=Whole(1), max_size=Whole(1, MAX_TAG_SET_SIZE))
 def frequent_hit_itemsets(
     matrix,
     hits,
@@ -108,8 +109,6 @@ def frequent_hit_itemsets(
             "engine='spark' of frequent_hit_itemsets needs the Spark session to run on: pass "
             "spark=... (tagkit.io.engines.spark_session() starts a local one)."
         )
-    check_int(min_hits, name="min_hits", owner="frequent_hit_itemsets", low=1)
-    check_int(max_size, name="max_size", owner="frequent_hit_itemsets", low=1, high=MAX_TAG_SET_SIZE)
     hits = np.asarray(hits, dtype=bool)
     if isinstance(matrix, pd.DataFrame) and not any(isinstance(d, pd.SparseDtype) for d in matrix.dtypes):
         matrix = matrix.to_numpy(dtype=bool)

@@ -1,5 +1,8 @@
 """The notebooks' parameters: the contract of every tuning parameter, declared once, and their checks.
 
+A parameter that a notebook passes on to a public function has the contract that function declares
+(:func:`tagkit._checks.validate_params`); only the notebooks' own parameters are declared here.
+
 A notebook's validation cell calls :func:`check_parameters` and :func:`check_dimensions`; the batch runner checks
 every notebook's parameters with the same contracts before the first one runs; ``docs/parameters.md`` is generated
 from the notebooks' parameter cells with the allowed values from here (:mod:`tagkit.reference`).
@@ -7,11 +10,14 @@ from the notebooks' parameter cells with the allowed values from here (:mod:`tag
 
 from __future__ import annotations
 
-from tagkit._checks import check_choice, check_fraction, check_int, did_you_mean
+from tagkit._checks import Choice, Flag, Number, Share, Whole, did_you_mean
 from tagkit.choice import AUTO
 from tagkit.errors import ParameterError
-from tagkit.propensity import MODEL_KINDS
-from tagkit.vocabulary import CATALOGUES, ENGINES, HIT_DEFINITIONS, MAX_TAG_SET_SIZE, METRICS, UNKNOWN_TAGS
+from tagkit.hits import HIT_CONSTRAINTS
+from tagkit.plan import plan_season
+from tagkit.rules import mine_hit_rules
+from tagkit.tags import normalise_tags
+from tagkit.vocabulary import ENGINES, MODEL_KINDS
 
 SHARED_PARAMETERS = ("season", "data_dir", "output_dir")
 DIMENSION_PARAMETERS = ("group_by", "heatmap_rows", "heatmap_columns")  # checked by check_dimensions
@@ -28,40 +34,42 @@ HIT_PARAMETERS = {
     "min_days_on_sale": "min_days_on_sale",
     "min_exposure_days": "min_exposure_days",
 }
-# The contract of every tuning parameter a notebook may declare: one place, one wording.
+# The contract of every tuning parameter a notebook may declare. A parameter passed on to a public function takes
+# that function's own declaration (validate_params); the others, which only the notebooks have, are declared here.
+_HITS, _RULES, _PLAN = HIT_CONSTRAINTS, mine_hit_rules.parameter_constraints, plan_season.parameter_constraints
 PARAMETER_CONTRACTS = {
-    "unknown_tags": ("choice", UNKNOWN_TAGS),
-    "engine": ("choice", ENGINES),
-    "top_values": ("int", 1, 60),
-    "table_rows": ("int", 1, 500),
-    "metric": ("choice", METRICS),
-    "top_share": ("fraction",),
-    "catalogue": ("choice", CATALOGUES),
-    "min_days_on_sale": ("int", 0, 365),
-    "hit_definition": ("choice", HIT_DEFINITIONS),
-    "hit_bar": ("number", 0, 1e12),
-    "min_exposure_days": ("int", 1, 365),
-    "history_seasons": ("int", 1, 40),
-    "min_hits": ("int", 1, 100_000),
-    "max_size": ("int", 1, MAX_TAG_SET_SIZE),
-    "min_lift": ("number", 0, 100),
-    "max_q": ("fraction",),
-    "band_low": ("fraction",),
-    "band_high": ("fraction",),
-    "penalty": ("number", 0.001, 10_000),
-    "time_of_year": ("bool",),
-    "tag_momentum": ("bool",),
-    "propensity_model": ("choice", (AUTO, *MODEL_KINDS)),
-    "catalogue_size": ("int", 0, 1_000_000),
-    "carry_over": ("choice", ("hits", "")),
-    "min_bet_lift": ("number", 0, 100),
-    "image_count": ("int", 0, 100_000),
-    "image_share": ("number", 0, 1),
-    "category_tolerance": ("number", 0, 1),
-    "max_per_look": ("int", 0, 100_000),
-    "max_bet_share_per_tag_set": ("fraction",),
-    "backtest_seasons": ("int", 0, 40),
-    "plan_share": ("fraction",),
+    "unknown_tags": normalise_tags.parameter_constraints["unknown"],
+    "engine": Choice(ENGINES),
+    "top_values": Whole(1, 60),  # how many values a chart or table shows
+    "table_rows": Whole(1, 500),
+    "metric": _HITS["metric"],
+    "top_share": _HITS["top_share"],
+    "catalogue": _HITS["catalogue"],
+    "min_days_on_sale": _HITS["min_days_on_sale"],
+    "hit_definition": _HITS["definition"],
+    "hit_bar": Number(0, 1e12),  # 0: from the reference seasons
+    "min_exposure_days": _HITS["min_exposure_days"],
+    "history_seasons": Whole(1, 40),
+    "min_hits": _RULES["min_hits"],
+    "max_size": _RULES["max_size"],
+    "min_lift": _RULES["min_lift"],
+    "max_q": _RULES["max_q"],
+    "band_low": Share(),
+    "band_high": Share(),
+    "penalty": Number(0.001, 10_000),
+    "time_of_year": Flag(),
+    "tag_momentum": Flag(),
+    "propensity_model": Choice((AUTO, *MODEL_KINDS)),
+    "catalogue_size": Whole(0, 1_000_000),  # 0: fitted to the candidates and the carry-over
+    "carry_over": Choice(("hits", "")),
+    "min_bet_lift": Number(0, 100),
+    "image_count": _PLAN["image_count"],
+    "image_share": Number(0, 1),
+    "category_tolerance": Number(0, 1),
+    "max_per_look": _PLAN["max_per_look"],
+    "max_bet_share_per_tag_set": _PLAN["max_bet_share_per_tag_set"],
+    "backtest_seasons": Whole(0, 40),
+    "plan_share": Share(),
 }
 
 
@@ -72,21 +80,7 @@ def check_parameters(notebook: str, **values) -> None:
         contract = PARAMETER_CONTRACTS.get(name)
         if contract is None:
             raise ParameterError(f"{owner} has no parameter {name!r}.{did_you_mean(name, PARAMETER_CONTRACTS)}")
-        if contract[0] == "choice":
-            check_choice(value, name=name, owner=owner, choices=contract[1])
-        elif contract[0] == "int":
-            check_int(value, name=name, owner=owner, low=contract[1], high=contract[2])
-        elif contract[0] == "fraction":
-            check_fraction(value, name=name, owner=owner)
-        elif contract[0] == "bool" and not isinstance(value, bool):
-            raise ParameterError(f"The {name!r} parameter of {owner} must be True or False. Got {value!r} instead.")
-        elif contract[0] == "number":
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and contract[1] <= value <= contract[2]
-            if not ok:
-                raise ParameterError(
-                    f"The {name!r} parameter of {owner} must be a number in [{contract[1]}, "
-                    f"{contract[2]}]. Got {value!r} instead."
-                )
+        contract.check(value, name=name, owner=owner)
     low, high = values.get("band_low"), values.get("band_high")
     if low is not None and high is not None and not low < high:
         raise ParameterError(

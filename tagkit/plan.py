@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_fraction, check_frame, check_int, did_you_mean
+from tagkit._checks import Share, Whole, check_frame, did_you_mean, validate_params
 from tagkit.errors import ParameterError, TagkitError
 from tagkit.looks import describe_products
 from tagkit.propensity import carry_over as carried_products
@@ -176,6 +176,7 @@ def limits_from_mix(reference: pd.Series, catalogue_size: int, *, tolerance: flo
     }
 
 
+@validate_params(n_waves=Whole(1, 12))
 def waves_for(
     season: str, dates: str = "", *, n_waves: int = 3, calendar: SeasonCalendar = QUARTERS
 ) -> list[tuple[str, pd.Timestamp]]:
@@ -197,7 +198,6 @@ def waves_for(
                 f"Wave dates must fall in {season} ({start:%Y-%m-%d} to {end:%Y-%m-%d}). Got {outside[0]:%Y-%m-%d}."
             )
         return [(f"W{i + 1}", d) for i, d in enumerate(sorted(parsed))]
-    check_int(n_waves, name="n_waves", owner="waves_for", low=1, high=12)
     start, end = calendar.bounds(season)
     days = (end - start).days + 1
     return [(f"W{i + 1}", start + pd.Timedelta(days=int(i * days / n_waves))) for i in range(n_waves)]
@@ -213,6 +213,13 @@ def look_cap(catalogue_size: int) -> int:
     return max(MIN_LOOK_CAP, math.ceil(LOOK_SHARE * catalogue_size))
 
 
+@validate_params(
+    catalogue_size=Whole(1),
+    image_count=Whole(0),
+    base_rate=Share(),
+    max_bet_share_per_tag_set=Share(),
+    max_per_look=Whole(0),
+)
 def plan_season(
     candidates: pd.DataFrame,
     *,
@@ -248,14 +255,9 @@ def plan_season(
     check_frame(candidates, "candidates", name="candidates", owner=owner, source="score_candidates")
     if carry_over is not None:
         check_frame(carry_over, "carry-over", name="carry_over", owner=owner, source="carry_over")
-    check_int(catalogue_size, name="catalogue_size", owner=owner, low=1)
-    check_int(image_count, name="image_count", owner=owner, low=0)
-    check_fraction(base_rate, name="base_rate", owner=owner)
-    check_fraction(max_bet_share_per_tag_set, name="max_bet_share_per_tag_set", owner=owner)
     if not 0 <= band[0] <= band[1] <= 1:
         raise ParameterError(f"The 'band' parameter of {owner} must be two shares with low <= high. Got {band!r}.")
     if max_per_look is not None:
-        check_int(max_per_look, name="max_per_look", owner=owner, low=0)
         max_per_look = max_per_look or look_cap(catalogue_size)
     required = {"product_id", "role", "category", "look", "probability"}
     if required - set(candidates.columns):

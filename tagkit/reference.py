@@ -90,21 +90,7 @@ def _allowed(name: str) -> str:
     if name in TEXT_PARAMETERS:
         return TEXT_PARAMETERS[name]
     contract = PARAMETER_CONTRACTS.get(name)
-    if contract is None:
-        return ""
-    kind = contract[0]
-    if kind == "choice":
-        return ", ".join(f'`"{c}"`' for c in contract[1])
-    if kind == "fraction":
-        return "a share in (0, 1]"
-    if kind == "bool":
-        return "`True` or `False`"
-    noun = "a whole number" if kind == "int" else "a number"
-    return f"{noun} from {_number(contract[1])} to {_number(contract[2])}"
-
-
-def _number(value) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+    return contract.words() if contract is not None else ""
 
 
 def _cell(text: str) -> str:

@@ -31,7 +31,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_engine, check_fraction, check_frame, check_int
+from tagkit._checks import Number, Share, Whole, check_engine, check_frame, validate_params
 from tagkit._fisher import upper_tail
 from tagkit.errors import ParameterError
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
@@ -117,6 +117,13 @@ def tag_exclusions(columns: list[str], taxonomy: Taxonomy | None) -> np.ndarray:
     return exclude
 
 
+@validate_params(
+    min_hits=Whole(1),
+    max_size=Whole(1, MAX_TAG_SET_SIZE),
+    min_support=Share(closed_low=True),
+    min_lift=Number(0),
+    max_q=Share(),
+)
 def mine_hit_rules(
     matrix: pd.DataFrame,
     hits,
@@ -139,12 +146,6 @@ def mine_hit_rules(
     """
     owner = "mine_hit_rules"
     engine = check_engine(engine, spark, owner=owner, choices=MINING_ENGINES, default="tagkit")
-    check_int(min_hits, name="min_hits", owner=owner, low=1)
-    check_int(max_size, name="max_size", owner=owner, low=1, high=MAX_TAG_SET_SIZE)
-    check_fraction(min_support, name="min_support", owner=owner, closed_low=True)
-    check_fraction(max_q, name="max_q", owner=owner)
-    if isinstance(min_lift, bool) or not isinstance(min_lift, (int, float)) or min_lift < 0:
-        raise ParameterError(f"The 'min_lift' parameter of {owner} must be a number >= 0. Got {min_lift!r} instead.")
     hits = np.asarray(hits, dtype=bool)
     if len(hits) != len(matrix):
         raise ParameterError(f"{owner}: 'hits' has {len(hits)} rows but the matrix has {len(matrix)}.")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_int, did_you_mean
+from tagkit._checks import Whole, did_you_mean, validate_params
 from tagkit.errors import ParameterError
 
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
@@ -182,9 +182,9 @@ def calendar_from_config(config) -> SeasonCalendar:
     return calendar
 
 
+@validate_params(n_seasons=Whole(0))
 def history(season: str, n_seasons: int, calendar: SeasonCalendar = QUARTERS, *, include: bool = True) -> list[str]:
     """The ``n_seasons`` seasons ending with ``season`` (or just before it, with include=False)."""
-    check_int(n_seasons, name="n_seasons", owner="history", low=0)
     if n_seasons == 0:
         return []
     last = calendar.shift(season, 0 if include else -1)

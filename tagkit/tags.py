@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from tagkit._arrays import text_from_codes
-from tagkit._checks import check_choice, check_frame
+from tagkit._checks import Choice, check_frame, validate_params
 from tagkit._checks import suggest as _suggest
 from tagkit.errors import UnknownTagError
 from tagkit.taxonomy import Taxonomy, item_name
@@ -51,13 +51,13 @@ _PROBLEM_ORDER = {UNKNOWN_VALUE: 0, AMBIGUOUS: 1, UNKNOWN_DIMENSION: 2, "missing
 _EXAMPLES = 5
 
 
+@validate_params(unknown=Choice(UNKNOWN_TAGS))
 def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str = "report") -> pd.DataFrame:
     """Resolve each raw tag through the taxonomy's aliases; returns one row per raw tag.
 
     ``unknown='report'`` keeps unresolved tags with their status and a suggestion (see
     :func:`tag_health`); ``unknown='raise'`` raises :class:`UnknownTagError` listing all of them.
     """
-    check_choice(unknown, name="unknown", owner="normalise_tags", choices=UNKNOWN_TAGS)
     out = raw_tags.copy()
     out["row"] = out["row"].astype("int64")
     # each distinct (dimension, value) pair is resolved once: a catalogue of a million products holds a few

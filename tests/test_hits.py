@@ -229,7 +229,7 @@ def test_threshold_and_metrics():
         ({"catalogue": "all"}, "The 'catalogue' parameter of label_hits must be one of"),
         ({"definition": "top"}, "The 'definition' parameter of label_hits must be one of 'bar', 'share'"),
         ({"definition": "share", "threshold": 3}, "is a bar: it needs definition='bar'"),
-        ({"min_exposure_days": 0}, r"The 'min_exposure_days' parameter of label_hits must be an int >= 1"),
+        ({"min_exposure_days": 0}, r"The 'min_exposure_days' parameter of label_hits must be an int in \[1, 365\]"),
     ],
 )
 def test_parameter_errors(kwargs, message):

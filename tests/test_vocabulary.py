@@ -10,11 +10,11 @@ from tagkit.vocabulary import CATALOGUES, ENGINES, FRAMES, HIT_DEFINITIONS, MAX_
 
 
 def test_the_notebook_parameters_take_their_choices_from_the_vocabulary():
-    assert PARAMETER_CONTRACTS["metric"] == ("choice", METRICS)
-    assert PARAMETER_CONTRACTS["catalogue"] == ("choice", CATALOGUES)
-    assert PARAMETER_CONTRACTS["hit_definition"] == ("choice", HIT_DEFINITIONS)
-    assert PARAMETER_CONTRACTS["engine"] == ("choice", ENGINES)
-    assert PARAMETER_CONTRACTS["max_size"] == ("int", 1, MAX_TAG_SET_SIZE)
+    assert PARAMETER_CONTRACTS["metric"].choices == METRICS
+    assert PARAMETER_CONTRACTS["catalogue"].choices == CATALOGUES
+    assert PARAMETER_CONTRACTS["hit_definition"].choices == HIT_DEFINITIONS
+    assert PARAMETER_CONTRACTS["engine"].choices == ENGINES
+    assert (PARAMETER_CONTRACTS["max_size"].low, PARAMETER_CONTRACTS["max_size"].high) == (1, MAX_TAG_SET_SIZE)
     assert set(METRIC_WORDS) == set(METRICS)  # every metric has its words for the pages
     with pytest.raises(tk.ParameterError, match=r"'max_size' parameter of frequent_hit_itemsets .* \[1, 6\]"):
         tk.mining.frequent_hit_itemsets(pd.DataFrame({"a": [True]}), [True], min_hits=1, max_size=MAX_TAG_SET_SIZE + 1)
@@ -69,3 +69,38 @@ def test_a_frame_that_is_not_a_frame_is_named():
         r"Got list instead",
     ):
         tk.hit_share([1, 2])
+
+
+def test_a_notebook_parameter_passed_on_to_a_function_has_that_functions_contract():
+    contracts = tk.parameters.PARAMETER_CONTRACTS
+    assert contracts["top_share"] is tk.label_hits.parameter_constraints["top_share"]
+    assert contracts["hit_definition"] is tk.label_hits.parameter_constraints["definition"]
+    assert contracts["max_size"] is tk.mine_hit_rules.parameter_constraints["max_size"]
+    assert contracts["max_per_look"] is tk.plan_season.parameter_constraints["max_per_look"]
+    assert contracts["unknown_tags"] is tk.normalise_tags.parameter_constraints["unknown"]
+    # one wording: the notebook's message is the function's, with the owner changed
+    messages = []
+    for call in (
+        lambda: tk.check_parameters("02_hit_tags", max_size=7),
+        lambda: tk.mine_hit_rules(pd.DataFrame(), [], max_size=7),
+    ):
+        with pytest.raises(tk.ParameterError) as caught:
+            call()
+        messages.append(str(caught.value))
+    assert messages == [
+        "The 'max_size' parameter of the notebook 02_hit_tags must be an int in [1, 6]. Got 7 instead.",
+        "The 'max_size' parameter of mine_hit_rules must be an int in [1, 6]. Got 7 instead.",
+    ]
+
+
+def test_declared_constraints_are_checked_however_the_argument_is_passed():
+    with pytest.raises(tk.ParameterError, match=r"'n_seasons' parameter of history must be an int >= 0\. Got -1"):
+        tk.seasons.history("2025Q4", -1)  # positionally
+    with pytest.raises(tk.ParameterError, match=r"'n_seasons' parameter of history must be an int >= 0\. Got 'x'"):
+        tk.seasons.history("2025Q4", n_seasons="x")
+    with pytest.raises(
+        tk.ParameterError, match=r"'min_lift' parameter of mine_hit_rules must be a number >= 0\. Got inf"
+    ):
+        tk.mine_hit_rules(pd.DataFrame(), [], min_lift=float("inf"))
+    assert tk.seasons.history("2025Q4", 2) == ["2025Q3", "2025Q4"]
+    assert tk.seasons.history.__name__ == "history" and "n_seasons" in tk.seasons.history.__doc__

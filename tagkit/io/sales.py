@@ -16,7 +16,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import check_choice, check_date_format, check_engine, check_fraction, check_int, did_you_mean
+from tagkit._checks import (
+    Choice,
+    Share,
+    Whole,
+    check_date_format,
+    check_engine,
+    did_you_mean,
+    validate_params,
+)
 from tagkit._inert import APOSTROPHE, FORMULA_START, csv_frame
 from tagkit.catalogue import NUMBER_RANGES, parse_dates, parse_numbers
 from tagkit.errors import InputError
@@ -132,6 +140,7 @@ class Sales:
         )
 
 
+@validate_params(kind=Choice(KINDS), min_id_match=Share(closed_low=True), id_width=Whole(1, 64))
 def read_sales(
     paths,
     *,
@@ -168,11 +177,7 @@ def read_sales(
     workbooks (``sheet`` names the sheet), within Excel's row limit.
     """
     owner = "read_sales"
-    check_choice(kind, name="kind", owner=owner, choices=KINDS)
     engine = check_engine(engine, spark, owner=owner, choices=ENGINES, default="duckdb")
-    check_fraction(min_id_match, name="min_id_match", owner=owner, closed_low=True)
-    if id_width is not None:
-        check_int(id_width, name="id_width", owner=owner, low=1, high=64)
     check_date_format(date_format, owner=owner)
     files = _expand(paths, engine)
     if "product_id" not in products.columns:
