@@ -93,6 +93,7 @@ def test_only_the_seasons_before_count_and_too_few_give_the_default():
         tk.choose_model(good, "2025Q1", model="forest")
 
 
+@pytest.mark.slow  # the demo brand replayed or regenerated: tens of seconds
 def test_on_the_demo_the_planted_combinations_earn_the_rules_their_place():
     dataset = tk.open_dataset(None)
     brand = tk.load_brand(dataset)

@@ -3,6 +3,7 @@
 import hashlib
 
 import pandas as pd
+import pytest
 import yaml
 
 import tagkit as tk
@@ -10,6 +11,7 @@ from tagkit.demo import write_demo
 from tagkit.paths import DEMO_DATA
 
 
+@pytest.mark.slow  # the demo brand replayed or regenerated: tens of seconds
 def test_regenerates_byte_identically(tmp_path):
     written = write_demo(tmp_path)
     assert sorted(p.name for p in written) == sorted(p.name for p in DEMO_DATA.iterdir())

@@ -75,6 +75,7 @@ def demo_decisions():
     return predictions, tk.evaluate.decision_metrics(predictions)
 
 
+@pytest.mark.slow  # the demo brand replayed or regenerated: tens of seconds
 def test_on_the_demo_tagkit_finds_the_planted_hits_and_knows_how_sure_it_is(demo_decisions):
     predictions, metrics = demo_decisions
     assert set(metrics["season"]) == {f"{y}Q{q}" for y in (2024, 2025) for q in range(1, 5)}  # 4 seasons of history
