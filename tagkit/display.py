@@ -12,9 +12,12 @@ import pandas as pd
 
 from tagkit._inert import html_text, summary_html
 from tagkit.errors import ParameterError
+from tagkit.formats import is_numeric_column, table_text
 from tagkit.paths import REPORTS
 
 SCRATCH = "scratch"
+NUMERIC = ' class="num"'
+PAGE_ROWS = 5_000  # rows a table on a page holds; the exports hold every row
 SUMMARY_KEY = "tagkit"  # the output metadata key of a notebook's summary and key figures
 PERCENT_COLUMNS = (
     "hit_share",
@@ -70,29 +73,48 @@ def show_table(
     percent: tuple[str, ...] = (),
     empty: str | None = None,
 ) -> None:
-    """A table for the report: the first ``max_rows`` rows, escaped, headers in words, the
-    ``percent`` columns (shares in [0, 1]) as percentages, and the count of the rows not shown.
+    """A table for the report: every row (up to :data:`PAGE_ROWS`; the exports hold them all) in a box about
+    ``max_rows`` rows high that scrolls, headers in words, each column shown by what it measures
+    (:mod:`tagkit.formats`; the ``percent`` columns are shares shown as percentages), numbers right-aligned,
+    everything escaped. A status column that says the same on every row is left out and said once below.
     When there is no table (None) or no row, ``empty`` says why in words instead."""
     from IPython.display import HTML, display
 
     if frame is None or (empty is not None and frame.empty):
         display(HTML(f'<p class="tk-note">{html_text(empty or "Nothing to show.")}</p>'))
         return
-    shown = frame.head(max_rows).copy()
-    for column in (c for c in percent if c in shown.columns):
-        shown[column] = shown[column].map(lambda x: "" if pd.isna(x) else f"{100 * x:.1f}%")
-    for column in shown.columns:
-        if str(column).endswith(("p_value", "q_value", "q_improvement")):
-            shown[column] = shown[column].map(_probability)
-        elif pd.api.types.is_bool_dtype(shown[column]):
-            shown[column] = shown[column].map({True: "yes", False: "no"})
-    shown.columns = [str(c).replace("_", " ") for c in shown.columns]
-    body = shown.to_html(
-        index=False, escape=True, na_rep="", classes="tk-table", border=0, float_format=lambda x: f"{x:,.4g}"
-    )
+    shown = frame.head(PAGE_ROWS)
+    same = []
+    if "status" in shown.columns and len(shown) > 1 and shown["status"].nunique(dropna=False) == 1:
+        same.append(f"Every row's status: {shown['status'].iloc[0]}.")
+        shown = shown.drop(columns="status")
     rest = f"Showing {len(shown):,} of {len(frame):,} rows." if len(frame) > len(shown) else f"{len(frame):,} rows."
-    caption = html_text(" ".join(p for p in (rest, note or "") if p))
-    display(HTML(f'{body}<p class="tk-note">{caption}</p>'))
+    caption = html_text(" ".join(p for p in (rest, *same, note or "") if p))
+    display(HTML(f'{table_html(shown, percent=percent, height=max_rows)}<p class="tk-note">{caption}</p>'))
+
+
+def table_html(frame: pd.DataFrame, *, percent=(), height: int = 20) -> str:
+    """The table as HTML: escaped text, numeric columns right-aligned and carrying their values for sorting."""
+    text = table_text(frame, percent)
+    numeric = [is_numeric_column(frame[c]) for c in frame.columns]
+    head = "".join(f'<th scope="col"{NUMERIC if n else ""}>{html_text(h)}</th>' for h, n in zip(text.columns, numeric))
+    values = [frame[c].to_numpy() for c in frame.columns]
+    rows = []
+    for i, cells in enumerate(text.itertuples(index=False, name=None)):
+        tds = []
+        for cell, n, column in zip(cells, numeric, values):
+            if n:
+                raw = column[i]
+                sort = "" if pd.isna(raw) else f' data-value="{float(raw)!r}"'
+                tds.append(f"<td{NUMERIC}{sort}>{html_text(cell)}</td>")
+            else:
+                tds.append(f"<td>{html_text(cell)}</td>")
+        rows.append(f"<tr>{''.join(tds)}</tr>")
+    style = f' style="max-height: {2 * int(height) + 3}em"'
+    return (
+        f'<div class="tk-table-wrap"{style}><table class="tk-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def show_warnings(warnings, *, title: str = "Read this first") -> None:
@@ -143,9 +165,3 @@ def show_files(paths, *, folder: Path, season_sheets: dict[str, str] | None = No
         size = path.stat().st_size if path.exists() else 0
         items.append(f'<li><a href="{html_text(name)}">{html_text(name)}</a> ({size / 1024:,.0f} KB)</li>')
     display(HTML(f"<ul>{''.join(items)}</ul>"), metadata=metadata)
-
-
-def _probability(x) -> str:
-    if pd.isna(x):
-        return ""
-    return "< 0.001" if x < 0.001 else f"{x:.3f}"

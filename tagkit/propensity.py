@@ -294,7 +294,8 @@ def reliability(probabilities, outcomes, *, bins=RELIABILITY_BINS) -> pd.DataFra
     observed rate: a calibrated model has the predicted mean inside the interval."""
     p = np.asarray(probabilities, dtype=float)
     y = np.asarray(outcomes, dtype=bool)
-    cut = pd.cut(p, list(bins), include_lowest=True)
+    labels = [f"{100 * low:g}–{100 * high:g}%" for low, high in zip(bins[:-1], bins[1:])]  # "2–5%"
+    cut = pd.cut(p, list(bins), include_lowest=True, labels=labels)
     frame = pd.DataFrame({"bin": cut, "p": p, "y": y})
     out = (
         frame.groupby("bin", observed=True)

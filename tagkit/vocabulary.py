@@ -55,6 +55,38 @@ ENGINES = ("duckdb", "spark")  # where order lines are aggregated
 MINING_ENGINES = ("tagkit", "mlxtend", "spark")  # what finds the frequent tag sets among hits
 UNKNOWN_TAGS = ("report", "raise")  # an unknown tag value is reported and set aside, or stops the read
 
+# --- column headers in words, for pages and workbooks (other columns: the name with spaces) ----------
+HEADER_WORDS = {
+    "n_products": "products",
+    "n_hits": "hits",
+    "n_tags": "tags",
+    "n_own_products": "own products",
+    "q_value": "q-value (false discovery rate)",
+    "p_value": "p-value",
+    "test_p_value": "p-value in the test season",
+    "hhi": "concentration (HHI, 0–1)",
+    "effective_looks": "effective number of looks",
+    "lift_at_k": "lift of the hit bets",
+    "mean_lift_at_k": "mean lift of the hit bets",
+    "brier": "Brier score (lower is better)",
+    "mean_brier": "mean Brier score (lower is better)",
+    "log_loss": "log loss (lower is better)",
+    "log_loss_vs_best": "log loss above the best",
+    "bet_hit_rate": "hit rate of the hit bets",
+    "mean_bet_hit_rate": "mean hit rate of the hit bets",
+    "units_per_week": "units per week on sale",
+    "price_band": "price band",
+    "train_n_products": "products (learnt on)",
+    "train_n_hits": "hits (learnt on)",
+    "train_lift": "lift (learnt on)",
+    "test_n_products": "products (test season)",
+    "test_n_hits": "hits (test season)",
+    "test_lift": "lift (test season)",
+    "test_hit_rate": "hit rate (test season)",
+    "share_of_competitor_bestsellers": "share of competitor best sellers",
+    "bin": "chance given",
+}
+
 # --- frames that cross a public function: the columns each must have (more are welcome) -----------
 FRAMES = {
     "metrics": ("product_id", "season", "net_units", "days_on_sale"),  # read_sales(...).metrics

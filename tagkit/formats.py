@@ -1,0 +1,170 @@
+"""Numbers and codes as a reader reads them: one rule per measure, for every table of every page.
+
+A column is shown by what it measures, decided from its name and values: shares as percentages ("12.5%",
+"<0.1%" for a small non-zero share, never "0.0%"), lifts as "11.6×", p- and q-values to three decimals ("<
+0.001"), counts with thousands separators, other numbers with a fixed number of decimals per column, bins as
+"2–5%", dates without a midnight time, yes/no for booleans, and a missing value as blank. Headers are in words
+(:data:`tagkit.vocabulary.HEADER_WORDS`, else the name with spaces).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from tagkit.vocabulary import HEADER_WORDS
+
+PERCENT_NAMES = (
+    "probability",
+    "raw_probability",
+    "coverage",
+    "precision_at_k",
+    "base_rate",
+    "hit_share",
+    "hit_rate",
+)
+
+
+def header(name) -> str:
+    """A column's header in words."""
+    return HEADER_WORDS.get(str(name), str(name).replace("_", " "))
+
+
+def is_percent(name, values: pd.Series, percent=()) -> bool:
+    """Whether a column holds shares shown as percentages: named so (or listed in ``percent``) and in [0, 1]."""
+    name = str(name)
+    named = (
+        name in percent
+        or name in PERCENT_NAMES
+        or name.endswith(("_share", "_rate", "_probability"))
+        or name.startswith("share_")
+        or name == "share"
+    )
+    if not named or not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return False
+    finite = pd.to_numeric(values, errors="coerce").dropna()
+    return bool(((finite >= 0) & (finite <= 1)).all())
+
+
+def is_lift(name) -> bool:
+    name = str(name)
+    return (
+        name == "lift"
+        or name.endswith("_lift")
+        or name.startswith("lift_")
+        or name in ("mean_lift_at_k", "competitor_vs_own_range")
+    )
+
+
+def is_probability_value(name) -> bool:
+    return str(name).endswith(("p_value", "q_value", "q_improvement"))
+
+
+def percent_text(x) -> str:
+    if x is None or pd.isna(x):
+        return ""
+    x = float(x)
+    if x == 0:
+        return "0%"
+    if 0 < abs(x) < 0.0005:
+        return "<0.1%" if x > 0 else ">-0.1%"
+    if abs(x) > 0.9995 and abs(x) < 1:
+        return ">99.9%"
+    return f"{100 * x:,.1f}%"
+
+
+def lift_text(x) -> str:
+    if x is None or pd.isna(x):
+        return ""
+    if math.isinf(float(x)):
+        return "∞"
+    return f"{float(x):,.1f}×"
+
+
+def probability_value_text(x) -> str:
+    if x is None or pd.isna(x):
+        return ""
+    return "< 0.001" if x < 0.001 else f"{x:.3f}"
+
+
+def _decimals(values: pd.Series) -> int:
+    finite = pd.to_numeric(values, errors="coerce").replace([np.inf, -np.inf], np.nan).dropna()
+    if finite.empty or (finite == finite.round()).all():
+        return 0
+    largest = float(finite.abs().max())
+    return 0 if largest >= 1000 else 1 if largest >= 10 else 2 if largest >= 0.1 else 4
+
+
+def _number_text(decimals: int):
+    def text(x) -> str:
+        if x is None or pd.isna(x):
+            return ""
+        if isinstance(x, float) and math.isinf(x):
+            return "∞" if x > 0 else "-∞"
+        return f"{x:,.{decimals}f}"
+
+    return text
+
+
+def _interval_text(interval, as_percent: bool) -> str:
+    if interval is None or (not isinstance(interval, pd.Interval) and pd.isna(interval)):
+        return ""
+    low, high = max(float(interval.left), 0.0) if as_percent else float(interval.left), float(interval.right)
+    if as_percent:
+        return f"{100 * low:g}–{100 * high:g}%"
+    return f"{low:,g}–{high:,g}"
+
+
+def column_text(name, values: pd.Series, percent=()) -> pd.Series:
+    """The column as the reader reads it (a Series of strings, blank for missing)."""
+    if isinstance(values.dtype, pd.IntervalDtype) or (
+        isinstance(values.dtype, pd.CategoricalDtype) and isinstance(values.dtype.categories, pd.IntervalIndex)
+    ):
+        intervals = [v for v in values.dropna()]
+        as_percent = (
+            bool(intervals) and max(v.right for v in intervals) <= 1 and min(v.left for v in intervals) >= -0.01
+        )
+        return values.astype(object).map(lambda v: _interval_text(v, as_percent))
+    if pd.api.types.is_bool_dtype(values):
+        return values.map({True: "yes", False: "no"}).fillna("").astype(str)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        with_time = bool((values.dropna().dt.normalize() != values.dropna()).any())
+        return values.dt.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d").fillna("")
+    if pd.api.types.is_numeric_dtype(values):
+        if is_probability_value(name):
+            return values.map(probability_value_text)
+        if is_lift(name):
+            return values.map(lift_text)
+        if is_percent(name, values, percent):
+            return values.map(percent_text)
+        return values.map(_number_text(_decimals(values)))
+    return _mixed_text(values)
+
+
+def _mixed_text(values: pd.Series) -> pd.Series:
+    """A column of text and numbers (a table of measures and their values): each number by its own size."""
+
+    def text(v) -> str:
+        if isinstance(v, (bool, np.bool_)):
+            return "yes" if v else "no"
+        if isinstance(v, (int, np.integer)):
+            return f"{v:,}"
+        if isinstance(v, (float, np.floating)):
+            return "" if pd.isna(v) else _number_text(_decimals(pd.Series([v])))(v)
+        if v is None or (not isinstance(v, (str, list, tuple, dict)) and pd.isna(v)):
+            return ""
+        return str(v)
+
+    return pd.Series([text(v) for v in values], index=values.index, dtype=object)
+
+
+def is_numeric_column(values: pd.Series) -> bool:
+    """Right-aligned and sorted as numbers."""
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
+def table_text(frame: pd.DataFrame, percent=()) -> pd.DataFrame:
+    """Every column as text, headers in words."""
+    return pd.DataFrame({header(c): column_text(c, frame[c], percent).to_numpy() for c in frame.columns})
