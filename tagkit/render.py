@@ -6,6 +6,10 @@ comes from a notebook or a user's file is escaped on the way in.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
+import platform
 import re
 from pathlib import Path
 
@@ -18,6 +22,10 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 MANIFEST = "manifest.json"
 _PAGE = (TEMPLATES / "page.html").read_text(encoding="utf-8")
 _CSS = (TEMPLATES / "page.css").read_text(encoding="utf-8")
+# The one script a page carries: ours, vendored, allowed by its hash in the content security policy (no other
+# script, inline handler or source can run).
+SCRIPT = (TEMPLATES / "tables.js").read_text(encoding="utf-8")
+SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
 
 
 def render_notebook(executed: Path, target: Path, *, season: str, brand: str) -> dict:
@@ -51,17 +59,42 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
     )
     body, _ = exporter.from_notebook_node(nb)
     body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
+    body = _contents(body) + body
     page = _PAGE.format(
         title=html_text(f"{title} · {season}"),
         brand=html_text(brand),
         season=html_text(season),
         heading="",
         css=_CSS,
+        script=SCRIPT,
+        script_hash=SCRIPT_HASH,
         body=body,
-        back='<a href="index.html">All reports of this season</a>',
+        back='<a href="index.html">All reports of this season</a>' + _ran_on(),
     )
     target.write_text(page, encoding="utf-8")
     return {"file": target.name, "title": title, **found}
+
+
+def _contents(body: str) -> str:
+    """A table of contents from the page's section headings (the notebook's own), linking within the page."""
+    sections = [
+        (anchor, html.unescape(re.sub(r"<[^>]+>", "", text)).strip())
+        for anchor, text in re.findall(r'<h2 id="([^"]+)">(.*?)</h2>', body, re.S)
+    ]
+    if len(sections) < 2:
+        return ""
+    items = "".join(f'<li><a href="#{html_text(a)}">{html_text(text)}</a></li>' for a, text in sections)
+    return f'<nav class="tk-contents" aria-label="On this page"><strong>On this page</strong><ol>{items}</ol></nav>'
+
+
+def _ran_on() -> str:
+    """What made the page (the same on every run on one machine; times and input digests are in the manifest)."""
+    from tagkit import __version__
+
+    return (
+        f'<p class="tk-note">Made by tagkit {__version__} on Python {platform.python_version()}; when it ran, '
+        f'how long it took and the inputs it read are in <a href="{MANIFEST}">{MANIFEST}</a>.</p>'
+    )
 
 
 def _title(nb) -> str:
@@ -113,8 +146,10 @@ def write_index(
         season=html_text(season),
         heading=f"<h1>Quarterly reports, {html_text(season)}</h1>",
         css=_CSS,
+        script=SCRIPT,
+        script_hash=SCRIPT_HASH,
         body=body,
-        back="",
+        back=_ran_on(),
     )
     target.write_text(page, encoding="utf-8")
     return target

@@ -13,7 +13,9 @@ import tempfile
 import pandas as pd
 import pytest
 
-from tests.conftest import FILE, IMG, LINK, SCRIPT  # noqa: F401  the payloads of the batch_runs fixture
+from tagkit.render import SCRIPT, SCRIPT_HASH
+from tests._browser import Browser
+from tests.conftest import FILE, IMG, LINK  # noqa: F401  the payloads of the batch_runs fixture
 
 
 def test_a_second_run_gives_the_same_bytes(batch_runs):
@@ -86,7 +88,8 @@ def _dom(page) -> str:
 def test_data_that_looks_like_html_stays_text_in_a_browser(batch_runs, page):  # noqa: C901
     dom = _dom(batch_runs[1][0] / page)
     assert "data-xss" not in re.search(r"<body[^>]*>", dom).group(0)  # no script ran
-    assert not re.search(r"<script", dom, re.I)  # nothing became a script element...
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", dom, re.S | re.I)
+    assert scripts == [SCRIPT]  # the one vendored script, hash-pinned; nothing else became a script element...
     assert not re.search(r"<(img|svg)[^>]*on(error|load)=", dom, re.I)  # ...or an element with a handler
     assert not re.search(r"<b>check</b>", dom)
     assert "&lt;script&gt;document.body.setAttribute" in dom  # the brand name, shown as text on every page
@@ -96,6 +99,64 @@ def test_data_that_looks_like_html_stays_text_in_a_browser(batch_runs, page):  #
         assert "&lt;img src=x onerror=" in dom  # product names in the table of missing tags
     if page == "03_season_plan.html":
         assert "&lt;b&gt;check&lt;/b&gt;" in dom or "pattern=check" in dom
+
+
+def test_the_pages_allow_only_the_vendored_script_by_its_hash(batch_runs):
+    for page in batch_runs[1][0].glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text).group(1)
+        assert f"script-src '{SCRIPT_HASH}'" in policy and "default-src 'none'" in policy, page.name
+        assert re.findall(r"<script[^>]*>(.*?)</script>", text, re.S) == [SCRIPT], page.name
+
+
+SORT_AND_FILTER = """
+(() => {
+  const table = [...document.querySelectorAll('table.tk-table')].find(t =>
+      [...t.tHead.rows[0].cells].some(th => th.textContent === 'lift') && t.tBodies[0].rows.length > 5);
+  const th = [...table.tHead.rows[0].cells].find(th => th.textContent === 'lift');
+  const lifts = () => [...table.tBodies[0].rows].map(r => parseFloat(r.cells[th.cellIndex].dataset.value));
+  const before = lifts();
+  th.click();
+  const up = lifts();
+  th.click();
+  const down = lifts();
+  const box = table.parentNode.previousElementSibling.querySelector('input');
+  box.value = 'check';
+  box.dispatchEvent(new Event('input'));
+  const rows = [...table.tBodies[0].rows];
+  return {before, up, down, sort: th.getAttribute('aria-sort'),
+          shown: rows.filter(r => !r.hidden).length,
+          matching: rows.filter(r => r.textContent.toLowerCase().includes('check')).length,
+          total: rows.length};
+})()
+"""
+
+
+@pytest.mark.browser
+def test_tables_sort_and_filter_in_a_browser(batch_runs):
+    with Browser() as browser:
+        (result,) = browser.evaluate(batch_runs[1][0] / "02_hit_tags.html", SORT_AND_FILTER)
+    assert result["up"] == sorted(result["before"]) and result["down"] == sorted(result["before"], reverse=True)
+    assert result["sort"] == "descending"
+    assert 0 < result["shown"] == result["matching"] < result["total"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", ["index.html", "01_tag_health.html", "02_hit_tags.html", "03_season_plan.html"])
+def test_printing_a_page_keeps_every_column(batch_runs, page):
+    import html
+    import io
+
+    from pypdf import PdfReader
+
+    path = batch_runs[1][0] / page
+    with Browser() as browser:
+        pdf = browser.pdf(path)
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    headers = {html.unescape(h) for h in re.findall(r"<th[^>]*>([^<]+)</th>", path.read_text(encoding="utf-8"))}
+    assert headers
+    missing = [h for h in sorted(headers) if re.sub(r"\s+", "", h) not in text]
+    assert not missing, f"{page}: columns not in the printed page: {missing}"
 
 
 def test_no_export_holds_a_formula_and_no_page_a_foreign_link(batch_runs):
