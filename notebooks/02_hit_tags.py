@@ -143,7 +143,7 @@ tk.show_table(image_products.sort_values("value", ascending=False)[["product_id"
 
 # %%
 tk.show_table(tk.narrative.rule_table(kept, brand.taxonomy), max_rows=table_rows, percent=["hit_rate"],
-              note="All rules, with the reason each was or was not kept, are in hit_tags.xlsx.")
+              note="All rules, with the reason each was or was not kept, are in hit_tags.xlsx.", taxonomy=brand.taxonomy)
 
 # %% [markdown]
 # What became of every tag set with enough hits: *redundant* rules have a more general rule with at least
@@ -181,7 +181,7 @@ fig = tk.plots.plot_rule_scatter(rules)
 
 # %%
 tk.show_table(common.drop(columns="items"), max_rows=table_rows,
-              percent=["share_of_hits", "share_of_catalogue", "share_of_competitor_bestsellers"])
+              percent=["share_of_hits", "share_of_catalogue", "share_of_competitor_bestsellers"], taxonomy=brand.taxonomy)
 
 # %% [markdown]
 # ## Rising and fading tags
@@ -197,7 +197,7 @@ fig = tk.plots.plot_trends(per_season, trends)
 
 # %%
 tk.show_table(trends[trends["trend"].isin(["rising", "fading"])], max_rows=table_rows,
-              empty="No tag rose or faded significantly over these seasons.")
+              empty="No tag rose or faded significantly over these seasons.", taxonomy=brand.taxonomy)
 
 # %% [markdown]
 # ## Did the rules hold up?
@@ -207,7 +207,7 @@ tk.show_table(trends[trends["trend"].isin(["rising", "fading"])], max_rows=table
 
 # %%
 tk.show_table(tk.trends.holdout_summary(tested), max_rows=table_rows, percent=["held_up", "confirmed"])
-tk.show_table(tested[tested["test_season"] == season], max_rows=table_rows, percent=["test_hit_rate"])
+tk.show_table(tested[tested["test_season"] == season], max_rows=table_rows, percent=["test_hit_rate"], taxonomy=brand.taxonomy)
 
 # %% [markdown]
 # ## Each year's best sellers
@@ -215,7 +215,7 @@ tk.show_table(tested[tested["test_season"] == season], max_rows=table_rows, perc
 # The tags that marked each year's hits, as reviewed once a year (the strongest by lift).
 
 # %%
-tk.show_table(yearly, max_rows=3 * table_rows, percent=["share_of_hits", "share_of_catalogue"])
+tk.show_table(yearly, max_rows=3 * table_rows, percent=["share_of_hits", "share_of_catalogue"], taxonomy=brand.taxonomy)
 
 # %% [markdown]
 # ## Against competitor best sellers
@@ -233,7 +233,7 @@ fig = tk.plots.plot_competitor_shares(comparison) if comparison is not None else
 tk.show_table(comparison, max_rows=table_rows,
               percent=["share_of_competitor_bestsellers", "share_of_own_hits", "share_of_own_range"],
               empty="This dataset has no competitor best sellers for these seasons, so there is nothing to compare "
-                    "with. Add a competitors entry to dataset.yml (see docs/your-data.md).")
+                    "with. Add a competitors entry to dataset.yml (see docs/your-data.md).", taxonomy=brand.taxonomy)
 
 # %% [markdown]
 # ## How homogeneous is the range?

@@ -119,7 +119,8 @@ plan, candidates = tk.plan_brand(brand, labels, rules, model, season=season, pla
 replay_summary = tk.backtest_summary(replayed)
 
 # %%
-summary, figures = tk.narrative.plan_summary(plan, history=window, model=model, backtest=replay_summary, choice=choice)
+summary, figures = tk.narrative.plan_summary(plan, history=window, model=model, backtest=replay_summary, choice=choice,
+                                           taxonomy=brand.taxonomy)
 tk.show_summary(summary, figures, key_figures=[("plan: products", "plan_size", "{:,}"),
                                                ("plan: hit-bet share", "hit_bet_share", "{:.1%}"),
                                                ("plan: expected hits among the hit bets", "expected_bet_hits", "{:.1f}")])
@@ -147,7 +148,7 @@ tk.show_notes([*plan.notes, tk.calibration.calibration_note(calibration)])
 # %%
 tk.show_table(plan.hit_bets(), max_rows=table_rows,
               note="The full plan, with a one-line reason for every product, is in season_plan.xlsx and .csv.",
-              empty="No plan was made (see above), so there are no hit bets.")
+              empty="No plan was made (see above), so there are no hit bets.", taxonomy=brand.taxonomy)
 
 # %% [markdown]
 # ## Composition
@@ -179,7 +180,7 @@ fig = tk.plots.plot_plan_looks(plan.looks)
 # How concentrated the hit bets are: the share of the hit bets carrying each kept tag set, against the cap.
 
 # %%
-tk.show_table(plan.concentration, max_rows=10, percent=["share_of_hit_bets", "cap"], empty="No hit bets, no tag sets.")
+tk.show_table(plan.concentration, max_rows=10, percent=["share_of_hit_bets", "cap"], empty="No hit bets, no tag sets.", taxonomy=brand.taxonomy)
 
 # %% [markdown]
 # ## Which model, and why

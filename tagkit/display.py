@@ -72,11 +72,13 @@ def show_table(
     note: str | None = None,
     percent: tuple[str, ...] = (),
     empty: str | None = None,
+    taxonomy=None,
 ) -> None:
     """A table for the report: every row (up to :data:`PAGE_ROWS`; the exports hold them all) in a box about
     ``max_rows`` rows high that scrolls, headers in words, each column shown by what it measures
     (:mod:`tagkit.formats`; the ``percent`` columns are shares shown as percentages), numbers right-aligned,
-    everything escaped. A status column that says the same on every row is left out and said once below.
+    everything escaped; with ``taxonomy``, tag sets ('category=outerwear & pattern=check') in their values'
+    words ('Outerwear + Check'). A status column that says the same on every row is left out and said once below.
     When there is no table (None) or no row, ``empty`` says why in words instead."""
     from IPython.display import HTML, display
 
@@ -84,6 +86,9 @@ def show_table(
         display(HTML(f'<p class="tk-note">{html_text(empty or "Nothing to show.")}</p>'))
         return
     shown = frame.head(PAGE_ROWS)
+    if taxonomy is not None:
+        text = [c for c in shown.columns if pd.api.types.is_string_dtype(shown[c]) or shown[c].dtype == object]
+        shown = shown.assign(**{c: shown[c].map(taxonomy.words) for c in text})
     same = []
     if "status" in shown.columns and len(shown) > 1 and shown["status"].nunique(dropna=False) == 1:
         same.append(f"Every row's status: {shown['status'].iloc[0]}.")

@@ -80,16 +80,24 @@ def hit_tags_summary(
             sentences.append(
                 f"Whitespace (competitors win with it, the brand hardly offers it): {plain(', '.join(white))}."
             )
-    return " ".join(sentences), figures
+    text = " ".join(sentences)
+    return (taxonomy.words(text) if taxonomy is not None else text), figures
 
 
 def plan_summary(
-    plan, *, history: list[str], model, backtest: pd.DataFrame | None = None, choice=None
+    plan,
+    *,
+    history: list[str],
+    model,
+    backtest: pd.DataFrame | None = None,
+    choice=None,
+    taxonomy: Taxonomy | None = None,
 ) -> tuple[str, dict]:
     """A few sentences for the top of the season-plan report, and the key figures behind them: which model
     scored the candidates and why (``choice``, :class:`tagkit.ModelChoice`), how the replayed hit bets did
     against each model on its own; says so in words when no plan was made, when the replayed hit bets did no
-    better than random picks, and when they did no better than a model on the tags alone."""
+    better than random picks, and when they did no better than a model on the tags alone. With ``taxonomy``,
+    tag sets are in their values' words."""
     table = plan.table
     bets = table[table["role"] == HIT_BET]
     size = len(table)
@@ -165,4 +173,5 @@ def plan_summary(
             "No past season could be replayed (too few seasons of history), so how well the hit bets "
             "foresee hits is not known."
         )
-    return " ".join(sentences), figures
+    text = " ".join(sentences)
+    return (taxonomy.words(text) if taxonomy is not None else text), figures

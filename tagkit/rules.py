@@ -264,9 +264,7 @@ def describe_rules(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.
     def label(item: str) -> str:
         dimension, value = item.split("=", 1)
         if taxonomy is not None and dimension in taxonomy.dimension_names:
-            for v in taxonomy.dimension(dimension).values:
-                if v.name == value:
-                    return v.label
+            return taxonomy.value_words(dimension, value)
         return value
 
     def q_text(q: float) -> str:

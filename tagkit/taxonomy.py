@@ -116,6 +116,7 @@ class Taxonomy:
         self._value_keys: dict[str, dict[str, str]] = {}
         self._bare: dict[str, list[tuple[str, str]]] = {}
         self._parent: dict[str, str | None] = {}
+        self._words_pattern = None  # compiled on first use by words()
         for d in self.dimensions:
             for text in (d.name, d.label, *d.aliases):
                 self._dimension_keys.setdefault(tag_key(text), d.name)
@@ -201,6 +202,34 @@ class Taxonomy:
                 f"{name!r} is not a dimension of the taxonomy {self.source}; it has "
                 f"{', '.join(self.dimension_names)}.{did_you_mean(name, self.dimension_names)}"
             ) from None
+
+    def value_words(self, dimension: str, value: str) -> str:
+        """A value as a reader reads it: its label when the taxonomy gives one, else its name with spaces and a
+        capital ('trench-coat' is 'Trench coat')."""
+        for v in self.dimension(dimension).values:
+            if v.name == value:
+                if v.label != v.name:
+                    return v.label
+                break
+        text = value.replace("-", " ").replace("_", " ")
+        return text[:1].upper() + text[1:]
+
+    def words(self, text: str) -> str:
+        """Every tag set in ``text`` ('category=outerwear & pattern=check') in its values' words ('Outerwear +
+        Check'); other text is left as it is."""
+        if not isinstance(text, str) or "=" not in text:
+            return text
+        if self._words_pattern is None:
+            items = sorted(
+                (item_name(d.name, v.name) for d in self.dimensions for v in d.values), key=len, reverse=True
+            )
+            item = "|".join(re.escape(i) for i in items) or "(?!)"
+            self._words_pattern = re.compile(rf"(?<![\w=-])(?:{item})(?: & (?:{item}))*(?![\w=-])")
+
+        def spoken(match) -> str:
+            return " + ".join(self.value_words(*i.split("=", 1)) for i in match.group(0).split(" & "))
+
+        return self._words_pattern.sub(spoken, text)
 
     def resolve_dimension(self, raw) -> str | None:
         """The dimension named by ``raw`` (its name, label or an alias), or None."""

@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 import yaml
 
@@ -164,3 +165,33 @@ def test_dimension_roles_declared_or_from_the_taxonomy(taxonomy):
     text = str(info.value)
     assert "analysis.category names 'departmnt'" in text and "Did you mean 'department'?" in text
     assert "analysis.look must be a list of dimension names" in text and "unknown key 'looks'" in text
+
+
+def test_tag_sets_read_in_their_values_words():
+    taxonomy = tk.Taxonomy.from_dict(
+        {
+            "dimensions": [
+                {"name": "category", "values": [{"name": "trench-coat"}, {"name": "coat", "label": "Coats"}]},
+                {"name": "pattern", "values": ["check", "stripe"]},
+            ]
+        }
+    )
+    assert taxonomy.words("category=trench-coat & pattern=check") == "Trench coat + Check"
+    assert taxonomy.words("category=coat") == "Coats"  # a label the taxonomy gives wins
+    assert (
+        taxonomy.words("category=coat & pattern=stripe (12 of 40 hits); pattern=check")
+        == "Coats + Stripe (12 of 40 hits); Check"
+    )
+    # text that is not a tag set of this taxonomy stays as it is
+    for text in ("Socks & Tigh", "pattern=tartan", "colour=navy", "pattern=check=x", "xpattern=check", 3.5):
+        assert taxonomy.words(text) == text
+
+
+def test_a_table_shows_tag_sets_in_words_when_given_the_taxonomy(taxonomy, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **_: shown.append(obj.data))
+    value = taxonomy.dimension("category").values[0].name
+    tk.show_table(pd.DataFrame({"rule": [f"category={value}"], "lift": [2.0]}), taxonomy=taxonomy)
+    assert f"<td>{taxonomy.value_words('category', value)}</td>" in shown[0] and f"category={value}" not in shown[0]
