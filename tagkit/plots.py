@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -15,6 +17,11 @@ if TYPE_CHECKING:
 COLOURS = {"ok": "#2a7f62", "warn": "#e0a526", "bad": "#c4473a", "neutral": "#9aa5b1", "accent": "#35608f"}
 
 
+# Chinese, Japanese and Korean glyphs: Noto Sans CJK SC (SIL Open Font License), shipped by the mplfonts package
+# (a dependency); matplotlib falls back to it, glyph by glyph, where the Latin font has none.
+CJK_FONT = ("mplfonts", "fonts/NotoSansCJKsc-Regular.otf")
+
+
 def _libs():
     """matplotlib and seaborn, imported on first use: importing tagkit stays fast for batch code."""
     import matplotlib.pyplot as plt
@@ -22,7 +29,27 @@ def _libs():
 
     sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
     plt.rcParams["text.parse_math"] = False  # a '$' in a tag or a name is a dollar sign, never math markup
+    cjk = _cjk_font()
+    if cjk is not None:
+        plt.rcParams["font.family"] = ["sans-serif", cjk]
     return plt, sns
+
+
+@functools.cache
+def _cjk_font() -> str | None:
+    """The CJK font's family name, registered with matplotlib once (None when the font is not installed)."""
+    import importlib.util
+
+    from matplotlib import font_manager
+
+    spec = importlib.util.find_spec(CJK_FONT[0])  # found without importing the package
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(spec.submodule_search_locations[0]) / CJK_FONT[1]
+    if not path.exists():
+        return None
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
 
 
 def plot_tag_coverage(coverage: pd.DataFrame) -> "plt.Figure":

@@ -109,3 +109,42 @@ def test_in_the_rule_scatter_darker_points_are_more_certain(rules):
 
     assert luminance(-12) < luminance(-6) < luminance(0)  # q = 1e-12 darkest, q = 1 lightest
     assert "darker points are more certain" in (tk.paths.NOTEBOOKS / "02_hit_tags.py").read_text(encoding="utf-8")
+
+
+def _pixels(figure):
+    figure.canvas.draw()
+    return np.asarray(figure.canvas.buffer_rgba()).copy()
+
+
+def test_a_chinese_taxonomy_is_drawn_in_chinese(recwarn, monkeypatch):
+    """A catalogue tagged in Chinese, end to end: read, normalised, counted and drawn, with every glyph."""
+    import matplotlib.pyplot as plt
+
+    taxonomy = tk.Taxonomy.from_dict(
+        {
+            "dimensions": [
+                {"name": "category", "label": "品类", "required": True, "values": ["连衣裙", "衬衫", "阔腿裤"]},
+                {"name": "colour", "label": "颜色", "values": ["米色", "藏青"]},
+            ]
+        }
+    )
+    frame = pd.DataFrame(
+        {"product_id": ["1", "2", "3"], "品类": ["连衣裙", "衬衫", "阔腿裤"], "颜色": ["米色", "藏青", "米色"]},
+        index=[2, 3, 4],
+    )
+    catalogue = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy)
+    resolved = tk.normalise_tags(catalogue.raw_tags, taxonomy)
+    coverage = tk.tags.tag_coverage(resolved, catalogue.products, taxonomy)
+    counts = tk.tags.value_counts(resolved, taxonomy)
+    assert set(counts["value"]) == {"连衣裙", "衬衫", "阔腿裤", "米色", "藏青"}
+    figures = [tk.plots.plot_tag_coverage(coverage), tk.plots.plot_value_distribution(counts)]
+    drawn = [_pixels(f) for f in figures]
+    assert not [w for w in recwarn if "Glyph" in str(w.message)]  # no empty boxes for a missing glyph
+    # the same charts without the CJK font: glyphs missing, and the pictures differ
+    monkeypatch.setattr(tk.plots, "_cjk_font", lambda: None)
+    with plt.rc_context():
+        bare = [tk.plots.plot_tag_coverage(coverage), tk.plots.plot_value_distribution(counts)]
+        bare_drawn = [_pixels(f) for f in bare]
+    assert [w for w in recwarn if "Glyph" in str(w.message)], "the comparison did draw empty boxes"
+    assert all(a.shape != b.shape or (a != b).any() for a, b in zip(drawn, bare_drawn))
+    plt.close("all")
