@@ -137,13 +137,16 @@ tk.show_table(image_products.sort_values("value", ascending=False)[["product_id"
 # %% [markdown]
 # ## The tag combinations that mark hits
 #
-# Rules kept on the seasons in the window, strongest first, in words and with the counts behind them:
+# Rules kept on the seasons in the window, strongest first, in words and with the counts behind them (rules
+# that differ only by tags of one hierarchy, such as coat and jacket, are one finding, shown once):
 # *hit rate* is the share of products with the tags that were hits; *lift* compares it with the average
 # hit rate; the *q-value* is the false discovery rate at which the rule would still be kept.
 
 # %%
-tk.show_table(tk.narrative.rule_table(kept, brand.taxonomy), max_rows=table_rows, percent=["hit_rate"],
-              note="All rules, with the reason each was or was not kept, are in hit_tags.xlsx.", taxonomy=brand.taxonomy)
+tk.show_table(tk.narrative.rule_table(kept, brand.taxonomy, grouped=True), max_rows=table_rows, percent=["hit_rate"],
+              note="Rules that are one finding along the taxonomy's hierarchy (a coat and a jacket, say) are shown "
+                   "once, the strongest, with the others beside it. All rules, with the reason each was or was not "
+                   "kept, are in hit_tags.xlsx.", taxonomy=brand.taxonomy)
 
 # %% [markdown]
 # What became of every tag set with enough hits: *redundant* rules have a more general rule with at least

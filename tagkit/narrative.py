@@ -6,17 +6,28 @@ import numpy as np
 import pandas as pd
 
 from tagkit._inert import plain
-from tagkit.rules import KEPT, describe_rules
+from tagkit.rules import KEPT, describe_rules, rule_findings
 from tagkit.taxonomy import Taxonomy
 from tagkit.vocabulary import BACKTEST_RANDOM, BACKTEST_TAGKIT, CARRY_OVER, HIT_BET, IMAGE, MODEL_KINDS, TAGS_ONLY
 
 
-def rule_table(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.DataFrame:
-    """Rules for reading: the sentence first, then the counts and measures behind it."""
+def rule_table(rules: pd.DataFrame, taxonomy: Taxonomy | None = None, *, grouped: bool = False) -> pd.DataFrame:
+    """Rules for reading: the sentence first, then the counts and measures behind it.
+
+    ``grouped``: one row per finding (:func:`tagkit.rules.rule_findings`: rules that differ only by tags of one
+    hierarchy, 'coat + check' and 'jacket + check'), the strongest rule of each, in the order of the rules, with
+    the others of the finding listed in ``same_finding``."""
     out = rules.assign(reading=describe_rules(rules, taxonomy))
-    return out[["reading", "rule", "n_products", "n_hits", "confidence", "lift", "q_value", "status"]].rename(
-        columns={"confidence": "hit_rate"}
-    )
+    columns = ["reading", "rule", "n_products", "n_hits", "confidence", "lift", "q_value", "status"]
+    if grouped and len(out):
+        out = out.assign(finding=rule_findings(rules, taxonomy))
+        members = out.groupby("finding", sort=False)["rule"].agg(list)
+        out = out.drop_duplicates("finding").copy()  # rules come strongest first: the first of each finding
+        out["same_finding"] = [
+            "; ".join(m for m in members[f] if m != rule) for f, rule in zip(out["finding"], out["rule"])
+        ]
+        columns = [*columns[:2], "same_finding", *columns[2:]]
+    return out[columns].rename(columns={"confidence": "hit_rate"})
 
 
 def hit_tags_summary(
@@ -56,9 +67,17 @@ def hit_tags_summary(
             f"In **{season}**, {r['hits']:,} of {r['catalogue']:,} ranked products were hits "
             f"(**{r['hit_share']:.1%}**, {r['band']} the target band{revenue})."
         )
+    findings = rule_findings(kept, taxonomy).nunique() if len(kept) else 0
+    figures["findings"] = int(findings)
+    together = (
+        f" ({findings:,} findings once rules that differ only within one hierarchy, such as a coat and a jacket, "
+        "are taken together)"
+        if findings < len(kept)
+        else ""
+    )
     sentences.append(
         f"Mined on {window[0]}–{window[-1]} ({len(rules):,} tag sets with enough hits), "
-        f"**{len(kept):,} rules** mark hits."
+        f"**{len(kept):,} rules** mark hits{together}."
     )
     if len(kept):
         sentences.append(f"The strongest: {plain(describe_rules(kept.head(1), taxonomy).iloc[0])}.")

@@ -284,6 +284,28 @@ def describe_rules(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.
     )
 
 
+def rule_findings(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.Series:
+    """The finding each rule belongs to: its tag set with every tag raised to the top of its hierarchy in the
+    taxonomy ('trench-coat + check', 'coat + check' and 'jacket + check' are all 'outerwear + check'), as the
+    sorted items joined by ' & '. Without a taxonomy each rule is its own finding."""
+    check_frame(rules, "rules", name="rules", owner="rule_findings", source="mine_hit_rules")
+
+    def top(item: str) -> str:
+        if taxonomy is None or "=" not in item or item.split("=", 1)[0] not in taxonomy.dimension_names:
+            return item
+        try:
+            return ([item, *taxonomy.ancestors(item)])[-1]
+        except KeyError:  # a tag the taxonomy does not hold
+            return item
+
+    return pd.Series(
+        [" & ".join(sorted({top(i) for i in items})) for items in rules["items"]],
+        index=rules.index,
+        name="finding",
+        dtype="object",
+    )
+
+
 def score_rules(rules: pd.DataFrame, matrix: pd.DataFrame, hits) -> pd.DataFrame:
     """The given rules' counts and measures on other data (e.g. the next season): n_products, n_hits,
     hit rate, lift against that data's base rate, p-value."""

@@ -225,3 +225,58 @@ def test_the_fisher_tail_agrees_with_scipy_everywhere():
     assert np.allclose(ours, theirs, rtol=1e-7, atol=1e-13)
     small = theirs < 1e-3
     assert small.sum() > 100 and np.allclose(ours[small], theirs[small], rtol=1e-7, atol=1e-300)
+
+
+def test_rules_along_one_hierarchy_are_one_finding():
+    taxonomy = tk.Taxonomy.from_dict(
+        {
+            "dimensions": [
+                {
+                    "name": "category",
+                    "values": [
+                        "outerwear",
+                        {"name": "coat", "parent": "outerwear"},
+                        {"name": "trench-coat", "parent": "coat"},
+                        {"name": "jacket", "parent": "outerwear"},
+                        "dress",
+                    ],
+                },
+                {"name": "pattern", "values": ["check", "stripe"]},
+            ]
+        }
+    )
+    items = [
+        ("category=trench-coat", "pattern=check"),
+        ("category=coat", "pattern=check"),
+        ("category=dress", "pattern=check"),
+        ("category=jacket", "pattern=check"),
+        ("category=coat", "pattern=stripe"),
+    ]
+    rules = pd.DataFrame(
+        {
+            "items": items,
+            "rule": [" & ".join(i) for i in items],
+            "n_products": [31, 40, 50, 20, 30],
+            "n_hits": [27, 30, 20, 12, 9],
+            "confidence": [0.87, 0.75, 0.4, 0.6, 0.3],
+            "lift": [11.6, 10.0, 5.3, 8.0, 4.0],
+            "q_value": [0.001] * 5,
+            "status": ["kept"] * 5,
+        }
+    )
+    findings = tk.rules.rule_findings(rules, taxonomy)
+    assert findings.tolist() == [
+        "category=outerwear & pattern=check",
+        "category=outerwear & pattern=check",
+        "category=dress & pattern=check",
+        "category=outerwear & pattern=check",
+        "category=outerwear & pattern=stripe",
+    ]
+    table = tk.narrative.rule_table(rules, taxonomy, grouped=True)
+    assert table["rule"].tolist() == [
+        items[0][0] + " & pattern=check",
+        "category=dress & pattern=check",
+        "category=coat & pattern=stripe",
+    ]  # the strongest of each, in order
+    assert table["same_finding"].tolist() == ["category=coat & pattern=check; category=jacket & pattern=check", "", ""]
+    assert tk.rules.rule_findings(rules).tolist() == rules["rule"].tolist()  # no taxonomy: each rule alone
