@@ -37,7 +37,7 @@ import tagkit as tk
 dataset = tk.open_dataset(data_dir)
 season = dataset.calendar.parse(season)
 out = tk.output_folder(output_dir, season)
-tk.check_parameters("01_tag_health", engine=engine, unknown_tags=unknown_tags, top_values=top_values, table_rows=table_rows)
+settings = tk.check_parameters("01_tag_health", engine=engine, unknown_tags=unknown_tags, top_values=top_values, table_rows=table_rows)
 
 # %%
 taxonomy = dataset.read_taxonomy()
@@ -138,6 +138,6 @@ fig = tk.plots.plot_set_aside(sales.accounting)
 workbook = tk.write_excel({
     "input files": tk.health.input_overview(inputs, taxonomy), "tag problems": health, "coverage": coverage,
     "missing required": missing, "catalogue problems": problems, "sales accounting": sales.accounting,
-}, out / "tag_health.xlsx")
+}, out / "tag_health.xlsx", about={"season": season, "dataset": dataset.name, **settings})
 tk.show_files([workbook, tk.write_csv(health, out / "tag_health.csv"), sales.set_aside_file], folder=out,
               season_sheets={"tag problems": "tag problems"})

@@ -53,11 +53,11 @@ import tagkit as tk
 dataset = tk.open_dataset(data_dir)
 season = dataset.calendar.parse(season)
 out = tk.output_folder(output_dir, season)
-tk.check_parameters("02_hit_tags", engine=engine, metric=metric, hit_definition=hit_definition, top_share=top_share,
-                    hit_bar=hit_bar, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
-                    min_exposure_days=min_exposure_days, history_seasons=history_seasons, min_hits=min_hits,
-                    max_size=max_size, min_lift=min_lift, max_q=max_q, band_low=band_low, band_high=band_high,
-                    table_rows=table_rows)
+settings = tk.check_parameters("02_hit_tags", engine=engine, metric=metric, hit_definition=hit_definition, top_share=top_share,
+                               hit_bar=hit_bar, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
+                               min_exposure_days=min_exposure_days, history_seasons=history_seasons, min_hits=min_hits,
+                               max_size=max_size, min_lift=min_lift, max_q=max_q, band_low=band_low, band_high=band_high,
+                               table_rows=table_rows)
 definition = tk.HitDefinition(metric=metric, definition=hit_definition, top_share=top_share, bar=hit_bar,
                               group_by=group_by, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
                               min_exposure_days=min_exposure_days)
@@ -257,9 +257,10 @@ tk.show_table(tk.looks.look_alike_groups(signatures.reindex(in_season["product_i
 
 # %%
 workbook = tk.write_excel({
-    "hit share": share, "rules": tk.narrative.rule_table(rules, brand.taxonomy), "common tags": common.drop(columns="items"),
+    "hit share": share, "kept rules": tk.narrative.rule_table(kept, brand.taxonomy),
+    "rules": tk.narrative.rule_table(rules, brand.taxonomy), "common tags": common.drop(columns="items"),
     "trends": trends, "holdout": tested, "yearly": yearly, "labels": labels,
     "competitors": comparison, "label check": check.table,
-}, out / "hit_tags.xlsx")
+}, out / "hit_tags.xlsx", about={"season": season, "dataset": dataset.name, **settings})
 tk.show_files([workbook, tk.write_csv(tk.narrative.rule_table(rules, brand.taxonomy), out / "hit_rules.csv")], folder=out,
-              season_sheets={"hit share": "hit share", "rules": "rules", "common tags": "common tags"})
+              season_sheets={"hit share": "hit share", "kept rules": "kept rules", "common tags": "common tags"})

@@ -69,15 +69,15 @@ dataset = tk.open_dataset(data_dir)
 season = dataset.calendar.parse(season)
 plan_for = dataset.calendar.shift(season, 1)
 out = tk.output_folder(output_dir, season)
-tk.check_parameters("03_season_plan", engine=engine, metric=metric, hit_definition=hit_definition, top_share=top_share,
-                    hit_bar=hit_bar, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
-                    min_exposure_days=min_exposure_days, history_seasons=history_seasons, min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, penalty=penalty,
-                    propensity_model=propensity_model, time_of_year=time_of_year, tag_momentum=tag_momentum,
-                    catalogue_size=catalogue_size, carry_over=carry_over, band_low=band_low, band_high=band_high,
-                    min_bet_lift=min_bet_lift, image_count=image_count, image_share=image_share,
-                    category_tolerance=category_tolerance, max_per_look=max_per_look,
-                    max_bet_share_per_tag_set=max_bet_share_per_tag_set, backtest_seasons=backtest_seasons,
-                    plan_share=plan_share, table_rows=table_rows)
+settings = tk.check_parameters("03_season_plan", engine=engine, metric=metric, hit_definition=hit_definition, top_share=top_share,
+                               hit_bar=hit_bar, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
+                               min_exposure_days=min_exposure_days, history_seasons=history_seasons, min_hits=min_hits, max_size=max_size, min_lift=min_lift, max_q=max_q, penalty=penalty,
+                               propensity_model=propensity_model, time_of_year=time_of_year, tag_momentum=tag_momentum,
+                               catalogue_size=catalogue_size, carry_over=carry_over, band_low=band_low, band_high=band_high,
+                               min_bet_lift=min_bet_lift, image_count=image_count, image_share=image_share,
+                               category_tolerance=category_tolerance, max_per_look=max_per_look,
+                               max_bet_share_per_tag_set=max_bet_share_per_tag_set, backtest_seasons=backtest_seasons,
+                               plan_share=plan_share, table_rows=table_rows)
 tk.parameters.check_dimensions(dataset.read_taxonomy(), group_by=group_by)
 definition = tk.HitDefinition(metric=metric, definition=hit_definition, top_share=top_share, bar=hit_bar,
                               group_by=group_by, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
@@ -236,6 +236,7 @@ tk.show_table(replayed, max_rows=table_rows, percent=["base_rate", "bet_hit_rate
 workbook = tk.write_excel({
     "plan": plan.table, "summary": plan.summary, "categories": plan.categories, "looks": plan.looks,
     "tag sets": plan.concentration, "candidates": candidates, "backtest": replayed, "calibration": calibration,
-}, out / "season_plan.xlsx", percent=["probability", "share_of_hit_bets", "bet_hit_rate", "plan_hit_share"])
+}, out / "season_plan.xlsx", percent=["probability", "share_of_hit_bets", "bet_hit_rate", "plan_hit_share"],
+   about={"season": season, "dataset": dataset.name, **settings})
 tk.show_files([workbook, tk.write_csv(plan.table, out / "season_plan.csv")], folder=out,
               season_sheets={"plan": "plan", "plan summary": "summary"})

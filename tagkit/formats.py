@@ -89,7 +89,7 @@ def probability_value_text(x) -> str:
     return "< 0.001" if x < 0.001 else f"{x:.3f}"
 
 
-def _decimals(values: pd.Series) -> int:
+def decimals(values: pd.Series) -> int:
     finite = pd.to_numeric(values, errors="coerce").replace([np.inf, -np.inf], np.nan).dropna()
     if finite.empty or (finite == finite.round()).all():
         return 0
@@ -139,7 +139,7 @@ def column_text(name, values: pd.Series, percent=()) -> pd.Series:
             return values.map(lift_text)
         if is_percent(name, values, percent):
             return values.map(percent_text)
-        return values.map(_number_text(_decimals(values)))
+        return values.map(_number_text(decimals(values)))
     return _mixed_text(values)
 
 
@@ -152,7 +152,7 @@ def _mixed_text(values: pd.Series) -> pd.Series:
         if isinstance(v, (int, np.integer)):
             return f"{v:,}"
         if isinstance(v, (float, np.floating)):
-            return "" if pd.isna(v) else _number_text(_decimals(pd.Series([v])))(v)
+            return "" if pd.isna(v) else _number_text(decimals(pd.Series([v])))(v)
         if v is None or (not isinstance(v, (str, list, tuple, dict)) and pd.isna(v)):
             return ""
         return str(v)

@@ -73,8 +73,9 @@ PARAMETER_CONTRACTS = {
 }
 
 
-def check_parameters(notebook: str, **values) -> None:
-    """Check notebook parameters against :data:`PARAMETER_CONTRACTS`; explain a wrong value."""
+def check_parameters(notebook: str, **values) -> dict:
+    """Check notebook parameters against :data:`PARAMETER_CONTRACTS`; explain a wrong value. Returns them, for
+    the "about" sheet of the notebook's workbook."""
     owner = f"the notebook {notebook}"
     for name, value in values.items():
         contract = PARAMETER_CONTRACTS.get(name)
@@ -86,6 +87,7 @@ def check_parameters(notebook: str, **values) -> None:
         raise ParameterError(
             f"The 'band_low' parameter of {owner} must be below 'band_high'. Got {low!r} and {high!r} instead."
         )
+    return dict(values)
 
 
 def check_dimensions(taxonomy, owner: str = "", **dimensions) -> None:

@@ -87,3 +87,40 @@ def test_a_table_longer_than_a_sheet_goes_whole_to_a_csv_and_its_sheet_says_wher
         note.startswith("This table has 12 rows, more than an Excel sheet holds (5)")
         and "hit_tags_labels_all.csv" in note
     )
+
+
+def test_workbooks_speak_words_format_each_measure_and_colour_verdicts(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "share_of_competitor_bestsellers": [0.275],
+            "lift": [11.61019499277804],
+            "q_value": [0.0004],
+            "n_products": [21535],
+            "units_per_week": [2.345],
+            "verdict": ["whitespace"],
+            "within": [False],
+        }
+    )
+    path = tk.write_excel({"competitors": frame}, tmp_path / "x.xlsx", about={"season": "2025Q4", "top_share": 0.075})
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["about", "competitors"]
+    assert [[c.value for c in row] for row in book["about"].iter_rows()] == [
+        ["setting", "value"],
+        ["season", "2025Q4"],
+        ["top_share", "0.075"],
+    ]
+    sheet = book["competitors"]
+    assert [c.value for c in sheet[1]] == [
+        "share of competitor best sellers",
+        "lift",
+        "q-value (false discovery rate)",
+        "products",
+        "units per week on sale",
+        "verdict",
+        "within",
+    ]
+    assert [c.number_format for c in sheet[2]][:5] == ["0.0%", '0.0"×"', "0.000", "#,##0", "#,##0.00"]
+    assert sheet["B2"].value == 11.61019499277804  # the number itself; only its format rounds
+    rules = {str(r.sqref): [x.formula for x in r.rules] for r in sheet.conditional_formatting}
+    assert any('"whitespace"' in f for fs in rules["F2"] for f in fs)  # coloured by its verdict
+    assert any("FALSE" in f for fs in rules["G2"] for f in fs)

@@ -34,16 +34,19 @@ def test_tag_health_exports_agree_with_the_files(batch_runs):
     assert len(aside) == lines - counts["rows used"]
     catalogue = pd.read_csv(data / "catalogue.csv", dtype=str, encoding="utf-8-sig")
     files = pd.read_excel(reports / "tag_health.xlsx", sheet_name="input files").set_index("file")
-    assert files.loc["catalogue.csv", "rows_read"] == len(catalogue)
+    assert files.loc["catalogue.csv", "rows read"] == len(catalogue)  # headers in words
     assert files.loc["catalogue.csv", "products"] == catalogue["SKU"].nunique()
 
 
 def test_hit_tags_exports(batch_runs):
     _, (reports, _) = batch_runs
     sheets = pd.read_excel(reports / "hit_tags.xlsx", sheet_name=None)
-    assert {"hit share", "rules", "common tags", "trends", "holdout", "yearly", "labels", "competitors"} <= set(sheets)
+    assert {"about", "hit share", "kept rules", "rules", "common tags", "trends", "holdout", "yearly", "labels"} <= set(
+        sheets
+    )
     rules = sheets["rules"]
-    assert (rules["status"] == "kept").sum() > 0
+    assert (rules["status"] == "kept").sum() == len(sheets["kept rules"]) > 0  # the kept rules on their own sheet
+    assert str(sheets["about"].set_index("setting").loc["top_share", "value"]) == "0.075"  # the run's parameters
     share = sheets["hit share"].set_index("season")
     labels = sheets["labels"]
     counted = labels[labels["status"] == "hit"].groupby("season").size()
@@ -53,7 +56,7 @@ def test_hit_tags_exports(batch_runs):
 
 def test_season_plan_exports_meet_the_plan_limits(batch_runs):
     _, (reports, _) = batch_runs
-    sheets = pd.read_excel(reports / "season_plan.xlsx", sheet_name=None, dtype={"product_id": str})
+    sheets = pd.read_excel(reports / "season_plan.xlsx", sheet_name=None, dtype={"product id": str})
     assert {"plan", "summary", "categories", "looks", "tag sets", "candidates", "backtest", "calibration"} <= set(
         sheets
     )
@@ -65,19 +68,19 @@ def test_season_plan_exports_meet_the_plan_limits(batch_runs):
     assert plan["look"].value_counts().max() <= 6
     assert summary["within"].all()
     csv = pd.read_csv(reports / "season_plan.csv", dtype={"product_id": str}, encoding="utf-8-sig")
-    assert csv["product_id"].tolist() == plan["product_id"].tolist()
+    assert csv["product_id"].tolist() == plan["product id"].tolist()
 
 
 def test_season_workbook_has_one_sheet_per_table(batch_runs):
     _, (reports, _) = batch_runs
     book = openpyxl.load_workbook(reports / "tagkit_2025Q4.xlsx")
     # the sheets each notebook declared (show_files season_sheets), in the order of the notebooks
-    assert book.sheetnames == ["tag problems", "hit share", "rules", "common tags", "plan", "plan summary"]
+    assert book.sheetnames == ["tag problems", "hit share", "kept rules", "common tags", "plan", "plan summary"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
         assert all(sheet.column_dimensions[c].width <= 60 for c in sheet.column_dimensions)
-    plan = pd.read_excel(reports / "tagkit_2025Q4.xlsx", sheet_name="plan", dtype={"product_id": str})
-    assert plan["product_id"].str.len().gt(0).all()
+    plan = pd.read_excel(reports / "tagkit_2025Q4.xlsx", sheet_name="plan", dtype={"product id": str})
+    assert plan["product id"].str.len().gt(0).all()
 
 
 def test_every_notebook_that_labels_hits_takes_one_hit_definition():
@@ -177,7 +180,7 @@ def test_sparse_brand_batch_is_complete_and_honest(sparse_batch):
     # the heatmap and the looks fit this taxonomy (no material, no silhouette)
     assert "Here a look is Product type, Colour (family) and Pattern" in hits
     files = pd.read_excel(sparse_batch / "tag_health.xlsx", sheet_name="input files")
-    assert files.loc[0, "placeholder_values"] > 0 and files.loc[0, "ids_given_zeros_back"] == files.loc[0, "products"]
+    assert files.loc[0, "placeholder values"] > 0 and files.loc[0, "ids given zeros back"] == files.loc[0, "products"]
     rules = pd.read_csv(sparse_batch / "hit_rules.csv")
     kept = rules[rules["status"] == "kept"]["rule"]
     assert kept.str.contains("product_type=trousers").any() and kept.str.contains("department=divided").any()
@@ -193,7 +196,7 @@ def test_complete_journey_batch_is_complete_and_honest(complete_journey_batch):
     assert "a season's catalogue is every product on sale in it (chosen from the data" in hits
     assert "may not measure selling" not in hits
     share = pd.read_excel(complete_journey_batch / "hit_tags.xlsx", sheet_name="hit share").set_index("season")
-    assert share.loc["2017Q4", "band"] == "inside" and share.loc["2017Q4", "revenue_share"] > 0.3
+    assert share.loc["2017Q4", "band"] == "inside" and share.loc["2017Q4", "revenue share"] > 0.3
     rules = pd.read_csv(complete_journey_batch / "hit_rules.csv")
     kept = rules[rules["status"] == "kept"]
     assert len(kept) > 20 and (kept["n_hits"] >= 5).all()

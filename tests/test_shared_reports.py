@@ -172,7 +172,7 @@ def test_no_export_holds_a_formula_and_no_page_a_foreign_link(batch_runs):
         cells = pd.read_csv(export, dtype=str, keep_default_na=False, encoding="utf-8-sig").to_numpy().ravel()
         assert not [c for c in cells if c.startswith(starts)], export.name
     problems = pd.read_excel(reports / "tag_health.xlsx", sheet_name="tag problems")
-    assert {"=1+1", "@SUM(A1)", "+2+2"} <= set(problems["raw_value"])  # the formula-like tags, as typed, as text
+    assert {"=1+1", "@SUM(A1)", "+2+2"} <= set(problems["raw value"])  # the formula-like tags, as typed, as text
     csv = pd.read_csv(reports / "tag_health.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert {"'=1+1", "'@SUM(A1)"} <= set(csv["raw_value"])  # in CSV, one apostrophe ahead
     for page in reports.glob("*.html"):
