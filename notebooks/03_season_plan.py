@@ -231,6 +231,10 @@ tk.show_table(replayed, max_rows=table_rows, percent=["base_rate", "bet_hit_rate
 
 # %% [markdown]
 # ## Exports
+#
+# The workbook holds every table of this page (an "about" sheet lists the parameters of the run); the plan is
+# also a CSV, and its new products a Shopify product import (`season_plan_shopify.csv`: drafts with their
+# planned tags, ready to upload under Products, Import).
 
 # %%
 workbook = tk.write_excel({
@@ -238,5 +242,9 @@ workbook = tk.write_excel({
     "tag sets": plan.concentration, "candidates": candidates, "backtest": replayed, "calibration": calibration,
 }, out / "season_plan.xlsx", percent=["probability", "share_of_hit_bets", "bet_hit_rate", "plan_hit_share"],
    about={"season": season, "dataset": dataset.name, **settings})
-tk.show_files([workbook, tk.write_csv(plan.table, out / "season_plan.csv")], folder=out,
+shopify = (tk.plan.shopify_products(plan.table, brand.candidates.tags, brand.taxonomy, vendor=dataset.name,
+                                    products=brand.candidates.products) if brand.candidates is not None else None)
+tk.show_files([workbook, tk.write_csv(plan.table, out / "season_plan.csv"),
+               tk.write_csv(shopify, out / "season_plan_shopify.csv", bom=False) if shopify is not None else None],
+              folder=out,
               season_sheets={"plan": "plan", "plan summary": "summary"})

@@ -38,6 +38,8 @@ from tagkit.propensity import carry_over as carried_products
 from tagkit.propensity import score_candidates
 from tagkit.rules import KEPT, rule_membership
 from tagkit.seasons import QUARTERS, SeasonCalendar
+from tagkit.tags import USABLE
+from tagkit.taxonomy import Taxonomy
 from tagkit.vocabulary import CARRY_OVER, CORE, HIT_BET, IMAGE
 
 ROLE_ORDER = {HIT_BET: 0, CORE: 1, IMAGE: 2, CARRY_OVER: 3}
@@ -911,3 +913,78 @@ def plan_brand(
             candidates=len(candidates),
         )
     return plan, candidates
+
+
+SHOPIFY_COLUMNS = [
+    "Handle",
+    "Title",
+    "Body (HTML)",
+    "Vendor",
+    "Type",
+    "Tags",
+    "Published",
+    "Option1 Name",
+    "Option1 Value",
+    "Variant SKU",
+    "Variant Price",
+    "Status",
+]
+
+
+def shopify_products(
+    plan: pd.DataFrame,
+    tags: pd.DataFrame,
+    taxonomy: Taxonomy,
+    *,
+    products: pd.DataFrame | None = None,
+    vendor: str = "",
+) -> pd.DataFrame:
+    """The plan's new products (carry-over left out: it is in the shop already) as a Shopify product import
+    (the classic template's columns), each a draft with its planned tags ("Colour: Navy", "tagkit: hit bet"), its
+    category as the product type and its id as the SKU; ``products`` (the candidates' catalogue) gives the
+    price when it has one. Upload it in Shopify under Products, Import."""
+    check_frame(tags, "resolved tags", name="tags", owner="shopify_products", source="normalise_tags")
+    new = plan[plan["role"] != CARRY_OVER]
+    usable = tags[tags["status"].isin(USABLE) & tags["product_id"].isin(new["product_id"])]
+    words = usable.assign(
+        tag=[
+            f"{taxonomy.dimension(d).label}: {taxonomy.value_words(d, v)}".replace(",", " ")
+            for d, v in zip(usable["dimension"], usable["value"])
+        ]
+    )
+    by_product = words.drop_duplicates(["product_id", "tag"]).groupby("product_id", sort=False)["tag"].agg(", ".join)
+    price = (
+        products.drop_duplicates("product_id").set_index("product_id")["price"]
+        if products is not None and "price" in products.columns
+        else pd.Series(dtype=float)
+    )
+    ids = new["product_id"].astype(str)
+    category = taxonomy.roles.category
+    handles = [_handle(i, n) for i, n in zip(ids, new["name"].fillna(""))]
+    return pd.DataFrame(
+        {
+            "Handle": handles,
+            "Title": [n if str(n).strip() else i for i, n in zip(ids, new["name"].fillna(""))],
+            "Body (HTML)": "",
+            "Vendor": vendor,
+            "Type": [taxonomy.value_words(category, c) if category and c else c for c in new["category"].fillna("")],
+            "Tags": [
+                ", ".join(t for t in (by_product.get(i, ""), f"tagkit: {role}") if t)
+                for i, role in zip(ids, new["role"])
+            ],
+            "Published": "FALSE",
+            "Option1 Name": "Title",
+            "Option1 Value": "Default Title",
+            "Variant SKU": ids.to_numpy(),
+            "Variant Price": [price.get(i, np.nan) for i in ids],
+            "Status": "draft",
+        },
+        columns=SHOPIFY_COLUMNS,
+    )
+
+
+def _handle(product_id: str, name: str) -> str:
+    """A URL handle: lower-case letters, digits and hyphens, from the name and the id (unique by the id)."""
+    text = f"{name} {product_id}".lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return slug or re.sub(r"[^a-z0-9]+", "-", product_id.lower()).strip("-") or "product"

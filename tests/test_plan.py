@@ -391,3 +391,44 @@ def test_a_brand_whose_limits_cannot_hold_gets_no_plan_and_the_reason(demo_brand
         choice=tk.choice.ModelChoice("tags only", "chosen by hand", pd.DataFrame()),
     )
     assert "max_bet_share_per_tag_set (1%). The candidates were scored with the **tags only** model" in summary
+
+
+def test_the_plan_as_a_shopify_product_import():
+    taxonomy = tk.Taxonomy.from_dict(
+        {
+            "dimensions": [
+                {"name": "category", "required": True, "values": ["trench-coat", "dress"]},
+                {"name": "colour", "label": "Colour", "values": [{"name": "navy", "label": "Navy / dark"}]},
+            ]
+        }
+    )
+    plan = pd.DataFrame(
+        {
+            "product_id": ["N01", "N02", "C01"],
+            "name": ["Navy Trench Coat", "", "Old dress"],
+            "role": ["hit bet", "image", "carry-over"],
+            "category": ["trench-coat", "dress", "dress"],
+        }
+    )
+    tags = pd.DataFrame(
+        {
+            "product_id": ["N01", "N01", "N02", "C01"],
+            "dimension": ["category", "colour", "category", "category"],
+            "value": ["trench-coat", "navy", "dress", "dress"],
+            "item": ["category=trench-coat", "colour=navy", "category=dress", "category=dress"],
+            "status": ["ok", "ok", "ok", "ok"],
+        }
+    )
+    products = pd.DataFrame({"product_id": ["N01", "N02"], "price": [1299.0, None]})
+    out = tk.plan.shopify_products(plan, tags, taxonomy, products=products, vendor="My brand")
+    assert list(out.columns) == tk.plan.SHOPIFY_COLUMNS and out["Variant SKU"].tolist() == [
+        "N01",
+        "N02",
+    ]  # no carry-over
+    assert out["Handle"].tolist() == ["navy-trench-coat-n01", "n02"]
+    assert out["Title"].tolist() == ["Navy Trench Coat", "N02"]
+    assert (
+        out.loc[0, "Tags"] == "Category: Trench coat, Colour: Navy / dark, tagkit: hit bet"
+    )  # a comma would split a tag
+    assert out["Type"].tolist() == ["Trench coat", "Dress"] and out["Status"].eq("draft").all()
+    assert out.loc[0, "Variant Price"] == 1299.0 and pd.isna(out.loc[1, "Variant Price"])

@@ -19,12 +19,14 @@ _MAX_WIDTH = 59  # characters; XlsxWriter stores w as about w + 0.7, so no colum
 _EXCEL_MAX_ROWS = 1_048_575
 
 
-def write_csv(frame: pd.DataFrame, path) -> Path:
-    """A CSV file Excel opens as text: UTF-8 with a byte-order mark, every cell that starts like a formula
-    prefixed with an apostrophe (see tagkit._inert), lines ended by CRLF (RFC 4180), so that a value holding a
-    carriage return or a line feed is quoted and stays one cell."""
+def write_csv(frame: pd.DataFrame, path, *, bom: bool = True) -> Path:
+    """A CSV file Excel opens as text: UTF-8 with a byte-order mark (``bom=False`` for an upload, such as
+    Shopify's product import, that wants none), every cell that starts like a formula prefixed with an
+    apostrophe (see tagkit._inert), lines ended by CRLF (RFC 4180), so that a value holding a carriage return or
+    a line feed is quoted and stays one cell."""
     inert = csv_frame(frame)
-    return atomic_write(path, lambda tmp: inert.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"))
+    encoding = "utf-8-sig" if bom else "utf-8"
+    return atomic_write(path, lambda tmp: inert.to_csv(tmp, index=False, encoding=encoding, lineterminator="\r\n"))
 
 
 def write_excel(sheets: dict[str, pd.DataFrame], path, *, percent=(), about: dict | None = None) -> Path:
