@@ -264,3 +264,23 @@ workbook = tk.write_excel({
 }, out / "hit_tags.xlsx", about={"season": season, "dataset": dataset.name, **settings})
 tk.show_files([workbook, tk.write_csv(tk.narrative.rule_table(rules, brand.taxonomy), out / "hit_rules.csv")], folder=out,
               season_sheets={"hit share": "hit share", "kept rules": "kept rules", "common tags": "common tags"})
+
+# %% [markdown]
+# ## Words on this page
+#
+# - **Hit**: a product that sold at least as well as the bar (a fixed bar from the reference seasons by
+#   default), measured by the page's metric; image products are not ranked.
+# - **Hit share**: the share of a season's ranked products that were hits; the target band is 5–10%.
+# - **Rule** (a tag set ⇒ hit): products carrying every tag of the set. Its **hit rate** is the share of them
+#   that were hits; its **lift** is that hit rate divided by the average hit rate (2.0× means twice as often).
+# - **q-value**: the false discovery rate at which the rule would still be kept, from a one-sided Fisher's
+#   exact test over every rule tested (Benjamini–Hochberg); below 0.05 means at most 1 in 20 such rules is
+#   expected to be chance.
+# - **Finding**: rules that differ only by tags of one hierarchy (coat, trench coat, jacket) taken together.
+# - **Held up / confirmed**: a rule mined on earlier seasons with a lift above 1 in the next season / also
+#   significant there on its own.
+# - **Whitespace / crowded**: competitors win with tags the brand hardly offers / the brand offers a lot of
+#   tags that do not mark its hits.
+# - **Look, concentration (HHI), effective number of looks**: a look is the values of a few dimensions; the
+#   Herfindahl index sums each look's squared share of the range (1 means a single look); the effective number
+#   of looks is its inverse, the number of equally common looks that would give the same concentration.

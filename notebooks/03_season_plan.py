@@ -248,3 +248,19 @@ tk.show_files([workbook, tk.write_csv(plan.table, out / "season_plan.csv"),
                tk.write_csv(shopify, out / "season_plan_shopify.csv", bom=False) if shopify is not None else None],
               folder=out,
               season_sheets={"plan": "plan", "plan summary": "summary"})
+
+# %% [markdown]
+# ## Words on this page
+#
+# - **Hit bet**: a new product chosen because it is likely to be a hit; **core** products fill the range;
+#   **image** products carry the brand's style and are not meant to be hits; **carry-over** stays on sale.
+# - **Chance of a hit**: the model's probability that the product reaches the hit bar, checked against past
+#   seasons (never stated above what they showed); **lift** is that chance over the season's average.
+# - **Expected hits** and its **90% interval**: the sum of the hit bets' chances, and the range the number of
+#   hits should fall in nine times out of ten.
+# - **Log loss** and **Brier score**: how far predicted chances were from what happened (lower is better);
+#   the model with the lowest log loss out of time is chosen unless a simpler one is within its noise.
+# - **Hit rate of the hit bets** (precision at k) and **lift of the hit bets**: in a replayed season, the share
+#   of the hit bets that were hits, and that share over the season's average.
+# - **Calibration**: products given about 20% should be hits about 20% of the time; the table puts the
+#   chances given next to the share that were hits, with its 90% interval.

@@ -59,6 +59,12 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
     )
     body, _ = exporter.from_notebook_node(nb)
     body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
+    alts = iter(_chart_descriptions(nb))
+    body = re.sub(
+        r'alt="No description has been provided for this image"',
+        lambda _: f'alt="{html_text(next(alts, "A chart of this report"))}"',
+        body,
+    )
     body = _contents(body) + body
     page = _PAGE.format(
         title=html_text(f"{title} · {season}"),
@@ -73,6 +79,24 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
     )
     target.write_text(page, encoding="utf-8")
     return {"file": target.name, "title": title, **found}
+
+
+def _chart_descriptions(nb) -> list[str]:
+    """A description of every chart, in order, for its alt text: the section it is in and the notebook's own
+    "How to read it" line above it (markdown marks removed)."""
+    heading, reading, out = "", "", []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            lines = cell.source.splitlines()
+            heading = next((line.lstrip("#").strip() for line in lines if line.startswith("#")), heading)
+            text = " ".join(line for line in lines if not line.startswith("#")).strip()
+            reading = re.sub(r"[*_`]", "", text.split("How to read it:**", 1)[-1]).strip() if text else ""
+            continue
+        for output in cell.get("outputs", []):
+            if "image/png" in output.get("data", {}):
+                sentence = reading.split(". ")[0].rstrip(".")
+                out.append(f"Chart: {heading}." + (f" {sentence}." if sentence else ""))
+    return out
 
 
 def _contents(body: str) -> str:

@@ -426,3 +426,23 @@ def test_ctrl_c_in_a_notebook_stops_the_batch_and_leaves_the_reports_as_they_wer
         )
     assert not any("03_third" in line for line in lines)  # the batch stopped; the next notebook never started
     assert _tree(out / "2025Q1") == before and not list(out.glob(".build-*"))
+
+
+def test_every_chart_has_a_description_for_its_alt_text(notebooks, small_dataset, tmp_path):
+    _notebook(
+        notebooks,
+        "02_chart",
+        "import matplotlib.pyplot as plt",
+        "fig, ax = plt.subplots()\nax.plot([1, 2])",
+    )
+    index = tk.run_report(
+        "2025Q1",
+        data_dir=small_dataset,
+        out_dir=tmp_path / "r",
+        notebooks_dir=notebooks,
+        progress=False,
+        echo=lambda _: None,
+    )
+    page = (index.parent / "02_chart.html").read_text(encoding="utf-8")
+    assert re.findall(r'<img alt="([^"]*)"', page) == ["Chart: Chart report. What it is for."]
+    assert "No description has been provided" not in page

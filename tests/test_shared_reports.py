@@ -107,6 +107,8 @@ def test_the_pages_allow_only_the_vendored_script_by_its_hash(batch_runs):
         policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text).group(1)
         assert f"script-src '{SCRIPT_HASH}'" in policy and "default-src 'none'" in policy, page.name
         assert re.findall(r"<script[^>]*>(.*?)</script>", text, re.S) == [SCRIPT], page.name
+        alts = re.findall(r'<img alt="([^"]*)"', text)
+        assert len(alts) == text.count("<img") and all(a.startswith("Chart: ") for a in alts), page.name
 
 
 SORT_AND_FILTER = """
