@@ -8,6 +8,7 @@ import sys
 
 from tagkit._inert import terminal_text
 from tagkit.errors import TagkitError
+from tagkit.formats import table_text
 from tagkit.vocabulary import ENGINES
 
 
@@ -42,7 +43,8 @@ def _check(args) -> int:
     inputs = read_inputs(dataset, taxonomy)
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_colwidth", 50):
         print(terminal_text(f"Dataset: {dataset.name} ({dataset.folder})\n"))
-        print(_shown(input_overview(inputs, taxonomy)), "\n")
+        print("Input files:")
+        print(_shown(input_overview(inputs, taxonomy), percent=("tags_understood",)), "\n")
         with step("Checking the tags' health"):
             health = health_by_input(inputs, taxonomy)
         print(f"Tag problems: {len(health):,} (the {min(len(health), args.rows)} largest)")
@@ -52,19 +54,35 @@ def _check(args) -> int:
                 sales = dataset.read_sales(
                     inputs["catalogue"].products, set_aside_path=args.set_aside, engine=args.engine
                 )
-            print(sales.accounting.to_string(index=False))
+            print("Order lines, every one accounted for:")
+            print(_shown(sales.accounting, percent=("share_of_rows_read",)))
             for warning in sales.warnings:
                 print(terminal_text(f"\nnote: {warning}"))
             if sales.set_aside_file:
-                print(f"\nSet-aside order lines written to {sales.set_aside_file}")
+                read, used = (
+                    int(sales.accounting.set_index("reason").loc[r, "rows"]) for r in ("rows read", "rows used")
+                )
+                print(
+                    f"\nSet-aside order lines ({read - used:,}) written to {sales.set_aside_file}"
+                    if read > used
+                    else f"\nNo order line was set aside; {sales.set_aside_file} holds only the header."
+                )
             _check_labels(dataset, inputs, sales, args)
     return 0
 
 
-def _shown(frame) -> str:
-    """A table for the terminal: user text with its control characters (ANSI escapes) made harmless, missing
-    values blank."""
-    return frame.astype(object).where(frame.notna(), "").map(terminal_text).to_string(index=False)
+def _shown(frame, *, percent=()) -> str:
+    """A table for the terminal, as on the pages: headers in words, shares as percentages, counts with
+    separators, missing values blank (tagkit.formats), user text with its control characters (ANSI escapes)
+    made harmless. A table too wide for a terminal is shown one record at a time, a line per column."""
+    if frame.empty:
+        return "  (none)"
+    text = table_text(frame, percent).map(terminal_text)
+    if len(text.columns) <= 7:
+        return text.to_string(index=False)
+    width = max(len(str(c)) for c in text.columns)
+    records = ["\n".join(f"  {str(c).ljust(width)}  {v}" for c, v in row.items()) for _, row in text.iterrows()]
+    return "\n\n".join(records)
 
 
 def _check_labels(dataset, inputs, sales, args) -> None:
@@ -91,7 +109,7 @@ def _check_labels(dataset, inputs, sales, args) -> None:
     )
     check = check_labels(labels, definition, seasons=window)
     print(f"\nHit label ({definition.describe(window)}), {window[0]}-{window[-1]}:")
-    print(check.table.to_string(index=False))
+    print(_shown(check.table))
     for warning in check.warnings:
         print(f"\nwarning: {warning}")
 

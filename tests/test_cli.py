@@ -1,11 +1,15 @@
 """The console command, run as a user runs it."""
 
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+import tagkit as tk
 
 TAGKIT = shutil.which("tagkit", path=str(Path(sys.executable).parent)) or "tagkit"
 
@@ -33,6 +37,20 @@ def test_check_prints_health_and_accounting(small_dataset, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "rows read" in result.stdout and "navvy" in result.stdout
     assert (tmp_path / "aside.csv").exists()
+    aside = len(pd.read_csv(tmp_path / "aside.csv"))
+    said = re.search(r"Set-aside order lines \(([\d,]+)\) written to", result.stdout)
+    assert (int(said.group(1).replace(",", "")) if said else 0) == aside
+    # as on the pages: headers in words, percentages, separators; no NaN, no raw pandas notation
+    assert "share of rows read" in result.stdout and "100.0%" in result.stdout
+    assert "NaN" not in result.stdout and "Empty DataFrame" not in result.stdout and "rows_read" not in result.stdout
+
+
+def test_check_says_when_no_order_line_was_set_aside(tmp_path):
+    result = _run(
+        "check", "--data", str(tk.paths.DATA / "sparse"), "--set-aside", str(tmp_path / "aside.csv"), "--quiet"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No order line was set aside; " in result.stdout and "Set-aside order lines (" not in result.stdout
 
 
 def test_user_errors_exit_with_a_message_not_a_traceback(small_dataset):
@@ -45,9 +63,8 @@ def test_user_errors_exit_with_a_message_not_a_traceback(small_dataset):
 
 
 def test_check_shows_the_hit_label_check_on_the_sparse_brand():
-    from tagkit.paths import DATA
 
-    result = _run("check", "--data", str(DATA / "sparse"))
+    result = _run("check", "--data", str(tk.paths.DATA / "sparse"))
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Launch dates are missing" in out and "Hit label (a hit beats a bar fixed from history" in out
