@@ -10,9 +10,12 @@ SEASON ?= 2025Q4
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "tagkit needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
+	@echo "Setting up $(VENV): tagkit and its pinned dependencies (requirements.lock), about two minutes, once."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test,spark]'
+	@# PYTHONWARNINGS: setuptools' banner about editable installs is for its developers, not ours
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test,spark]'
+	@echo "$(VENV) is ready."
 	@touch $@
 
 # Main job: the quarterly batch on the bundled demo brand; prints the path of the index page.
