@@ -129,7 +129,7 @@ def _demo(args) -> int:
     from tagkit.demo import write_demo
     from tagkit.demo_complete_journey import write_complete_journey
     from tagkit.demo_sparse import write_sparse
-    from tagkit.paths import DATA
+    from tagkit.paths import USER_DATA
 
     if args.scale != 1 and args.profile != "demo":
         raise TagkitError("--scale applies to the demo profile only.")
@@ -137,7 +137,7 @@ def _demo(args) -> int:
         raise TagkitError(f"--scale: expected a number above 0 and at most 200; got {args.scale:g}.")
     write = {"demo": write_demo, "sparse": write_sparse, "complete-journey": write_complete_journey}[args.profile]
     options = {"scale": args.scale} if args.profile == "demo" else {}
-    for path in write(args.out or DATA / args.profile.replace("-", "_"), seed=args.seed, **options):
+    for path in write(args.out or USER_DATA / args.profile.replace("-", "_"), seed=args.seed, **options):
         print(path)
     return 0
 
@@ -145,7 +145,7 @@ def _demo(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from tagkit import __version__
     from tagkit.demo import SEED
-    from tagkit.paths import DEMO_DATA
+    from tagkit.paths import USER_DATA
 
     parser = argparse.ArgumentParser(
         prog="tagkit", description="Structured product tags, hit mining and season planning for merchandisers."
@@ -244,9 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="which brand (default: demo); complete-journey writes dunnhumby's real transactions (about "
         "20 MB, not kept in the repository) and drafts their dataset with tagkit init",
     )
-    demo.add_argument(
-        "--out", default=None, metavar="DIR", help=f"target folder (default: {DEMO_DATA.parent}/<profile>)"
-    )
+    demo.add_argument("--out", default=None, metavar="DIR", help=f"target folder (default: {USER_DATA}/<profile>)")
     demo.add_argument("--seed", type=int, default=SEED, help=f"random seed (default: {SEED})")
     demo.add_argument(
         "--scale",

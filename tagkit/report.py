@@ -39,6 +39,7 @@ from tagkit.parameters import (
 from tagkit.paths import NOTEBOOKS, REPORTS
 from tagkit.render import MANIFEST, render_notebook, write_index
 
+DISTRIBUTIONS = {"tagkit": "tagkit-merch"}  # the name each is installed under, where it differs
 PACKAGES = (
     "tagkit",
     "pandas",
@@ -412,7 +413,7 @@ def _versions(*, spark: bool = False) -> dict:
     out = {}
     for name in PACKAGES + (("pyspark",) if spark else ()):
         try:
-            out[name] = metadata.version(name)
+            out[name] = metadata.version(DISTRIBUTIONS.get(name, name))
         except metadata.PackageNotFoundError:
             out[name] = None
     return out

@@ -80,4 +80,4 @@ def test_version_is_the_packages():
     from importlib import metadata
 
     result = _run("--version")
-    assert result.returncode == 0 and result.stdout.strip() == f"tagkit {metadata.version('tagkit')}"
+    assert result.returncode == 0 and result.stdout.strip() == f"tagkit {metadata.version('tagkit-merch')}"
