@@ -65,7 +65,8 @@ java:
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
-# The README's screenshot of the index page: two seasons, so that the key figures have a comparison.
+# The README's screenshot of the index page (two seasons, so that the key figures have a comparison), and every
+# page on a desktop, a phone and printed (docs/screenshots/).
 screenshot: $(STAMP) browser
 	$(BIN)/tagkit report --season 2025Q3 --quiet
 	$(BIN)/tagkit report --season 2025Q4 --quiet
@@ -73,6 +74,7 @@ screenshot: $(STAMP) browser
 	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
 	  --disable-component-update --disable-sync --user-data-dir=$$(mktemp -d) --hide-scrollbars \
 	  --window-size=1100,1240 --screenshot=docs/index.png file://$(CURDIR)/reports/2025Q4/index.html
+	$(BIN)/python docs/make_screenshots.py reports/2025Q4
 
 clean:
 	rm -rf $(VENV)

@@ -8,6 +8,11 @@ _MAX_LISTED = 25
 class TagkitError(Exception):
     """Base class of every error tagkit raises on purpose."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What a notebook shows (IPython calls this): the message, which says what to change, without tagkit's
+        internal frames. The cell still fails, so a batch run stops there and names it."""
+        return [f"{type(self).__name__}: {self}"]
+
 
 class ParameterError(TagkitError, ValueError):
     """A function or notebook parameter has a value outside its contract."""

@@ -144,7 +144,7 @@ def tag_health_summary(
     sentences = [
         f"**{len(products):,} products** in the own catalogue ({launched_text}); "
         f"**{complete:.1%}** carry every required dimension "
-        f"({plain(', '.join(d.name for d in taxonomy.dimensions if d.required))}).",
+        f"({plain(', '.join(d.label for d in taxonomy.dimensions if d.required))}).",
         f"{len(unresolved):,} raw tags ({len(unresolved) / max(len(tags), 1):.1%}) could not be matched to the "
         f"taxonomy: {figures['unresolved_distinct_values']:,} distinct values, listed below with the closest "
         "canonical value where there is one.",

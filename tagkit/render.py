@@ -65,7 +65,8 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
         lambda _: f'alt="{html_text(next(alts, "A chart of this report"))}"',
         body,
     )
-    body = _contents(body) + body
+    contents, first = _contents(body), body.find("<h2")
+    body = body[:first] + contents + body[first:] if first >= 0 else contents + body  # after the title and summary
     page = _PAGE.format(
         title=html_text(f"{title} · {season}"),
         brand=html_text(brand),

@@ -446,3 +446,18 @@ def test_every_chart_has_a_description_for_its_alt_text(notebooks, small_dataset
     page = (index.parent / "02_chart.html").read_text(encoding="utf-8")
     assert re.findall(r'<img alt="([^"]*)"', page) == ["Chart: Chart report. What it is for."]
     assert "No description has been provided" not in page
+
+
+def test_a_notebook_shows_a_tagkit_error_as_its_message_without_internal_frames(notebooks, small_dataset, tmp_path):
+    _notebook(notebooks, "02_wrong", "import tagkit as tk", "tk.open_dataset('no/such/folder')")
+    out = tmp_path / "reports"
+    with pytest.raises(tk.errors.ReportError, match=r"02_wrong.ipynb, cell 5 .* failed with InputError: "):
+        tk.run_report(
+            "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lambda _: None
+        )
+    failed = nbformat.read(out / ".failed" / "2025Q1" / "02_wrong.ipynb", as_version=4)
+    (error,) = [
+        o for c in failed.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"
+    ]
+    assert error.ename == "InputError" and len(error.traceback) == 1
+    assert error.traceback[0].startswith("InputError: ") and "no/such/folder" in error.traceback[0]
