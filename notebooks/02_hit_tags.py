@@ -149,6 +149,15 @@ tk.show_table(tk.narrative.rule_table(kept, brand.taxonomy, grouped=True), max_r
                    "kept, are in hit_tags.xlsx.", taxonomy=brand.taxonomy)
 
 # %% [markdown]
+# ### The products behind a rule
+#
+# Every ranked product of the seasons mined that carries the rule's tags, hits first: the products the rule's
+# counts are made of. On this page, the strongest rule; in JupyterLab, pick any rule from the list.
+
+# %%
+tk.display.explore_rules(kept, matrix, hits, brand.own.products, taxonomy=brand.taxonomy, max_rows=table_rows)
+
+# %% [markdown]
 # What became of every tag set with enough hits: *redundant* rules have a more general rule with at least
 # their hit rate (as R arules' `is.redundant`); rules *no better than their parts* add a tag that does not
 # raise the hit rate significantly.

@@ -6,6 +6,7 @@ summary and key figures in the output's metadata, where the batch runner finds t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +19,7 @@ from tagkit.paths import REPORTS
 SCRATCH = "scratch"
 NUMERIC = ' class="num"'
 PAGE_ROWS = 5_000  # rows a table on a page holds; the exports hold every row
+BATCH_VARIABLE = "TAGKIT_BATCH"  # set by the runner for its kernels: pages are static
 SUMMARY_KEY = "tagkit"  # the output metadata key of a notebook's summary and key figures
 PERCENT_COLUMNS = (
     "hit_share",
@@ -170,3 +172,60 @@ def show_files(paths, *, folder: Path, season_sheets: dict[str, str] | None = No
         size = path.stat().st_size if path.exists() else 0
         items.append(f'<li><a href="{html_text(name)}">{html_text(name)}</a> ({size / 1024:,.0f} KB)</li>')
     display(HTML(f"<ul>{''.join(items)}</ul>"), metadata=metadata)
+
+
+def interactive() -> bool:
+    """Whether the notebook runs in JupyterLab for a person (widgets shown), not in the batch (static pages):
+    the runner sets TAGKIT_BATCH for its kernels."""
+    return os.environ.get(BATCH_VARIABLE, "") == "" and _in_kernel()
+
+
+def _in_kernel() -> bool:
+    import sys
+
+    shell = sys.modules.get("IPython") and sys.modules["IPython"].get_ipython()
+    return bool(shell) and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def explore_rules(
+    rules: pd.DataFrame,
+    matrix: pd.DataFrame,
+    hits,
+    products: pd.DataFrame | None = None,
+    *,
+    taxonomy=None,
+    max_rows: int = 20,
+) -> None:
+    """The products behind a rule. In JupyterLab, a list of the rules to pick from, and the products of the
+    one picked (name, season, hit or not); in the batch and on the shared page, the products of the first
+    rule (the strongest), as a static table."""
+    from IPython.display import HTML, display
+
+    from tagkit.rules import rule_products
+
+    if rules is None or rules.empty:
+        display(HTML('<p class="tk-note">No rule, so no products behind one.</p>'))
+        return
+    names = list(rules["rule"])
+    if not interactive():
+        show_table(
+            rule_products(names[0], matrix, hits, products),
+            max_rows=max_rows,
+            taxonomy=taxonomy,
+            note="The products behind the strongest rule. In JupyterLab, pick any rule above this table.",
+        )
+        return
+    import ipywidgets as widgets
+
+    words = (lambda r: taxonomy.words(r)) if taxonomy is not None else (lambda r: r)
+    picker = widgets.Dropdown(options=[(words(r), r) for r in names], description="Rule", layout={"width": "90%"})
+    shown = widgets.Output()
+
+    def draw(change=None):
+        shown.clear_output()
+        with shown:
+            show_table(rule_products(picker.value, matrix, hits, products), max_rows=max_rows, taxonomy=taxonomy)
+
+    picker.observe(draw, names="value")
+    draw()
+    display(widgets.VBox([picker, shown]))

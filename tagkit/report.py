@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from tagkit._checks import did_you_mean
-from tagkit.display import PERCENT_COLUMNS
+from tagkit.display import BATCH_VARIABLE, PERCENT_COLUMNS
 from tagkit.errors import ParameterError, ReportError
 from tagkit.hits import HitDefinition
 from tagkit.io.cache import file_digest
@@ -144,7 +144,7 @@ def run_report(
             before = {p.name for p in build.iterdir()}
             kernel_log = build / f".{notebook.stem}.kernel.log"
             try:
-                with _progress_in_kernels(progress):
+                with _kernel_settings(progress):
                     pm.execute_notebook(
                         str(notebook),
                         str(executed),
@@ -374,18 +374,20 @@ def _last_good(stem: str, previous: dict[str, dict], folder: Path, build: Path, 
 
 
 @contextmanager
-def _progress_in_kernels(progress: bool):
-    """The notebooks' own progress lines (tagkit._progress) off with ``--quiet``: kernels inherit the setting."""
-    before = os.environ.get("TAGKIT_PROGRESS")
-    if not progress:
-        os.environ["TAGKIT_PROGRESS"] = "off"
+def _kernel_settings(progress: bool):
+    """What the kernels inherit: the batch flag (notebooks show static tables, no widgets: the pages are static)
+    and, with ``--quiet``, the notebooks' own progress lines (tagkit._progress) off."""
+    settings = {BATCH_VARIABLE: "1", **({} if progress else {"TAGKIT_PROGRESS": "off"})}
+    before = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop("TAGKIT_PROGRESS", None)
-        else:
-            os.environ["TAGKIT_PROGRESS"] = before
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _manifest_time(folder: Path) -> str | None:

@@ -31,7 +31,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from tagkit._checks import Number, Share, Whole, check_engine, check_frame, validate_params
+from tagkit._checks import Number, Share, Whole, check_engine, check_frame, did_you_mean, validate_params
 from tagkit._fisher import upper_tail
 from tagkit.errors import ParameterError
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
@@ -303,6 +303,38 @@ def rule_findings(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.S
         index=rules.index,
         name="finding",
         dtype="object",
+    )
+
+
+def rule_products(rule: str, matrix: pd.DataFrame, hits, products: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The products behind a rule: every ranked row (:func:`tagkit.hits.ranked_rows`) carrying its tag set
+    ('category=coat & pattern=check'), with its name when ``products`` has one, the season and whether it was
+    a hit; hits first. The counts of the rule are this table's rows and hits."""
+    hits = np.asarray(hits, dtype=bool)
+    if len(hits) != len(matrix):
+        raise ParameterError(f"rule_products: 'hits' has {len(hits)} rows but the matrix has {len(matrix)}.")
+    items = [i.strip() for i in str(rule).split(" & ") if i.strip()]
+    unknown = [i for i in items if i not in matrix.columns]
+    if not items or unknown:
+        raise ParameterError(
+            f"The 'rule' parameter of rule_products must be tags of the matrix joined by ' & ' (as the rules' "
+            f"'rule' column). Got {rule!r}; not in the matrix: {', '.join(unknown) or 'no tag'}."
+            f"{did_you_mean(unknown[0], [str(c) for c in matrix.columns]) if unknown else ''}"
+        )
+    carries = matrix[items].to_numpy(dtype=bool).all(axis=1)
+    index = matrix.index[carries]
+    out = pd.DataFrame(
+        {
+            "product_id": index.get_level_values("product_id") if "product_id" in (index.names or []) else index,
+            "season": index.get_level_values("season") if "season" in (index.names or []) else "",
+            "hit": hits[carries],
+        }
+    )
+    if products is not None and "name" in products.columns:
+        names = products.drop_duplicates("product_id").set_index("product_id")["name"]
+        out.insert(1, "name", out["product_id"].map(names).fillna(""))
+    return out.sort_values(["hit", "season", "product_id"], ascending=[False, False, True], kind="stable").reset_index(
+        drop=True
     )
 
 

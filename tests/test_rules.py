@@ -280,3 +280,35 @@ def test_rules_along_one_hierarchy_are_one_finding():
     ]  # the strongest of each, in order
     assert table["same_finding"].tolist() == ["category=coat & pattern=check; category=jacket & pattern=check", "", ""]
     assert tk.rules.rule_findings(rules).tolist() == rules["rule"].tolist()  # no taxonomy: each rule alone
+
+
+def test_the_products_behind_a_rule_are_its_counts(monkeypatch):
+    rng = np.random.default_rng(7)
+    tags = pd.DataFrame(rng.random((200, 4)) < 0.4, columns=["a=1", "a=2", "b=1", "b=2"])
+    tags.index = pd.MultiIndex.from_arrays(
+        [[f"P{i:03d}" for i in range(200)], ["2025Q1", "2025Q2"] * 100], names=["product_id", "season"]
+    )
+    hits = rng.random(200) < np.where(tags["a=1"] & tags["b=1"], 0.6, 0.1)
+    rules = tk.mine_hit_rules(tags, hits, min_hits=3)
+    rule = rules.iloc[0]
+    products = pd.DataFrame({"product_id": [f"P{i:03d}" for i in range(200)], "name": [f"N{i}" for i in range(200)]})
+    behind = tk.rules.rule_products(rule["rule"], tags, hits, products)
+    carries = np.all([tags[i].to_numpy() for i in rule["items"]], axis=0)  # counted again, by hand
+    assert len(behind) == carries.sum() == rule["n_products"] and behind["hit"].sum() == rule["n_hits"]
+    assert behind["hit"].tolist() == sorted(behind["hit"], reverse=True)  # hits first
+    assert (behind["name"] == "N" + behind["product_id"].str[1:].astype(int).astype(str)).all()
+    with pytest.raises(tk.ParameterError, match=r"not in the matrix: a=3\. Did you mean 'a=[12]'\?"):
+        tk.rules.rule_products("a=3 & b=1", tags, hits)
+
+
+def test_outside_jupyterlab_the_rule_explorer_is_the_strongest_rules_products(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **_: shown.append(getattr(obj, "data", obj)))
+    monkeypatch.setenv("TAGKIT_BATCH", "1")
+    tags = pd.DataFrame({"a=1": [True, True, False], "b=1": [True, True, True]}, index=["P1", "P2", "P3"])
+    tags.index.name = "product_id"
+    rules = pd.DataFrame({"rule": ["a=1 & b=1"], "items": [("a=1", "b=1")]})
+    tk.display.explore_rules(rules, tags, [True, False, False])
+    assert not tk.display.interactive() and "<td>P1</td>" in shown[0] and "<td>P3</td>" not in shown[0]
