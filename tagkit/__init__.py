@@ -5,7 +5,7 @@ worked (read, tag, label, mine, compare, model, plan, report). The building bloc
 sub-namespaces named after their stage, each a module of the package:
 
 ``tk.io`` (files and datasets), ``tk.taxonomy``, ``tk.catalogue``, ``tk.seasons``, ``tk.tags``, ``tk.health``
-(the tag-health report's tables), ``tk.hits``, ``tk.mining``, ``tk.rules``, ``tk.trends``, ``tk.looks``,
+(the tag-health report's tables), ``tk.hits``, ``tk.mining``, ``tk.rules``, ``tk.trends``, ``tk.compare`` (competitors), ``tk.looks``,
 ``tk.propensity``, ``tk.calibration``, ``tk.evaluate``, ``tk.plan``, ``tk.plots``, ``tk.narrative`` (summaries
 in words), ``tk.display`` (tables and notes in a notebook), ``tk.parameters``, ``tk.errors`` and
 ``tk.vocabulary`` (status words and choices). Notebooks and tests use ``import tagkit as tk`` and these names.
@@ -16,6 +16,7 @@ from tagkit import (  # the sub-namespaces: building blocks, by stage
     calibration,
     catalogue,
     choice,
+    compare,
     display,
     errors,
     evaluate,
@@ -118,6 +119,7 @@ __all__ = [
     "calibration",
     "catalogue",
     "choice",
+    "compare",
     "display",
     "errors",
     "evaluate",

@@ -84,3 +84,32 @@ def competitor_comparison(
     out["verdict"] = np.select([whitespace, crowded, shared], ["whitespace", "crowded", "shared strength"], "")
     out = out.sort_values(["competitor_vs_own_range", "tags"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)
+
+
+def comparison_findings(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The comparison for reading: a pair of tags whose verdict one of its tags already has on its own
+    ('Stripe + Preppy' when Preppy alone is whitespace) is folded into that tag's row, which counts and names
+    such pairs in ``pairs_with_it``; other rows stay as they are, in the same order. The export keeps every
+    row."""
+    if comparison is None or comparison.empty:
+        return comparison
+    single = comparison[comparison["size"] == 1].set_index("tags")
+    verdict_of = single["verdict"].to_dict()
+    strength = single["share_of_competitor_bestsellers"].to_dict()
+    folded: dict[str, list[str]] = {}
+    keep = []
+    for tags, size, verdict in zip(comparison["tags"], comparison["size"], comparison["verdict"]):
+        parts = tags.split(" & ")
+        owners = [p for p in parts if verdict and verdict_of.get(p) == verdict] if size > 1 else []
+        if owners:
+            owner = max(owners, key=lambda p: (strength.get(p, 0), p))
+            folded.setdefault(owner, []).append(" & ".join(p for p in parts if p != owner))
+            keep.append(False)
+        else:
+            keep.append(True)
+    out = comparison[keep].copy()
+    out["pairs_with_it"] = [
+        f"{len(folded[t])}: {', '.join(folded[t][:6])}{', …' if len(folded[t]) > 6 else ''}" if t in folded else ""
+        for t in out["tags"]
+    ]
+    return out.reset_index(drop=True)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from tagkit._inert import plain
+from tagkit.compare import comparison_findings
 from tagkit.rules import KEPT, describe_rules, rule_findings
 from tagkit.taxonomy import Taxonomy
 from tagkit.vocabulary import BACKTEST_RANDOM, BACKTEST_TAGKIT, CARRY_OVER, HIT_BET, IMAGE, MODEL_KINDS, TAGS_ONLY
@@ -94,7 +95,8 @@ def hit_tags_summary(
     if rising or fading:
         sentences.append(f"Rising: {plain(', '.join(rising)) or 'none'}; fading: {plain(', '.join(fading)) or 'none'}.")
     if comparison is not None and len(comparison):
-        white = comparison[comparison["verdict"] == "whitespace"]["tags"].head(2).tolist()
+        findings = comparison_findings(comparison)  # a pair is not a second finding when one of its tags is one
+        white = findings[findings["verdict"] == "whitespace"]["tags"].head(2).tolist()
         if white:
             sentences.append(
                 f"Whitespace (competitors win with it, the brand hardly offers it): {plain(', '.join(white))}."

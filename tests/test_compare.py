@@ -32,3 +32,25 @@ def test_competitor_shares_and_verdicts():
     assert dress["share_of_own_hits"] == 1.0 and dress["share_of_own_range"] == 0.6
     with pytest.raises(tk.ParameterError, match="same tag columns"):
         tk.competitor_comparison(own, hits, competitors[["c=dress"]])
+
+
+def test_pairs_that_a_tag_explains_on_its_own_are_listed_with_that_tag():
+    comparison = pd.DataFrame(
+        {
+            "tags": [
+                "style=preppy",
+                "pattern=stripe & style=preppy",
+                "fit=slim & style=preppy",
+                "colour=red & fit=slim",
+                "fit=slim",
+                "pattern=stripe",
+            ],
+            "size": [1, 2, 2, 2, 1, 1],
+            "share_of_competitor_bestsellers": [0.3, 0.2, 0.1, 0.1, 0.2, 0.05],
+            "verdict": ["whitespace", "whitespace", "whitespace", "crowded", "shared strength", ""],
+        }
+    )
+    out = tk.compare.comparison_findings(comparison)
+    assert out["tags"].tolist() == ["style=preppy", "colour=red & fit=slim", "fit=slim", "pattern=stripe"]
+    assert out["pairs_with_it"].tolist() == ["2: pattern=stripe, fit=slim", "", "", ""]
+    assert len(comparison) == 6  # the input is not changed
