@@ -13,7 +13,7 @@ import pandas as pd
 
 from tagkit._inert import html_text, summary_html
 from tagkit.errors import ParameterError
-from tagkit.formats import is_numeric_column, table_text
+from tagkit.formats import header, is_numeric_column, table_text
 from tagkit.paths import REPORTS
 
 SCRATCH = "scratch"
@@ -96,8 +96,26 @@ def show_table(
         same.append(f"Every row's status: {shown['status'].iloc[0]}.")
         shown = shown.drop(columns="status")
     rest = f"Showing {len(shown):,} of {len(frame):,} rows." if len(frame) > len(shown) else f"{len(frame):,} rows."
-    caption = html_text(" ".join(p for p in (rest, *same, note or "") if p))
-    display(HTML(f'{table_html(shown, percent=percent, height=max_rows)}<p class="tk-note">{caption}</p>'))
+    caption = " ".join(p for p in (rest, *same, note or "") if p)
+    if interactive():  # JupyterLab: sort, search and page through the table (itables); the pages stay static
+        _interactive_table(shown, caption, max_rows)
+        return
+    display(HTML(f'{table_html(shown, percent=percent, height=max_rows)}<p class="tk-note">{html_text(caption)}</p>'))
+
+
+_ITABLES_READY = []
+
+
+def _interactive_table(frame: pd.DataFrame, caption: str, max_rows: int) -> None:
+    """An itables DataTable (offline: its script is embedded once per kernel), headers in words, numbers kept
+    as numbers so that they sort as numbers, text escaped by itables."""
+    import itables
+
+    if not _ITABLES_READY:
+        itables.init_notebook_mode(all_interactive=False, connected=False)
+        _ITABLES_READY.append(True)
+    words = frame.rename(columns={c: header(c) for c in frame.columns})
+    itables.show(words, caption=caption, pageLength=max(int(max_rows), 5), allow_html=False)
 
 
 def table_html(frame: pd.DataFrame, *, percent=(), height: int = 20) -> str:

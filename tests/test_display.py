@@ -1,0 +1,42 @@
+"""What a notebook shows: static, escaped tables on the pages; sortable ones in JupyterLab."""
+
+import pandas as pd
+
+import tagkit as tk
+
+
+def _shown(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **_: shown.append(getattr(obj, "data", obj)))
+    return shown
+
+
+def test_a_page_table_is_escaped_right_aligned_and_says_a_constant_status_once(monkeypatch):
+    shown = _shown(monkeypatch)
+    frame = pd.DataFrame({"name": ["<b>x</b>", "y"], "n_products": [21535, 3], "status": ["kept", "kept"]})
+    tk.show_table(frame)
+    html = shown[0]
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+    assert (
+        '<td class="num" data-value="21535.0">21,535</td>' in html
+        and '<th scope="col" class="num">products</th>' in html
+    )
+    assert "status" not in html.split("</table>")[0] and "Every row&#x27;s status: kept." in html
+
+
+def test_in_jupyterlab_a_table_sorts_as_numbers(monkeypatch):
+    import itables
+
+    calls = []
+    monkeypatch.setattr(tk.display, "interactive", lambda: True)
+    monkeypatch.setattr(itables, "init_notebook_mode", lambda **kw: calls.append(("init", kw)))
+    monkeypatch.setattr(itables, "show", lambda df, **kw: calls.append(("show", df, kw)))
+    monkeypatch.setattr(tk.display, "_ITABLES_READY", [])
+    tk.show_table(pd.DataFrame({"n_products": [3, 21535], "lift": [1.5, 11.6]}), max_rows=10, note="a note")
+    tk.show_table(pd.DataFrame({"x": [1]}))
+    assert [c[0] for c in calls] == ["init", "show", "show"]  # the script embedded once per kernel
+    _, frame, options = calls[1]
+    assert list(frame.columns) == ["products", "lift"] and frame["products"].dtype.kind == "i"
+    assert options["caption"] == "2 rows. a note" and options["pageLength"] == 10 and options["allow_html"] is False
