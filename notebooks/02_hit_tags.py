@@ -62,7 +62,7 @@ definition = tk.HitDefinition(metric=metric, definition=hit_definition, top_shar
                               group_by=group_by, catalogue=catalogue, min_days_on_sale=min_days_on_sale,
                               min_exposure_days=min_exposure_days)
 tk.parameters.check_dimensions(dataset.read_taxonomy(), group_by=group_by, heatmap_rows=heatmap_rows,
-                    heatmap_columns=heatmap_columns)
+                               heatmap_columns=heatmap_columns)
 
 # %%
 brand = tk.load_brand(dataset, engine=engine)
@@ -156,6 +156,17 @@ tk.show_table(tk.narrative.rule_table(kept, brand.taxonomy, grouped=True), max_r
 
 # %%
 tk.display.explore_rules(kept, matrix, hits, brand.own.products, taxonomy=brand.taxonomy, max_rows=table_rows)
+
+# %% [markdown]
+# ### Trying another hit definition
+#
+# In JupyterLab, move the sliders: the brand is labelled and its rules mined again with another `top_share` or
+# `min_lift` (seconds), to see how the hit share and the findings depend on them before changing the parameter
+# cell.
+
+# %%
+tk.display.explore_hit_definition(brand, definition, season=season, window=window, rule_options=rule_options,
+                                  band=(band_low, band_high), taxonomy=brand.taxonomy)
 
 # %% [markdown]
 # What became of every tag set with enough hits: *redundant* rules have a more general rule with at least

@@ -14,7 +14,11 @@ import pandas as pd
 from tagkit._inert import html_text, summary_html
 from tagkit.errors import ParameterError
 from tagkit.formats import header, is_numeric_column, table_text
+from tagkit.hits import hit_share, label_brand, ranked_rows
+from tagkit.narrative import rule_table
 from tagkit.paths import REPORTS
+from tagkit.rules import mine_hit_rules, rule_products
+from tagkit.vocabulary import KEPT
 
 SCRATCH = "scratch"
 NUMERIC = ' class="num"'
@@ -219,8 +223,6 @@ def explore_rules(
     rule (the strongest), as a static table."""
     from IPython.display import HTML, display
 
-    from tagkit.rules import rule_products
-
     if rules is None or rules.empty:
         display(HTML('<p class="tk-note">No rule, so no products behind one.</p>'))
         return
@@ -247,3 +249,67 @@ def explore_rules(
     picker.observe(draw, names="value")
     draw()
     display(widgets.VBox([picker, shown]))
+
+
+def explore_hit_definition(
+    brand, definition, *, season: str, window: list[str], rule_options: dict, band=(0.05, 0.10), taxonomy=None
+) -> None:
+    """In JupyterLab, sliders for ``top_share`` and ``min_lift``: each change labels the loaded brand again and
+    mines its rules again (seconds), then shows the season's hit share and the strongest findings. In the batch
+    and on the shared page, a line saying so (the page reports the parameters it was run with)."""
+    from IPython.display import HTML, display
+
+    if not interactive():
+        display(
+            HTML(
+                '<p class="tk-note">In JupyterLab, sliders here try another top_share and min_lift on the '
+                "loaded brand; this page was made with the parameters above.</p>"
+            )
+        )
+        return
+    import dataclasses
+
+    import ipywidgets as widgets
+
+    top = widgets.FloatSlider(
+        value=definition.top_share,
+        min=0.01,
+        max=0.30,
+        step=0.005,
+        description="top_share",
+        readout_format=".1%",
+        continuous_update=False,
+    )
+    lift = widgets.FloatSlider(
+        value=rule_options.get("min_lift", 1.5),
+        min=1.0,
+        max=5.0,
+        step=0.1,
+        description="min_lift",
+        continuous_update=False,
+    )
+    shown = widgets.Output()
+
+    def draw(change=None):
+        shown.clear_output()
+        with shown:
+            trial = dataclasses.replace(definition, top_share=top.value)
+            labels = label_brand(brand, trial, reference=window)
+            share = hit_share(labels, band=band)
+            matrix, hits = ranked_rows(labels, brand.matrix, window)
+            rules = mine_hit_rules(matrix, hits, **{**rule_options, "min_lift": lift.value})
+            kept = rules[rules["status"] == KEPT]
+            row = share[share["season"] == season]
+            measured = f"{float(row['hit_share'].iloc[0]):.1%}" if len(row) else "not measured"
+            show_notes(
+                [
+                    f"With top_share {top.value:.1%} and min_lift {lift.value:.1f}: the hit share of {season} is "
+                    f"{measured}, and {len(kept):,} rules are kept."
+                ]
+            )
+            show_table(rule_table(kept, taxonomy, grouped=True), max_rows=10, percent=["hit_rate"], taxonomy=taxonomy)
+
+    top.observe(draw, names="value")
+    lift.observe(draw, names="value")
+    draw()
+    display(widgets.VBox([widgets.HBox([top, lift]), shown]))

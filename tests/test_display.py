@@ -40,3 +40,10 @@ def test_in_jupyterlab_a_table_sorts_as_numbers(monkeypatch):
     _, frame, options = calls[1]
     assert list(frame.columns) == ["products", "lift"] and frame["products"].dtype.kind == "i"
     assert options["caption"] == "2 rows. a note" and options["pageLength"] == 10 and options["allow_html"] is False
+
+
+def test_in_the_batch_the_hit_definition_sliders_are_a_line_of_text(monkeypatch):
+    shown = _shown(monkeypatch)
+    monkeypatch.setenv("TAGKIT_BATCH", "1")
+    tk.display.explore_hit_definition(None, tk.HitDefinition(), season="2025Q4", window=["2025Q4"], rule_options={})
+    assert len(shown) == 1 and "In JupyterLab, sliders here try another top_share and min_lift" in shown[0]
