@@ -4,19 +4,22 @@ batch_runs fixture of conftest.py): their exports agree with the input files.
 (nbval runs them a second time, on the whole demo brand with their default parameters: see testpaths.)"""
 
 import gzip
+import re
 
 import openpyxl
 import pandas as pd
 import pytest
 
 from tagkit.paths import NOTEBOOKS
+from tagkit.render import SCRIPT
 
 
 def test_every_notebook_renders(batch_runs):
     _, (reports, _) = batch_runs
     for notebook in NOTEBOOKS.glob("*.ipynb"):
         page = (reports / f"{notebook.stem}.html").read_text(encoding="utf-8")
-        assert "<script" not in page.lower() and "Traceback" not in page
+        scripts = re.findall(r"<script[^>]*>(.*?)</script>", page, re.S | re.I)
+        assert scripts == [SCRIPT] and "Traceback" not in page  # no script but the vendored, hash-pinned one
         assert f'href="{notebook.stem}.html"' in (reports / "index.html").read_text(encoding="utf-8")
 
 

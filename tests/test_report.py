@@ -11,6 +11,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import tagkit as tk
+from tagkit.render import SCRIPT
 
 PARAMS = (
     'season: str = "2025Q1"  # season\ndata_dir: str = ""  # data\noutput_dir: str = ""  # out\n'
@@ -73,7 +74,8 @@ def test_batch_renders_an_index_and_self_contained_pages(notebooks, small_datase
     page = (index.parent / "01_first.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<img src=x" not in page and "&lt;img src=x onerror=alert(2)&gt;" in page
-    assert "<script" not in page.lower()
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", page, re.S | re.I)
+    assert scripts == [SCRIPT]  # the one vendored script, allowed by its hash; no other
     assert not re.search(r'(src|href)="https?://', page)
     assert "tk.show_table" not in page  # no code cells
     assert "a warning" not in page  # stderr is not part of the report
