@@ -116,7 +116,7 @@ class Taxonomy:
         self._value_keys: dict[str, dict[str, str]] = {}
         self._bare: dict[str, list[tuple[str, str]]] = {}
         self._parent: dict[str, str | None] = {}
-        self._words_pattern = None  # compiled on first use by words()
+        self._words_pattern = self._item_pattern = None  # compiled on first use by words()
         for d in self.dimensions:
             for text in (d.name, d.label, *d.aliases):
                 self._dimension_keys.setdefault(tag_key(text), d.name)
@@ -225,9 +225,16 @@ class Taxonomy:
             )
             item = "|".join(re.escape(i) for i in items) or "(?!)"
             self._words_pattern = re.compile(rf"(?<![\w=-])(?:{item})(?: & (?:{item}))*(?![\w=-])")
+            self._item_pattern = re.compile(item)
 
         def spoken(match) -> str:
-            return " + ".join(self.value_words(*i.split("=", 1)) for i in match.group(0).split(" & "))
+            # item by item, longest first: a value may itself hold ' & ' ('Socks & Tights')
+            found, text, at = [], match.group(0), 0
+            while at < len(text):
+                one = self._item_pattern.match(text, at)
+                found.append(one.group(0))
+                at = one.end() + (3 if text.startswith(" & ", one.end()) else 0)
+            return " + ".join(self.value_words(*i.split("=", 1)) for i in found)
 
         return self._words_pattern.sub(spoken, text)
 

@@ -195,3 +195,16 @@ def test_a_table_shows_tag_sets_in_words_when_given_the_taxonomy(taxonomy, monke
     value = taxonomy.dimension("category").values[0].name
     tk.show_table(pd.DataFrame({"rule": [f"category={value}"], "lift": [2.0]}), taxonomy=taxonomy)
     assert f"<td>{taxonomy.value_words('category', value)}</td>" in shown[0] and f"category={value}" not in shown[0]
+
+
+def test_a_value_holding_an_ampersand_reads_whole():
+    taxonomy = tk.Taxonomy.from_dict(
+        {
+            "dimensions": [
+                {"name": "department", "values": ["bag snacks & chips", "bag snacks", "chips"]},
+                {"name": "pattern", "values": ["check"]},
+            ]
+        }
+    )
+    assert taxonomy.words("department=bag snacks & chips & pattern=check") == "Bag snacks & chips + Check"
+    assert taxonomy.words("department=bag snacks & department=chips") == "Bag snacks + Chips"
