@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -29,11 +31,12 @@ class Browser:
     def __init__(self):
         binary = shutil.which("chromium") or shutil.which("chromium-browser")
         assert binary, "Debian's chromium is needed: `make test` installs it"
-        self._profile = tempfile.TemporaryDirectory()
+        self._profile = tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
         self._process = subprocess.Popen(
             [binary, *FLAGS, f"--user-data-dir={self._profile.name}", "--remote-debugging-port=0", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: closing stops every Chromium process, not just the first
         )
         port_file = Path(self._profile.name) / "DevToolsActivePort"
         deadline = time.monotonic() + 60
@@ -43,11 +46,19 @@ class Browser:
         self._port = int(port_file.read_text().split()[0])
 
     def close(self):
-        self._process.terminate()
-        try:
-            self._process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
+        """Stop Chromium and all its processes, then remove its profile (a process still writing to it while it is
+        removed is not a test failure: the folder is temporary)."""
+        for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+            try:
+                os.killpg(self._process.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                self._process.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        time.sleep(0.2)  # the renderers leave after the browser
         self._profile.cleanup()
 
     def __enter__(self):
