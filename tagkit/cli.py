@@ -63,9 +63,11 @@ def _check(args) -> int:
                     int(sales.accounting.set_index("reason").loc[r, "rows"]) for r in ("rows read", "rows used")
                 )
                 print(
-                    f"\nSet-aside order lines ({read - used:,}) written to {sales.set_aside_file}"
-                    if read > used
-                    else f"\nNo order line was set aside; {sales.set_aside_file} holds only the header."
+                    terminal_text(
+                        f"\nSet-aside order lines ({read - used:,}) written to {sales.set_aside_file}"
+                        if read > used
+                        else f"\nNo order line was set aside; {sales.set_aside_file} holds only the header."
+                    )
                 )
             _check_labels(dataset, inputs, sales, args)
     return 0

@@ -33,19 +33,33 @@ def header(name) -> str:
 
 
 def is_percent(name, values: pd.Series, percent=()) -> bool:
-    """Whether a column holds shares shown as percentages: named so (or listed in ``percent``) and in [0, 1]."""
+    """Whether a numeric column holds shares shown as percentages: listed in ``percent`` (by name or by its header
+    in words, as a workbook read back has it), or named as a share and all in [0, 1]."""
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return False
     name = str(name)
+    if name in percent or header(name) in {header(p) for p in percent}:
+        return True
     named = (
-        name in percent
-        or name in PERCENT_NAMES
+        name in PERCENT_NAMES
         or name.endswith(("_share", "_rate", "_probability"))
         or name.startswith("share_")
         or name == "share"
     )
-    if not named or not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        return False
     finite = pd.to_numeric(values, errors="coerce").dropna()
-    return bool(((finite >= 0) & (finite <= 1)).all())
+    return named and bool(((finite >= 0) & (finite <= 1)).all())
+
+
+def measure(name, values: pd.Series, percent=()) -> str:
+    """What a numeric column measures, which decides its format on a page and in a workbook: "probability" (p-
+    and q-values), "lift", "percent" or "number"."""
+    if is_probability_value(name):
+        return "probability"
+    if is_lift(name):
+        return "lift"
+    if is_percent(name, values, percent):
+        return "percent"
+    return "number"
 
 
 def is_lift(name) -> bool:
@@ -133,13 +147,8 @@ def column_text(name, values: pd.Series, percent=()) -> pd.Series:
         with_time = bool((values.dropna().dt.normalize() != values.dropna()).any())
         return values.dt.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d").fillna("")
     if pd.api.types.is_numeric_dtype(values):
-        if is_probability_value(name):
-            return values.map(probability_value_text)
-        if is_lift(name):
-            return values.map(lift_text)
-        if is_percent(name, values, percent):
-            return values.map(percent_text)
-        return values.map(_number_text(decimals(values)))
+        text = {"probability": probability_value_text, "lift": lift_text, "percent": percent_text}
+        return values.map(text.get(measure(name, values, percent)) or _number_text(decimals(values)))
     return _mixed_text(values)
 
 

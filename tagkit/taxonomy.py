@@ -104,6 +104,11 @@ class DimensionRoles:
         return ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1] if labels else "nothing"
 
 
+def _humanised(value: str) -> str:
+    text = value.replace("-", " ").replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
 class Taxonomy:
     """A validated taxonomy. Build it with :func:`tagkit.read_taxonomy` or :meth:`from_dict`."""
 
@@ -116,7 +121,7 @@ class Taxonomy:
         self._value_keys: dict[str, dict[str, str]] = {}
         self._bare: dict[str, list[tuple[str, str]]] = {}
         self._parent: dict[str, str | None] = {}
-        self._words_pattern = self._item_pattern = None  # compiled on first use by words()
+        self._words = None  # each item's words and the tag-set patterns, built on first use (_spoken)
         for d in self.dimensions:
             for text in (d.name, d.label, *d.aliases):
                 self._dimension_keys.setdefault(tag_key(text), d.name)
@@ -206,37 +211,42 @@ class Taxonomy:
     def value_words(self, dimension: str, value: str) -> str:
         """A value as a reader reads it: its label when the taxonomy gives one, else its name with spaces and a
         capital ('trench-coat' is 'Trench coat')."""
-        for v in self.dimension(dimension).values:
-            if v.name == value:
-                if v.label != v.name:
-                    return v.label
-                break
-        text = value.replace("-", " ").replace("_", " ")
-        return text[:1].upper() + text[1:]
+        spoken = self._spoken()[0].get(item_name(dimension, value))
+        if spoken is None:
+            self.dimension(dimension)  # an unknown dimension is an error; an unknown value reads as its name
+            spoken = _humanised(value)
+        return spoken
 
     def words(self, text: str) -> str:
         """Every tag set in ``text`` ('category=outerwear & pattern=check') in its values' words ('Outerwear +
         Check'); other text is left as it is."""
         if not isinstance(text, str) or "=" not in text:
             return text
-        if self._words_pattern is None:
-            items = sorted(
-                (item_name(d.name, v.name) for d in self.dimensions for v in d.values), key=len, reverse=True
-            )
-            item = "|".join(re.escape(i) for i in items) or "(?!)"
-            self._words_pattern = re.compile(rf"(?<![\w=-])(?:{item})(?: & (?:{item}))*(?![\w=-])")
-            self._item_pattern = re.compile(item)
+        spoken, tag_sets, one_item = self._spoken()
 
-        def spoken(match) -> str:
+        def said(match) -> str:
             # item by item, longest first: a value may itself hold ' & ' ('Socks & Tights')
             found, text, at = [], match.group(0), 0
             while at < len(text):
-                one = self._item_pattern.match(text, at)
-                found.append(one.group(0))
-                at = one.end() + (3 if text.startswith(" & ", one.end()) else 0)
-            return " + ".join(self.value_words(*i.split("=", 1)) for i in found)
+                item = one_item.match(text, at)
+                found.append(spoken[item.group(0)])
+                at = item.end() + (3 if text.startswith(" & ", item.end()) else 0)
+            return " + ".join(found)
 
-        return self._words_pattern.sub(spoken, text)
+        return tag_sets.sub(said, text)
+
+    def _spoken(self):
+        """Every item's words, and the patterns of a tag set and of one item (built once, on first use)."""
+        if self._words is None:
+            spoken = {
+                item_name(d.name, v.name): v.label if v.label != v.name else _humanised(v.name)
+                for d in self.dimensions
+                for v in d.values
+            }
+            item = "|".join(re.escape(i) for i in sorted(spoken, key=len, reverse=True)) or "(?!)"
+            tag_sets = re.compile(rf"(?<![\w=-])(?:{item})(?: & (?:{item}))*(?![\w=-])")
+            self._words = (spoken, tag_sets, re.compile(item))
+        return self._words
 
     def resolve_dimension(self, raw) -> str | None:
         """The dimension named by ``raw`` (its name, label or an alias), or None."""

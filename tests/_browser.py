@@ -27,10 +27,16 @@ FLAGS = [
 ]
 
 
+def chromium() -> str:
+    """Debian's chromium, which `make test` installs."""
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert binary, "Debian's chromium is needed for this test: `make test` installs it (apt-get install chromium)"
+    return binary
+
+
 class Browser:
     def __init__(self):
-        binary = shutil.which("chromium") or shutil.which("chromium-browser")
-        assert binary, "Debian's chromium is needed: `make test` installs it"
+        binary = chromium()
         self._profile = tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
         self._process = subprocess.Popen(
             [binary, *FLAGS, f"--user-data-dir={self._profile.name}", "--remote-debugging-port=0", "about:blank"],

@@ -6,7 +6,6 @@ The batch runs on a five-quarter copy of the demo brand with hostile names (the 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import tempfile
 
@@ -14,7 +13,7 @@ import pandas as pd
 import pytest
 
 from tagkit.render import SCRIPT, SCRIPT_HASH
-from tests._browser import Browser
+from tests._browser import FLAGS, Browser, chromium
 from tests.conftest import FILE, IMG, LINK  # noqa: F401  the payloads of the batch_runs fixture
 
 
@@ -56,20 +55,11 @@ def pathlib_name(path: str) -> str:
 
 
 def _dom(page) -> str:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert browser, "Debian's chromium is needed for this test: `make test` installs it (apt-get install chromium)"
     with tempfile.TemporaryDirectory() as profile:
         result = subprocess.run(
             [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
+                chromium(),
+                *FLAGS,
                 f"--user-data-dir={profile}",
                 "--virtual-time-budget=3000",
                 "--dump-dom",

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from tagkit._inert import csv_frame, excel_text
-from tagkit.formats import decimals, header, is_lift, is_percent, is_probability_value
+from tagkit.formats import decimals, header, measure
 from tagkit.io._files import atomic_write
 
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
@@ -130,13 +130,8 @@ VERDICT_COLUMNS = ("band", "verdict", "trend", "status", "within", "held_up")
 
 def _number_kind(name, values: pd.Series, percent: set) -> str:
     """The number format of a numeric column: the measure it holds (tagkit.formats), or its decimals."""
-    if is_probability_value(name):
-        return "probability"
-    if is_lift(name):
-        return "lift"
-    if is_percent(name, values, percent) or header(name) in {header(p) for p in percent}:
-        return "percent"
-    return f"number{min(decimals(values), 4)}"
+    kind = measure(name, values, percent)
+    return kind if kind != "number" else f"number{min(decimals(values), 4)}"
 
 
 def _colour_verdicts(ws, frame: pd.DataFrame, verdicts: dict) -> None:
