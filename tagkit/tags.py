@@ -174,16 +174,26 @@ def _extra_values(ok: np.ndarray, product: np.ndarray, codes: np.ndarray, resolv
     in_single = np.array([r[0] in single for r in resolved] or [False])[codes]
     rows = np.flatnonzero(ok & in_single)
     order, same = _sorted_pairs(product[rows], dimension[codes[rows]])
-    out = []  # each (product, dimension) together, its rows in the order given; only those with several values
-    for members in np.split(rows[order], np.flatnonzero(~same) + 1):
-        if len(members) < 2:
-            continue
-        items = [item_name(resolved[c][0], resolved[c][1]) for c in codes[members]]
-        if any(set(items) - {i} <= set(taxonomy.ancestors(i)) for i in items):
-            continue
-        extra = members[[i != items[0] for i in items]]
-        out.append((extra, f"kept {items[0]} (dimension {resolved[codes[members[0]]][0]!r} takes one value)"))
-    return out
+    sorted_rows = rows[order]
+    starts = np.flatnonzero(np.concatenate([[True], ~same])) if len(rows) else np.array([], dtype=np.int64)
+    sizes = np.diff(np.append(starts, len(rows)))
+    out: dict[str, list] = {}  # the further values' rows, by note
+    # each (product, dimension) together, its rows in the order given; only those with several values
+    verdicts: dict[tuple, tuple | None] = {}  # the same values given together share one verdict
+    for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
+        members = sorted_rows[start : start + size]
+        given = tuple(codes[members].tolist())
+        if given not in verdicts:
+            items = [item_name(resolved[c][0], resolved[c][1]) for c in given]
+            if any(set(items) - {i} <= set(taxonomy.ancestors(i)) for i in items):
+                verdicts[given] = None
+            else:
+                note = f"kept {items[0]} (dimension {resolved[given[0]][0]!r} takes one value)"
+                verdicts[given] = (np.array([i != items[0] for i in items]), note)
+        if verdicts[given] is not None:
+            further, note = verdicts[given]
+            out.setdefault(note, []).append(members[further])
+    return [(np.concatenate(parts), note) for note, parts in out.items()]
 
 
 def _describe(row) -> str:
