@@ -4,7 +4,7 @@ The public API is what ``__all__`` lists: the verbs a notebook author needs, in 
 worked (read, tag, label, mine, compare, model, plan, report). The building blocks behind them are in
 sub-namespaces named after their stage, each a module of the package:
 
-``tk.io`` (files and datasets), ``tk.taxonomy``, ``tk.catalogue``, ``tk.seasons``, ``tk.tags``, ``tk.health``
+``tk.io`` (files and datasets), ``tk.taxonomy``, ``tk.catalogue``, ``tk.seasons``, ``tk.tags``, ``tk.extract`` (tags read from titles and descriptions), ``tk.health``
 (the tag-health report's tables), ``tk.hits``, ``tk.mining``, ``tk.rules``, ``tk.trends``, ``tk.compare`` (competitors), ``tk.looks``,
 ``tk.propensity``, ``tk.calibration``, ``tk.evaluate``, ``tk.plan``, ``tk.plots``, ``tk.narrative`` (summaries
 in words), ``tk.display`` (tables and notes in a notebook), ``tk.parameters``, ``tk.errors`` and
@@ -20,6 +20,7 @@ from tagkit import (  # the sub-namespaces: building blocks, by stage
     display,
     errors,
     evaluate,
+    extract,
     health,
     hits,
     io,
@@ -123,6 +124,7 @@ __all__ = [
     "display",
     "errors",
     "evaluate",
+    "extract",
     "health",
     "hits",
     "io",

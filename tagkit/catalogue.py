@@ -22,9 +22,10 @@ import pandas as pd
 from tagkit._arrays import ragged_take, text_from_codes
 from tagkit._checks import Choice, Whole, check_date_format, did_you_mean, validate_params
 from tagkit.errors import InputError
+from tagkit.extract import EXTRACTED_COLUMNS, WORD_COLUMNS, given_dimensions, read_text_tags
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.taxonomy import PLACEHOLDERS, VALUE_SEPARATORS, Taxonomy, tag_key, value_key
-from tagkit.vocabulary import CATALOGUE_ROLES
+from tagkit.vocabulary import CATALOGUE_ROLES, TEXT_AMBIGUOUS, TEXT_READ
 
 SHAPES = ("auto", "wide", "long", "tag_string")
 SOURCES = ("own", "competitor", "market")
@@ -117,6 +118,9 @@ class Catalogue:
     rows_read: int = 0
     placeholders: int = 0  # tag values and attribute cells read as missing (Unknown, n/a, 未知...)
     ids_padded: int = 0  # product ids given their leading zeros back (id_width)
+    text_columns: tuple = ()  # the columns tags were read from (``text``)
+    extracted: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EXTRACTED_COLUMNS))
+    text_words: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=WORD_COLUMNS))
 
     @property
     def rows_set_aside(self) -> int:
@@ -144,6 +148,7 @@ def parse_catalogue(
     separators=None,
     placeholders=PLACEHOLDERS,
     id_width: int | None = None,
+    text=None,
 ) -> Catalogue:
     """Turn a table of text cells (index = row numbers) into a :class:`Catalogue`.
 
@@ -153,12 +158,15 @@ def parse_catalogue(
     ``separators``: the characters that separate several values in one tag cell, for every column
     (a string; ``""`` for none) or per column (a mapping of column names; other columns keep the
     default ``, ; | 、 ，``). ``placeholders``: cell values that mean "no value". ``id_width``: product
-    ids made only of digits get their leading zeros back up to this width (ids stored as numbers).
+    ids made only of digits get their leading zeros back up to this width (ids stored as numbers). ``text``: a
+    column, or a list of columns in order of trust (``[Title, Body]``), whose text tags are read from
+    (:mod:`tagkit.extract`); a tag column of the file wins over the text.
     """
     owner = "parse_catalogue"
     check_date_format(date_format, owner=owner)
     fields, dimension_columns = _resolve_columns(list(frame.columns), columns or {}, taxonomy, file)
-    shape = _decide_shape(shape, fields, dimension_columns, file, list(frame.columns))
+    text_columns = _text_columns(text, list(frame.columns), file)
+    shape = _decide_shape(shape, fields, dimension_columns, file, list(frame.columns), bool(text_columns))
     split = _splitters(separators, list(frame.columns), file)
     log = _ProblemLog(file)
     frame = frame.astype(str)
@@ -190,6 +198,14 @@ def parse_catalogue(
         frame, pid = frame[~duplicated], pid[~duplicated]
         products = _attributes(frame, pid, fields)
         raw_tags = _wide_and_string_tags(frame, pid, fields, dimension_columns, split, placeholder)
+    extracted = Catalogue.__dataclass_fields__["extracted"].default_factory()
+    text_words = Catalogue.__dataclass_fields__["text_words"].default_factory()
+    if text_columns:
+        extracted, text_words = read_text_tags(
+            frame, pid, text_columns, taxonomy, given=given_dimensions(raw_tags, taxonomy)
+        )
+        raw_tags = _concat_tags([raw_tags, _text_raw_tags(extracted)])
+        _log_ambiguous(extracted, log)
 
     products = _clean_attributes(products, fields, calendar, default_source, date_format, log)
     tag_columns = {c for cols in dimension_columns.values() for c in cols}
@@ -208,7 +224,51 @@ def parse_catalogue(
         rows_read=int(len(missing_id)),
         placeholders=placeholder.count,
         ids_padded=padded,
+        text_columns=tuple(text_columns),
+        extracted=extracted,
+        text_words=text_words,
     )
+
+
+def _text_columns(text, header: list[str], file: str) -> list[str]:
+    if text is None or text == []:
+        return []
+    chosen = [text] if isinstance(text, str) else list(text) if isinstance(text, (list, tuple)) else None
+    if chosen is None or not all(isinstance(c, str) for c in chosen):
+        raise InputError(f"{file}: text must name a column or a list of columns, such as [Title, Body]; got {text!r}.")
+    missing = [c for c in chosen if c not in header]
+    if missing:
+        raise InputError(
+            f"{file}: the text column {missing[0]!r} is not in the file; its columns are "
+            f"{', '.join(map(repr, header))}.{did_you_mean(missing[0], header)}"
+        )
+    return list(dict.fromkeys(chosen))
+
+
+def _text_raw_tags(extracted: pd.DataFrame) -> pd.DataFrame:
+    """The tags read from text, as raw tags of their text column (the values are canonical already)."""
+    read = extracted[extracted["status"] == TEXT_READ]
+    return pd.DataFrame(
+        {
+            "product_id": read["product_id"].astype("str"),
+            "row": read["row"].astype("int64"),
+            "column": read["column"].astype("str"),
+            "raw_dimension": read["dimension"].astype("str"),
+            "raw_value": read["value"].astype("str"),
+        }
+    )
+
+
+def _log_ambiguous(extracted: pd.DataFrame, log: _ProblemLog):
+    """A single-valued dimension the text names twice, or words that could be two values: one problem per
+    product and dimension, with the words found."""
+    ambiguous = extracted[extracted["status"] == TEXT_AMBIGUOUS]
+    if ambiguous.empty:
+        return
+    grouped = ambiguous.groupby(["row", "dimension"], sort=True)
+    for (row, dimension), group in grouped:
+        words = ", ".join(dict.fromkeys(group["matched"]))
+        log.add(row, group["column"].iloc[0], words, group["note"].iloc[0], f"no {dimension} read from the text")
 
 
 class _ProblemLog:
@@ -289,14 +349,23 @@ def _resolve_columns(header: list[str], mapping: dict, taxonomy: Taxonomy, file:
     return fields, dimensions
 
 
-def _decide_shape(shape: str, fields: dict, dimensions: dict, file: str, header: list[str]) -> str:
+def _decide_shape(shape: str, fields: dict, dimensions: dict, file: str, header: list[str], text: bool = False) -> str:
     has_long = "dimension" in fields and "value" in fields
     if shape == "auto":
         shape = "long" if has_long else "tag_string" if "tags" in fields else "wide"
+    if shape == "long" and text:
+        raise InputError(
+            f"{file}: tags are read from text columns in a catalogue with one row per product (shape wide or "
+            f"tag_string); this one has a row per tag (long)."
+        )
     needs = {
         "long": (has_long, "'dimension' and 'value' columns"),
         "tag_string": ("tags" in fields, "a 'tags' column"),
-        "wide": (bool(dimensions) or "tags" in fields, "at least one column named after a dimension of the taxonomy"),
+        "wide": (
+            bool(dimensions) or "tags" in fields or text,
+            "at least one column named after a dimension of the taxonomy, or text columns to read tags from "
+            "(text: [Title])",
+        ),
     }[shape]
     if not needs[0]:
         raise InputError(

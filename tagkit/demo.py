@@ -543,10 +543,11 @@ def _mess_order_lines(rng, lines: pd.DataFrame) -> tuple[str, dict]:
 
 
 # --- the whole brand --------------------------------------------------------------------------
-def generate(seed: int = SEED, scale: float = 1.0) -> dict:
+def generate(seed: int = SEED, scale: float = 1.0, *, keep_products: bool = False) -> dict:
     """Every demo table, as DataFrames and texts keyed by file name (nothing is written). ``scale`` multiplies
     the launches, image products and candidates of every quarter (a larger brand for benchmarks; 1 is the
-    bundled demo, byte for byte)."""
+    bundled demo, byte for byte). ``keep_products`` adds the products with their true canonical tags (key
+    ``products``), from which tagkit/demo_titles.py writes titles."""
     rng = np.random.default_rng(seed)
     taxonomy = taxonomy_dict()
     mess = _Mess(rng, taxonomy)
@@ -604,7 +605,9 @@ def generate(seed: int = SEED, scale: float = 1.0) -> dict:
     competitors = _competitors(rng, mess, seasons)
     candidates = _candidates(rng, mess, next_id, scale)
     truth = _ground_truth(products, lines, faults, seed)
+    kept = {"products": products} if keep_products else {}
     return {
+        **kept,
         "taxonomy.yml": taxonomy,
         "catalogue.csv": catalogue,
         "order_lines.csv.gz": order_text,

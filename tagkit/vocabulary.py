@@ -97,3 +97,7 @@ FRAMES = {
     "candidates": ("product_id", "role", "category", "look", "probability"),  # score_candidates
     "carry-over": ("product_id", "category", "look"),  # carry_over
 }
+
+# --- tags read from product text (read_text_tags' ``status``) ---------------------------------------
+TEXT_READ, TEXT_AMBIGUOUS, TEXT_NEGATED, TEXT_IN_COLUMN = "read", "ambiguous", "after a negation", "given in a column"
+TEXT_STATUSES = (TEXT_READ, TEXT_IN_COLUMN, TEXT_AMBIGUOUS, TEXT_NEGATED)

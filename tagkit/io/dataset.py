@@ -55,6 +55,7 @@ _CATALOGUE_KEYS = {
     "separators",
     "placeholders",
     "id_width",
+    "text",
 }
 _SALES_KEYS = {
     "path",

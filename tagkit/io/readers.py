@@ -33,12 +33,13 @@ def read_catalogue(
     separators=None,
     placeholders=None,
     id_width: int | None = None,
+    text=None,
 ) -> Catalogue:
     """Read a catalogue file (CSV, Excel or Parquet) in the wide, long or tag-string shape.
 
     See :func:`tagkit.catalogue.parse_catalogue` for ``shape`` and ``columns``; ``source`` is
     the source given to products whose row does not say (``own``, ``competitor``, ``market``);
-    ``separators``, ``placeholders`` and ``id_width`` as in :func:`tagkit.parse_catalogue` (placeholders:
+    ``separators``, ``placeholders``, ``id_width`` and ``text`` as in :func:`tagkit.parse_catalogue` (placeholders:
     None for the default list).
     """
     if not isinstance(taxonomy, Taxonomy):
@@ -56,4 +57,5 @@ def read_catalogue(
         separators=separators,
         placeholders=PLACEHOLDERS if placeholders is None else placeholders,
         id_width=id_width,
+        text=text,
     )

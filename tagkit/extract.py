@@ -1,0 +1,389 @@
+"""Tags read from product text: titles and descriptions matched against the taxonomy's values.
+
+A catalogue may name text columns (``text: [Title, Body]`` in dataset.yml); each distinct text is matched once
+against every value's name, label and aliases:
+
+- English and other space-separated languages match whole words only ("red" is not read in "tailored"), in any
+  case, with hyphens, spaces or nothing between the words of a value ("wide-leg", "wide leg", "wideleg") and in
+  the plural ("dresses", "trousers", "accessories"); the longest value wins ("midi dress" before "dress");
+- Chinese (and Japanese, Korean) text without spaces is matched by the longest alias at each character
+  ("中长裙" before "长裙");
+- a value after a negation in the same clause ("not wool", "no pockets", "without sleeves", "wool-free",
+  "不含羊毛", "无口袋") is not read (its status says so);
+- per product and dimension, the first text column that names the dimension decides; a tag a column of the
+  catalogue already gives wins over the text; a single-valued dimension the text gives two values of (not on one
+  parent chain, such as "dress" and "midi dress") is *ambiguous* and read as nothing, never guessed.
+
+Every finding keeps the column and the words it came from and a confidence (:data:`CONFIDENCE`), and the words
+no value matched are counted, as candidates for new aliases.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from tagkit._arrays import ragged_take, text_from_codes
+from tagkit.taxonomy import Taxonomy, item_name, tag_key
+from tagkit.vocabulary import TEXT_AMBIGUOUS, TEXT_IN_COLUMN, TEXT_NEGATED, TEXT_READ
+
+EXTRACTED_COLUMNS = ["product_id", "row", "column", "dimension", "value", "matched", "confidence", "status", "note"]
+WORD_COLUMNS = ["word", "n_products", "example_products"]
+# How sure a finding is, by how it matched; a column after the first text column is 0.1 less sure (descriptions
+# talk about other products too). bench/bench_extract.py measures the precision of each level on the demo titles.
+CONFIDENCE = {"exact": 0.95, "whole alias in Chinese": 0.9, "variant": 0.85}
+LATER_COLUMN = 0.1
+NEGATIONS = frozenset({"no", "not", "non", "without", "zero", "never"})
+NEGATION_AFTER = frozenset({"free", "less"})  # "wool-free", "sleeveless" is a value of its own when an alias
+CJK_NEGATIONS = ("不含", "不是", "没有", "无", "非", "免", "不")
+NEGATION_WINDOW = 2  # words between a negation and the value it negates
+MAX_WORDS = 6  # the longest value, in words
+# Words that never name a value and say nothing as an alias candidate.
+STOP_WORDS = frozenset(
+    "a an and are as at be by for from has have in is it its of on or our so the this to with you your".split()
+)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_HAS_CJK = re.compile(f"[{_CJK}]")
+_CLAUSE = re.compile(r"[.,;:!?()\[\]{}|\"“”。，；：！？（）【】《》、\n\r\t–—·•]+")
+_WORD = re.compile(rf"[^\W_{_CJK}]+|[{_CJK}]+")
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
+def _stem(word: str) -> str:
+    """A light English plural stem, applied alike to the text and to the values (dresses, dress -> dress)."""
+    if len(word) <= 3 or not word.isascii() or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "ches", "shes", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _fold(text: str) -> str:
+    return _POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+@dataclass(frozen=True)
+class _Found:
+    dimension: str
+    value: str
+    matched: str
+    kind: str
+    status: str
+    note: str
+
+
+class TextMatcher:
+    """The taxonomy's values as word sequences (and Chinese strings), built once; :meth:`read` matches a text."""
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+        exact: dict[tuple, set] = {}
+        stemmed: dict[tuple, set] = {}
+        cjk: dict[str, set] = {}
+        for dimension in taxonomy.dimensions:
+            for value in dimension.values:
+                item = (dimension.name, value.name)
+                for phrase in {value.name, value.label, *value.aliases}:
+                    folded = _fold(phrase).strip()
+                    if not folded:
+                        continue
+                    if _HAS_CJK.search(folded):
+                        cjk.setdefault(re.sub(r"[\s\-_]+", "", folded), set()).add(item)
+                        continue
+                    words = tuple(w for w in _WORD.findall(folded))
+                    if not words or len(words) > MAX_WORDS:
+                        continue
+                    for form in {words, ("".join(words),)}:
+                        exact.setdefault(form, set()).add(item)
+                        stemmed.setdefault(tuple(map(_stem, form)), set()).add(item)
+        self.exact = {k: tuple(sorted(v)) for k, v in exact.items()}
+        # a plural stem that two values share is no evidence of either; their exact forms still match
+        self.stemmed = {k: tuple(sorted(v)) for k, v in stemmed.items() if len(v) == 1 or k in exact}
+        self.cjk = {k: tuple(sorted(v)) for k, v in cjk.items()}
+        self.cjk_lengths = sorted({len(k) for k in self.cjk}, reverse=True)
+        self.cjk_first = {k[0] for k in self.cjk}
+        self.max_words = max((len(k) for k in self.exact), default=1)
+        self.single = {d.name for d in taxonomy.dimensions if not d.multi}
+
+    def read(self, text: str) -> tuple[list[_Found], list[str], list[str]]:
+        """Every value the text names (with its status), the words no value matched, and the runs of Chinese
+        text no alias matched."""
+        folded = _fold(text)
+        found, leftover, runs = [], [], []
+        has_cjk = bool(_HAS_CJK.search(folded))
+        for clause in _CLAUSE.split(folded):
+            if not clause.strip():
+                continue
+            if has_cjk:
+                self._read_cjk(clause, found, runs)
+            self._read_words(clause, found, leftover)
+        return self._settle(found), leftover, runs
+
+    def _read_words(self, clause: str, found: list, leftover: list):
+        tokens = [(m.group(), m.start()) for m in _WORD.finditer(clause)]
+        words = [w for w, _ in tokens]
+        stems = [_stem(w) for w in words]
+        i, n, negation = 0, len(words), None  # the position of a negation not yet spent on a value
+        while i < n:
+            if _HAS_CJK.match(words[i]):  # read by _read_cjk; what it left over is counted there
+                i += 1
+                continue
+            for size in range(min(self.max_words, n - i), 0, -1):
+                items, kind = self.exact.get(tuple(words[i : i + size])), "exact"
+                if items is None:
+                    items, kind = self.stemmed.get(tuple(stems[i : i + size])), "variant"
+                if items is None:
+                    continue
+                start, end = tokens[i][1], tokens[i + size - 1][1] + len(words[i + size - 1])
+                # a negation applies to the one value that follows it closely, or a value followed by "free"
+                negated = (negation is not None and i - negation <= NEGATION_WINDOW) or (
+                    i + size < n and words[i + size] in NEGATION_AFTER
+                )
+                negation = None
+                found.extend(self._found(items, clause[start:end], kind, negated))
+                i += size
+                break
+            else:
+                if words[i] in NEGATIONS:
+                    negation = i
+                elif words[i] not in STOP_WORDS and not words[i].isdigit() and words[i] not in NEGATION_AFTER:
+                    leftover.append(words[i])
+                i += 1
+
+    def _read_cjk(self, clause: str, found: list, leftovers: list):
+        i, n, rest_start = 0, len(clause), None
+        while i < n:
+            match = None
+            if clause[i] in self.cjk_first:
+                match = next((clause[i : i + k] for k in self.cjk_lengths if clause[i : i + k] in self.cjk), None)
+            if match is None:
+                if _HAS_CJK.match(clause[i]):
+                    rest_start = i if rest_start is None else rest_start
+                elif rest_start is not None:
+                    leftovers.append(clause[rest_start:i])
+                    rest_start = None
+                i += 1
+                continue
+            if rest_start is not None:
+                leftovers.append(clause[rest_start:i])
+                rest_start = None
+            before = clause[max(0, i - 2) : i]
+            negated = any(before.endswith(word) for word in CJK_NEGATIONS)
+            found.extend(self._found(self.cjk[match], match, "whole alias in Chinese", negated))
+            i += len(match)
+        if rest_start is not None:
+            leftovers.append(clause[rest_start:])
+
+    def _found(self, items: tuple, matched: str, kind: str, negated: bool) -> list[_Found]:
+        if negated:
+            return [_Found(d, v, matched, kind, TEXT_NEGATED, "after a negation") for d, v in items]
+        if len(items) > 1:
+            names = " or ".join(item_name(d, v) for d, v in items)
+            return [_Found(d, v, matched, kind, TEXT_AMBIGUOUS, f"{matched!r} could be {names}") for d, v in items]
+        d, v = items[0]
+        return [_Found(d, v, matched, kind, TEXT_READ, "")]
+
+    def _settle(self, found: list[_Found]) -> list[_Found]:
+        """One finding per value; a single-valued dimension named with values on two parent chains is ambiguous,
+        on one chain the most specific value is read."""
+        out: dict[tuple, _Found] = {}
+        for f in found:
+            key = (f.dimension, f.value)
+            if key not in out or (out[key].status != TEXT_READ and f.status == TEXT_READ):
+                out[key] = f
+        findings = list(out.values())
+        # words that could be values of two dimensions ('denim': jeans or the material) mean the one whose
+        # single-valued dimension no other word of the text has settled ('denim jeans': the material)
+        settled = {f.dimension for f in findings if f.status == TEXT_READ and f.dimension in self.single}
+        for matched in {f.matched for f in findings if f.status == TEXT_AMBIGUOUS}:
+            options = [f for f in findings if f.matched == matched and f.status == TEXT_AMBIGUOUS]
+            open_ = [f for f in options if f.dimension not in settled]
+            if len(open_) == 1 and len({f.dimension for f in options}) > 1:
+                findings = [f for f in findings if f not in options] + [
+                    _Found(open_[0].dimension, open_[0].value, matched, "variant", TEXT_READ, "")
+                ]
+        by_dimension: dict[str, list[_Found]] = {}
+        for f in findings:
+            if f.status == TEXT_READ and f.dimension in self.single:
+                by_dimension.setdefault(f.dimension, []).append(f)
+        for dimension, read in by_dimension.items():
+            if len(read) < 2:
+                continue
+            items = [item_name(dimension, f.value) for f in read]
+            deepest = max(items, key=lambda i: len(self.taxonomy.ancestors(i)))
+            chain = {deepest, *self.taxonomy.ancestors(deepest)}
+            if set(items) <= chain:
+                findings = [f for f in findings if not (f in read and item_name(dimension, f.value) != deepest)]
+                continue
+            words = " and ".join(repr(f.matched) for f in read)
+            note = f"{dimension} takes one value; the text names {words}"
+            findings = [
+                _Found(f.dimension, f.value, f.matched, f.kind, TEXT_AMBIGUOUS, note) if f in read else f
+                for f in findings
+            ]
+        return findings
+
+
+def read_text_tags(
+    frame: pd.DataFrame,
+    product_ids: pd.Series,
+    columns: list[str],
+    taxonomy: Taxonomy,
+    *,
+    given: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tags the ``columns`` of ``frame`` (one row per product, index = row numbers) name, as
+    :data:`EXTRACTED_COLUMNS` (one row per finding, every status), and the words no value matched
+    (:data:`WORD_COLUMNS`, most products first). ``given``: the products' (product_id, dimension) pairs a tag
+    column already gives; the text does not add to those."""
+    matcher = TextMatcher(taxonomy)
+    vocab = _Vocabulary()
+    parts, words = [], {}
+    rows = frame.index.to_numpy()
+    for order, column in enumerate(columns):
+        codes, uniques = pd.factorize(frame[column].fillna("").astype(str))
+        uses = np.bincount(codes[codes >= 0], minlength=len(uniques))
+        first_of = np.full(len(uniques), -1, dtype=np.int64)
+        first_of[codes[::-1]] = np.arange(len(codes))[::-1]
+        lengths, flat = np.zeros(len(uniques), dtype=np.int64), []
+        for u, text in enumerate(uniques):
+            findings, leftover, runs = matcher.read(text) if text.strip() else ([], [], [])
+            lengths[u] = len(findings)
+            flat.extend(vocab.code(f) for f in findings)
+            for word in _phrases(leftover, runs):
+                entry = words.setdefault(word, [0, []])
+                entry[0] += int(uses[u])
+                if len(entry[1]) < 3:
+                    entry[1].append(str(product_ids.iloc[first_of[u]]))
+        repeat, ids = ragged_take(lengths, np.array(flat or [0], dtype=np.int64), codes)
+        position = np.repeat(np.arange(len(codes)), repeat)
+        parts.append((position, ids, np.full(len(ids), order)))
+    position, ids, order = (np.concatenate(a) if a else np.array([], dtype=np.int64) for a in zip(*parts))
+    table = vocab.table()
+    out = pd.DataFrame(
+        {
+            "position": position,
+            "column_order": order,
+            "dimension": table["dimension"].to_numpy()[ids] if len(ids) else [],
+            "finding": ids,
+        }
+    )
+    status = table["status"].to_numpy()[ids] if len(ids) else np.array([], dtype=object)
+    # per product and dimension, the first column that names it (read or ambiguous) decides
+    naming = status != TEXT_NEGATED
+    first = out[naming].groupby(["position", "dimension"], sort=False)["column_order"].min().rename("first_column")
+    out = out.join(first, on=["position", "dimension"])
+    keep = ~naming | (out["column_order"] == out["first_column"]) | out["first_column"].isna()
+    out = out[keep.to_numpy()]
+    status = table["status"].to_numpy()[out["finding"].to_numpy()].astype(object)
+    pid = product_ids.to_numpy()[out["position"].to_numpy()].astype(str)
+    if given is not None and len(given) and len(out):
+        pairs = set(zip(given["product_id"].astype(str), given["dimension"].astype(str)))
+        in_column = np.fromiter(((p, d) in pairs for p, d in zip(pid, out["dimension"])), dtype=bool, count=len(out))
+        status[in_column & (status == TEXT_READ)] = TEXT_IN_COLUMN
+    note = table["note"].to_numpy()[out["finding"].to_numpy()].astype(object)
+    note[status == TEXT_IN_COLUMN] = "a tag column gives this dimension"
+    kind = table["kind"].to_numpy()[out["finding"].to_numpy()]
+    confidence = np.array([CONFIDENCE[k] for k in kind] or [], dtype=float) - LATER_COLUMN * (
+        out["column_order"].to_numpy() > 0
+    )
+    result = pd.DataFrame(
+        {
+            "product_id": pd.Series(pid, dtype="str"),
+            "row": rows[out["position"].to_numpy()].astype("int64"),
+            "column": text_from_codes(out["column_order"].to_numpy(), list(columns)),
+            "dimension": pd.Series(out["dimension"].to_numpy(), dtype="str"),
+            "value": pd.Series(table["value"].to_numpy()[out["finding"].to_numpy()], dtype="str"),
+            "matched": pd.Series(table["matched"].to_numpy()[out["finding"].to_numpy()], dtype="str"),
+            "confidence": np.round(confidence, 2),
+            "status": pd.Series(status, dtype="str"),
+            "note": pd.Series(note, dtype="str"),
+        }
+    )
+    word_table = pd.DataFrame([(w, n, ", ".join(ex)) for w, (n, ex) in words.items()], columns=WORD_COLUMNS).astype(
+        {"word": "str", "n_products": "int64", "example_products": "str"}
+    )
+    word_table = word_table.sort_values(["n_products", "word"], ascending=[False, True], kind="stable")
+    return result.reset_index(drop=True), word_table.reset_index(drop=True)
+
+
+def _phrases(leftover: list[str], runs: list[str]) -> set[str]:
+    """The words a text left unmatched, each once; a Chinese run left over is itself a phrase (up to four
+    characters) or its two-character pieces."""
+    out = set(leftover)
+    for run in runs:
+        run = run.strip()
+        if len(run) < 2:
+            continue
+        if len(run) <= 4:
+            out.add(run)
+        else:
+            out.update(run[k : k + 2] for k in range(len(run) - 1))
+    return out
+
+
+class _Vocabulary:
+    """Distinct findings, each with a code."""
+
+    def __init__(self):
+        self.codes: dict[_Found, int] = {}
+
+    def code(self, found: _Found) -> int:
+        return self.codes.setdefault(found, len(self.codes))
+
+    def table(self) -> pd.DataFrame:
+        columns = ["dimension", "value", "matched", "kind", "status", "note"]
+        rows = [(f.dimension, f.value, f.matched, f.kind, f.status, f.note) for f in self.codes]
+        return pd.DataFrame(rows or [("", "", "", "exact", TEXT_READ, "")], columns=columns)
+
+
+def given_dimensions(raw_tags: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
+    """The (product_id, dimension) pairs that a catalogue's tag columns give, from its raw tags: a named
+    dimension, or a bare value that only one dimension has."""
+    if raw_tags.empty:
+        return pd.DataFrame({"product_id": pd.Series(dtype="str"), "dimension": pd.Series(dtype="str")})
+    named = raw_tags["raw_dimension"].fillna("").astype(str)
+    pairs = pd.DataFrame({"named": named, "value": raw_tags["raw_value"].astype(str)})
+    distinct = pairs.drop_duplicates()
+    resolved = {}
+    for n, v in zip(distinct["named"], distinct["value"]):
+        if n.strip():
+            resolved[(n, v)] = taxonomy.resolve_dimension(n)
+        else:
+            found = {d for d, _ in taxonomy.candidates(v)}
+            resolved[(n, v)] = found.pop() if len(found) == 1 else None
+    dimension = [resolved[k] for k in zip(pairs["named"], pairs["value"])]
+    out = pd.DataFrame({"product_id": raw_tags["product_id"].astype(str), "dimension": dimension})
+    return out.dropna().drop_duplicates().reset_index(drop=True)
+
+
+def text_coverage(extracted: pd.DataFrame, products: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
+    """Per dimension: the products whose tag was read from text, given in a column, ambiguous in the text, or
+    neither; shares of all products."""
+    total = max(len(products), 1)
+    rows = []
+    for dimension in taxonomy.dimensions:
+        mine = extracted[extracted["dimension"] == dimension.name]
+        read = mine.loc[mine["status"] == TEXT_READ, "product_id"].nunique()
+        in_column = mine.loc[mine["status"] == TEXT_IN_COLUMN, "product_id"].nunique()
+        ambiguous = mine.loc[mine["status"] == TEXT_AMBIGUOUS, "product_id"]
+        ambiguous = ambiguous[~ambiguous.isin(mine.loc[mine["status"] == TEXT_READ, "product_id"])].nunique()
+        rows.append(
+            {
+                "dimension": dimension.label,
+                "read_from_text": read,
+                "share_read_from_text": read / total,
+                "ambiguous_in_text": ambiguous,
+                "named_but_given_in_a_column": in_column,
+                "products_without_a_value_from_text": len(products) - read - ambiguous,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,153 @@
+"""Tags read from product text: each language rule, provenance, and a catalogue with only a title column."""
+
+import pandas as pd
+import pytest
+
+import tagkit as tk
+from tagkit.vocabulary import TEXT_AMBIGUOUS, TEXT_IN_COLUMN, TEXT_NEGATED, TEXT_READ
+
+TEXT = ["Title", "Body"]
+
+
+def _catalogue(taxonomy, titles, **columns):
+    frame = pd.DataFrame({"product_id": [f"P{i}" for i in range(len(titles))], "Title": titles, **columns})
+    frame.index = range(2, 2 + len(frame))
+    text = [c for c in TEXT if c in frame.columns]
+    return tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy, text=text)
+
+
+def _read(taxonomy, title) -> dict:
+    """The (dimension, value) pairs read from one title."""
+    extracted = _catalogue(taxonomy, [title]).extracted
+    read = extracted[extracted["status"] == TEXT_READ]
+    return dict(zip(read["dimension"], read["value"]))
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("BLACK Linen Dress", {"colour": "black", "material": "linen", "category": "dress"}),  # case
+        ("Two linen dresses", {"material": "linen", "category": "dress"}),  # plural alias and plural stem
+        ("Wool tops", {"material": "wool", "category": "top"}),  # plural of a value without a plural alias
+        ("Midi-dress in navy blue", {"category": "midi-dress", "colour": "navy"}),  # hyphen, multi-word alias
+        ("midi dress", {"category": "midi-dress"}),  # the longest value wins over 'dress'
+        ("mididress", {"category": "midi-dress"}),  # words run together
+        ("Party and work wear", {"occasion": ["party", "work"]}),  # a multi-valued dimension keeps both
+    ],
+)
+def test_english_words_are_read_in_any_case_plural_hyphen_and_spacing(taxonomy, title, expected):
+    extracted = _catalogue(taxonomy, [title]).extracted
+    read = extracted[extracted["status"] == TEXT_READ]
+    got = {d: sorted(g["value"]) if len(g) > 1 else g["value"].iloc[0] for d, g in read.groupby("dimension")}
+    assert got == expected
+
+
+def test_whole_words_only(taxonomy):
+    # 'top' inside 'laptop' and 'stop', 'wool' inside 'woolworths' are not values
+    assert _read(taxonomy, "Laptop sleeve, non-stop Woolworths style") == {}
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Dress, not wool", "No wool dress", "Dress without wool", "Wool-free dress", "不含羊毛 wool-free 连衣裙"],
+)
+def test_a_negated_value_is_not_read_and_says_why(taxonomy, title):
+    extracted = _catalogue(taxonomy, [title]).extracted
+    wool = extracted[extracted["value"] == "wool"]
+    assert len(wool) == 1 and wool["status"].iloc[0] == TEXT_NEGATED
+    assert _read(taxonomy, title) == {"category": "dress"}
+
+
+def test_a_negation_ends_at_the_clause(taxonomy):
+    assert _read(taxonomy, "No returns. Wool dress") == {"material": "wool", "category": "dress"}
+
+
+def test_chinese_without_spaces_by_longest_alias(taxonomy):
+    assert _read(taxonomy, "2024夏季新款亚麻中长裙女黑色") == {
+        "material": "linen",
+        "category": "midi-dress",  # 中长裙, not a shorter alias inside it
+        "colour": "black",
+    }
+    extracted = _catalogue(taxonomy, ["无亚麻连衣裙"]).extracted
+    assert extracted.set_index("value").loc["linen", "status"] == TEXT_NEGATED
+
+
+def test_two_values_of_a_single_valued_dimension_are_ambiguous_never_guessed(taxonomy):
+    catalogue = _catalogue(taxonomy, ["Black and navy dress"])
+    colour = catalogue.extracted[catalogue.extracted["dimension"] == "colour"]
+    assert set(colour["status"]) == {TEXT_AMBIGUOUS}
+    assert "colour" not in set(catalogue.raw_tags["raw_dimension"])
+    problem = catalogue.problems.iloc[0]
+    assert (problem["row"], problem["column"], problem["found"]) == (2, "Title", "black, navy")
+    assert problem["problem"] == "colour takes one value; the text names 'black' and 'navy'"
+    assert problem["action"] == "no colour read from the text"
+
+
+def test_values_on_one_parent_chain_are_one_value(taxonomy):
+    # 'beige' is an earth tone: both named, the more specific one is read
+    assert _read(taxonomy, "Earth-tone dress in beige") == {"colour": "beige", "category": "dress"}
+
+
+def test_words_that_could_be_two_dimensions_are_ambiguous_unless_another_word_settles_one(taxonomy):
+    extracted = _catalogue(taxonomy, ["Denim, washed"]).extracted
+    assert set(extracted["status"]) == {TEXT_AMBIGUOUS}
+    assert set(extracted["dimension"]) == {"category", "material"}
+    assert "'denim' could be category=jeans or material=denim" in extracted["note"].iloc[0]
+    # 'top' settles the category: 'denim' is the material
+    assert _read(taxonomy, "Denim top") == {"material": "denim", "category": "top"}
+
+
+def test_a_tag_column_wins_over_the_text(taxonomy):
+    catalogue = _catalogue(taxonomy, ["Black linen dress"], colour=["navy"])
+    colour_tags = catalogue.raw_tags[catalogue.raw_tags["raw_dimension"].isin(["colour"])]
+    assert colour_tags["raw_value"].tolist() == ["navy"] and colour_tags["column"].tolist() == ["colour"]
+    found = catalogue.extracted.set_index("value").loc["black"]
+    assert found["status"] == TEXT_IN_COLUMN and found["note"] == "a tag column gives this dimension"
+
+
+def test_the_first_text_column_decides_and_later_columns_fill_in(taxonomy):
+    catalogue = _catalogue(taxonomy, ["Black dress"], Body=["Pairs well with navy. Pure linen."])
+    read = catalogue.extracted[catalogue.extracted["status"] == TEXT_READ]
+    assert dict(zip(read["dimension"], read["value"])) == {"colour": "black", "category": "dress", "material": "linen"}
+    linen = read.set_index("value").loc["linen"]
+    assert linen["column"] == "Body" and linen["confidence"] == pytest.approx(0.85)
+    assert read.set_index("value").loc["black", "confidence"] == pytest.approx(0.95)
+
+
+def test_provenance_and_the_tags_flow_into_normalisation(taxonomy):
+    catalogue = _catalogue(taxonomy, ["Midi-dresses, 藏青"])
+    row = catalogue.extracted.set_index("dimension").loc["category"]
+    assert (row["column"], row["matched"], row["value"]) == ("Title", "midi-dresses", "midi-dress")
+    assert catalogue.extracted.set_index("dimension").loc["colour", "matched"] == "藏青"
+    tags = tk.normalise_tags(catalogue.raw_tags, taxonomy)
+    assert sorted(tags.loc[tags["status"] == "ok", "item"]) == ["category=midi-dress", "colour=navy"]
+
+
+def test_unmatched_words_are_counted_per_product_with_examples(taxonomy):
+    catalogue = _catalogue(taxonomy, ["Boho linen dress", "Boho boho top", "Summer top", "夏季新款连衣裙"])
+    words = catalogue.text_words.set_index("word")
+    assert words.loc["boho", "n_products"] == 2 and words.loc["boho", "example_products"] == "P0, P1"
+    assert words.loc["summer", "n_products"] == 1
+    assert words.loc["夏季新款", "n_products"] == 1
+    assert "linen" not in words.index and "and" not in words.index
+
+
+def test_text_only_catalogue_and_its_errors(taxonomy):
+    catalogue = _catalogue(taxonomy, ["Black linen dress", ""])
+    assert len(catalogue.products) == 2 and catalogue.text_columns == ("Title",)
+    frame = pd.DataFrame({"product_id": ["1"], "Title": ["x"]})
+    with pytest.raises(tk.InputError, match=r"the text column 'Titel' is not in the file.*Did you mean 'Title'\?"):
+        tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy, text=["Titel"])
+    with pytest.raises(tk.InputError, match="text must name a column or a list of columns"):
+        tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy, text=3)
+    with pytest.raises(tk.InputError, match=r"or text columns to read tags from \(text: \[Title\]\)"):
+        tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy)
+
+
+def test_coverage_per_dimension(taxonomy):
+    catalogue = _catalogue(taxonomy, ["Black linen dress", "Black and navy top", "Wool top"], colour=["", "", "navy"])
+    coverage = tk.extract.text_coverage(catalogue.extracted, catalogue.products, taxonomy).set_index("dimension")
+    assert coverage.loc["Colour", "read_from_text"] == 1
+    assert coverage.loc["Colour", "ambiguous_in_text"] == 1
+    assert coverage.loc["Category", "read_from_text"] == 3
+    assert coverage.loc["Material", "share_read_from_text"] == pytest.approx(2 / 3)
