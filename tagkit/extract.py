@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from tagkit._arrays import ragged_take, text_from_codes
-from tagkit.taxonomy import Taxonomy, item_name, tag_key
+from tagkit.taxonomy import Taxonomy, item_name
 from tagkit.vocabulary import TEXT_AMBIGUOUS, TEXT_IN_COLUMN, TEXT_NEGATED, TEXT_READ
 
 EXTRACTED_COLUMNS = ["product_id", "row", "column", "dimension", "value", "matched", "confidence", "status", "note"]
