@@ -72,6 +72,26 @@ coverage = tk.tags.tag_coverage(own.tags, own.products, taxonomy)
 fig = tk.plots.plot_tag_coverage(coverage)
 
 # %% [markdown]
+# ## Tags read from text
+#
+# When the catalogue names text columns (`text: [Title, Body]` in dataset.yml), tagkit reads tags from the titles
+# and descriptions through the taxonomy: whole words in any case, plurals, hyphens and multi-word values in
+# English, the longest alias in Chinese. A value after a negation ("not wool", "不含羊毛") is not read; a
+# single-valued dimension named twice ("black and navy") is *ambiguous* and read as nothing, never guessed; a
+# tag column of the file wins over the text. The first table shows, per dimension, how many products got a
+# value from text; the second, the words that named no value, most products first: candidates for new aliases
+# (add one to its value's `aliases` in the taxonomy and run again); the third, a sample of products with the
+# tags read and the words matched, to check by eye.
+
+# %%
+from_text = tk.extract.text_summary(own.catalogue, taxonomy, sample=table_rows)
+tk.show_notes([from_text.note])
+tk.show_table(from_text.coverage, percent=["share_read_from_text"], empty="No tags were read from text.")
+tk.show_table(from_text.words, max_rows=table_rows, empty="No words left unmatched.",
+              note="All rows are in tag_health.xlsx (sheet: words in text).")
+tk.show_table(from_text.sample, empty="No products to review.")
+
+# %% [markdown]
 # ## Tags tagkit could not match
 #
 # Every raw value that is not a canonical value or an alias of its dimension, with the number of products
@@ -138,6 +158,7 @@ fig = tk.plots.plot_set_aside(sales.accounting)
 workbook = tk.write_excel({
     "input files": tk.health.input_overview(inputs, taxonomy), "tag problems": health, "coverage": coverage,
     "missing required": missing, "catalogue problems": problems, "sales accounting": sales.accounting,
+    "read from text": own.catalogue.extracted, "words in text": from_text.words,
 }, out / "tag_health.xlsx", about={"season": season, "dataset": dataset.name, **settings})
 tk.show_files([workbook, tk.write_csv(health, out / "tag_health.csv"), sales.set_aside_file], folder=out,
               season_sheets={"tag problems": "tag problems"})

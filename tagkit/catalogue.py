@@ -66,6 +66,7 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "category": ("category", "品类", "类目"),
 }
 ATTRIBUTES = ("name", "price", "launch_date", "launch_season", "source", "role", "stock", "rank", "category")
+_UNIT = re.compile(r"\s*[(\[（【][^)\]）】]*[)\]）】]\s*$")
 _SPLIT = re.compile("[" + re.escape(VALUE_SEPARATORS) + "]")
 _DIMENSION_VALUE = re.compile(r"^\s*([^:：=]+?)\s*[:：=]\s*(.*)$")
 _ROLE_ALIASES = {
@@ -753,14 +754,15 @@ def profile_columns(frame: pd.DataFrame, *, placeholders=PLACEHOLDERS) -> Column
     header = [str(c) for c in frame.columns]
     fields: dict[str, str] = {}
     for column in header:
-        key = tag_key(column)
+        # 'Price (CNY)', 'Stock [units]': a field's name with its unit
+        keys = {tag_key(column), tag_key(_UNIT.sub("", column))}
         found = next(
             (
                 f
                 for f, names in FIELD_SYNONYMS.items()
                 if f not in fields
                 and f not in ("category", "dimension", "value", "tags")
-                and key in {tag_key(n) for n in names}
+                and keys & {tag_key(n) for n in names}
             ),
             None,
         )
@@ -782,7 +784,7 @@ def profile_columns(frame: pd.DataFrame, *, placeholders=PLACEHOLDERS) -> Column
         lengths = pd.Series(counts.index).str.len()
         if distinct == 1:
             skipped[column] = f"one value for every product ({counts.index[0]!r})"
-        elif pd.Series(counts.index).str.fullmatch(r"[\d.,\s\-+]+").all():
+        elif counts[pd.Series(counts.index).str.fullmatch(r"[\d.,\s\-+¥$€£]+").to_numpy()].sum() >= 0.95 * filled:
             skipped[column] = "numbers or codes, not tags"
         elif (distinct > 50 and distinct > 0.5 * filled) or float((lengths * counts.values).sum() / filled) > 60:
             skipped[column] = f"free text ({distinct:,} distinct values in {filled:,} cells)"

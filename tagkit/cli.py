@@ -33,6 +33,7 @@ def _check(args) -> int:
     import pandas as pd
 
     from tagkit._progress import step
+    from tagkit.extract import text_summary
     from tagkit.health import health_by_input, input_overview, read_inputs
     from tagkit.io.dataset import open_dataset
 
@@ -45,6 +46,13 @@ def _check(args) -> int:
         print(terminal_text(f"Dataset: {dataset.name} ({dataset.folder})\n"))
         print("Input files:")
         print(_shown(input_overview(inputs, taxonomy), percent=("tags_understood",)), "\n")
+        own = inputs["catalogue"].catalogue
+        if own.text_columns:
+            summary = text_summary(own, taxonomy, sample=0)
+            print(terminal_text(f"Tags read from text: {summary.note}"))
+            print(_shown(summary.coverage, percent=("share_read_from_text",)), "\n")
+            print(f"Words in the text that name no value (the {min(len(summary.words), args.rows)} most frequent):")
+            print(_shown(summary.words.head(args.rows)), "\n")
         with step("Checking the tags' health"):
             health = health_by_input(inputs, taxonomy)
         print(f"Tag problems: {len(health):,} (the {min(len(health), args.rows)} largest)")
@@ -131,13 +139,19 @@ def _demo(args) -> int:
     from tagkit.demo import write_demo
     from tagkit.demo_complete_journey import write_complete_journey
     from tagkit.demo_sparse import write_sparse
+    from tagkit.demo_titles import write_titles
     from tagkit.paths import USER_DATA
 
     if args.scale != 1 and args.profile != "demo":
         raise TagkitError("--scale applies to the demo profile only.")
     if not 0 < args.scale <= 200:
         raise TagkitError(f"--scale: expected a number above 0 and at most 200; got {args.scale:g}.")
-    write = {"demo": write_demo, "sparse": write_sparse, "complete-journey": write_complete_journey}[args.profile]
+    write = {
+        "demo": write_demo,
+        "sparse": write_sparse,
+        "titles": write_titles,
+        "complete-journey": write_complete_journey,
+    }[args.profile]
     options = {"scale": args.scale} if args.profile == "demo" else {}
     for path in write(args.out or USER_DATA / args.profile.replace("-", "_"), seed=args.seed, **options):
         print(path)
@@ -241,9 +255,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--profile",
-        choices=["demo", "sparse", "complete-journey"],
+        choices=["demo", "sparse", "titles", "complete-journey"],
         default="demo",
-        help="which brand (default: demo); complete-journey writes dunnhumby's real transactions (about "
+        help="which brand (default: demo); titles writes the demo brand with no tag columns, only an English "
+        "title, a Chinese title and a description, and its true tags; complete-journey writes dunnhumby's real transactions (about "
         "20 MB, not kept in the repository) and drafts their dataset with tagkit init",
     )
     demo.add_argument("--out", default=None, metavar="DIR", help=f"target folder (default: {USER_DATA}/<profile>)")

@@ -49,7 +49,7 @@ _ZH_SYNONYMS = {
     "leather": "皮质",
     "floral": "花卉",
     "stripe": "间条",
-    "relaxed": "廓形",
+    "relaxed": "宽版",
     "t-shirt": "短T",
     "sweater": "针织衫",
     "jacket": "外套",

@@ -78,6 +78,7 @@ class _Found:
     kind: str
     status: str
     note: str
+    others: tuple = ()  # the other dimensions the same words could be a value of
 
 
 class TextMatcher:
@@ -187,7 +188,18 @@ class TextMatcher:
             return [_Found(d, v, matched, kind, TEXT_NEGATED, "after a negation") for d, v in items]
         if len(items) > 1:
             names = " or ".join(item_name(d, v) for d, v in items)
-            return [_Found(d, v, matched, kind, TEXT_AMBIGUOUS, f"{matched!r} could be {names}") for d, v in items]
+            return [
+                _Found(
+                    d,
+                    v,
+                    matched,
+                    kind,
+                    TEXT_AMBIGUOUS,
+                    f"{matched!r} could be {names}",
+                    tuple(sorted({o for o, _ in items} - {d})),
+                )
+                for d, v in items
+            ]
         d, v = items[0]
         return [_Found(d, v, matched, kind, TEXT_READ, "")]
 
@@ -284,12 +296,13 @@ def read_text_tags(
     keep = ~naming | (out["column_order"] == out["first_column"]) | out["first_column"].isna()
     out = out[keep.to_numpy()]
     status = table["status"].to_numpy()[out["finding"].to_numpy()].astype(object)
+    note = table["note"].to_numpy()[out["finding"].to_numpy()].astype(object)
+    _settle_across_columns(out, status, note, table)
     pid = product_ids.to_numpy()[out["position"].to_numpy()].astype(str)
     if given is not None and len(given) and len(out):
         pairs = set(zip(given["product_id"].astype(str), given["dimension"].astype(str)))
         in_column = np.fromiter(((p, d) in pairs for p, d in zip(pid, out["dimension"])), dtype=bool, count=len(out))
         status[in_column & (status == TEXT_READ)] = TEXT_IN_COLUMN
-    note = table["note"].to_numpy()[out["finding"].to_numpy()].astype(object)
     note[status == TEXT_IN_COLUMN] = "a tag column gives this dimension"
     kind = table["kind"].to_numpy()[out["finding"].to_numpy()]
     confidence = np.array([CONFIDENCE[k] for k in kind] or [], dtype=float) - LATER_COLUMN * (
@@ -313,6 +326,23 @@ def read_text_tags(
     )
     word_table = word_table.sort_values(["n_products", "word"], ascending=[False, True], kind="stable")
     return result.reset_index(drop=True), word_table.reset_index(drop=True)
+
+
+def _settle_across_columns(out: pd.DataFrame, status: np.ndarray, note: np.ndarray, table: pd.DataFrame):
+    """Words that could be values of two dimensions, left ambiguous in their own text, mean the one the
+    product's other texts have not settled: 'denim' in a description is the material when the title read the
+    category ('jeans'). Changes ``status`` and ``note`` in place."""
+    others = table["others"].to_numpy()[out["finding"].to_numpy()]
+    open_ = np.flatnonzero((status == TEXT_AMBIGUOUS) & np.array([bool(o) for o in others], dtype=bool))
+    if not len(open_):
+        return
+    positions, dimensions = out["position"].to_numpy(), out["dimension"].to_numpy()
+    read = status == TEXT_READ
+    settled = set(zip(positions[read].tolist(), dimensions[read].tolist()))
+    for i in open_:
+        mine = (positions[i], dimensions[i])
+        if mine not in settled and all((positions[i], o) in settled for o in others[i]):
+            status[i], note[i] = TEXT_READ, ""
 
 
 def _phrases(leftover: list[str], runs: list[str]) -> set[str]:
@@ -340,9 +370,9 @@ class _Vocabulary:
         return self.codes.setdefault(found, len(self.codes))
 
     def table(self) -> pd.DataFrame:
-        columns = ["dimension", "value", "matched", "kind", "status", "note"]
-        rows = [(f.dimension, f.value, f.matched, f.kind, f.status, f.note) for f in self.codes]
-        return pd.DataFrame(rows or [("", "", "", "exact", TEXT_READ, "")], columns=columns)
+        columns = ["dimension", "value", "matched", "kind", "status", "note", "others"]
+        rows = [(f.dimension, f.value, f.matched, f.kind, f.status, f.note, f.others) for f in self.codes]
+        return pd.DataFrame(rows or [("", "", "", "exact", TEXT_READ, "", ())], columns=columns)
 
 
 def given_dimensions(raw_tags: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
@@ -387,3 +417,147 @@ def text_coverage(extracted: pd.DataFrame, products: pd.DataFrame, taxonomy: Tax
             }
         )
     return pd.DataFrame(rows)
+
+
+REVIEW_COLUMNS = ["product_id", "text", "tags_read", "not_read"]
+
+
+@dataclass(frozen=True)
+class TextSummary:
+    """What the tag-health report shows of the tags read from text: a note in words, the coverage per dimension,
+    the words no value matched (candidates for aliases) and a sample of products to review."""
+
+    note: str
+    coverage: pd.DataFrame
+    words: pd.DataFrame
+    sample: pd.DataFrame
+
+
+def text_summary(catalogue, taxonomy: Taxonomy, *, sample: int = 20, seed: int = 0) -> TextSummary:
+    """:class:`TextSummary` of a :class:`~tagkit.catalogue.Catalogue` (its ``text_columns``, ``extracted``,
+    ``text_words``); the sample is ``sample`` products drawn with ``seed`` among those with text."""
+    if not catalogue.text_columns:
+        empty = pd.DataFrame(columns=REVIEW_COLUMNS)
+        note = (
+            f"{catalogue.file} names no text columns, so every tag comes from its tag columns. A catalogue with "
+            "titles or descriptions can have its tags read from them: add text: [Title] to its entry in dataset.yml."
+        )
+        return TextSummary(note, empty, catalogue.text_words, empty)
+    extracted, products = catalogue.extracted, catalogue.products
+    read = extracted[extracted["status"] == TEXT_READ]
+    counts = extracted["status"].value_counts()
+    with_any = read["product_id"].nunique()
+    note = (
+        f"Tags were read from {', '.join(catalogue.text_columns)} of {catalogue.file}: {len(read):,} tags on "
+        f"{with_any:,} of {len(products):,} products. {counts.get(TEXT_AMBIGUOUS, 0):,} findings were ambiguous "
+        f"and not read (each is listed with its row among the catalogue's cell problems), "
+        f"{counts.get(TEXT_NEGATED, 0):,} came after a negation, and {counts.get(TEXT_IN_COLUMN, 0):,} were "
+        "given by a tag column already, which wins. Words that name no value are listed as candidates for "
+        "aliases: add one to its value's aliases in the taxonomy and run again."
+    )
+    return TextSummary(
+        note,
+        text_coverage(extracted, products, taxonomy),
+        catalogue.text_words,
+        _review_sample(catalogue, taxonomy, sample, seed),
+    )
+
+
+def _review_sample(catalogue, taxonomy: Taxonomy, size: int, seed: int) -> pd.DataFrame:
+    first = catalogue.text_columns[0]
+    source = catalogue.extracted
+    with_text = source["product_id"].drop_duplicates()
+    if with_text.empty:
+        return pd.DataFrame(columns=REVIEW_COLUMNS)
+    chosen = with_text.sample(min(size, len(with_text)), random_state=seed).sort_values(kind="stable")
+    rows = []
+    for product in chosen:
+        mine = source[source["product_id"] == product]
+        read = mine[mine["status"] == TEXT_READ]
+        other = mine[mine["status"] != TEXT_READ]
+        words = [
+            f"{taxonomy.value_words(d, v)} ({m!r})"
+            for d, v, m in zip(read["dimension"], read["value"], read["matched"])
+        ]
+        rows.append(
+            {
+                "product_id": product,
+                "text": _text_of(catalogue, product, first),
+                "tags_read": "; ".join(words),
+                "not_read": "; ".join(dict.fromkeys(f"{m!r}: {s}" for m, s in zip(other["matched"], other["status"]))),
+            }
+        )
+    return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
+
+
+def _text_of(catalogue, product: str, column: str) -> str:
+    products = catalogue.products
+    for candidate in (column, f"{column} (file)", "name"):
+        if candidate in products.columns:
+            found = products.loc[products["product_id"] == product, candidate]
+            if len(found):
+                return str(found.iloc[0])
+    return ""
+
+
+TERM_COLUMNS = ["term", "n_products", "other_forms", "example"]
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_LATIN_WORD = re.compile(rf"[^\W_{_CJK}]+")
+
+
+def text_terms(texts, *, min_products: int = 5, top: int = 300) -> pd.DataFrame:
+    """The words and phrases frequent in product text, to start a taxonomy where none exists: English words and
+    two-word phrases (a phrase when it carries at least half the uses of its rarer word, as 'wide leg'), plurals
+    counted with their singular; Chinese runs of two to four characters, a shorter one kept only when it is not
+    mostly part of a longer one (for '阔腿裤' and '阔腿', '阔腿' is kept if it also stands alone often). Returns
+    :data:`TERM_COLUMNS`, most products first: the term, the products whose text has it, the other spellings
+    met, an example text."""
+    counts: dict[str, int] = {}
+    forms: dict[str, dict[str, int]] = {}
+    example: dict[str, str] = {}
+    for text in pd.Series(texts, dtype="str").fillna(""):
+        folded = _fold(text)
+        seen: set[str] = set()
+        for clause in _CLAUSE.split(folded):
+            words = [w for w in _LATIN_WORD.findall(clause) if not w.isdigit()]
+            keys = [_stem(w) for w in words]
+            for k, (word, key) in enumerate(zip(words, keys)):
+                if word in STOP_WORDS or len(word) < 2:
+                    continue
+                seen.add(key)
+                forms.setdefault(key, {}).setdefault(word, 0)
+                forms[key][word] += 1
+                if k + 1 < len(words) and words[k + 1] not in STOP_WORDS and len(words[k + 1]) >= 2:
+                    pair = f"{key} {keys[k + 1]}"
+                    seen.add(pair)
+                    forms.setdefault(pair, {}).setdefault(f"{word} {words[k + 1]}", 0)
+                    forms[pair][f"{word} {words[k + 1]}"] += 1
+            for run in _CJK_RUN.findall(clause):
+                for size in (2, 3, 4):
+                    seen.update(run[i : i + size] for i in range(len(run) - size + 1))
+        for key in seen:
+            counts[key] = counts.get(key, 0) + 1
+            example.setdefault(key, text)
+    # the Chinese runs one character longer than each run, by the run they extend
+    extends: dict[str, list[str]] = {}
+    for key in counts:
+        if len(key) > 2 and _HAS_CJK.match(key):
+            extends.setdefault(key[:-1], []).append(key)
+            extends.setdefault(key[1:], []).append(key)
+    kept = {}
+    for key, n in counts.items():
+        if n < min_products:
+            continue
+        if " " in key:  # a phrase: most uses of its rarer word
+            first, second = key.split(" ", 1)
+            if n < 0.5 * min(counts.get(first, n), counts.get(second, n)):
+                continue
+        elif any(counts[longer] >= 0.8 * n for longer in extends.get(key, ())):
+            continue  # a Chinese run mostly inside a longer one
+        kept[key] = n
+    rows = []
+    for key, n in sorted(kept.items(), key=lambda kv: (-kv[1], kv[0]))[:top]:
+        spellings = sorted(forms.get(key, {key: 1}).items(), key=lambda kv: (-kv[1], kv[0]))
+        name = spellings[0][0]
+        rows.append((name, n, ", ".join(s for s, _ in spellings[1:4]), example[key][:120]))
+    return pd.DataFrame(rows, columns=TERM_COLUMNS).astype({"n_products": "int64"})

@@ -542,15 +542,25 @@ def dimension_name(header, taken=()) -> str:
 
 
 def draft_taxonomy(
-    columns: dict, *, multi=(), required=(), separators: dict | None = None, placeholders=PLACEHOLDERS
+    columns: dict,
+    *,
+    multi=(),
+    required=(),
+    separators: dict | None = None,
+    placeholders=PLACEHOLDERS,
+    text=None,
+    min_products: int = 5,
 ) -> dict:
     """A first taxonomy from the values a catalogue already has, for a brand starting out: ``columns`` maps
     each dimension name to its values (a column of the catalogue; its header becomes an alias of the
     dimension, so the draft reads the catalogue as it is). Cells are split on ``separators`` (per
     dimension; none by default, as a value such as 'Nightwear, Socks & Tights' is one value), placeholders
     ('Unknown', 'n/a', '未知'...) are skipped, and values are cleaned with :func:`clean_tag`; values that
-    differ only in case, spaces, '-' or '_' become aliases of the first. Returns a dict to save as YAML,
-    then to edit (labels, parents, aliases in other languages)."""
+    differ only in case, spaces, '-' or '_' become aliases of the first. ``text``: product titles or
+    descriptions; their frequent words and phrases (held by at least ``min_products`` products, see
+    :func:`tagkit.extract.text_terms`) become the values of one multi-valued dimension ``term``, each with its
+    count in its description, to be moved into real dimensions by hand. Returns a dict to save as YAML, then to
+    edit (labels, parents, aliases in other languages)."""
     empty = {tag_key(p) for p in placeholders or ()}
     dimensions = []
     for name, values in columns.items():
@@ -590,4 +600,34 @@ def draft_taxonomy(
                 "values": values_spec,
             }
         )
+    if text is not None:
+        dimensions.append(_text_dimension(text, min_products, {d["name"] for d in dimensions}))
     return {"dimensions": dimensions}
+
+
+def _text_dimension(text, min_products: int, taken: set) -> dict:
+    from tagkit.extract import text_terms  # reads text with the extraction's own word rules
+
+    terms = text_terms(text, min_products=min_products)
+    used: set[str] = set()
+    values = []
+    for term, n, other, _ in terms.itertuples(index=False):
+        name = clean_tag(term)
+        if not name or value_key(name) in used:
+            continue
+        used.add(value_key(name))
+        aliases = [a for a in (clean_tag(o) for o in other.split(", ") if o) if a and value_key(a) not in used]
+        used.update(value_key(a) for a in aliases)
+        values.append(
+            {"name": name, **({"aliases": aliases} if aliases else {}), "description": f"in {n:,} products' text"}
+        )
+    name = "term" if "term" not in taken else "text_term"
+    return {
+        "name": name,
+        "label": "Terms from text",
+        "description": "Frequent words and phrases of the product text: move each into the dimension it "
+        "belongs to (colour, material...), delete the rest.",
+        "multi": True,
+        "required": False,
+        "values": values,
+    }

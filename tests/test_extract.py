@@ -151,3 +151,11 @@ def test_coverage_per_dimension(taxonomy):
     assert coverage.loc["Colour", "ambiguous_in_text"] == 1
     assert coverage.loc["Category", "read_from_text"] == 3
     assert coverage.loc["Material", "share_read_from_text"] == pytest.approx(2 / 3)
+
+
+def test_a_word_of_two_dimensions_in_a_later_column_is_settled_by_the_first(taxonomy):
+    # the title reads the category; 'denim' in the description can then only be the material
+    catalogue = _catalogue(taxonomy, ["Black jeans"], Body=["Made from soft denim."])
+    read = catalogue.extracted[catalogue.extracted["status"] == TEXT_READ]
+    assert dict(zip(read["dimension"], read["value"])) == {"colour": "black", "category": "jeans", "material": "denim"}
+    assert catalogue.problems.empty

@@ -25,6 +25,7 @@ from tagkit.io.sales import _resolve as resolve_fields
 from tagkit.taxonomy import VALUE_SEPARATORS, Taxonomy, dimension_name, draft_taxonomy
 
 _SAMPLE_ROWS = 20_000
+_TEXT_ROWS = 200_000  # texts read for the frequent words of a taxonomy drafted from text
 _HEADER = (
     "# Written by `tagkit init` from {files}. Check it, then run `tagkit check --data {folder}`.\n"
     "# Every entry is explained in docs/your-data.md.\n"
@@ -61,20 +62,26 @@ def init_dataset(catalogue, sales=None, *, out=None, name: str | None = None, fo
             f"{catalogue}: no product id column; the columns are {', '.join(map(repr, frame.columns))}. "
             "Rename the id column to product_id (or SKU), then run tagkit init again."
         )
-    if not profile.tags:
+    # product text (the title, free-text columns): read for tags when no column is tags
+    text_columns = [profile.fields["name"]] if "name" in profile.fields else []
+    text_columns += [c for c, why in profile.skipped.items() if why.startswith("free text") and c not in text_columns]
+    if not profile.tags and not text_columns:
         raise InputError(
-            f"{catalogue}: no column looks like tags (a few distinct short values per column); "
-            f"left out: {'; '.join(f'{c}: {why}' for c, why in profile.skipped.items())}."
+            f"{catalogue}: no column looks like tags (a few distinct short values per column), and there is no "
+            f"title or other text to read tags from; left out: "
+            f"{'; '.join(f'{c}: {why}' for c, why in profile.skipped.items())}."
         )
     names: dict[str, str] = {}
     reserved = {f for f in FIELD_SYNONYMS if f != "category"}  # a dimension is never named like a field
     for column in profile.tags:
         names[column] = dimension_name(column, set(names.values()) | reserved)
+    from_text = not profile.tags
     draft = draft_taxonomy(
         {names[c]: frame[c].rename(c) for c in profile.tags},
         multi={names[c] for c in profile.multi},
         required={names[c] for c in profile.required},
         separators={names[c]: VALUE_SEPARATORS for c in profile.multi},
+        text=pd.concat([frame[c] for c in text_columns], ignore_index=True).head(_TEXT_ROWS) if from_text else None,
     )
     taxonomy = Taxonomy.from_dict(draft, source=str(targets[1]))  # the draft must load as it is
     catalogue_spec: dict = {
@@ -82,19 +89,29 @@ def init_dataset(catalogue, sales=None, *, out=None, name: str | None = None, fo
         "shape": "wide",
         "columns": {**profile.fields, **{names[c]: c for c in profile.tags}},
     }
+    if from_text:
+        catalogue_spec["text"] = text_columns
+        notes.append(
+            f"No column looks like tags: tags are read from the text of {', '.join(text_columns)} (text: in "
+            "dataset.yml). The taxonomy's one dimension, term, holds the text's frequent words and phrases with "
+            "their counts: move each into the dimension it belongs to (colour, material...) and delete the rest "
+            "(docs/your-data.md, 'Tags read from titles and descriptions')."
+        )
     if profile.whole:
         catalogue_spec["separators"] = {c: "" for c in sorted(profile.whole)}
         notes.append(
             f"Values in {', '.join(sorted(profile.whole))} contain commas or other separators but are one "
             'value each (separators: "" keeps them whole).'
         )
-    notes.append(
-        f"{len(profile.tags)} tag column(s) became dimensions: "
-        + ", ".join(f"{c} -> {names[c]}{' (several values)' if c in profile.multi else ''}" for c in profile.tags)
-        + "."
-    )
-    if profile.skipped:
-        notes.append("Left out: " + "; ".join(f"{c} ({why})" for c, why in profile.skipped.items()) + ".")
+    if profile.tags:
+        notes.append(
+            f"{len(profile.tags)} tag column(s) became dimensions: "
+            + ", ".join(f"{c} -> {names[c]}{' (several values)' if c in profile.multi else ''}" for c in profile.tags)
+            + "."
+        )
+    left_out = {c: why for c, why in profile.skipped.items() if not (from_text and c in text_columns)}
+    if left_out:
+        notes.append("Left out: " + "; ".join(f"{c} ({why})" for c, why in left_out.items()) + ".")
     if "launch_date" not in profile.fields and "launch_season" not in profile.fields:
         notes.append(
             "No launch date or season: a product's launch is taken to be its first sale (see "
