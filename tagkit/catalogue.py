@@ -248,7 +248,9 @@ def _text_columns(text, header: list[str], file: str) -> list[str]:
 
 def _text_raw_tags(extracted: pd.DataFrame) -> pd.DataFrame:
     """The tags read from text, as raw tags of their text column (the values are canonical already)."""
-    read = extracted[extracted["status"] == TEXT_READ]
+    read = extracted[["product_id", "row", "column", "dimension", "value"]][
+        (extracted["status"] == TEXT_READ).to_numpy()
+    ]
     return pd.DataFrame(
         {
             "product_id": read["product_id"].astype("str"),
@@ -263,13 +265,16 @@ def _text_raw_tags(extracted: pd.DataFrame) -> pd.DataFrame:
 def _log_ambiguous(extracted: pd.DataFrame, log: _ProblemLog):
     """A single-valued dimension the text names twice, or words that could be two values: one problem per
     product and dimension, with the words found."""
-    ambiguous = extracted[extracted["status"] == TEXT_AMBIGUOUS]
+    ambiguous = extracted[["row", "column", "dimension", "matched", "note"]][
+        (extracted["status"] == TEXT_AMBIGUOUS).to_numpy()
+    ]
     if ambiguous.empty:
         return
     grouped = ambiguous.groupby(["row", "dimension"], sort=True)
-    for (row, dimension), group in grouped:
-        words = ", ".join(dict.fromkeys(group["matched"]))
-        log.add(row, group["column"].iloc[0], words, group["note"].iloc[0], f"no {dimension} read from the text")
+    words = grouped["matched"].agg(lambda m: ", ".join(dict.fromkeys(m)))
+    first = grouped[["column", "note"]].first()
+    for (row, dimension), found, column, note in zip(words.index, words, first["column"], first["note"]):
+        log.add(row, column, found, note, f"no {dimension} read from the text")
 
 
 class _ProblemLog:
@@ -420,6 +425,8 @@ class _Placeholders:
         if not self.keys or values.empty:
             return pd.Series(False, index=values.index)
         uniques = pd.Series(values.unique(), dtype="str")
+        longest = 4 * max(len(k) for k in self.keys) + 8  # no placeholder is longer, spaces and all
+        uniques = uniques[(uniques.str.len() <= longest).to_numpy()]
         # printable ASCII (ids, prices, most names) is matched at once: its key is its lower case without
         # spaces, '-' or '_'; any other text goes through tag_key
         plain = uniques.str.fullmatch(r"[\x20-\x7e]*")

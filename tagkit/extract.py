@@ -23,13 +23,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from tagkit._arrays import ragged_take, text_from_codes
 from tagkit.taxonomy import Taxonomy, item_name
-from tagkit.vocabulary import TEXT_AMBIGUOUS, TEXT_IN_COLUMN, TEXT_NEGATED, TEXT_READ
+from tagkit.vocabulary import TEXT_AMBIGUOUS, TEXT_IN_COLUMN, TEXT_NEGATED, TEXT_READ, TEXT_STATUSES
 
 EXTRACTED_COLUMNS = ["product_id", "row", "column", "dimension", "value", "matched", "confidence", "status", "note"]
 WORD_COLUMNS = ["word", "n_products", "example_products"]
@@ -37,6 +38,7 @@ WORD_COLUMNS = ["word", "n_products", "example_products"]
 # talk about other products too). bench/bench_extract.py measures the precision of each level on the demo titles.
 CONFIDENCE = {"exact": 0.95, "whole alias in Chinese": 0.9, "variant": 0.85}
 LATER_COLUMN = 0.1
+STATUS_CODE = {status: code for code, status in enumerate(TEXT_STATUSES)}
 NEGATIONS = frozenset({"no", "not", "non", "without", "zero", "never"})
 NEGATION_AFTER = frozenset({"free", "less"})  # "wool-free", "sleeveless" is a value of its own when an alias
 CJK_NEGATIONS = ("不含", "不是", "没有", "无", "非", "免", "不")
@@ -50,6 +52,10 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _HAS_CJK = re.compile(f"[{_CJK}]")
 _CLAUSE = re.compile(r"[.,;:!?()\[\]{}|\"“”。，；：！？（）【】《》、\n\r\t–—·•]+")
 _WORD = re.compile(rf"[^\W_{_CJK}]+|[{_CJK}]+")
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_LATIN_WORD = re.compile(rf"[^\W_{_CJK}]+")
+
+
 _POSSESSIVE = re.compile(r"['’]s\b")
 
 
@@ -70,8 +76,7 @@ def _fold(text: str) -> str:
     return _POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
-@dataclass(frozen=True)
-class _Found:
+class _Found(NamedTuple):
     dimension: str
     value: str
     matched: str
@@ -112,50 +117,81 @@ class TextMatcher:
         self.cjk_lengths = sorted({len(k) for k in self.cjk}, reverse=True)
         self.cjk_first = {k[0] for k in self.cjk}
         self.max_words = max((len(k) for k in self.exact), default=1)
+        # the longest value starting with a word (or its stem): most words start none, and are passed at once
+        self.longest_exact: dict[str, int] = {}
+        for k in self.exact:
+            self.longest_exact[k[0]] = max(self.longest_exact.get(k[0], 0), len(k))
+        self.longest_stem: dict[str, int] = {}
+        for k in self.stemmed:
+            self.longest_stem[k[0]] = max(self.longest_stem.get(k[0], 0), len(k))
         self.single = {d.name for d in taxonomy.dimensions if not d.multi}
+        self._words: dict[str, tuple] = {}
+        self._found_cache: dict[tuple, list] = {}
 
     def read(self, text: str) -> tuple[list[_Found], list[str], list[str]]:
         """Every value the text names (with its status), the words no value matched, and the runs of Chinese
         text no alias matched."""
         folded = _fold(text)
         found, leftover, runs = [], [], []
-        has_cjk = bool(_HAS_CJK.search(folded))
+        has_cjk = _HAS_CJK.search(folded) is not None
         for clause in _CLAUSE.split(folded):
-            if not clause.strip():
-                continue
             if has_cjk:
                 self._read_cjk(clause, found, runs)
-            self._read_words(clause, found, leftover)
-        return self._settle(found), leftover, runs
+            self._read_words(clause, found, leftover, has_cjk)
+        return self._settle(found) if found else found, leftover, runs
 
-    def _read_words(self, clause: str, found: list, leftover: list):
-        tokens = [(m.group(), m.start()) for m in _WORD.finditer(clause)]
-        words = [w for w, _ in tokens]
-        stems = [_stem(w) for w in words]
+    def _describe(self, word: str) -> tuple[int, str, int]:
+        """What the reader needs of a word, worked out once per distinct word: the most words a value starting
+        with it has (0: none), its plural stem, and whether it is listed if left over (0), a negation (1) or
+        neither (2: a stop word, a number, 'free', Chinese)."""
+        stem = _stem(word)
+        most = max(self.longest_exact.get(word, 0), self.longest_stem.get(stem, 0))
+        if _HAS_CJK.match(word):
+            described = self._words[word] = (0, stem, 2)
+            return described
+        kind = 1 if word in NEGATIONS else 2 if word in STOP_WORDS or word in NEGATION_AFTER or word.isdigit() else 0
+        described = self._words[word] = (most, stem, kind)
+        return described
+
+    def _read_words(self, clause: str, found: list, leftover: list, has_cjk: bool = True):
+        words = _WORD.findall(clause)
+        known, describe = self._words, self._describe
+        infos = [known.get(w) or describe(w) for w in words]
         i, n, negation = 0, len(words), None  # the position of a negation not yet spent on a value
+        located, end_of = -1, 0  # the words' places in the clause, found as far as a value needed them
         while i < n:
-            if _HAS_CJK.match(words[i]):  # read by _read_cjk; what it left over is counted there
+            most, _, kind = infos[i]
+            if not most:  # no value starts with this word
+                if kind == 1:
+                    negation = i
+                elif kind == 0:
+                    leftover.append(words[i])
                 i += 1
                 continue
-            for size in range(min(self.max_words, n - i), 0, -1):
-                items, kind = self.exact.get(tuple(words[i : i + size])), "exact"
+            for size in range(min(most, n - i), 0, -1):
+                items, match_kind = self.exact.get(tuple(words[i : i + size])), "exact"
                 if items is None:
-                    items, kind = self.stemmed.get(tuple(stems[i : i + size])), "variant"
+                    items, match_kind = self.stemmed.get(tuple(x[1] for x in infos[i : i + size])), "variant"
                 if items is None:
                     continue
-                start, end = tokens[i][1], tokens[i + size - 1][1] + len(words[i + size - 1])
+                while located < i + size - 1:  # a word's first place after the words before it
+                    located += 1
+                    start_of = clause.find(words[located], end_of)
+                    end_of = start_of + len(words[located])
+                    if located == i:
+                        start = start_of
                 # a negation applies to the one value that follows it closely, or a value followed by "free"
                 negated = (negation is not None and i - negation <= NEGATION_WINDOW) or (
                     i + size < n and words[i + size] in NEGATION_AFTER
                 )
                 negation = None
-                found.extend(self._found(items, clause[start:end], kind, negated))
+                found.extend(self._found(items, clause[start:end_of], match_kind, negated))
                 i += size
                 break
             else:
-                if words[i] in NEGATIONS:
+                if kind == 1:
                     negation = i
-                elif words[i] not in STOP_WORDS and not words[i].isdigit() and words[i] not in NEGATION_AFTER:
+                elif kind == 0:
                     leftover.append(words[i])
                 i += 1
 
@@ -184,6 +220,13 @@ class TextMatcher:
             leftovers.append(clause[rest_start:])
 
     def _found(self, items: tuple, matched: str, kind: str, negated: bool) -> list[_Found]:
+        key = (items, matched, kind, negated)
+        found = self._found_cache.get(key)
+        if found is None:
+            found = self._found_cache[key] = self._new_found(items, matched, kind, negated)
+        return found
+
+    def _new_found(self, items: tuple, matched: str, kind: str, negated: bool) -> list[_Found]:
         if negated:
             return [_Found(d, v, matched, kind, TEXT_NEGATED, "after a negation") for d, v in items]
         if len(items) > 1:
@@ -206,6 +249,10 @@ class TextMatcher:
     def _settle(self, found: list[_Found]) -> list[_Found]:
         """One finding per value; a single-valued dimension named with values on two parent chains is ambiguous,
         on one chain the most specific value is read."""
+        if all(f.status == TEXT_READ for f in found):
+            dims = [f.dimension for f in found]
+            if len(set(dims)) == len(dims):  # one value per dimension, nothing ambiguous: nothing to settle
+                return found
         out: dict[tuple, _Found] = {}
         for f in found:
             key = (f.dimension, f.value)
@@ -260,65 +307,60 @@ def read_text_tags(
     vocab = _Vocabulary()
     parts, words = [], {}
     rows = frame.index.to_numpy()
+    ids_of = product_ids.to_numpy()
     for order, column in enumerate(columns):
         codes, uniques = pd.factorize(frame[column].fillna("").astype(str))
         uses = np.bincount(codes[codes >= 0], minlength=len(uniques))
         first_of = np.full(len(uniques), -1, dtype=np.int64)
         first_of[codes[::-1]] = np.arange(len(codes))[::-1]
-        lengths, flat = np.zeros(len(uniques), dtype=np.int64), []
-        for u, text in enumerate(uniques):
-            findings, leftover, runs = matcher.read(text) if text.strip() else ([], [], [])
-            lengths[u] = len(findings)
-            flat.extend(vocab.code(f) for f in findings)
-            for word in _phrases(leftover, runs):
-                entry = words.setdefault(word, [0, []])
-                entry[0] += int(uses[u])
-                if len(entry[1]) < 3:
-                    entry[1].append(str(product_ids.iloc[first_of[u]]))
-        repeat, ids = ragged_take(lengths, np.array(flat or [0], dtype=np.int64), codes)
+        lengths, flat, found, column_words = _read_distinct(
+            matcher, np.asarray(uniques, dtype=object).tolist(), uses.tolist()
+        )
+        local = np.array([vocab.code(f) for f in found] or [0], dtype=np.int64)
+        flat = local[np.asarray(flat, dtype=np.int64)] if flat else np.array([], dtype=np.int64)
+        for word, (count, examples) in column_words.items():
+            entry = words.get(word)
+            if entry is None:
+                entry = words[word] = [0, []]
+            entry[0] += count
+            entry[1].extend(str(ids_of[first_of[u]]) for u in examples[: 3 - len(entry[1])])
+        lengths = np.array(lengths, dtype=np.int64)
+        repeat, ids = ragged_take(lengths, flat if len(flat) else np.zeros(1, np.int64), codes)
         position = np.repeat(np.arange(len(codes)), repeat)
         parts.append((position, ids, np.full(len(ids), order)))
     position, ids, order = (np.concatenate(a) if a else np.array([], dtype=np.int64) for a in zip(*parts))
     table = vocab.table()
-    out = pd.DataFrame(
-        {
-            "position": position,
-            "column_order": order,
-            "dimension": table["dimension"].to_numpy()[ids] if len(ids) else [],
-            "finding": ids,
-        }
-    )
-    status = table["status"].to_numpy()[ids] if len(ids) else np.array([], dtype=object)
+    # every column of the findings is a code into a small vocabulary until the result is built
+    dimension_of, dimensions = pd.factorize(table["dimension"])
+    status_of = np.array([STATUS_CODE[s] for s in table["status"]], dtype=np.int8)
+    dimension, status = dimension_of[ids], status_of[ids]
     # per product and dimension, the first column that names it (read or ambiguous) decides
-    naming = status != TEXT_NEGATED
-    first = out[naming].groupby(["position", "dimension"], sort=False)["column_order"].min().rename("first_column")
-    out = out.join(first, on=["position", "dimension"])
-    keep = ~naming | (out["column_order"] == out["first_column"]) | out["first_column"].isna()
-    out = out[keep.to_numpy()]
-    status = table["status"].to_numpy()[out["finding"].to_numpy()].astype(object)
-    note = table["note"].to_numpy()[out["finding"].to_numpy()].astype(object)
-    _settle_across_columns(out, status, note, table)
-    pid = product_ids.to_numpy()[out["position"].to_numpy()].astype(str)
-    if given is not None and len(given) and len(out):
-        pairs = set(zip(given["product_id"].astype(str), given["dimension"].astype(str)))
-        in_column = np.fromiter(((p, d) in pairs for p, d in zip(pid, out["dimension"])), dtype=bool, count=len(out))
-        status[in_column & (status == TEXT_READ)] = TEXT_IN_COLUMN
-    note[status == TEXT_IN_COLUMN] = "a tag column gives this dimension"
-    kind = table["kind"].to_numpy()[out["finding"].to_numpy()]
-    confidence = np.array([CONFIDENCE[k] for k in kind] or [], dtype=float) - LATER_COLUMN * (
-        out["column_order"].to_numpy() > 0
-    )
+    naming = status != STATUS_CODE[TEXT_NEGATED]
+    key = position.astype(np.int64) * max(len(dimensions), 1) + dimension
+    first = np.full(len(key), -1, dtype=np.int64)
+    if naming.any():
+        first[naming] = pd.Series(order[naming]).groupby(key[naming]).transform("min").to_numpy()
+    keep = ~naming | (order == first)
+    position, ids, order, dimension, status, key = (a[keep] for a in (position, ids, order, dimension, status, key))
+    note = ids.copy()  # into the findings' notes, and one more: a tag column gives this dimension
+    _settle_across_columns(key, position, dimension, status, note, table, dimensions, -1)
+    if given is not None and len(given) and len(ids):
+        in_column = _given_pairs(given, product_ids.to_numpy()[position], dimensions.to_numpy()[dimension])
+        moved = in_column & (status == STATUS_CODE[TEXT_READ])
+        status[moved], note[moved] = STATUS_CODE[TEXT_IN_COLUMN], len(table)
+    confidence = np.array([CONFIDENCE[k] for k in table["kind"]])[ids] - LATER_COLUMN * (order > 0)
+    notes = [*table["note"].tolist(), "a tag column gives this dimension", ""]
     result = pd.DataFrame(
         {
-            "product_id": pd.Series(pid, dtype="str"),
-            "row": rows[out["position"].to_numpy()].astype("int64"),
-            "column": text_from_codes(out["column_order"].to_numpy(), list(columns)),
-            "dimension": pd.Series(out["dimension"].to_numpy(), dtype="str"),
-            "value": pd.Series(table["value"].to_numpy()[out["finding"].to_numpy()], dtype="str"),
-            "matched": pd.Series(table["matched"].to_numpy()[out["finding"].to_numpy()], dtype="str"),
+            "product_id": product_ids.iloc[position].astype("str").reset_index(drop=True),
+            "row": rows[position].astype("int64"),
+            "column": text_from_codes(order, list(columns)),
+            "dimension": text_from_codes(dimension, dimensions.tolist()),
+            "value": text_from_codes(ids, table["value"].tolist()),
+            "matched": text_from_codes(ids, table["matched"].tolist()),
             "confidence": np.round(confidence, 2),
-            "status": pd.Series(status, dtype="str"),
-            "note": pd.Series(note, dtype="str"),
+            "status": text_from_codes(status, list(STATUS_CODE)),
+            "note": text_from_codes(np.where(note < 0, len(notes) - 1, note), notes),
         }
     )
     word_table = pd.DataFrame([(w, n, ", ".join(ex)) for w, (n, ex) in words.items()], columns=WORD_COLUMNS).astype(
@@ -328,21 +370,53 @@ def read_text_tags(
     return result.reset_index(drop=True), word_table.reset_index(drop=True)
 
 
-def _settle_across_columns(out: pd.DataFrame, status: np.ndarray, note: np.ndarray, table: pd.DataFrame):
+def _read_distinct(matcher: TextMatcher, texts: list[str], uses: list[int]):
+    """Each distinct text read once: how many findings each has, their codes into the distinct findings, those
+    findings, and the unmatched words with their products (weighted by ``uses``) and up to three texts."""
+    vocab = _Vocabulary()
+    read, code = matcher.read, vocab.code
+    lengths, flat, words = [], [], {}
+    for u, text in enumerate(texts):
+        findings, leftover, runs = read(text)
+        lengths.append(len(findings))
+        flat.extend(map(code, findings))
+        if leftover or runs:
+            for word in _phrases(leftover, runs):
+                entry = words.get(word)
+                if entry is None:
+                    entry = words[word] = [0, []]
+                entry[0] += uses[u]
+                if len(entry[1]) < 3:
+                    entry[1].append(u)
+    return lengths, flat, list(vocab.codes), words
+
+
+def _settle_across_columns(key, position, dimension, status, note, table, dimensions, cleared: int):
     """Words that could be values of two dimensions, left ambiguous in their own text, mean the one the
     product's other texts have not settled: 'denim' in a description is the material when the title read the
-    category ('jeans'). Changes ``status`` and ``note`` in place."""
-    others = table["others"].to_numpy()[out["finding"].to_numpy()]
-    open_ = np.flatnonzero((status == TEXT_AMBIGUOUS) & np.array([bool(o) for o in others], dtype=bool))
+    category ('jeans'). Changes ``status`` and ``note`` (to ``cleared``) in place."""
+    has_others = np.array([bool(o) for o in table["others"]] or [False])
+    open_ = np.flatnonzero((status == STATUS_CODE[TEXT_AMBIGUOUS]) & has_others[note])
     if not len(open_):
         return
-    positions, dimensions = out["position"].to_numpy(), out["dimension"].to_numpy()
-    read = status == TEXT_READ
-    settled = set(zip(positions[read].tolist(), dimensions[read].tolist()))
-    for i in open_:
-        mine = (positions[i], dimensions[i])
-        if mine not in settled and all((positions[i], o) in settled for o in others[i]):
-            status[i], note[i] = TEXT_READ, ""
+    width = max(len(dimensions), 1)
+    read = (status == STATUS_CODE[TEXT_READ]) & np.isin(position, position[open_])
+    settled = set(key[read].tolist())
+    code_of = {d: i for i, d in enumerate(dimensions)}
+    others = table["others"].tolist()
+    for i in open_.tolist():
+        if key[i] not in settled and all(position[i] * width + code_of.get(o, -1) in settled for o in others[note[i]]):
+            status[i], note[i] = STATUS_CODE[TEXT_READ], cleared
+
+
+def _given_pairs(given: pd.DataFrame, product: np.ndarray, dimension: np.ndarray) -> np.ndarray:
+    """Whether each (product, dimension) is among ``given``'s pairs, by one hash join on codes."""
+    both = pd.concat([given["product_id"].astype(str), pd.Series(product, dtype="str")], ignore_index=True)
+    product_code, _ = pd.factorize(both)
+    dims = pd.concat([given["dimension"].astype(str), pd.Series(dimension, dtype="str")], ignore_index=True)
+    dimension_code, dimension_names = pd.factorize(dims)
+    keys = product_code.astype(np.int64) * max(len(dimension_names), 1) + dimension_code
+    return np.isin(keys[len(given) :], keys[: len(given)])
 
 
 def _phrases(leftover: list[str], runs: list[str]) -> set[str]:
@@ -501,8 +575,6 @@ def _text_of(catalogue, product: str, column: str) -> str:
 
 
 TERM_COLUMNS = ["term", "n_products", "other_forms", "example"]
-_CJK_RUN = re.compile(f"[{_CJK}]+")
-_LATIN_WORD = re.compile(rf"[^\W_{_CJK}]+")
 
 
 def text_terms(texts, *, min_products: int = 5, top: int = 300) -> pd.DataFrame:
