@@ -579,7 +579,8 @@ TERM_COLUMNS = ["term", "n_products", "other_forms", "example"]
 
 def text_terms(texts, *, min_products: int = 5, top: int = 300) -> pd.DataFrame:
     """The words and phrases frequent in product text, to start a taxonomy where none exists: English words and
-    two-word phrases (a phrase when it carries at least half the uses of its rarer word, as 'wide leg'), plurals
+    two-word phrases (a phrase when it carries at least half the uses of its rarer word and comes twice as often
+    as its words' frequencies would give by chance, as 'wide leg'), plurals
     counted with their singular; Chinese runs of two to four characters, a shorter one kept only when it is not
     mostly part of a longer one (for '阔腿裤' and '阔腿', '阔腿' is kept if it also stands alone often). Returns
     :data:`TERM_COLUMNS`, most products first: the term, the products whose text has it, the other spellings
@@ -587,7 +588,9 @@ def text_terms(texts, *, min_products: int = 5, top: int = 300) -> pd.DataFrame:
     counts: dict[str, int] = {}
     forms: dict[str, dict[str, int]] = {}
     example: dict[str, str] = {}
+    texts_read = 0
     for text in pd.Series(texts, dtype="str").fillna(""):
+        texts_read += 1
         folded = _fold(text)
         seen: set[str] = set()
         for clause in _CLAUSE.split(folded):
@@ -620,9 +623,10 @@ def text_terms(texts, *, min_products: int = 5, top: int = 300) -> pd.DataFrame:
     for key, n in counts.items():
         if n < min_products:
             continue
-        if " " in key:  # a phrase: most uses of its rarer word
+        if " " in key:  # a phrase: most uses of its rarer word, and twice as often together as by chance
             first, second = key.split(" ", 1)
-            if n < 0.5 * min(counts.get(first, n), counts.get(second, n)):
+            alone = counts.get(first, n), counts.get(second, n)
+            if n < 0.5 * min(alone) or n * texts_read < 2 * alone[0] * alone[1]:
                 continue
         elif any(counts[longer] >= 0.8 * n for longer in extends.get(key, ())):
             continue  # a Chinese run mostly inside a longer one

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 import tagkit as tk
 
@@ -81,3 +82,15 @@ def test_version_is_the_packages():
 
     result = _run("--version")
     assert result.returncode == 0 and result.stdout.strip() == f"tagkit {metadata.version('tagkit-merch')}"
+
+
+def test_check_shows_the_tags_read_from_text(small_dataset):
+    config = yaml.safe_load((small_dataset / "dataset.yml").read_text(encoding="utf-8"))
+    config["catalogue"]["text"] = ["name"]
+    (small_dataset / "dataset.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = _run("check", "--data", str(small_dataset), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "Tags read from text: Tags were read from name of catalogue.csv" in result.stdout
+    assert "Words in the text that name no value" in result.stdout
+    # the name '<script>alert(1)</script>' is a product's text: its words are listed, as text
+    assert "alert" in result.stdout

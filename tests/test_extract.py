@@ -159,3 +159,62 @@ def test_a_word_of_two_dimensions_in_a_later_column_is_settled_by_the_first(taxo
     read = catalogue.extracted[catalogue.extracted["status"] == TEXT_READ]
     assert dict(zip(read["dimension"], read["value"])) == {"colour": "black", "category": "jeans", "material": "denim"}
     assert catalogue.problems.empty
+
+
+def test_text_terms_counts_products_per_word_phrase_and_chinese_run():
+    texts = [
+        "Wide leg linen trousers",
+        "wide-leg trouser",
+        "Linen shirt",
+        "亚麻阔腿裤",
+        "阔腿裤女",
+        "亚麻衬衫",
+        "Shirt",
+    ]
+    terms = tk.extract.text_terms(texts, min_products=2).set_index("term")
+    # counted directly: the texts holding each word (plural or not), each text once
+    assert terms.loc["linen", "n_products"] == 2
+    assert terms.loc["shirt", "n_products"] == 2
+    assert terms.loc["trouser", "n_products"] == 2 and terms.loc["trouser", "other_forms"] == "trousers"
+    assert terms.loc["wide leg", "n_products"] == 2  # always together: a phrase
+    assert "leg linen" not in terms.index  # once only
+    assert terms.loc["阔腿裤", "n_products"] == 2 and terms.loc["亚麻", "n_products"] == 2
+    assert "阔腿" not in terms.index  # only ever inside 阔腿裤
+    assert list(terms["n_products"]) == sorted(terms["n_products"], reverse=True)
+
+
+def test_draft_taxonomy_from_text_loads_and_reads_its_own_titles():
+    titles = ["Black linen dress", "Black wool coat", "Linen dress", "Wool coat", "Black dress"] * 3
+    draft = tk.draft_taxonomy({}, text=titles, min_products=3)
+    taxonomy = tk.Taxonomy.from_dict(draft)
+    assert set(taxonomy.dimension("term").value_names) >= {"black", "linen", "dress", "wool", "coat"}
+    frame = pd.DataFrame({"product_id": [str(i) for i in range(len(titles))], "Title": titles})
+    catalogue = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy, text=["Title"])
+    assert catalogue.text_words.empty  # every word of these titles is a value of the draft
+
+
+def test_demo_titles_name_what_their_record_says():
+    from tagkit import demo, demo_titles
+
+    taxonomy = demo.taxonomy_dict()
+    rng = __import__("numpy").random.default_rng(3)
+    products = demo.make_products(rng, 300, 2)
+    products["product_id"] = [f"P{i}" for i in range(len(products))]
+    texts, truth = demo_titles.write_texts(products, taxonomy, seed=3)
+    again, _ = demo_titles.write_texts(products, taxonomy, seed=3)
+    pd.testing.assert_frame_equal(texts, again)  # the same seed, the same texts
+    # a category the record says the English title names is there in one of its spellings (typos aside)
+    aliases = {
+        v["name"]: [v["name"], *v.get("aliases", [])]
+        for d in taxonomy["dimensions"]
+        if d["name"] == "category"
+        for v in d["values"]
+    }
+    titles = dict(zip(products["product_id"], texts["Title"].str.lower()))
+    named = truth[(truth["dimension"] == "category") & truth["in_title"]]
+    spelt = [
+        any(a.lower().replace("-", " ") in titles[p].replace("-", " ") for a in aliases[v])
+        for p, v in zip(named["product_id"], named["value"])
+    ]
+    assert sum(spelt) / len(spelt) > 0.9
+    assert truth.groupby("product_id").size().min() >= 4  # every product has its true tags recorded

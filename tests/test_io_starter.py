@@ -103,3 +103,33 @@ def test_profile_columns_tells_lists_from_values_with_commas():
     assert profile.fields == {"product_id": "sku"} and profile.tags == ["occasion", "section"]
     assert profile.multi == {"occasion"} and profile.whole == {"section"}
     assert set(profile.skipped) == {"code", "description", "brand"}
+
+
+def test_init_on_a_catalogue_with_only_titles_drafts_terms_and_reads_the_text(tmp_path):
+    titles = ["Linen midi dress black", "Black linen dresses", "Wool coat navy", "Navy wool coats", "Linen shirt"]
+    pd.DataFrame(
+        {
+            "Handle": [f"h{i}" for i in range(40)],
+            "Title": [titles[i % 5] + f" {i}" for i in range(40)],
+            "Price (USD)": [str(20 + i) for i in range(40)],
+        }
+    ).to_csv(tmp_path / "products.csv", index=False)
+    result = init_dataset(tmp_path / "products.csv", out=tmp_path / "brand")
+    config = yaml.safe_load(result.dataset_file.read_text(encoding="utf-8"))
+    assert config["catalogue"]["text"] == ["Title"]
+    assert config["catalogue"]["columns"]["price"] == "Price (USD)"  # a field's name with its unit
+    assert any("tags are read from the text of Title" in note for note in result.notes)
+    taxonomy = tk.read_taxonomy(result.taxonomy_file)
+    assert taxonomy.dimension_names == ("term",)
+    # each value's count is the number of titles holding the word, plural or not: checked by counting directly
+    for value in ("linen", "wool", "navy", "black"):
+        expected = sum(value in title.lower().split() for title in pd.read_csv(tmp_path / "products.csv")["Title"])
+        spec = next(
+            v for v in yaml.safe_load(result.taxonomy_file.read_text())["dimensions"][0]["values"] if v["name"] == value
+        )
+        assert spec["description"] == f"in {expected:,} products' text"
+    dress = taxonomy.resolve_value("term", "dresses")
+    assert dress == "dress"
+    catalogue = tk.read_catalogue(tmp_path / "products.csv", taxonomy=taxonomy, text=config["catalogue"]["text"])
+    read = catalogue.extracted[catalogue.extracted["status"] == "read"]
+    assert set(read.loc[read["product_id"] == "h0", "value"]) == {"linen", "midi dress", "black"}

@@ -237,4 +237,4 @@ def test_a_catalogue_with_only_titles_runs_through_the_whole_batch(titles_batch)
     rules = pd.read_csv(reports / "hit_rules.csv")
     kept = rules.loc[rules["status"] == "kept", "rule"]
     assert kept.str.contains("pattern=check").any()
-    assert "Plan for 2026Q1" in plan or "plan" in plan.lower()
+    assert "The plan for 2026Q1 releases" in plan and "hit bets" in plan
