@@ -155,7 +155,8 @@ tk.show_table(tk.narrative.rule_table(kept, brand.taxonomy, grouped=True), max_r
 # counts are made of. On this page, the strongest rule; in JupyterLab, pick any rule from the list.
 
 # %%
-tk.display.explore_rules(kept, matrix, hits, brand.own.products, taxonomy=brand.taxonomy, max_rows=table_rows)
+tk.display.explore_rules(kept, matrix, hits, brand.own.products, labels=labels, taxonomy=brand.taxonomy,
+                         max_rows=table_rows)
 
 # %% [markdown]
 # ### Trying another hit definition

@@ -64,8 +64,10 @@ FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "dimension": ("dimension", "tag_dimension", "维度"),
     "value": ("value", "tag_value", "标签值"),
     "category": ("category", "品类", "类目"),
+    "image": ("image", "image_src", "image src", "image_url", "image url", "picture", "主图", "图片", "商品图片"),
 }
-ATTRIBUTES = ("name", "price", "launch_date", "launch_season", "source", "role", "stock", "rank", "category")
+ATTRIBUTES = ("name", "price", "launch_date", "launch_season", "source", "role", "stock", "rank", "category", "image")
+_WEB_ADDRESS = re.compile(r"https?://[^\s\"'<>`]+", re.IGNORECASE)
 _UNIT = re.compile(r"\s*[(\[（【][^)\]）】]*[)\]）】]\s*$")
 _SPLIT = re.compile("[" + re.escape(VALUE_SEPARATORS) + "]")
 _DIMENSION_VALUE = re.compile(r"^\s*([^:：=]+?)\s*[:：=]\s*(.*)$")
@@ -717,6 +719,18 @@ def _clean_attributes(products, fields, calendar, default_source, date_format, l
     out["role"] = _choice(products, fields, "role", _ROLE_ALIASES, ROLES, "core", log)
     if "category" in products:
         out["category"] = products["category"].replace("", np.nan)
+    if "image" in products:  # a picture's web address, shown in JupyterLab only; anything else is left out
+        text = products["image"].str.strip()
+        good = text.str.fullmatch(_WEB_ADDRESS).fillna(False).astype(bool)
+        for row in products.index[(text != "") & ~good]:
+            log.add(
+                row,
+                fields["image"],
+                text[row],
+                "image: expected a web address (http:// or https://)",
+                "value left empty",
+            )
+        out["image"] = text.where(good, "")
     return out
 
 

@@ -215,12 +215,14 @@ def explore_rules(
     hits,
     products: pd.DataFrame | None = None,
     *,
+    labels: pd.DataFrame | None = None,
     taxonomy=None,
     max_rows: int = 20,
 ) -> None:
     """The products behind a rule. In JupyterLab, a list of the rules to pick from, and the products of the
-    one picked (name, season, hit or not); in the batch and on the shared page, the products of the first
-    rule (the strongest), as a static table."""
+    one picked (name, season, units, hit or not, and its picture when the catalogue has an ``image`` column of
+    web addresses); in the batch and on the shared page, the products of the first rule (the strongest), as a
+    static table without pictures (a shared page loads nothing from the web)."""
     from IPython.display import HTML, display
 
     if rules is None or rules.empty:
@@ -229,7 +231,7 @@ def explore_rules(
     names = list(rules["rule"])
     if not interactive():
         show_table(
-            rule_products(names[0], matrix, hits, products),
+            rule_products(names[0], matrix, hits, products, labels=labels).drop(columns="image", errors="ignore"),
             max_rows=max_rows,
             taxonomy=taxonomy,
             note="The products behind the strongest rule. In JupyterLab, pick any rule above this table.",
@@ -244,11 +246,27 @@ def explore_rules(
     def draw(change=None):
         shown.clear_output()
         with shown:
-            show_table(rule_products(picker.value, matrix, hits, products), max_rows=max_rows, taxonomy=taxonomy)
+            table = rule_products(picker.value, matrix, hits, products, labels=labels)
+            if "image" in table.columns:
+                display(HTML(picture_strip(table.head(max_rows))))
+            show_table(table.drop(columns="image", errors="ignore"), max_rows=max_rows, taxonomy=taxonomy)
 
     picker.observe(draw, names="value")
     draw()
     display(widgets.VBox([picker, shown]))
+
+
+def picture_strip(table: pd.DataFrame) -> str:
+    """The pictures of a table's products (its ``image`` column of http(s) addresses, checked when the catalogue
+    was read), each with its product id: HTML for JupyterLab only, every address and id escaped."""
+    cells = [
+        f'<figure style="display:inline-block;margin:4px;text-align:center"><img src="{html_text(url)}" '
+        f'alt="{html_text(pid)}" loading="lazy" referrerpolicy="no-referrer" style="height:96px">'
+        f"<figcaption>{html_text(pid)}{' · hit' if hit else ''}</figcaption></figure>"
+        for pid, url, hit in zip(table["product_id"], table["image"], table.get("hit", [False] * len(table)))
+        if isinstance(url, str) and url.lower().startswith(("http://", "https://"))
+    ]
+    return f'<div class="tk-pictures">{"".join(cells)}</div>' if cells else ""
 
 
 def explore_hit_definition(

@@ -306,10 +306,13 @@ def rule_findings(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.S
     )
 
 
-def rule_products(rule: str, matrix: pd.DataFrame, hits, products: pd.DataFrame | None = None) -> pd.DataFrame:
+def rule_products(
+    rule: str, matrix: pd.DataFrame, hits, products: pd.DataFrame | None = None, *, labels: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The products behind a rule: every ranked row (:func:`tagkit.hits.ranked_rows`) carrying its tag set
-    ('category=coat & pattern=check'), with its name when ``products`` has one, the season and whether it was
-    a hit; hits first. The counts of the rule are this table's rows and hits."""
+    ('category=coat & pattern=check'), with its name (and picture address) when ``products`` has one, the season,
+    its units sold in that season when ``labels`` (:func:`tagkit.label_hits`) are given, and whether it was a
+    hit; hits first. The counts of the rule are this table's rows and hits."""
     hits = np.asarray(hits, dtype=bool)
     if len(hits) != len(matrix):
         raise ParameterError(f"rule_products: 'hits' has {len(hits)} rows but the matrix has {len(matrix)}.")
@@ -333,6 +336,13 @@ def rule_products(rule: str, matrix: pd.DataFrame, hits, products: pd.DataFrame 
     if products is not None and "name" in products.columns:
         names = products.drop_duplicates("product_id").set_index("product_id")["name"]
         out.insert(1, "name", out["product_id"].map(names).fillna(""))
+    if labels is not None and {"product_id", "season", "units"} <= set(labels.columns):
+        units = labels.drop_duplicates(["product_id", "season"]).set_index(["product_id", "season"])["units"]
+        keys = pd.MultiIndex.from_arrays([out["product_id"].astype(str), out["season"].astype(str)])
+        out.insert(out.columns.get_loc("hit"), "units", units.reindex(keys).to_numpy())
+    if products is not None and "image" in products.columns and products["image"].fillna("").ne("").any():
+        images = products.drop_duplicates("product_id").set_index("product_id")["image"]
+        out["image"] = out["product_id"].map(images).fillna("")
     return out.sort_values(["hit", "season", "product_id"], ascending=[False, False, True], kind="stable").reset_index(
         drop=True
     )

@@ -238,3 +238,18 @@ def test_ids_stored_as_numbers_get_their_zeros_back(taxonomy):
     assert cat.ids_padded == 1
     with pytest.raises(tk.ParameterError, match="The 'id_width' parameter of parse_catalogue must be an int in"):
         tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy, id_width=0)
+
+
+def test_an_image_column_keeps_web_addresses_only(taxonomy):
+    frame = _frame(
+        {
+            "product_id": ["1", "2", "3", "4"],
+            "category": ["dress"] * 4,
+            "Image Src": ["https://cdn.shop/1.jpg", "javascript:alert(1)", "", "see photo"],
+        }
+    )
+    cat = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy)
+    assert cat.products["image"].tolist() == ["https://cdn.shop/1.jpg", "", "", ""]
+    problems = cat.problems[cat.problems["column"] == "Image Src"]
+    assert problems["row"].tolist() == [3, 5]
+    assert set(problems["problem"]) == {"image: expected a web address (http:// or https://)"}

@@ -47,3 +47,17 @@ def test_in_the_batch_the_hit_definition_sliders_are_a_line_of_text(monkeypatch)
     monkeypatch.setenv("TAGKIT_BATCH", "1")
     tk.display.explore_hit_definition(None, tk.HitDefinition(), season="2025Q4", window=["2025Q4"], rule_options={})
     assert len(shown) == 1 and "In JupyterLab, sliders here try another top_share and min_lift" in shown[0]
+
+
+def test_pictures_of_products_are_escaped_web_addresses_only():
+    table = pd.DataFrame(
+        {
+            "product_id": ["A<1>", "B", "C"],
+            "image": ['https://img.example/a.jpg?x="><script>', "javascript:alert(1)", ""],
+            "hit": [True, False, False],
+        }
+    )
+    strip = tk.display.picture_strip(table)
+    assert strip.count("<img") == 1 and "javascript" not in strip and "<script>" not in strip
+    assert 'src="https://img.example/a.jpg?x=&quot;&gt;&lt;script&gt;"' in strip and "A&lt;1&gt; · hit" in strip
+    assert tk.display.picture_strip(table.iloc[1:]) == ""

@@ -299,6 +299,14 @@ def test_the_products_behind_a_rule_are_its_counts(monkeypatch):
     assert (behind["name"] == "N" + behind["product_id"].str[1:].astype(int).astype(str)).all()
     with pytest.raises(tk.ParameterError, match=r"not in the matrix: a=3\. Did you mean 'a=[12]'\?"):
         tk.rules.rule_products("a=3 & b=1", tags, hits)
+    # with labels, each row's units in its season; with pictures, each product's address
+    labels = pd.DataFrame(
+        {"product_id": tags.index.get_level_values(0), "season": tags.index.get_level_values(1), "units": range(200)}
+    )
+    products["image"] = "https://img.example/" + products["product_id"] + ".jpg"
+    behind = tk.rules.rule_products(rule["rule"], tags, hits, products, labels=labels)
+    assert (behind["units"] == behind["product_id"].str[1:].astype(int)).all()  # units i belong to row P{i}
+    assert (behind["image"] == "https://img.example/" + behind["product_id"] + ".jpg").all()
 
 
 def test_outside_jupyterlab_the_rule_explorer_is_the_strongest_rules_products(monkeypatch):
