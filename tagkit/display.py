@@ -18,6 +18,7 @@ from tagkit.hits import hit_share, label_brand, ranked_rows
 from tagkit.narrative import rule_table
 from tagkit.paths import REPORTS
 from tagkit.rules import mine_hit_rules, rule_products
+from tagkit.seasons import history
 from tagkit.vocabulary import KEPT
 
 SCRATCH = "scratch"
@@ -272,8 +273,9 @@ def picture_strip(table: pd.DataFrame) -> str:
 def explore_hit_definition(
     brand, definition, *, season: str, window: list[str], rule_options: dict, band=(0.05, 0.10), taxonomy=None
 ) -> None:
-    """In JupyterLab, sliders for ``top_share`` and ``min_lift``: each change labels the loaded brand again and
-    mines its rules again (seconds), then shows the season's hit share and the strongest findings. In the batch
+    """In JupyterLab, a season to look at and sliders for ``top_share`` and ``min_lift``: each change labels the
+    loaded brand again (the bar on as many seasons as the page's window, ending with the season picked) and mines
+    its rules again (seconds), then shows the season's hit share and the strongest findings. In the batch
     and on the shared page, a line saying so (the page reports the parameters it was run with)."""
     from IPython.display import HTML, display
 
@@ -306,28 +308,35 @@ def explore_hit_definition(
         description="min_lift",
         continuous_update=False,
     )
+    calendar = brand.dataset.calendar
+    sold = sorted(set(brand.sales.metrics["season"].dropna().astype(str)), key=calendar.ordinal)
+    choices = [s for s in sold if calendar.ordinal(s) <= calendar.ordinal(season)] or [season]
+    picked = widgets.Dropdown(options=choices, value=season if season in choices else choices[-1], description="season")
     shown = widgets.Output()
 
     def draw(change=None):
         shown.clear_output()
         with shown:
+            chosen = picked.value
+            seasons = history(chosen, len(window), calendar)  # as many seasons as the page's, ending there
             trial = dataclasses.replace(definition, top_share=top.value)
-            labels = label_brand(brand, trial, reference=window)
-            share = hit_share(labels, band=band)
-            matrix, hits = ranked_rows(labels, brand.matrix, window)
+            labels = label_brand(brand, trial, reference=seasons)
+            share = hit_share(labels, band=band, calendar=calendar)
+            matrix, hits = ranked_rows(labels, brand.matrix, seasons)
             rules = mine_hit_rules(matrix, hits, **{**rule_options, "min_lift": lift.value})
             kept = rules[rules["status"] == KEPT]
-            row = share[share["season"] == season]
+            row = share[share["season"] == chosen]
             measured = f"{float(row['hit_share'].iloc[0]):.1%}" if len(row) else "not measured"
             show_notes(
                 [
-                    f"With top_share {top.value:.1%} and min_lift {lift.value:.1f}: the hit share of {season} is "
-                    f"{measured}, and {len(kept):,} rules are kept."
+                    f"With top_share {top.value:.1%} and min_lift {lift.value:.1f}, rules mined on "
+                    f"{seasons[0]}–{seasons[-1]}: the hit share of {chosen} is {measured}, and {len(kept):,} rules "
+                    "are kept."
                 ]
             )
             show_table(rule_table(kept, taxonomy, grouped=True), max_rows=10, percent=["hit_rate"], taxonomy=taxonomy)
 
-    top.observe(draw, names="value")
-    lift.observe(draw, names="value")
+    for control in (top, lift, picked):
+        control.observe(draw, names="value")
     draw()
-    display(widgets.VBox([widgets.HBox([top, lift]), shown]))
+    display(widgets.VBox([widgets.HBox([picked, top, lift]), shown]))

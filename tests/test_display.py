@@ -61,3 +61,21 @@ def test_pictures_of_products_are_escaped_web_addresses_only():
     assert strip.count("<img") == 1 and "javascript" not in strip and "<script>" not in strip
     assert 'src="https://img.example/a.jpg?x=&quot;&gt;&lt;script&gt;"' in strip and "A&lt;1&gt; · hit" in strip
     assert tk.display.picture_strip(table.iloc[1:]) == ""
+
+
+def test_in_jupyterlab_the_season_and_sliders_label_and_mine_again(monkeypatch, small_dataset):
+    shown = _shown(monkeypatch)
+    monkeypatch.setattr(tk.display, "interactive", lambda: True)
+    brand = tk.load_brand(tk.open_dataset(small_dataset), cache=False)
+    definition = tk.HitDefinition(definition="share", top_share=0.5, min_days_on_sale=1, min_exposure_days=1)
+    tk.display.explore_hit_definition(
+        brand, definition, season="2025Q2", window=["2025Q1", "2025Q2"], rule_options={"min_hits": 1}
+    )
+    picker, top, lift = shown[-1].children[0].children
+    sold = sorted(set(brand.sales.metrics["season"].astype(str)))
+    assert list(picker.options) == [s for s in sold if s <= "2025Q2"] and picker.value == "2025Q2"
+    notes = [s for s in shown if isinstance(s, str) and "rules mined on" in s]
+    assert "rules mined on 2025Q1–2025Q2: the hit share of 2025Q2 is" in notes[-1]
+    picker.value = picker.options[0]  # another season: labelled and mined again, on the window ending there
+    notes = [s for s in shown if isinstance(s, str) and "rules mined on" in s]
+    assert f"the hit share of {picker.options[0]} is" in notes[-1]
