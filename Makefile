@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_engines.py
 	$(BIN)/python bench/bench_decisions.py
 	$(BIN)/python bench/bench_intake.py
+	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_exports.py
 	$(BIN)/python bench/bench_scale.py
 

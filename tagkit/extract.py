@@ -20,6 +20,7 @@ no value matched are counted, as candidates for new aliases.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -72,7 +73,14 @@ def _stem(word: str) -> str:
     return word
 
 
+_MARKUP = re.compile(r"<[^>]*>")
+
+
 def _fold(text: str) -> str:
+    """The text as it is matched: markup removed (a Shopify 'Body (HTML)': '<span style="color:red">' names no
+    colour), entities decoded, NFKC-folded, case-folded, possessives dropped."""
+    if "<" in text or "&" in text:
+        text = html.unescape(_MARKUP.sub(" ", text))
     return _POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 

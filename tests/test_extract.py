@@ -218,3 +218,11 @@ def test_demo_titles_name_what_their_record_says():
     ]
     assert sum(spelt) / len(spelt) > 0.9
     assert truth.groupby("product_id").size().min() >= 4  # every product has its true tags recorded
+
+
+def test_markup_in_a_description_is_not_text(taxonomy):
+    body = '<p style="color:navy"><strong>Black</strong> linen&nbsp;dress &amp; more</p><br/>'
+    catalogue = _catalogue(taxonomy, [""], Body=[body])
+    read = catalogue.extracted[catalogue.extracted["status"] == TEXT_READ]
+    assert dict(zip(read["dimension"], read["value"])) == {"colour": "black", "material": "linen", "category": "dress"}
+    assert not {"p", "style", "strong", "br", "nbsp", "amp"} & set(catalogue.text_words["word"])
