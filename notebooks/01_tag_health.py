@@ -85,11 +85,7 @@ fig = tk.plots.plot_tag_coverage(coverage)
 
 # %%
 from_text = tk.extract.text_summary(own.catalogue, taxonomy, sample=table_rows)
-tk.show_notes([from_text.note])
-tk.show_table(from_text.coverage, percent=["share_read_from_text"], empty="No tags were read from text.")
-tk.show_table(from_text.words, max_rows=table_rows, empty="No words left unmatched.",
-              note="All rows are in tag_health.xlsx (sheet: words in text).")
-tk.show_table(from_text.sample, empty="No products to review.")
+tk.display.show_text_summary(from_text, max_rows=table_rows)
 
 # %% [markdown]
 # ## Tags tagkit could not match

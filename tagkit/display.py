@@ -257,6 +257,25 @@ def explore_rules(
     display(widgets.VBox([picker, shown]))
 
 
+def show_text_summary(summary, *, max_rows: int = 20) -> None:
+    """The tag-health page's section on tags read from text (:func:`tagkit.extract.text_summary`): its note,
+    then, when the catalogue has text columns, the coverage per dimension, the words that named no value and
+    the products to review."""
+    show_notes([summary.note])
+    if summary.coverage.empty:
+        return
+    show_table(summary.coverage, percent=["share_read_from_text"])
+    show_table(
+        summary.words,
+        max_rows=max_rows,
+        empty="Every word of the text named a value.",
+        note="Candidates for aliases. All rows are in tag_health.xlsx (sheet: words in text).",
+    )
+    show_table(
+        summary.sample, max_rows=max_rows, note="A sample of products, with the tags read and the words matched."
+    )
+
+
 def picture_strip(table: pd.DataFrame) -> str:
     """The pictures of a table's products (its ``image`` column of http(s) addresses, checked when the catalogue
     was read), each with its product id: HTML for JupyterLab only, every address and id escaped."""

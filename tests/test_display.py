@@ -79,3 +79,15 @@ def test_in_jupyterlab_the_season_and_sliders_label_and_mine_again(monkeypatch, 
     picker.value = picker.options[0]  # another season: labelled and mined again, on the window ending there
     notes = [s for s in shown if isinstance(s, str) and "rules mined on" in s]
     assert f"the hit share of {picker.options[0]} is" in notes[-1]
+
+
+def test_the_text_section_is_a_note_alone_without_text_columns(monkeypatch, taxonomy):
+    shown = _shown(monkeypatch)
+    frame = pd.DataFrame({"product_id": ["1", "2"], "category": ["dress", "top"], "Title": ["Black dress", "Top"]})
+    plain = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy)
+    tk.display.show_text_summary(tk.extract.text_summary(plain, taxonomy))
+    assert len(shown) == 1 and "names no text columns" in shown[0]
+    shown.clear()
+    read = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy, text=["Title"])
+    tk.display.show_text_summary(tk.extract.text_summary(read, taxonomy))
+    assert len(shown) == 4 and "Tags were read from Title" in shown[0] and "Colour" in shown[1]
