@@ -37,7 +37,8 @@ EXTRACTED_COLUMNS = ["product_id", "row", "column", "dimension", "value", "match
 WORD_COLUMNS = ["word", "n_products", "example_products"]
 # How sure a finding is, by how it matched; a column after the first text column is 0.1 less sure (descriptions
 # talk about other products too). bench/bench_extract.py measures the precision of each level on the demo titles.
-CONFIDENCE = {"exact": 0.95, "whole alias in Chinese": 0.9, "variant": 0.85}
+CONFIDENCE = {"exact": 0.95, "whole alias in Chinese": 0.9, "variant": 0.85, "close spelling": 0.7}
+TYPO_LENGTH = 5  # the shortest word read as a misspelt value (one letter left out, added, changed or swapped)
 LATER_COLUMN = 0.1
 STATUS_CODE = {status: code for code, status in enumerate(TEXT_STATUSES)}
 NEGATIONS = frozenset({"no", "not", "non", "without", "zero", "never"})
@@ -74,6 +75,20 @@ def _stem(word: str) -> str:
 
 
 _MARKUP = re.compile(r"<[^>]*>")
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two different words are one letter left out, added, changed, or two neighbours swapped apart."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    return a[i + 1 :] == b[i + 1 :] or (
+        i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    )
 
 
 def _fold(text: str) -> str:
@@ -133,6 +148,14 @@ class TextMatcher:
         for k in self.stemmed:
             self.longest_stem[k[0]] = max(self.longest_stem.get(k[0], 0), len(k))
         self.single = {d.name for d in taxonomy.dimensions if not d.multi}
+        # one-word values by their spellings with a letter left out: a misspelt word finds its value through them
+        self.near: dict[str, set] = {}
+        for key, items in self.exact.items():
+            word = key[0]
+            if len(key) == 1 and len(word) >= TYPO_LENGTH and word.isascii() and word.isalpha():
+                for variant in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+                    self.near.setdefault(variant, set()).add((word, items))
+        self._typos: dict[str, tuple] = {}
         self._words: dict[str, tuple] = {}
         self._found_cache: dict[tuple, list] = {}
 
@@ -158,8 +181,23 @@ class TextMatcher:
             described = self._words[word] = (0, stem, 2)
             return described
         kind = 1 if word in NEGATIONS else 2 if word in STOP_WORDS or word in NEGATION_AFTER or word.isdigit() else 0
+        if not most and kind == 0 and self.near and len(word) >= TYPO_LENGTH and word.isascii() and word.isalpha():
+            meant = self._misspelt(word)
+            if meant is not None:
+                self._typos[word] = meant
+                kind = 3
         described = self._words[word] = (most, stem, kind)
         return described
+
+    def _misspelt(self, word: str) -> tuple | None:
+        """The value a word is a misspelling of, when exactly one value's word is one edit away (a letter left
+        out, added, changed, or two swapped) and the word's plural stem is no value."""
+        near = self.near
+        found = set(near.get(word, ()))
+        for i in range(len(word)):
+            found |= near.get(word[:i] + word[i + 1 :], set())
+        matches = {items for value, items in found if _one_edit(word, value)}
+        return next(iter(matches)) if len(matches) == 1 and len(next(iter(matches))) == 1 else None
 
     def _read_words(self, clause: str, found: list, leftover: list, has_cjk: bool = True):
         words = _WORD.findall(clause)
@@ -174,6 +212,16 @@ class TextMatcher:
                     negation = i
                 elif kind == 0:
                     leftover.append(words[i])
+                elif kind == 3:  # a misspelt value
+                    while located < i:
+                        located += 1
+                        start_of = clause.find(words[located], end_of)
+                        end_of = start_of + len(words[located])
+                    negated = (negation is not None and i - negation <= NEGATION_WINDOW) or (
+                        i + 1 < n and words[i + 1] in NEGATION_AFTER
+                    )
+                    negation = None
+                    found.extend(self._found(self._typos[words[i]], words[i], "close spelling", negated))
                 i += 1
                 continue
             for size in range(min(most, n - i), 0, -1):

@@ -226,3 +226,18 @@ def test_markup_in_a_description_is_not_text(taxonomy):
     read = catalogue.extracted[catalogue.extracted["status"] == TEXT_READ]
     assert dict(zip(read["dimension"], read["value"])) == {"colour": "black", "material": "linen", "category": "dress"}
     assert not {"p", "style", "strong", "br", "nbsp", "amp"} & set(catalogue.text_words["word"])
+
+
+def test_a_word_one_letter_from_one_value_is_read_as_it_with_less_confidence(taxonomy):
+    extracted = _catalogue(taxonomy, ["Blakc lnen dress"]).extracted.set_index("value")
+    assert extracted.loc["black", "matched"] == "blakc" and extracted.loc["black", "confidence"] == pytest.approx(0.7)
+    assert extracted.loc["black", "status"] == TEXT_READ and "linen" not in extracted.index  # 'lnen': too short
+    # one letter from two values: no guess, the word is listed as unmatched
+    two = tk.Taxonomy.from_dict(
+        {"dimensions": [{"name": "category", "values": ["shirt", "skirt"]}, {"name": "colour", "values": ["black"]}]}
+    )
+    frame = pd.DataFrame({"product_id": ["1"], "Title": ["Sxirt black"]})
+    catalogue = tk.catalogue.parse_catalogue(frame, taxonomy=two, text=["Title"])
+    assert catalogue.extracted["value"].tolist() == ["black"] and catalogue.text_words["word"].tolist() == ["sxirt"]
+    negated = _catalogue(taxonomy, ["Dress, no linnen"]).extracted.set_index("value")  # misspelt, after a negation
+    assert negated.loc["linen", "status"] == TEXT_NEGATED and negated.loc["linen", "matched"] == "linnen"
