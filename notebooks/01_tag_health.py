@@ -76,7 +76,8 @@ fig = tk.plots.plot_tag_coverage(coverage)
 #
 # When the catalogue names text columns (`text: [Title, Body]` in dataset.yml), tagkit reads tags from the titles
 # and descriptions through the taxonomy: whole words in any case, plurals, hyphens and multi-word values in
-# English, the longest alias in Chinese. A value after a negation ("not wool", "不含羊毛") is not read; a
+# English, the longest alias in Chinese; a word one letter from a single value ("Leathher") is read as it, with
+# less confidence. A value after a negation ("not wool", "不含羊毛") is not read; a
 # single-valued dimension named twice ("black and navy") is *ambiguous* and read as nothing, never guessed; a
 # tag column of the file wins over the text. The first table shows, per dimension, how many products got a
 # value from text; the second, the words that named no value, most products first: candidates for new aliases

@@ -8,6 +8,9 @@ against every value's name, label and aliases:
   the plural ("dresses", "trousers", "accessories"); the longest value wins ("midi dress" before "dress");
 - Chinese (and Japanese, Korean) text without spaces is matched by the longest alias at each character
   ("中长裙" before "长裙");
+- a word of five letters or more one slip (a letter left out, added, changed, or two swapped) from exactly one
+  value's word is read as that value, with less confidence ("Leathher" is leather);
+- markup is not text (a Shopify "Body (HTML)");
 - a value after a negation in the same clause ("not wool", "no pockets", "without sleeves", "wool-free",
   "不含羊毛", "无口袋") is not read (its status says so);
 - per product and dimension, the first text column that names the dimension decides; a tag a column of the
