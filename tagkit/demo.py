@@ -9,14 +9,13 @@ dimensions with no effect at all, a competitor best-seller list and a candidate 
 
 from __future__ import annotations
 
-import gzip
 import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from tagkit.io._files import atomic_write
+from tagkit.io._files import write_generated
 from tagkit.seasons import QUARTERS
 
 SEED = 2025
@@ -788,23 +787,5 @@ def write_demo(folder, seed: int = SEED, scale: float = 1.0) -> list[Path]:
     tables = generate(seed, scale)
     if scale != 1:
         tables["dataset.yml"]["name"] = f"Demo brand at {scale:g}x (tagkit demo, seed {seed})"
-    written = []
-    for name, content in tables.items():
-        path = folder / name
-        if name.endswith(".yml"):
-            header = HEADER.format(seed=seed)
-            text = header + __import__("yaml").safe_dump(content, sort_keys=False, allow_unicode=True, width=110)
-            written.append(atomic_write(path, lambda tmp, t=text: tmp.write_text(t, encoding="utf-8")))
-        elif name.endswith(".csv.gz"):
-            data = content.encode("utf-8")
-            written.append(atomic_write(path, lambda tmp, d=data: _gzip(tmp, d)))
-        else:
-            encoding = {"catalogue.csv": "utf-8-sig", "competitor_bestsellers.csv": "gb18030"}.get(name, "utf-8")
-            text = content.to_csv(index=False, lineterminator="\n")
-            written.append(atomic_write(path, lambda tmp, t=text, e=encoding: tmp.write_bytes(t.encode(e))))
-    return written
-
-
-def _gzip(path: Path, data: bytes):
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-        gz.write(data)
+    encodings = {"catalogue.csv": "utf-8-sig", "competitor_bestsellers.csv": "gb18030"}
+    return write_generated(folder, tables, header=HEADER.format(seed=seed), encodings=encodings)

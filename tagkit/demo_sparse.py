@@ -13,13 +13,12 @@ competitors. Planted tag effects are real but weaker than the demo brand's, and 
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from tagkit.io._files import atomic_write
+from tagkit.io._files import write_generated
 from tagkit.seasons import QUARTERS
 from tagkit.taxonomy import clean_tag
 
@@ -460,29 +459,4 @@ def dataset_config() -> dict:
 
 def write_sparse(folder, seed: int = SEED) -> list[Path]:
     """Generate the sparse brand and write it to ``folder``; returns the files written."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    import yaml
-
-    folder = Path(folder)
-    written = []
-    for name, content in generate(seed).items():
-        path = folder / name
-        if name.endswith(".yml"):
-            text = HEADER.format(seed=seed) + yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=110)
-            written.append(atomic_write(path, lambda tmp, t=text: tmp.write_text(t, encoding="utf-8")))
-        elif name.endswith(".parquet"):
-            table = pa.Table.from_pandas(content, preserve_index=False).replace_schema_metadata(None)
-            written.append(atomic_write(path, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd")))
-        elif name.endswith(".csv.gz"):
-            data = content.to_csv(index=False, lineterminator="\n").encode("utf-8")
-            written.append(atomic_write(path, lambda tmp, d=data: _gzip(tmp, d)))
-        else:
-            text = content.to_csv(index=False, lineterminator="\n")
-            written.append(atomic_write(path, lambda tmp, t=text: tmp.write_text(t, encoding="utf-8")))
-    return written
-
-
-def _gzip(path: Path, data: bytes):
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
-        gz.write(data)
+    return write_generated(folder, generate(seed), header=HEADER.format(seed=seed))

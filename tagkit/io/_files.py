@@ -337,3 +337,37 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_generated(folder, tables: dict, *, header: str, encodings: dict | None = None) -> list[Path]:
+    """Write a generated brand's tables to ``folder`` by their names, each file whole or not at all: ``.yml``
+    (``header`` then YAML), ``.parquet``, ``.csv.gz`` (text or a table, gzip without a time stamp, so the same
+    seed gives the same bytes) and CSV (UTF-8, or ``encodings[name]``). Returns the files written."""
+    import yaml
+
+    folder = Path(folder)
+    written = []
+    for name, content in tables.items():
+        path = folder / name
+        if name.endswith(".yml"):
+            data = (header + yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=110)).encode("utf-8")
+            written.append(atomic_write(path, lambda tmp, d=data: tmp.write_bytes(d)))
+        elif name.endswith(".parquet"):
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pandas(content, preserve_index=False).replace_schema_metadata(None)
+            written.append(atomic_write(path, lambda tmp, t=table: pq.write_table(t, tmp, compression="zstd")))
+        elif name.endswith(".csv.gz"):
+            text = content if isinstance(content, str) else content.to_csv(index=False, lineterminator="\n")
+            data = text.encode("utf-8")
+            written.append(atomic_write(path, lambda tmp, d=data: _gzip_bytes(tmp, d)))
+        else:
+            data = content.to_csv(index=False, lineterminator="\n").encode((encodings or {}).get(name, "utf-8"))
+            written.append(atomic_write(path, lambda tmp, d=data: tmp.write_bytes(d)))
+    return written
+
+
+def _gzip_bytes(path: Path, data: bytes):
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        gz.write(data)
