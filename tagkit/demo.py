@@ -405,6 +405,17 @@ _UNKNOWN = ["TBD", "see photo", "mauve-ish", "n/a", "other", "新款", "misc"]
 _SEPARATORS = [", ", ",", ";", " | ", "、", "，"]
 
 
+def typo(rng: np.random.Generator, word: str) -> str:
+    """``word`` as someone mistypes it: a letter left out, doubled, or two swapped."""
+    i = int(rng.integers(1, len(word) - 1))
+    kind = rng.integers(0, 3)
+    if kind == 0:
+        return word[:i] + word[i + 1 :]
+    if kind == 1:
+        return word[:i] + word[i] + word[i:]
+    return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
+
+
 class _Mess:
     """Writes canonical values the way people type them: aliases, case, typos, unknowns."""
 
@@ -431,13 +442,7 @@ class _Mess:
         return value
 
     def _typo(self, value: str) -> str:
-        i = int(self.rng.integers(1, len(value) - 1))
-        kind = self.rng.integers(0, 3)
-        if kind == 0:
-            return value[:i] + value[i + 1 :]
-        if kind == 1:
-            return value[:i] + value[i] + value[i:]
-        return value[: i - 1] + value[i] + value[i - 1] + value[i + 1 :]
+        return typo(self.rng, value)
 
     def cell(self, dimension: str, values) -> str:
         values = _values(values)

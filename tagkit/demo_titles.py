@@ -79,7 +79,7 @@ class _Writer:
         word = str(self.rng.choice(latin)) if latin and self.rng.random() < SYNONYM else value
         word = word.replace("-", " " if self.rng.random() < 0.5 else "-")
         word = word.title() if self.rng.random() < 0.7 else word
-        return self._typo(word) if self.rng.random() < TYPO and len(word) >= 5 else word
+        return demo.typo(self.rng, word) if self.rng.random() < TYPO and len(word) >= 5 else word
 
     def chinese(self, dimension: str, value: str) -> str | None:
         chinese = [a for a in self.aliases.get((dimension, value), []) if _CJK.search(a)]
@@ -93,15 +93,6 @@ class _Writer:
             i = int(self.rng.integers(0, len(word)))
             return word[:i] + word[i + 1 :]
         return word
-
-    def _typo(self, word: str) -> str:
-        i = int(self.rng.integers(1, len(word) - 1))
-        kind = self.rng.integers(0, 3)
-        if kind == 0:
-            return word[:i] + word[i + 1 :]
-        if kind == 1:
-            return word[:i] + word[i] + word[i:]
-        return word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
 
 
 def _values(products: pd.DataFrame, dimension: str, i: int) -> list[str]:
