@@ -182,9 +182,9 @@ def write_texts(products: pd.DataFrame, taxonomy: dict, seed: int = SEED) -> tup
     return texts, truth
 
 
-def generate(seed: int = SEED) -> dict:
-    """The titles brand's tables keyed by file name (nothing is written)."""
-    tables = demo.generate(seed, keep_products=True)
+def generate(seed: int = SEED, scale: float = 1.0) -> dict:
+    """The titles brand's tables keyed by file name (nothing is written); ``scale`` as for the demo brand."""
+    tables = demo.generate(seed, scale, keep_products=True)
     products = tables.pop("products")
     texts, truth = write_texts(products, tables["taxonomy.yml"], seed)
     source = tables["catalogue.csv"].drop_duplicates("SKU").set_index("SKU")
@@ -217,7 +217,8 @@ def generate(seed: int = SEED) -> dict:
     return tables
 
 
-def write_titles(folder, seed: int = SEED) -> list[Path]:
-    """Generate the titles brand and write it to ``folder``; returns the files written."""
+def write_titles(folder, seed: int = SEED, scale: float = 1.0) -> list[Path]:
+    """Generate the titles brand (``scale`` times the demo's products a quarter) and write it to ``folder``;
+    returns the files written."""
     encodings = {"competitor_bestsellers.csv": "gb18030"}
-    return write_generated(folder, generate(seed), header=HEADER.format(seed=seed), encodings=encodings)
+    return write_generated(folder, generate(seed, scale), header=HEADER.format(seed=seed), encodings=encodings)

@@ -9,6 +9,7 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 
 from tagkit.paths import NOTEBOOKS
 from tagkit.render import SCRIPT
@@ -214,7 +215,13 @@ def titles_batch(tmp_path_factory):
     from tagkit.demo_titles import write_titles
 
     data = tmp_path_factory.mktemp("titles")
-    write_titles(data)
+    write_titles(data, scale=0.4)  # a smaller brand: the same rules, a shorter batch
+    # a catalogue with only a title column (and price, launch date, role): the other texts dropped
+    catalogue = pd.read_csv(data / "catalogue.csv", dtype=str, keep_default_na=False)
+    catalogue.drop(columns=["标题", "Description"]).to_csv(data / "catalogue.csv", index=False)
+    config = yaml.safe_load((data / "dataset.yml").read_text(encoding="utf-8"))
+    config["catalogue"]["text"] = ["Title"]
+    (data / "dataset.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     out = tmp_path_factory.mktemp("titles_reports")
     return data, tk.run_report("2025Q4", data_dir=data, out_dir=out, progress=False, echo=lambda _: None).parent
 
@@ -225,14 +232,14 @@ def test_a_catalogue_with_only_titles_runs_through_the_whole_batch(titles_batch)
         _text(reports / f"{n}.html") for n in ("01_tag_health", "02_hit_tags", "03_season_plan", "index")
     )
     assert "This report failed" not in index and "Traceback" not in health + hits + plan
-    assert "Tags read from text" in health and "Tags were read from Title, 标题, Description of catalogue.csv" in health
+    assert "Tags read from text" in health and "Tags were read from Title of catalogue.csv" in health
     # the tags read are the true tags: checked against the generator's record, independently of the reader
     read = pd.read_excel(reports / "tag_health.xlsx", sheet_name="read from text", dtype={"product id": str})
     read = read[read["status"] == "read"]
     truth = pd.read_csv(data / "true_tags.csv", dtype={"product_id": str})
     pairs = set(zip(truth["product_id"], truth["dimension"], truth["value"]))
     found = [(p, d, v) in pairs for p, d, v in zip(read["product id"], read["dimension"], read["value"])]
-    assert len(read) > 100_000 and sum(found) / len(found) > 0.95
+    assert len(read) > 30_000 and sum(found) / len(found) > 0.95
     # the hit rules come from the tags read: the planted trench coat and check rule is found from text
     rules = pd.read_csv(reports / "hit_rules.csv")
     kept = rules.loc[rules["status"] == "kept", "rule"]
