@@ -201,14 +201,14 @@ def parse_catalogue(
         frame, pid = frame[~duplicated], pid[~duplicated]
         products = _attributes(frame, pid, fields)
         raw_tags = _wide_and_string_tags(frame, pid, fields, dimension_columns, split, placeholder)
-    extracted = Catalogue.__dataclass_fields__["extracted"].default_factory()
-    text_words = Catalogue.__dataclass_fields__["text_words"].default_factory()
+    from_text = {}
     if text_columns:
         extracted, text_words = read_text_tags(
             frame, pid, text_columns, taxonomy, given=given_dimensions(raw_tags, taxonomy)
         )
         raw_tags = _concat_tags([raw_tags, _text_raw_tags(extracted)])
         _log_ambiguous(extracted, log)
+        from_text = {"text_columns": tuple(text_columns), "extracted": extracted, "text_words": text_words}
 
     products = _clean_attributes(products, fields, calendar, default_source, date_format, log)
     tag_columns = {c for cols in dimension_columns.values() for c in cols}
@@ -227,9 +227,7 @@ def parse_catalogue(
         rows_read=int(len(missing_id)),
         placeholders=placeholder.count,
         ids_padded=padded,
-        text_columns=tuple(text_columns),
-        extracted=extracted,
-        text_words=text_words,
+        **from_text,
     )
 
 
@@ -242,10 +240,14 @@ def _text_columns(text, header: list[str], file: str) -> list[str]:
     missing = [c for c in chosen if c not in header]
     if missing:
         raise InputError(
-            f"{file}: the text column {missing[0]!r} is not in the file; its columns are "
-            f"{', '.join(map(repr, header))}.{did_you_mean(missing[0], header)}"
+            f"{file}: the text column {missing[0]!r} is not in the file; {_columns_are(missing[0], header)}"
         )
     return list(dict.fromkeys(chosen))
+
+
+def _columns_are(column: str, header: list[str]) -> str:
+    """The end of a message about a column that is not in the file: the file's columns, and the closest."""
+    return f"its columns are {', '.join(map(repr, header))}.{did_you_mean(column, header)}"
 
 
 def _text_raw_tags(extracted: pd.DataFrame) -> pd.DataFrame:
@@ -253,15 +255,7 @@ def _text_raw_tags(extracted: pd.DataFrame) -> pd.DataFrame:
     read = extracted[["product_id", "row", "column", "dimension", "value"]][
         (extracted["status"] == TEXT_READ).to_numpy()
     ]
-    return pd.DataFrame(
-        {
-            "product_id": read["product_id"].astype("str"),
-            "row": read["row"].astype("int64"),
-            "column": read["column"].astype("str"),
-            "raw_dimension": read["dimension"].astype("str"),
-            "raw_value": read["value"].astype("str"),
-        }
-    )
+    return read.rename(columns={"dimension": "raw_dimension", "value": "raw_value"})
 
 
 def _log_ambiguous(extracted: pd.DataFrame, log: _ProblemLog):
@@ -309,10 +303,7 @@ def _resolve_columns(header: list[str], mapping: dict, taxonomy: Taxonomy, file:
     for key, column in pairs:
         column = str(column)
         if column not in header:
-            problems.append(
-                f"column {column!r} (given for {key!r}) is not in the file; its columns are "
-                f"{', '.join(map(repr, header))}.{did_you_mean(column, header)}"
-            )
+            problems.append(f"column {column!r} (given for {key!r}) is not in the file; {_columns_are(column, header)}")
             continue
         if key in FIELD_SYNONYMS and not (key == "category" and taxonomy.resolve_dimension(key) is not None):
             fields[key] = column
@@ -408,8 +399,8 @@ def _splitters(separators, header: list[str], file: str) -> dict:
     unknown = [c for c in separators if c not in header]
     if unknown:
         raise InputError(
-            f"{file}: separators name the column {unknown[0]!r}, which is not in the file; its columns "
-            f"are {', '.join(map(repr, header))}.{did_you_mean(str(unknown[0]), header)}"
+            f"{file}: separators name the column {unknown[0]!r}, which is not in the file; "
+            f"{_columns_are(str(unknown[0]), header)}"
         )
     out = {str(c): compile_(chars) for c, chars in separators.items()}
     out["*"] = _SPLIT

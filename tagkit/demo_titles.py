@@ -95,10 +95,6 @@ class _Writer:
         return word
 
 
-def _values(products: pd.DataFrame, dimension: str, i: int) -> list[str]:
-    return demo._values(products[dimension].iloc[i]) if dimension in products.columns else []
-
-
 def write_texts(products: pd.DataFrame, taxonomy: dict, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Titles, Chinese titles and descriptions of ``products`` (canonical tags, one column per dimension), and
     their true tags with the texts that name each (``in_title``, ``in_标题``, ``in_description``)."""
@@ -111,7 +107,7 @@ def write_texts(products: pd.DataFrame, taxonomy: dict, seed: int = SEED) -> tup
     for i in range(len(products)):
         named = {d: rng.random() < p for d, p in IN_TITLE.items() if d in dimensions}
         named_zh = {d: rng.random() < min(1.0, p + 0.1) for d, p in IN_TITLE.items() if d in dimensions}
-        values = {d: _values(products, d, i) for d in dimensions}
+        values = {d: demo._values(products[d].iloc[i]) for d in dimensions}
         # English title: [prefix] attributes category [with detail] [for occasion] [suffix]
         before = [d for d in _EN_BEFORE if named.get(d) and values[d]]
         rng.shuffle(before)

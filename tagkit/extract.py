@@ -59,9 +59,8 @@ _CLAUSE = re.compile(r"[.,;:!?()\[\]{}|\"“”。，；：！？（）【】《
 _WORD = re.compile(rf"[^\W_{_CJK}]+|[{_CJK}]+")
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _LATIN_WORD = re.compile(rf"[^\W_{_CJK}]+")
-
-
 _POSSESSIVE = re.compile(r"['’]s\b")
+_MARKUP = re.compile(r"<[^>]*>")
 
 
 def _stem(word: str) -> str:
@@ -75,9 +74,6 @@ def _stem(word: str) -> str:
     if word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
-
-
-_MARKUP = re.compile(r"<[^>]*>")
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -130,7 +126,7 @@ class TextMatcher:
                     if _HAS_CJK.search(folded):
                         cjk.setdefault(re.sub(r"[\s\-_]+", "", folded), set()).add(item)
                         continue
-                    words = tuple(w for w in _WORD.findall(folded))
+                    words = tuple(_WORD.findall(folded))
                     if not words or len(words) > MAX_WORDS:
                         continue
                     for form in {words, ("".join(words),)}:
@@ -142,7 +138,6 @@ class TextMatcher:
         self.cjk = {k: tuple(sorted(v)) for k, v in cjk.items()}
         self.cjk_lengths = sorted({len(k) for k in self.cjk}, reverse=True)
         self.cjk_first = {k[0] for k in self.cjk}
-        self.max_words = max((len(k) for k in self.exact), default=1)
         # the longest value starting with a word (or its stem): most words start none, and are passed at once
         self.longest_exact: dict[str, int] = {}
         for k in self.exact:
@@ -210,49 +205,35 @@ class TextMatcher:
         located, end_of = -1, 0  # the words' places in the clause, found as far as a value needed them
         while i < n:
             most, _, kind = infos[i]
-            if not most:  # no value starts with this word
-                if kind == 1:
-                    negation = i
-                elif kind == 0:
-                    leftover.append(words[i])
-                elif kind == 3:  # a misspelt value
-                    while located < i:
-                        located += 1
-                        start_of = clause.find(words[located], end_of)
-                        end_of = start_of + len(words[located])
-                    negated = (negation is not None and i - negation <= NEGATION_WINDOW) or (
-                        i + 1 < n and words[i + 1] in NEGATION_AFTER
-                    )
-                    negation = None
-                    found.extend(self._found(self._typos[words[i]], words[i], "close spelling", negated))
-                i += 1
-                continue
+            items = None
+            if kind == 3:  # a misspelt value
+                items, size, match_kind = self._typos[words[i]], 1, "close spelling"
             for size in range(min(most, n - i), 0, -1):
                 items, match_kind = self.exact.get(tuple(words[i : i + size])), "exact"
                 if items is None:
                     items, match_kind = self.stemmed.get(tuple(x[1] for x in infos[i : i + size])), "variant"
-                if items is None:
-                    continue
-                while located < i + size - 1:  # a word's first place after the words before it
-                    located += 1
-                    start_of = clause.find(words[located], end_of)
-                    end_of = start_of + len(words[located])
-                    if located == i:
-                        start = start_of
-                # a negation applies to the one value that follows it closely, or a value followed by "free"
-                negated = (negation is not None and i - negation <= NEGATION_WINDOW) or (
-                    i + size < n and words[i + size] in NEGATION_AFTER
-                )
-                negation = None
-                found.extend(self._found(items, clause[start:end_of], match_kind, negated))
-                i += size
-                break
-            else:
+                if items is not None:
+                    break
+            if items is None:  # no value starts with this word
                 if kind == 1:
                     negation = i
                 elif kind == 0:
                     leftover.append(words[i])
                 i += 1
+                continue
+            while located < i + size - 1:  # a word's first place after the words before it
+                located += 1
+                start_of = clause.find(words[located], end_of)
+                end_of = start_of + len(words[located])
+                if located == i:
+                    start = start_of
+            # a negation applies to the one value that follows it closely, or a value followed by "free"
+            negated = (negation is not None and i - negation <= NEGATION_WINDOW) or (
+                i + size < n and words[i + size] in NEGATION_AFTER
+            )
+            negation = None
+            found.extend(self._found(items, clause[start:end_of], match_kind, negated))
+            i += size
 
     def _read_cjk(self, clause: str, found: list, leftovers: list):
         i, n, rest_start = 0, len(clause), None
@@ -372,17 +353,10 @@ def read_text_tags(
         uses = np.bincount(codes[codes >= 0], minlength=len(uniques))
         first_of = np.full(len(uniques), -1, dtype=np.int64)
         first_of[codes[::-1]] = np.arange(len(codes))[::-1]
-        lengths, flat, found, column_words = _read_distinct(
-            matcher, np.asarray(uniques, dtype=object).tolist(), uses.tolist()
+        lengths, flat = _read_distinct(
+            matcher, np.asarray(uniques, dtype=object).tolist(), uses.tolist(), ids_of[first_of], vocab, words
         )
-        local = np.array([vocab.code(f) for f in found] or [0], dtype=np.int64)
-        flat = local[np.asarray(flat, dtype=np.int64)] if flat else np.array([], dtype=np.int64)
-        for word, (count, examples) in column_words.items():
-            entry = words.get(word)
-            if entry is None:
-                entry = words[word] = [0, []]
-            entry[0] += count
-            entry[1].extend(str(ids_of[first_of[u]]) for u in examples[: 3 - len(entry[1])])
+        flat = np.asarray(flat, dtype=np.int64)
         lengths = np.array(lengths, dtype=np.int64)
         repeat, ids = ragged_take(lengths, flat if len(flat) else np.zeros(1, np.int64), codes)
         position = np.repeat(np.arange(len(codes)), repeat)
@@ -404,7 +378,7 @@ def read_text_tags(
     note = ids.copy()  # into the findings' notes, and one more: a tag column gives this dimension
     _settle_across_columns(key, position, dimension, status, note, table, dimensions, -1)
     if given is not None and len(given) and len(ids):
-        in_column = _given_pairs(given, product_ids.to_numpy()[position], dimensions.to_numpy()[dimension])
+        in_column = _given_pairs(given, ids_of[position], dimensions.to_numpy()[dimension])
         moved = in_column & (status == STATUS_CODE[TEXT_READ])
         status[moved], note[moved] = STATUS_CODE[TEXT_IN_COLUMN], len(table)
     confidence = np.array([CONFIDENCE[k] for k in table["kind"]])[ids] - LATER_COLUMN * (order > 0)
@@ -429,12 +403,11 @@ def read_text_tags(
     return result.reset_index(drop=True), word_table.reset_index(drop=True)
 
 
-def _read_distinct(matcher: TextMatcher, texts: list[str], uses: list[int]):
-    """Each distinct text read once: how many findings each has, their codes into the distinct findings, those
-    findings, and the unmatched words with their products (weighted by ``uses``) and up to three texts."""
-    vocab = _Vocabulary()
+def _read_distinct(matcher: TextMatcher, texts: list[str], uses: list[int], examples, vocab, words: dict):
+    """Each distinct text read once: how many findings each has and their codes in ``vocab``; the words no
+    value matched are added to ``words`` (word -> [products, up to three ``examples``], weighted by ``uses``)."""
     read, code = matcher.read, vocab.code
-    lengths, flat, words = [], [], {}
+    lengths, flat = [], []
     for u, text in enumerate(texts):
         findings, leftover, runs = read(text)
         lengths.append(len(findings))
@@ -446,8 +419,8 @@ def _read_distinct(matcher: TextMatcher, texts: list[str], uses: list[int]):
                     entry = words[word] = [0, []]
                 entry[0] += uses[u]
                 if len(entry[1]) < 3:
-                    entry[1].append(u)
-    return lengths, flat, list(vocab.codes), words
+                    entry[1].append(str(examples[u]))
+    return lengths, flat
 
 
 def _settle_across_columns(key, position, dimension, status, note, table, dimensions, cleared: int):
