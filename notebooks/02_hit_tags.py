@@ -161,9 +161,9 @@ tk.display.explore_rules(kept, matrix, hits, brand.own.products, labels=labels, 
 # %% [markdown]
 # ### Trying another hit definition
 #
-# In JupyterLab, move the sliders: the brand is labelled and its rules mined again with another `top_share` or
-# `min_lift` (seconds), to see how the hit share and the findings depend on them before changing the parameter
-# cell.
+# In JupyterLab, pick a season or move the sliders: the brand is labelled and its rules mined again with another
+# season, `top_share` or `min_lift` (seconds), to see how the hit share and the findings depend on them before
+# changing the parameter cell.
 
 # %%
 tk.display.explore_hit_definition(brand, definition, season=season, window=window, rule_options=rule_options,
