@@ -48,7 +48,7 @@ docs: $(STAMP)
 
 # Benchmarks (docs/benchmarks.md); pyfim and numba are installed for the comparisons only.
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet pyfim==6.28 numba==0.68.1
+	$(BIN)/python -m pip install --quiet pyfim==6.28 numba==0.68.1 xlsxwriter==3.3.1
 	$(BIN)/python bench/bench_sales.py --lines 50000000 --repeat 3
 	$(BIN)/python bench/bench_rules.py --products 100000 1000000
 	$(BIN)/python bench/bench_plan.py

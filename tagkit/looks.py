@@ -43,7 +43,8 @@ def tag_signatures(
     first = usable.groupby(["product_id", "dimension"], sort=False)["value"].first().unstack()
     for d in coarse:
         if d in first.columns:
-            first[d] = first[d].map(lambda v, d=d: taxonomy.top_value(d, v) if isinstance(v, str) else v)
+            values = first[d].dropna().unique()
+            first[d] = first[d].map({v: taxonomy.top_value(d, v) for v in values})
     first = first.reindex(columns=dimensions)
     ids = (
         (products["product_id"] if isinstance(products, pd.DataFrame) else pd.Index(products))
@@ -53,7 +54,11 @@ def tag_signatures(
     first = first.reindex(pd.Index(pd.Series(ids, dtype=object).astype(str), name="product_id"))
     if first.empty:
         return pd.Series([], index=first.index, dtype=object, name="signature")
-    return first.astype(object).fillna("?").astype(str).agg("|".join, axis=1).rename("signature")
+    parts = first.astype(object).fillna("?").astype(str)
+    joined = parts.iloc[:, 0]
+    for d in parts.columns[1:]:  # column by column: a row-wise join is a Python call per product
+        joined = joined + "|" + parts[d]
+    return joined.rename("signature")
 
 
 def homogeneity(signatures: pd.Series, groups: pd.Series | None = None) -> pd.DataFrame:

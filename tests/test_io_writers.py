@@ -1,5 +1,6 @@
 import hashlib
 import time
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -124,3 +125,71 @@ def test_workbooks_speak_words_format_each_measure_and_colour_verdicts(tmp_path)
     rules = {str(r.sqref): [x.formula for x in r.rules] for r in sheet.conditional_formatting}
     assert any('"whitespace"' in f for fs in rules["F2"] for f in fs)  # coloured by its verdict
     assert any("FALSE" in f for fs in rules["G2"] for f in fs)
+
+
+def test_every_cell_reads_back_as_written_with_its_type(tmp_path):
+    """Each cell against the frame itself: text (escaped markup, spaces, Excel's own _xHHHH_ escapes kept
+    literal), numbers (non-finite ones empty), flags, dates (without their time zone), across blocks of rows."""
+    import tagkit.io._xlsx as xlsx
+
+    n = 7
+    frame = pd.DataFrame(
+        {
+            "name": ["a & b <c>", "  spaced ", "_x0041_ literal", "颜色 黑色", "bad\x07bell", None, "line\nbreak"],
+            "units": range(n),
+            "lift": [1.5, float("nan"), float("inf"), 2.25, 1e-7, 123456.789, -3.0],
+            "flag": pd.array([True, False, None, True, False, True, True], dtype="boolean"),
+            "day": pd.to_datetime(
+                ["2025-01-01", "2025-02-03", None, "2025-03-04", "2024-12-31", "2025-01-01", "2025-01-01"]
+            ),
+            "stamp": pd.to_datetime(["2025-01-01 10:30:00"] * n).tz_localize("Asia/Shanghai"),
+        }
+    )
+    old_block = xlsx._BLOCK
+    xlsx._BLOCK = 3  # rows are made in blocks: three blocks here
+    try:
+        path = tk.write_excel({"a'b & <c>": frame}, tmp_path / "x.xlsx")
+    finally:
+        xlsx._BLOCK = old_block
+    sheet = openpyxl.load_workbook(path)["a'b & <c>"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert len(rows) == n
+    for i, row in enumerate(rows):
+        name = frame["name"][i]
+        assert row[0] == (None if pd.isna(name) else name.replace("\x07", "\ufffd"))
+        assert row[1] == i
+        lift = frame["lift"][i]
+        assert row[2] == (lift if lift not in (float("inf"),) and lift == lift else None)
+        assert row[3] == (None if pd.isna(frame["flag"][i]) else bool(frame["flag"][i]))
+        day = frame["day"][i]
+        assert row[4] == (None if pd.isna(day) else day.to_pydatetime())
+        assert row[5] == frame["stamp"][i].tz_localize(None).to_pydatetime()
+    assert [c.number_format for c in sheet[2]][4:] == ["yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"]
+    assert sheet.auto_filter.ref == f"A1:F{n + 1}"
+    # Excel reads "_xHHHH_" in a string as a character (ECMA-376 ST_Xstring): a literal one has its "_" escaped
+    assert "_x005F_x0041_ literal" in zipfile.ZipFile(path).read("xl/sharedStrings.xml").decode()
+
+
+@pytest.mark.parametrize("where", ["making the XML", "writing the file"])
+def test_a_workbook_that_fails_halfway_leaves_nothing(tmp_path, monkeypatch, where):
+    import tagkit.io._xlsx as xlsx
+
+    monkeypatch.setattr(xlsx, "_BLOCK", 2)
+    calls = []
+
+    def boom(*args, **kwargs):
+        calls.append(1)
+        if len(calls) > 3:
+            raise RuntimeError("disk full")
+        return original(*args, **kwargs)
+
+    if where == "making the XML":
+        original = xlsx.Workbook._cells
+        monkeypatch.setattr(xlsx.Workbook, "_cells", boom)
+    else:
+        original = zipfile._ZipWriteFile.write
+        monkeypatch.setattr(zipfile._ZipWriteFile, "write", boom)
+    frame = pd.DataFrame({"name": [f"p{i}" for i in range(40)], "units": range(40)})
+    with pytest.raises(RuntimeError, match="disk full"):
+        tk.write_excel({"labels": frame}, tmp_path / "x.xlsx")
+    assert list(tmp_path.iterdir()) == []

@@ -4,7 +4,6 @@ formatted workbooks. Both are written atomically and byte-for-byte the same for 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -12,10 +11,11 @@ import pandas as pd
 
 from tagkit._inert import csv_frame, excel_text
 from tagkit.formats import decimals, header, measure
+from tagkit.io import _xlsx
 from tagkit.io._files import atomic_write
+from tagkit.io._xlsx import Workbook
 
-_FIXED_TIME = (2000, 1, 1, 0, 0, 0)
-_MAX_WIDTH = 59  # characters; XlsxWriter stores w as about w + 0.7, so no column is wider than 60
+_MAX_WIDTH = 59  # characters; a width is stored as w + 0.7, so no column is wider than 60
 _EXCEL_MAX_ROWS = 1_048_575
 
 
@@ -61,60 +61,37 @@ def write_excel(sheets: dict[str, pd.DataFrame], path, *, percent=(), about: dic
     return atomic_write(path, lambda tmp: _write_workbook(fitted, tmp, set(percent)))
 
 
-def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path, percent: set):
-    """With XlsxWriter: every cell is written by its column's type (text as text, never as a formula), row by
-    row in constant memory; the file's time stamps are fixed, so the same tables give the same bytes."""
-    import xlsxwriter
+_NUMBER_FORMATS = {
+    "percent": "0.0%",
+    "lift": '0.0"×"',
+    "probability": "0.000",
+    **{f"number{d}": "#,##0" + ("." + "0" * d if d else "") for d in range(5)},
+}
+_VERDICT_FILLS = {"good": ("#DFF0E6", "#1E5C45"), "warn": ("#FFF1CC", "#7A5A00"), "bad": ("#F8DDDA", "#8A2A20")}
 
-    book = xlsxwriter.Workbook(
-        str(tmp),
-        {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
-    book.set_properties({"created": datetime(*_FIXED_TIME)})
-    header_format = book.add_format({"bold": True, "bg_color": "#E8ECF1", "valign": "top", "text_wrap": True})
-    formats = {
-        "percent": book.add_format({"num_format": "0.0%"}),
-        "lift": book.add_format({"num_format": '0.0"×"'}),
-        "probability": book.add_format({"num_format": "0.000"}),
-        **{f"number{d}": book.add_format({"num_format": "#,##0" + ("." + "0" * d if d else "")}) for d in range(5)},
-    }
-    dates = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    days = book.add_format({"num_format": "yyyy-mm-dd"})
-    verdicts = {
-        colour: book.add_format({"bg_color": fill, "font_color": ink})
-        for colour, fill, ink in (
-            ("good", "#DFF0E6", "#1E5C45"),
-            ("warn", "#FFF1CC", "#7A5A00"),
-            ("bad", "#F8DDDA", "#8A2A20"),
-        )
-    }
+
+def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path, percent: set):
+    """Every cell is written by its column's type (text as text, never as a formula), with tagkit's own
+    SpreadsheetML writer (tagkit.io._xlsx); the same tables give the same bytes."""
+    book = Workbook(tmp, colours=_VERDICT_FILLS)
     try:
         for name, frame in sheets.items():
-            ws = book.add_worksheet(_sheet_name(name))
             names = [excel_text(header(c)) for c in frame.columns]
-            columns = [_cells(frame.iloc[:, i], days, dates) for i in range(frame.shape[1])]
-            for i, col in enumerate(names):
-                shown = [("" if v is None else str(v)) for v in columns[i][1][:500]]
-                width = max([len(col)] + [len(v) for v in shown]) + 2
-                kind = _number_kind(frame.columns[i], frame.iloc[:, i], percent) if columns[i][0] == "number" else None
-                ws.set_column(
-                    i,
-                    i,
-                    max(len(col) + 2, 9) if kind == "percent" else min(width, _MAX_WIDTH),
-                    formats[kind] if kind else None,
-                )
-            ws.freeze_panes(1, 0)
-            for i, col in enumerate(names):
-                ws.write_string(0, i, col, header_format)
-            writers = [(i, getattr(ws, f"write_{kind}"), values, fmt) for i, (kind, values, fmt) in enumerate(columns)]
-            for row in range(len(frame)):
-                for i, write, values, fmt in writers:
-                    value = values[row]
-                    if value is not None:
-                        write(row + 1, i, value, fmt)
-            if len(frame.columns):
-                ws.autofilter(0, 0, len(frame), len(frame.columns) - 1)
-            _colour_verdicts(ws, frame, verdicts)
+            columns = []
+            for i, title in enumerate(names):
+                kind, values, num_format = _cells(frame.iloc[:, i])
+                shown = [("" if v is None else str(v)) for v in values[:500]]
+                width = min(max([len(title)] + [len(v) for v in shown]) + 2, _MAX_WIDTH)
+                if kind == _xlsx.NUMBER:
+                    number_kind = _number_kind(frame.columns[i], frame.iloc[:, i], percent)
+                    num_format = _NUMBER_FORMATS[number_kind]
+                    if number_kind == "percent":
+                        width = max(len(title) + 2, 9)
+                elif kind == _xlsx.DATE:
+                    width = max(len(title), len(num_format)) + 2
+                style = _xlsx.Style(num_format=num_format) if num_format else None
+                columns.append(_xlsx.Column(kind, values, style, width))
+            book.add(_xlsx.Sheet(_sheet_name(name), names, columns, len(frame), colours=_verdict_colours(frame)))
     finally:
         book.close()
 
@@ -134,40 +111,42 @@ def _number_kind(name, values: pd.Series, percent: set) -> str:
     return kind if kind != "number" else f"number{min(decimals(values), 4)}"
 
 
-def _colour_verdicts(ws, frame: pd.DataFrame, verdicts: dict) -> None:
+def _verdict_colours(frame: pd.DataFrame) -> list:
+    """For each verdict column: (its index, [(the formula a cell equals, its colour), ...])."""
     if not len(frame):
-        return
+        return []
+    out = []
     for i, column in enumerate(frame.columns):
         if str(column) not in VERDICT_COLUMNS and header(column) not in {header(c) for c in VERDICT_COLUMNS}:
             continue
-        for colour, words in VERDICT_COLOURS.items():
-            for word in words:
-                ws.conditional_format(
-                    1,
-                    i,
-                    len(frame),
-                    i,
-                    {"type": "cell", "criteria": "==", "value": f'"{word}"', "format": verdicts[colour]},
-                )
+        rules = [(f'"{word}"', colour) for colour, words in VERDICT_COLOURS.items() for word in words]
         if pd.api.types.is_bool_dtype(frame[column]):
-            ws.conditional_format(
-                1, i, len(frame), i, {"type": "cell", "criteria": "==", "value": "FALSE", "format": verdicts["bad"]}
-            )
+            rules.append(("FALSE", "bad"))
+        out.append((i, rules))
+    return out
 
 
-def _cells(values: pd.Series, days, dates) -> tuple[str, list, object]:
-    """A column as (XlsxWriter's write method, the cell values with None for an empty cell, the format)."""
+def _cells(values: pd.Series) -> tuple[str, list, str]:
+    """A column as (its cell type, the cell values with None for an empty cell, its number format)."""
     if pd.api.types.is_bool_dtype(values.dtype):
-        return "boolean", [None if pd.isna(v) else bool(v) for v in values.astype(object)], None
+        return _xlsx.BOOLEAN, [None if pd.isna(v) else bool(v) for v in values.astype(object)], ""
     if pd.api.types.is_numeric_dtype(values.dtype):
         numbers = values.astype("float64").to_numpy()
-        return "number", [v if ok else None for v, ok in zip(numbers.tolist(), np.isfinite(numbers).tolist())], None
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):  # Excel has no time zones
+        return _xlsx.NUMBER, [v if ok else None for v, ok in zip(numbers.tolist(), np.isfinite(numbers).tolist())], ""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):  # Excel has no time zones: serial days from 1899-12-30
         stamps = values.dt.tz_localize(None) if isinstance(values.dtype, pd.DatetimeTZDtype) else values
         known = stamps.dropna()
-        fmt = days if bool((known == known.dt.normalize()).all()) else dates
-        return "datetime", [None if pd.isna(v) else v.to_pydatetime() for v in stamps], fmt
+        num_format = "yyyy-mm-dd" if bool((known == known.dt.normalize()).all()) else "yyyy-mm-dd hh:mm:ss"
+        days = ((stamps - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)).to_numpy(dtype="float64")
+        return _xlsx.DATE, [v if ok else None for v, ok in zip(days.tolist(), np.isfinite(days).tolist())], num_format
     # text (and anything else, as its text): each distinct value made safe once
+    try:
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable values (a list in a cell): one by one below
+        pass
+    else:
+        safe = [excel_text(v if isinstance(v, str) else str(v)) for v in distinct] + [None]
+        return _xlsx.TEXT, np.array(safe, dtype=object)[codes].tolist(), ""
     safe: dict = {}
     out = []
     for v in values.astype(object).tolist():
@@ -180,7 +159,7 @@ def _cells(values: pd.Series, days, dates) -> tuple[str, list, object]:
                 out.append(safe[v])
             except TypeError:  # unhashable (a list in a cell): its text
                 out.append(excel_text(str(v)))
-    return "string", out, None
+    return _xlsx.TEXT, out, ""
 
 
 def _sheet_name(name: str) -> str:
