@@ -12,6 +12,16 @@ from tagkit.formats import table_text
 from tagkit.vocabulary import ENGINES
 
 
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def _report(args) -> int:
     from tagkit.report import run_report
 
@@ -23,6 +33,7 @@ def _report(args) -> int:
         only=args.only,
         engine=args.engine,
         progress=not args.quiet,
+        jobs=args.jobs,
     )
     print(f"Report: {index}")
     return 0
@@ -207,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
         "spark-submit, or a local one)",
     )
     report.add_argument("--quiet", action="store_true", help="no per-cell progress bars")
+    report.add_argument(
+        "--jobs",
+        type=_whole,
+        default=None,
+        metavar="N",
+        help="notebooks run at once (default: one per core); each takes the memory of one notebook, so "
+        "--jobs 1 for a brand that fills the memory",
+    )
     report.set_defaults(func=_report)
 
     check = sub.add_parser(

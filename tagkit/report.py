@@ -8,10 +8,12 @@ The notebooks' own helpers live in :mod:`tagkit.display` (what a page shows) and
 from __future__ import annotations
 
 import json
+import logging
 import os
 import platform
 import re
 import shutil
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -79,6 +81,7 @@ def run_report(
     only: list[str] | None = None,
     engine: str | None = None,
     progress: bool = True,
+    jobs: int | None = None,
     echo=print,
 ) -> Path:
     """Run the quarterly batch for ``season``; returns the path of ``<out_dir>/<season>/index.html``.
@@ -89,6 +92,10 @@ def run_report(
     gets every report that could be made, the index says which one failed and why, and that one's last good
     page and exports are kept; :class:`ReportError` then names the notebook and the cell (exit status 1), and
     the executed notebook is kept in ``<out_dir>/.failed/<season>/``.
+
+    ``jobs`` notebooks run at once (default: one per core), each kernel on one thread, the longest of the last
+    run first; each writes into its own folder of the build, so its exports are known to be its own. The pages,
+    the index and the manifest list them in the batch's order, whatever order they finished in.
     """
     import papermill as pm
 
@@ -107,6 +114,7 @@ def run_report(
                 f"{', '.join(names)}.{did_you_mean(Path(unknown[0]).stem, names)}"
             )
         notebooks = [names[Path(o).stem] for o in only]
+    jobs = _jobs(jobs, len(notebooks))
     declared = {p.stem: pm.inspect_notebook(str(p)) for p in notebooks}
     parameters = _parameters(params_file, declared)
     given_all = {}
@@ -131,71 +139,55 @@ def run_report(
     previous_folder = out_dir / season
     previous_pages = _index_entries(previous_folder)
     started = time.monotonic()
-    run = {"season": season, "started": _now(), "notebooks": [], "parameters": {}}
+    run = {"season": season, "started": _now(), "notebooks": [], "parameters": {}, "jobs": jobs}
     pages, failures = [], []
+    kernels = _Kernels()  # the running kernels, killed if the batch is stopped
     try:
-        for i, notebook in enumerate(notebooks, start=1):
-            echo(f"[{i}/{len(notebooks)}] {notebook.stem}: running")
-            t0 = time.monotonic()
-            notebook_started = _now()
-            given = {**given_all[notebook.stem], "output_dir": str(build)}
-            run["parameters"][notebook.stem] = {k: v for k, v in given.items() if k != "output_dir"}
-            executed = build / notebook.name
-            before = {p.name for p in build.iterdir()}
-            kernel_log = build / f".{notebook.stem}.kernel.log"
-            try:
-                with _kernel_settings(progress):
-                    pm.execute_notebook(
-                        str(notebook),
-                        str(executed),
-                        parameters=given,
-                        kernel_name="python3",
-                        progress_bar=progress,
-                        cwd=str(build),
-                        log_output=False,
-                        kernel_manager_class=_kernel_logged_to(kernel_log),
-                    )
-            except pm.PapermillExecutionError as err:
-                if err.ename == "KeyboardInterrupt":
-                    raise KeyboardInterrupt from None  # Ctrl-C reached the kernel: stop the batch, not just this notebook
-                kept = _keep_failed(executed, out_dir, season, kernel_log)
-                first_line = next((line for line in (err.source or "").splitlines() if line.strip()), "")
-                reason = (
-                    f"{notebook.name}, cell {err.cell_index + 1} ({first_line.strip()[:80]!r}) failed with "
-                    f"{err.ename}: {err.evalue}"
+        outcomes = {}
+        with _kernel_settings(progress):
+            order = _longest_first(notebooks, previous_folder)
+            numbers = {notebook.stem: i for i, notebook in enumerate(notebooks, start=1)}
+
+            def execute(notebook: Path) -> dict:
+                tag = f"[{numbers[notebook.stem]}/{len(notebooks)}] {notebook.stem}"
+                echo(f"{tag}: running")
+                outcome = _execute(
+                    pm,
+                    notebook,
+                    build,
+                    given_all[notebook.stem],
+                    season=season,
+                    brand=dataset.name,
+                    progress=progress and jobs == 1,  # one progress bar at a time on a terminal
+                    kernels=kernels,
                 )
-                failures.append((notebook.stem, reason, kept))
-                for name in {p.name for p in build.iterdir()} - before - {executed.name}:
-                    _remove(build / name)  # half-written exports of the failed notebook
-                executed.unlink(missing_ok=True)
-                pages.append(_last_good(notebook.stem, previous_pages, previous_folder, build, reason))
-                run["notebooks"].append(
-                    {
-                        "notebook": notebook.stem,
-                        "started": notebook_started,
-                        "finished": _now(),
-                        "seconds": round(time.monotonic() - t0, 1),
-                        "status": "failed",
-                        "error": reason,
-                    }
-                )
-                echo(f"[{i}/{len(notebooks)}] {notebook.stem}: FAILED ({reason})")
-                continue
-            kernel_log.unlink(missing_ok=True)
-            written = sorted({p.name for p in build.iterdir()} - before - {executed.name})
-            page = render_notebook(executed, build / f"{notebook.stem}.html", season=season, brand=dataset.name)
-            page["outputs"] = [name for name in written if name != page["file"]]
-            pages.append(page)
+                if outcome["status"] == "ok":
+                    echo(f"{tag}: done in {outcome['seconds']:.1f} s")
+                else:
+                    echo(f"{tag}: FAILED ({outcome['error']})")
+                return outcome
+
+            if jobs == 1:
+                outcomes = {notebook.stem: execute(notebook) for notebook in order}
+            else:
+                outcomes = _in_parallel(execute, order, jobs, kernels)
+        for notebook in notebooks:  # in the batch's order, whatever order they finished in
+            outcome = outcomes[notebook.stem]
+            run["parameters"][notebook.stem] = {k: v for k, v in given_all[notebook.stem].items() if k != "output_dir"}
             run["notebooks"].append(
-                {
-                    "notebook": notebook.stem,
-                    "started": notebook_started,
-                    "finished": _now(),
-                    "seconds": round(time.monotonic() - t0, 1),
-                    "status": "ok",
-                }
+                {"notebook": notebook.stem, **{k: outcome[k] for k in ("started", "finished", "seconds", "status")}}
+                | ({"error": outcome["error"]} if outcome["status"] == "failed" else {})
             )
-            echo(f"[{i}/{len(notebooks)}] {notebook.stem}: done in {time.monotonic() - t0:.1f} s")
+            if outcome["status"] == "failed":
+                kept = _keep_failed(outcome["executed"], out_dir, season, outcome["kernel_log"])
+                failures.append((notebook.stem, outcome["error"], kept))
+                pages.append(_last_good(notebook.stem, previous_pages, previous_folder, build, outcome["error"]))
+            else:
+                for name in outcome["written"]:
+                    os.replace(outcome["folder"] / name, build / name)
+                os.replace(outcome["folder"] / f"{notebook.stem}.html", build / f"{notebook.stem}.html")
+                pages.append(outcome["page"])
+            shutil.rmtree(outcome["folder"], ignore_errors=True)
         if len(failures) == len(notebooks) and not any(p.get("kept_from") for p in pages):
             raise ReportError(
                 "Every notebook failed; the reports in "
@@ -230,8 +222,6 @@ def run_report(
         (build / MANIFEST).write_text(
             json.dumps(run, indent=1, ensure_ascii=False, sort_keys=True, default=str), encoding="utf-8"
         )
-        for executed in build.glob("*.ipynb"):
-            executed.unlink()
         final = _replace(build, out_dir / season)
     except OSError as err:  # a full disk, a folder taken away: a message, and the previous reports as they were
         shutil.rmtree(build, ignore_errors=True)
@@ -241,6 +231,7 @@ def run_report(
             "were not changed."
         ) from None
     except BaseException:
+        kernels.stop()
         shutil.rmtree(build, ignore_errors=True)
         raise
     if failures:
@@ -251,6 +242,144 @@ def run_report(
         )
     echo(f"All {len(notebooks)} report(s) built in {time.monotonic() - started:.1f} s.")
     return final / "index.html"
+
+
+def _jobs(jobs: int | None, n_notebooks: int) -> int:
+    if jobs is None:  # the cores this process may use (a container or `taskset` may give it fewer)
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ParameterError(
+            f"The 'jobs' parameter of run_report must be a whole number of at least 1. Got {jobs!r} instead."
+        )
+    return max(1, min(jobs, n_notebooks))
+
+
+def _longest_first(notebooks: list[Path], previous_folder: Path) -> list[Path]:
+    """The notebooks in the order to start them: the longest of the last run of this season first (so that two
+    lanes finish close together), those never timed in the batch's order."""
+    try:
+        last = json.loads((previous_folder / MANIFEST).read_text(encoding="utf-8"))
+        seconds = {n["notebook"]: float(n["seconds"]) for n in last.get("notebooks", [])}
+    except (OSError, ValueError, TypeError, KeyError):
+        seconds = {}
+    return sorted(notebooks, key=lambda p: -seconds.get(p.stem, 0.0))
+
+
+def _execute(
+    pm, notebook: Path, build: Path, given: dict, *, season: str, brand: str, progress: bool, kernels: _Kernels
+) -> dict:
+    """Run one notebook with papermill in its own folder of the build (its exports are the files it leaves
+    there) and render its page there; a failure is returned, not raised, except Ctrl-C."""
+    if kernels.stopped:  # the batch was stopped while this one waited for its turn
+        raise KeyboardInterrupt
+    folder = build / f".run-{notebook.stem}"
+    folder.mkdir()
+    t0, notebook_started = time.monotonic(), _now()
+    executed = folder / notebook.name
+    kernel_log = folder / f".{notebook.stem}.kernel.log"
+    outcome = {"started": notebook_started, "folder": folder, "executed": executed, "kernel_log": kernel_log}
+    try:
+        pm.execute_notebook(
+            str(notebook),
+            str(executed),
+            parameters={**given, "output_dir": str(folder)},
+            kernel_name="python3",
+            progress_bar=progress,
+            cwd=str(folder),
+            log_output=False,
+            kernel_manager_class=_kernel_logged_to(kernel_log, lambda process: kernels.started(notebook.stem, process)),
+        )
+    except pm.PapermillExecutionError as err:
+        if err.ename == "KeyboardInterrupt":
+            raise KeyboardInterrupt from None  # Ctrl-C reached the kernel: stop the batch, not just this notebook
+        first_line = next((line for line in (err.source or "").splitlines() if line.strip()), "")
+        reason = (
+            f"{notebook.name}, cell {err.cell_index + 1} ({first_line.strip()[:80]!r}) failed with "
+            f"{err.ename}: {err.evalue}"
+        )
+        return {
+            **outcome,
+            "status": "failed",
+            "error": reason,
+            "finished": _now(),
+            "seconds": round(time.monotonic() - t0, 1),
+        }
+    finally:
+        kernels.ended(notebook.stem)
+    kernel_log.unlink(missing_ok=True)
+    written = sorted(p.name for p in folder.iterdir() if p.name != executed.name)
+    page = render_notebook(executed, folder / f"{notebook.stem}.html", season=season, brand=brand)
+    executed.unlink()
+    page["outputs"] = [name for name in written if name != page["file"]]
+    return {
+        **outcome,
+        "status": "ok",
+        "page": page,
+        "written": page["outputs"],
+        "finished": _now(),
+        "seconds": round(time.monotonic() - t0, 1),
+    }
+
+
+def _in_parallel(execute, notebooks: list[Path], jobs: int, kernels: _Kernels) -> dict:
+    """``execute`` each notebook, ``jobs`` at a time; the first Ctrl-C (or error) stops the kernels still
+    running and is raised."""
+    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+
+    pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="tagkit-notebook")
+    futures = {pool.submit(execute, notebook): notebook.stem for notebook in notebooks}
+    papermill_log = logging.getLogger("papermill")
+    level = papermill_log.level
+    try:
+        pending = set(futures)
+        while pending:  # a timeout, so that Ctrl-C reaches this thread at once
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_EXCEPTION)
+            for future in done:
+                if future.exception() is not None:
+                    raise future.exception()
+        return {futures[f]: f.result() for f in futures}
+    except BaseException:
+        papermill_log.setLevel(logging.CRITICAL)  # not "Kernel died while waiting…" for each kernel stopped here
+        kernels.stop()
+        for future in futures:
+            future.cancel()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        papermill_log.setLevel(level)
+
+
+class _Kernels:
+    """The running kernels' processes by notebook; once stopped, it kills every kernel, the ones still
+    starting included (a notebook that was starting when Ctrl-C came must not run on)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._running: dict = {}
+        self.stopped = False
+
+    def started(self, stem: str, process) -> None:
+        with self._lock:
+            self._running[stem] = process
+            if self.stopped:
+                _kill(process)
+
+    def ended(self, stem: str) -> None:
+        with self._lock:
+            self._running.pop(stem, None)
+
+    def stop(self) -> None:
+        with self._lock:
+            self.stopped = True
+            for process in self._running.values():
+                _kill(process)
+
+
+def _kill(process) -> None:
+    try:
+        process.kill()
+    except (OSError, AttributeError):
+        pass
 
 
 def preflight(dataset, season: str, parameters: dict[str, dict]) -> None:
@@ -373,11 +502,19 @@ def _last_good(stem: str, previous: dict[str, dict], folder: Path, build: Path, 
     }
 
 
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 @contextmanager
 def _kernel_settings(progress: bool):
     """What the kernels inherit: the batch flag (notebooks show static tables, no widgets: the pages are static)
-    and, with ``--quiet``, the notebooks' own progress lines (tagkit._progress) off."""
+    and, with ``--quiet``, the notebooks' own progress lines (tagkit._progress) off. Each kernel computes on one
+    thread (OpenMP, BLAS): the batch runs notebooks side by side instead, where threads that outnumber the cores
+    spin and wait on each other (the plan notebook's gradient boosting took twice as long beside another
+    notebook), and the tables are the same to the last digit whatever the number of notebooks at once (a sum
+    over two threads is added in another order)."""
     settings = {BATCH_VARIABLE: "1", **({} if progress else {"TAGKIT_PROGRESS": "off"})}
+    settings.update({name: "1" for name in _THREAD_VARIABLES})
     before = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)
     try:
@@ -545,7 +682,7 @@ def _keep_failed(executed: Path, out_dir: Path, season: str, kernel_log: Path | 
     return target
 
 
-def _kernel_logged_to(log: Path):
+def _kernel_logged_to(log: Path, on_start=None):
     """A kernel manager whose kernel writes its own stderr to ``log``: ipykernel's start-up warning ("running over
     TCP without encryption", which holds for a kernel on this machine's loopback only) and its traceback when
     Ctrl-C stops it stay out of the terminal. Cell output is not affected; a failed notebook's log is kept."""
@@ -556,6 +693,9 @@ def _kernel_logged_to(log: Path):
             with open(log, "ab") as handle:  # the kernel holds its own copy of the descriptor
                 kw["stderr"] = handle
                 await super()._async_launch_kernel(kernel_cmd, **kw)
+            process = getattr(self.provisioner, "process", None)
+            if on_start is not None and process is not None:
+                on_start(process)
 
     return LoggedKernelManager
 

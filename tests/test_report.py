@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 import nbformat
@@ -413,20 +414,32 @@ def test_the_kernels_own_warnings_stay_out_of_the_terminal(notebooks, small_data
     assert "without encryption" not in captured.err + captured.out  # ipykernel's start-up warning
 
 
-def test_ctrl_c_in_a_notebook_stops_the_batch_and_leaves_the_reports_as_they_were(notebooks, small_dataset, tmp_path):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_in_a_notebook_stops_the_batch_and_leaves_the_reports_as_they_were(
+    notebooks, small_dataset, tmp_path, jobs
+):
     out = tmp_path / "reports"
     tk.run_report(
         "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lambda _: None
     )
     before = _tree(out / "2025Q1")
     _notebook(notebooks, "02_second", "raise KeyboardInterrupt")
-    _notebook(notebooks, "03_third", "import tagkit as tk", "tk.show_summary('never reached')")
+    _notebook(notebooks, "03_third", "import time", "time.sleep(60)", "import tagkit as tk", "tk.show_summary('x')")
     lines = []
     with pytest.raises(KeyboardInterrupt):
         tk.run_report(
-            "2025Q1", data_dir=small_dataset, out_dir=out, notebooks_dir=notebooks, progress=False, echo=lines.append
+            "2025Q1",
+            data_dir=small_dataset,
+            out_dir=out,
+            notebooks_dir=notebooks,
+            progress=False,
+            jobs=jobs,
+            echo=lines.append,
         )
-    assert not any("03_third" in line for line in lines)  # the batch stopped; the next notebook never started
+    if jobs == 1:
+        assert not any("03_third" in line for line in lines)  # the batch stopped; the next notebook never started
+    else:  # it may have started beside the other: its kernel was stopped, not waited for
+        assert not any("03_third: done" in line for line in lines)
     assert _tree(out / "2025Q1") == before and not list(out.glob(".build-*"))
 
 
@@ -463,3 +476,76 @@ def test_a_notebook_shows_a_tagkit_error_as_its_message_without_internal_frames(
     ]
     assert error.ename == "InputError" and len(error.traceback) == 1
     assert error.traceback[0].startswith("InputError: ") and "no/such/folder" in error.traceback[0]
+
+
+def test_ctrl_c_at_the_terminal_stops_notebooks_running_side_by_side(notebooks, small_dataset, tmp_path):
+    """A real SIGINT to the batch's process group while two notebooks run: both kernels stop, the command ends
+    (without waiting for a notebook that sleeps a minute) and leaves no reports and no build folder."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    _notebook(notebooks, "02_second", "import time", "time.sleep(60)")
+    _notebook(notebooks, "03_third", "import time", "time.sleep(60)")
+    out = tmp_path / "reports"
+    script = (
+        "import tagkit as tk\n"
+        f"tk.run_report('2025Q1', data_dir={str(small_dataset)!r}, out_dir={str(out)!r}, "
+        f"notebooks_dir={str(notebooks)!r}, progress=False, jobs=2)\n"
+    )
+    log = tmp_path / "batch.log"
+    with open(log, "w") as handle:
+        batch = subprocess.Popen(
+            [sys.executable, "-c", script],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # as typed at a terminal
+        )
+    try:
+        for _ in range(600):  # until both sleeping notebooks run
+            if log.read_text().count(": running") >= 3 or batch.poll() is not None:
+                break
+            time.sleep(0.1)
+        time.sleep(2)
+        os.killpg(batch.pid, signal.SIGINT)
+        batch.wait(timeout=45)
+    finally:
+        if batch.poll() is None:
+            os.killpg(batch.pid, signal.SIGKILL)
+    text = log.read_text()
+    assert batch.returncode != 0 and "KeyboardInterrupt" in text, text
+    assert "02_second: done" not in text and "03_third: done" not in text
+    assert not list(out.glob("*/index.html")) and not list(out.glob(".build-*"))
+
+
+def test_notebooks_side_by_side_compute_on_one_thread_each_as_when_run_alone(notebooks, small_dataset, tmp_path):
+    """The tables must not depend on how many notebooks run at once: every kernel gets one OpenMP/BLAS
+    thread, with --jobs 1 as with --jobs 2 (a sum split over threads is added in another order)."""
+    _notebook(
+        notebooks,
+        "02_threads",
+        "import os, json\nfrom pathlib import Path",
+        "names = ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS']",
+        "Path(output_dir, 'threads.json').write_text(json.dumps({n: os.environ.get(n) for n in names}))",
+    )
+    seen = []
+    for jobs in (1, 2):
+        out = tmp_path / f"reports{jobs}"
+        tk.run_report(
+            "2025Q1",
+            data_dir=small_dataset,
+            out_dir=out,
+            notebooks_dir=notebooks,
+            progress=False,
+            jobs=jobs,
+            echo=lambda _: None,
+        )
+        seen.append(json.loads((out / "2025Q1" / "threads.json").read_text()))
+        manifest = json.loads((out / "2025Q1" / "manifest.json").read_text())
+        assert manifest["jobs"] == jobs and [n["notebook"] for n in manifest["notebooks"]] == ["01_first", "02_threads"]
+    assert seen[0] == seen[1] == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    with pytest.raises(tk.errors.ParameterError, match="'jobs' parameter of run_report must be a whole number"):
+        tk.run_report("2025Q1", data_dir=small_dataset, out_dir=tmp_path / "x", notebooks_dir=notebooks, jobs=0)
