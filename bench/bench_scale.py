@@ -6,7 +6,8 @@
 For each scale, in fresh processes: ``tagkit demo --scale S`` writes the brand into bench/out/demo_S (timed;
 kept for the next run), then ``tagkit report --quiet`` runs the three notebooks on it with an empty disk cache
 (a cold batch: the first notebook that loads the brand reads every input) and again with the cache it left (a
-warm batch, as a re-run with unchanged inputs). Prints a Markdown table, and the exponent of a power law
+warm batch, as a re-run with unchanged inputs, into the same reports folder). The runner's default: one
+notebook per core at once. Prints a Markdown table, and the exponent of a power law
 fitted to time against products (1 = linear).
 """
 
@@ -45,8 +46,7 @@ def generate(scale: float) -> tuple[Path, float | None]:
     return folder, seconds
 
 
-def batch(folder: Path, cache: Path) -> tuple[float, dict]:
-    out = Path(tempfile.mkdtemp(prefix="tagkit-bench-reports-"))
+def batch(folder: Path, cache: Path, out: Path) -> tuple[float, dict]:
     seconds, stdout = run(
         [str(TAGKIT), "report", "--season", "2025Q4", "--data", str(folder), "--out", str(out), "--quiet"],
         env={"TAGKIT_CACHE": str(cache)},
@@ -74,8 +74,10 @@ def main():
         folder, generated = generate(scale)
         truth = yaml.safe_load((folder / "ground_truth.yml").read_text(encoding="utf-8"))
         cache = Path(tempfile.mkdtemp(prefix="tagkit-bench-cache-"))
-        cold, per_notebook = batch(folder, cache)
-        warm, warm_notebooks = (None, {}) if args.cold_only else batch(folder, cache)
+        out = Path(tempfile.mkdtemp(prefix="tagkit-bench-reports-"))
+        cold, per_notebook = batch(folder, cache, out)
+        # the warm batch is a re-run: the same reports folder (the runner starts the longest notebook first)
+        warm, warm_notebooks = (None, {}) if args.cold_only else batch(folder, cache, out)
         rows.append(
             {
                 "scale": scale,

@@ -255,13 +255,16 @@ def _jobs(jobs: int | None, n_notebooks: int) -> int:
 
 
 def _longest_first(notebooks: list[Path], previous_folder: Path) -> list[Path]:
-    """The notebooks in the order to start them: the longest of the last run of this season first (so that two
-    lanes finish close together), those never timed in the batch's order."""
+    """The notebooks in the order to start them: the longest of the last run of this season first (so that the
+    lanes finish close together); on a first run, the batch's last notebook first (the plan, which builds on
+    everything before it, is the longest)."""
     try:
         last = json.loads((previous_folder / MANIFEST).read_text(encoding="utf-8"))
         seconds = {n["notebook"]: float(n["seconds"]) for n in last.get("notebooks", [])}
     except (OSError, ValueError, TypeError, KeyError):
         seconds = {}
+    if not seconds:
+        return notebooks[::-1]
     return sorted(notebooks, key=lambda p: -seconds.get(p.stem, 0.0))
 
 
@@ -285,9 +288,12 @@ def _execute(
             parameters={**given, "output_dir": str(folder)},
             kernel_name="python3",
             progress_bar=progress,
-            cwd=str(folder),
             log_output=False,
-            kernel_manager_class=_kernel_logged_to(kernel_log, lambda process: kernels.started(notebook.stem, process)),
+            # the kernel starts in the notebook's folder; papermill's own cwd= would change this whole process's
+            # working folder, which two notebooks side by side would take from each other
+            kernel_manager_class=_kernel_logged_to(
+                kernel_log, lambda process: kernels.started(notebook.stem, process), cwd=folder
+            ),
         )
     except pm.PapermillExecutionError as err:
         if err.ename == "KeyboardInterrupt":
@@ -682,7 +688,7 @@ def _keep_failed(executed: Path, out_dir: Path, season: str, kernel_log: Path | 
     return target
 
 
-def _kernel_logged_to(log: Path, on_start=None):
+def _kernel_logged_to(log: Path, on_start=None, cwd: Path | None = None):
     """A kernel manager whose kernel writes its own stderr to ``log``: ipykernel's start-up warning ("running over
     TCP without encryption", which holds for a kernel on this machine's loopback only) and its traceback when
     Ctrl-C stops it stay out of the terminal. Cell output is not affected; a failed notebook's log is kept."""
@@ -692,6 +698,8 @@ def _kernel_logged_to(log: Path, on_start=None):
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             with open(log, "ab") as handle:  # the kernel holds its own copy of the descriptor
                 kw["stderr"] = handle
+                if cwd is not None:
+                    kw["cwd"] = str(cwd)
                 await super()._async_launch_kernel(kernel_cmd, **kw)
             process = getattr(self.provisioner, "process", None)
             if on_start is not None and process is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 
 import nbformat
@@ -530,8 +531,10 @@ def test_notebooks_side_by_side_compute_on_one_thread_each_as_when_run_alone(not
         "import os, json\nfrom pathlib import Path",
         "names = ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS']",
         "Path(output_dir, 'threads.json').write_text(json.dumps({n: os.environ.get(n) for n in names}))",
+        "Path('relative.txt').write_text('a file named without a folder lands with the exports')",
     )
     seen = []
+    here = os.getcwd()
     for jobs in (1, 2):
         out = tmp_path / f"reports{jobs}"
         tk.run_report(
@@ -544,6 +547,7 @@ def test_notebooks_side_by_side_compute_on_one_thread_each_as_when_run_alone(not
             echo=lambda _: None,
         )
         seen.append(json.loads((out / "2025Q1" / "threads.json").read_text()))
+        assert (out / "2025Q1" / "relative.txt").exists() and os.getcwd() == here  # the runner's folder unchanged
         manifest = json.loads((out / "2025Q1" / "manifest.json").read_text())
         assert manifest["jobs"] == jobs and [n["notebook"] for n in manifest["notebooks"]] == ["01_first", "02_threads"]
     assert seen[0] == seen[1] == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
