@@ -238,13 +238,19 @@ def _status(itemsets, stats: pd.DataFrame, min_lift: float, max_q: float) -> lis
 
 
 def _order(rules: pd.DataFrame) -> pd.DataFrame:
-    rank = rules["status"].map({status: i for i, status in enumerate(STATUSES)})
-    out = (
-        rules.assign(_s=rank)
-        .sort_values(["_s", "lift", "n_hits", "rule"], ascending=[True, False, False, True], kind="stable")
-        .drop(columns="_s")
-        .reset_index(drop=True)
+    """Kept rules first (the order of STATUSES), then by lift and hits (highest first), then by rule."""
+    rank = {status: i for i, status in enumerate(STATUSES)}
+    by_rule = np.empty(len(rules), dtype=np.int64)
+    by_rule[np.argsort(rules["rule"].to_numpy(dtype=object), kind="stable")] = np.arange(len(rules))
+    order = np.lexsort(
+        (
+            by_rule,
+            -rules["n_hits"].to_numpy(dtype=np.float64),
+            -rules["lift"].to_numpy(dtype=np.float64),
+            np.array([rank[s] for s in rules["status"]]),
+        )
     )
+    out = rules.take(order).reset_index(drop=True)
     out.attrs.update(rules.attrs)
     return out
 
