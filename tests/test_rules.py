@@ -77,6 +77,37 @@ def test_statuses_follow_their_definitions():
     assert tk.rules.status_counts(rules)["rules"].sum() == len(rules)
 
 
+@pytest.mark.parametrize("wide", [False, True])
+def test_improvement_is_the_weakest_tag_by_fisher_within_the_general_set(monkeypatch, wide):
+    """q_improvement by brute force: for each tag left out, Fisher's test of the extra tag among the products of
+    the rest (scipy), the largest p-value per set (a single tag: its own), then Benjamini-Hochberg; the
+    statuses again. ``wide``: sets too wide for one 63-bit key take the frozenset path, with the same result."""
+    if wide:
+        monkeypatch.setattr(tk.rules, "_direct_subsets", lambda itemsets: None)
+    matrix, hits = _frame(5, n=600, items=12)
+    rules = tk.mine_hit_rules(matrix, hits, min_hits=4, max_size=4, min_lift=1.2, max_q=0.05)
+    assert rules["size"].max() == 4
+    counts = {frozenset(i): (h, n) for i, h, n in zip(rules["items"], rules["n_hits"], rules["n_products"])}
+    worst = []
+    for r in rules.itertuples():
+        if r.size == 1:
+            worst.append(r.p_value)
+            continue
+        p_values = []
+        for left_out in r.items:
+            h_g, n_g = counts[frozenset(r.items) - {left_out}]
+            table = [[r.n_hits, r.n_products - r.n_hits], [h_g - r.n_hits, (n_g - r.n_products) - (h_g - r.n_hits)]]
+            p_values.append(fisher_exact(table, alternative="greater")[1])
+        worst.append(max(p_values))
+    np.testing.assert_allclose(rules["q_improvement"], false_discovery_control(worst, method="bh"), rtol=1e-7)
+    conf = {frozenset(i): c for i, c in zip(rules["items"], rules["confidence"])}
+    for r in rules.itertuples():
+        items = frozenset(r.items)
+        best = max((conf[frozenset(s)] for k in range(1, len(items)) for s in combinations(items, k)), default=-1)
+        if r.lift >= 1.2 and r.q_value <= 0.05:
+            assert (r.status == "redundant") == (best >= r.confidence - 1e-12)
+
+
 def test_taxonomy_keeps_parents_and_children_apart(taxonomy):
     columns = taxonomy.items
     rng = np.random.default_rng(0)
@@ -320,3 +351,28 @@ def test_outside_jupyterlab_the_rule_explorer_is_the_strongest_rules_products(mo
     rules = pd.DataFrame({"rule": ["a=1 & b=1"], "items": [("a=1", "b=1")]})
     tk.display.explore_rules(rules, tags, [True, False, False])
     assert not tk.display.interactive() and "<td>P1</td>" in shown[0] and "<td>P3</td>" not in shown[0]
+
+
+def test_a_rule_is_redundant_when_any_smaller_set_not_only_one_tag_fewer_is_as_confident():
+    """a+b+c hits 50% of the time, each pair of its tags about 25%, but a alone 53%: a+b+c says nothing a
+    does not, although none of the sets one tag smaller is as confident."""
+    groups = [  # (a, b, c, products, hits)
+        (1, 0, 0, 160, 156),
+        (1, 1, 0, 80, 8),
+        (1, 0, 1, 80, 8),
+        (1, 1, 1, 40, 20),
+        (0, 1, 1, 40, 0),
+        (0, 0, 0, 400, 20),
+    ]
+    rows, hits = [], []
+    for a, b, c, n, h in groups:
+        rows += [(a, b, c)] * n
+        hits += [True] * h + [False] * (n - h)
+    matrix = pd.DataFrame(np.array(rows, dtype=bool), columns=["a=1", "b=1", "c=1"])
+    rules = tk.mine_hit_rules(matrix, np.array(hits), min_hits=5, max_size=3, min_lift=1.2, max_q=0.05)
+    by_rule = rules.set_index("rule")
+    conf = by_rule["confidence"]
+    assert conf["a=1 & b=1 & c=1"] <= conf["a=1"]
+    assert max(conf["a=1 & b=1"], conf["a=1 & c=1"], conf["b=1 & c=1"]) < conf["a=1 & b=1 & c=1"]
+    assert by_rule.loc["a=1 & b=1 & c=1", "q_value"] <= 0.05 and by_rule.loc["a=1 & b=1 & c=1", "lift"] >= 1.2
+    assert by_rule.loc["a=1 & b=1 & c=1", "status"] == "redundant"
