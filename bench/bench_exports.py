@@ -13,6 +13,7 @@ the best of --repeat runs is shown. Prints a Markdown table.
 from __future__ import annotations
 
 import argparse
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -62,11 +63,14 @@ def main():
         print("XlsxWriter is not installed (make bench installs it): its row is left out.")
         del writers["pandas to_excel, XlsxWriter"]
     best = {}
-    for _ in range(args.repeat):
-        for name, write in writers.items():
-            started = time.perf_counter()
-            write(folder / "out.xlsx")
-            best[name] = min(best.get(name, float("inf")), time.perf_counter() - started)
+    try:
+        for _ in range(args.repeat):
+            for name, write in writers.items():
+                started = time.perf_counter()
+                write(folder / "out.xlsx")
+                best[name] = min(best.get(name, float("inf")), time.perf_counter() - started)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     print(f"| writer ({args.rows:,} rows x {frame.shape[1]} columns) | best of {args.repeat} (s) | rows per second |")
     print("|---|---:|---:|")
     for name, seconds in best.items():

@@ -18,6 +18,7 @@ import math
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -75,9 +76,13 @@ def main():
         truth = yaml.safe_load((folder / "ground_truth.yml").read_text(encoding="utf-8"))
         cache = Path(tempfile.mkdtemp(prefix="tagkit-bench-cache-"))
         out = Path(tempfile.mkdtemp(prefix="tagkit-bench-reports-"))
-        cold, per_notebook = batch(folder, cache, out)
-        # the warm batch is a re-run: the same reports folder (the runner starts the longest notebook first)
-        warm, warm_notebooks = (None, {}) if args.cold_only else batch(folder, cache, out)
+        try:
+            cold, per_notebook = batch(folder, cache, out)
+            # the warm batch is a re-run: the same reports folder (the runner starts the longest notebook first)
+            warm, warm_notebooks = (None, {}) if args.cold_only else batch(folder, cache, out)
+        finally:  # the cache of a 50x brand is about 10 GB
+            shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
         rows.append(
             {
                 "scale": scale,

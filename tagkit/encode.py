@@ -32,9 +32,13 @@ def encode_tags(
     columns (for catalogues of a million products), which mlxtend accepts as they are.
     """
     check_frame(resolved, "resolved tags", name="resolved", owner="encode_tags", source="normalise_tags")
-    usable = resolved.loc[resolved["status"].isin(USABLE).to_numpy(), ["product_id", "item"]]
+    # codes first, text only for the distinct values: a million products carry twelve million tags
+    usable = resolved["status"].isin(USABLE).to_numpy()
+    product_codes, product_ids = pd.factorize(resolved["product_id"])
+    product_ids = pd.Index(product_ids).astype(str)
     if products is None:
-        index = pd.Index(sorted(usable["product_id"].astype(str).unique()), name="product_id")
+        present = np.unique(product_codes[usable & (product_codes >= 0)])
+        index = pd.Index(sorted(product_ids[present]), name="product_id")
     else:
         ids = products["product_id"] if isinstance(products, pd.DataFrame) else pd.Series(list(products))
         index = pd.Index(ids.astype(str), name="product_id")
@@ -45,10 +49,10 @@ def encode_tags(
                 f"{', '.join(map(repr, repeated))} appear more than once."
             )
     items = taxonomy.items
-    rows = positions_in(index.to_series(), usable["product_id"].astype(str))
-    codes, uniques = pd.factorize(usable["item"])  # the distinct items, then their columns
+    rows = np.append(positions_in(index.to_series(), product_ids.to_series()), -1).astype(np.int64)[product_codes]
+    codes, uniques = pd.factorize(resolved["item"])  # the distinct items, then their columns
     cols = np.append(pd.Index(items).get_indexer(uniques), -1).astype(np.int64)[codes]
-    keep = (rows >= 0) & (cols >= 0)
+    keep = usable & (rows >= 0) & (cols >= 0)
     rows, cols = rows[keep], cols[keep]
     if expand_parents:  # every (product, item) pair also stands for the item's ancestors
         position = {item: i for i, item in enumerate(items)}

@@ -62,10 +62,8 @@ def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str =
     out["row"] = out["row"].astype("int64")
     # each distinct (dimension, value) pair is resolved once: a catalogue of a million products holds a few
     # thousand distinct tags, so the work is linear in the raw tags with a small constant
-    given = out["raw_dimension"].fillna("").astype(str)
-    given = given.where(given.str.strip() != "", "")
-    given_codes, given_uniques = pd.factorize(given)
-    value_codes, value_uniques = pd.factorize(out["raw_value"].astype(str))
+    given_codes, given_uniques = _text_codes(out["raw_dimension"], lambda v: v if v.strip() else "", missing="")
+    value_codes, value_uniques = _text_codes(out["raw_value"], str, missing="nan")
     codes, pairs = pd.factorize(given_codes.astype(np.int64) * max(len(value_uniques), 1) + value_codes)
     counts = np.bincount(codes, minlength=len(pairs))
     keys = [
@@ -119,6 +117,15 @@ def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str =
 
 
 MAX_SUGGESTIONS = 2000
+
+
+def _text_codes(values: pd.Series, clean, *, missing: str) -> tuple[np.ndarray, list]:
+    """``pd.factorize`` of ``values`` as text cleaned by ``clean`` (a missing value is ``missing``), cleaning
+    each distinct value once instead of every row."""
+    codes, uniques = pd.factorize(values)
+    cleaned = [clean(str(v)) for v in uniques] + [missing]
+    merged, distinct = pd.factorize(pd.Index(cleaned, dtype=object))
+    return merged.astype(np.int64)[codes], list(distinct)
 
 
 def _resolve(taxonomy: Taxonomy, given, dimension, raw, *, suggest: bool = True):

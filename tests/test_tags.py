@@ -60,6 +60,16 @@ def test_a_value_of_another_dimension_is_pointed_at(taxonomy):
     assert out.loc[0, "suggestion"] == "material=linen (another dimension)"
 
 
+def test_a_tag_without_a_value_is_unknown_not_another_products_value(taxonomy):
+    """A raw tag with no value (a blank dimension too) is an unknown value of its own; before, its missing
+    value took the code of another distinct value and read as that product's second colour."""
+    raw = _raw([("1", None, "black"), ("1", "  ", None), ("2", "colour", "navy"), ("3", None, "black")])
+    out = tk.normalise_tags(raw, taxonomy)
+    assert out["status"].tolist() == ["ok", "unknown value", "ok", "ok"]
+    assert out["value"].isna().tolist() == [False, True, False, False]
+    assert out["dimension"].isna().tolist() == [False, True, False, False]
+
+
 def test_raise_lists_every_unknown_value(taxonomy):
     raw = _raw([("1", "colour", "navvy"), ("2", "colour", "navvy"), ("3", None, "denim"), ("4", "colour", "black")])
     with pytest.raises(tk.errors.UnknownTagError) as info:
