@@ -63,6 +63,16 @@ def _tail(first, big_n, k_all, n, end, step, tol) -> np.ndarray:
 
 
 def _log_pmf(k, big_n, k_all, n):
-    from scipy.stats import hypergeom  # scipy.stats takes half a second to import: only when rules are mined
+    """scipy's hypergeometric log-pmf, from log-beta functions (accurate for large counts): the formula of
+    ``scipy.stats.hypergeom._logpmf``, from scipy.special, which imports in a tenth of scipy.stats' time."""
+    from scipy.special import betaln
 
-    return hypergeom.logpmf(k, big_n, k_all, n)  # scipy's, from log-beta functions: accurate for large counts
+    bad = big_n - k_all
+    return (
+        betaln(k_all + 1, 1)
+        + betaln(bad + 1, 1)
+        + betaln(big_n - n + 1, n + 1)
+        - betaln(k + 1, k_all - k + 1)
+        - betaln(n - k + 1, bad - n + k + 1)
+        - betaln(big_n + 1, 1)
+    )

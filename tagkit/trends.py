@@ -189,7 +189,7 @@ def tag_trends(
 
 
 def _weighted_slope(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
-    from scipy import stats
+    from scipy.special import stdtr  # Student's t, as scipy.stats.t.sf computes it, without scipy.stats' import
 
     if len(x) < 4 or np.ptp(x) == 0:
         return np.nan, np.nan
@@ -203,7 +203,7 @@ def _weighted_slope(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float,
     if variance == 0:
         return float(slope), 0.0 if slope != 0 else 1.0
     t = slope / np.sqrt(variance / sxx)
-    return float(slope), float(2 * stats.t.sf(abs(t), dof))
+    return float(slope), float(2 * stdtr(dof, -abs(t)))
 
 
 def yearly_common_tags(
