@@ -3,8 +3,8 @@
 scipy's ``hypergeom.sf`` was most of the time of mining at 100,000 products (thousands of rules, each tail
 computed with no shared work). Here every tail is the probability of its first term (scipy's log-pmf),
 times a sum of ratios of consecutive terms, which shrink geometrically away from the mode; all rules step
-together, 32 terms at a time, each stopping when its next term no longer changes its sum. Agrees with scipy to about 1e-9
-relative (tests/test_rules.py)."""
+together, 32 terms at a time, each stopping when its next term no longer changes its sum. Agrees with scipy
+to about 1e-9 relative (tests/test_rules.py)."""
 
 from __future__ import annotations
 

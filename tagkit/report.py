@@ -143,7 +143,6 @@ def run_report(
     pages, failures = [], []
     kernels = _Kernels()  # the running kernels, killed if the batch is stopped
     try:
-        outcomes = {}
         with _kernel_settings(progress):
             order = _longest_first(notebooks, previous_folder)
             numbers = {notebook.stem: i for i, notebook in enumerate(notebooks, start=1)}
@@ -183,7 +182,7 @@ def run_report(
                 failures.append((notebook.stem, outcome["error"], kept))
                 pages.append(_last_good(notebook.stem, previous_pages, previous_folder, build, outcome["error"]))
             else:
-                for name in outcome["written"]:
+                for name in outcome["page"]["outputs"]:
                     os.replace(outcome["folder"] / name, build / name)
                 os.replace(outcome["folder"] / f"{notebook.stem}.html", build / f"{notebook.stem}.html")
                 pages.append(outcome["page"])
@@ -321,7 +320,6 @@ def _execute(
         **outcome,
         "status": "ok",
         "page": page,
-        "written": page["outputs"],
         "finished": _now(),
         "seconds": round(time.monotonic() - t0, 1),
     }
@@ -540,10 +538,6 @@ def _manifest_time(folder: Path) -> str | None:
         return None
 
 
-def _remove(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -688,7 +682,7 @@ def _keep_failed(executed: Path, out_dir: Path, season: str, kernel_log: Path | 
     return target
 
 
-def _kernel_logged_to(log: Path, on_start=None, cwd: Path | None = None):
+def _kernel_logged_to(log: Path, on_start, cwd: Path):
     """A kernel manager whose kernel writes its own stderr to ``log``: ipykernel's start-up warning ("running over
     TCP without encryption", which holds for a kernel on this machine's loopback only) and its traceback when
     Ctrl-C stops it stay out of the terminal. Cell output is not affected; a failed notebook's log is kept."""
@@ -698,11 +692,10 @@ def _kernel_logged_to(log: Path, on_start=None, cwd: Path | None = None):
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             with open(log, "ab") as handle:  # the kernel holds its own copy of the descriptor
                 kw["stderr"] = handle
-                if cwd is not None:
-                    kw["cwd"] = str(cwd)
+                kw["cwd"] = str(cwd)
                 await super()._async_launch_kernel(kernel_cmd, **kw)
             process = getattr(self.provisioner, "process", None)
-            if on_start is not None and process is not None:
+            if process is not None:
                 on_start(process)
 
     return LoggedKernelManager

@@ -172,8 +172,8 @@ def mine_hit_rules(
     stats["q_value"] = benjamini_hochberg(stats["p_value"])
     stats["items"] = [tuple(columns[i] for i in items) for items in itemsets]
     subsets = _direct_subsets(itemsets)
-    stats["q_improvement"] = _improvement(itemsets, stats, subsets)
-    stats["status"] = _status(itemsets, stats, min_lift, max_q, subsets)
+    stats["q_improvement"] = _improvement(stats, subsets)
+    stats["status"] = _status(stats, min_lift, max_q, subsets)
     stats.attrs.update(
         n_rows=n_rows,
         n_hits=n_hit_rows,
@@ -186,17 +186,26 @@ def mine_hit_rules(
     return _order(stats[RULE_COLUMNS])
 
 
-def _direct_subsets(itemsets) -> np.ndarray | None:
+_KEY_LIMIT = 2**62  # a set's key (its items as digits) must fit in int64
+
+
+def _direct_subsets(itemsets) -> np.ndarray:
     """For each tag set, the row of each set with one of its tags left out: an (n, largest size) array, -1
     where there is none (past a set's size, or a single tag). Every such subset was mined too (a subset has at
-    least the hits of its set, and no excluded pair). None when the sets are too wide to key in 63 bits."""
+    least the hits of its set, and no excluded pair). Found by integer keys, one sorted search per left-out
+    tag; sets too wide for a 63-bit key by a dictionary of frozensets."""
     n = len(itemsets)
     width = max((len(items) for items in itemsets), default=0)
+    out = np.full((n, max(width, 1)), -1, dtype=np.int64)
     if n == 0 or width < 2:
-        return np.full((n, max(width, 1)), -1, dtype=np.int64)
+        return out
     base = max(max(items) for items in itemsets) + 2  # item + 1 in each digit, 0 for none
-    if base**width >= 2**62:
-        return None
+    if base**width >= _KEY_LIMIT:
+        index = {frozenset(items): k for k, items in enumerate(itemsets)}
+        for k, items in enumerate(itemsets):
+            if len(items) > 1:
+                out[k, : len(items)] = [index[frozenset(items[:q] + items[q + 1 :])] for q in range(len(items))]
+        return out
     padded = np.full((n, width), -1, dtype=np.int64)
     sizes = np.fromiter((len(items) for items in itemsets), dtype=np.int64, count=n)
     padded[np.arange(width)[None, :] < sizes[:, None]] = np.fromiter(
@@ -207,39 +216,23 @@ def _direct_subsets(itemsets) -> np.ndarray | None:
     keys = digits @ powers  # each set's key: its sorted items as digits
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
-    out = np.full((n, width), -1, dtype=np.int64)
     for q in range(width):  # leave out the q-th item: the digits after it move down one place
-        before = digits[:, :q] @ powers[:q]
-        after = digits[:, q + 1 :] @ powers[q : width - 1]
         has = (sizes > q) & (sizes > 1)  # a q-th item, and at least two items
-        sub = before + after
-        where = np.searchsorted(sorted_keys, sub[has])
-        found = where < n
-        found[found] = sorted_keys[where[found]] == sub[has][found]
-        if not found.all():
-            return None
-        out[has, q] = order[where]
+        sub = (digits[:, :q] @ powers[:q] + digits[:, q + 1 :] @ powers[q : width - 1])[has]
+        found = np.minimum(np.searchsorted(sorted_keys, sub), n - 1)
+        if not np.array_equal(sorted_keys[found], sub):  # cannot happen: every subset of a mined set is mined
+            raise AssertionError("_direct_subsets: a subset of a mined tag set is not among the mined sets")
+        out[has, q] = order[found]
     return out
 
 
-def _improvement(itemsets, stats: pd.DataFrame, subsets: np.ndarray | None = None) -> np.ndarray:
+def _improvement(stats: pd.DataFrame, subsets: np.ndarray) -> np.ndarray:
     """q-value of the weakest tag of each set: does adding it to the rest raise the hit rate?"""
     n_products = stats["n_products"].to_numpy()
     n_hits = stats["n_hits"].to_numpy()
     worst = stats["p_value"].to_numpy().copy()  # a single tag improves on the empty rule: its own test
-    if subsets is None:
-        index = {frozenset(items): k for k, items in enumerate(itemsets)}
-        pairs = [
-            (k, index[frozenset(items) - {item}])
-            for k, items in enumerate(itemsets)
-            if len(items) > 1
-            for item in items
-        ]
-        rows = np.array([k for k, _ in pairs], dtype=np.int64)
-        general = np.array([g for _, g in pairs], dtype=np.int64)
-    else:
-        rows, columns = np.nonzero(subsets >= 0)
-        general = subsets[rows, columns]
+    rows, columns = np.nonzero(subsets >= 0)
+    general = subsets[rows, columns]
     if len(rows):
         # among the products of the general set, are hits over-represented among those with the extra tag?
         p = upper_tail(n_hits[rows], n_products[general], n_hits[general], n_products[rows])
@@ -250,20 +243,15 @@ def _improvement(itemsets, stats: pd.DataFrame, subsets: np.ndarray | None = Non
     return benjamini_hochberg(worst)
 
 
-def _status(
-    itemsets, stats: pd.DataFrame, min_lift: float, max_q: float, subsets: np.ndarray | None = None
-) -> list[str]:
+def _status(stats: pd.DataFrame, min_lift: float, max_q: float, subsets: np.ndarray) -> list[str]:
     confidence = stats["confidence"].to_numpy(dtype=np.float64)
-    if subsets is None:
-        best = _best_general_by_set(itemsets, confidence)
-    else:  # the highest confidence among all proper subsets, built up one size at a time
-        best = np.full(len(itemsets), -1.0)
-        sizes = (subsets >= 0).sum(axis=1)
-        sizes[sizes == 0] = 1
-        for size in range(2, subsets.shape[1] + 1):
-            rows = np.flatnonzero(sizes == size)
-            direct = subsets[rows, :size]
-            best[rows] = np.maximum(confidence[direct], best[direct]).max(axis=1)
+    # the highest confidence among all proper subsets, built up one size at a time
+    best = np.full(len(stats), -1.0)
+    sizes = np.maximum((subsets >= 0).sum(axis=1), 1)
+    for size in range(2, subsets.shape[1] + 1):
+        rows = np.flatnonzero(sizes == size)
+        direct = subsets[rows, :size]
+        best[rows] = np.maximum(confidence[direct], best[direct]).max(axis=1)
     lift = stats["lift"].to_numpy(dtype=np.float64)
     q = stats["q_value"].to_numpy(dtype=np.float64)
     qi = stats["q_improvement"].to_numpy(dtype=np.float64)
@@ -272,25 +260,6 @@ def _status(
         [LOW_LIFT, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE],
         default=KEPT,
     ).tolist()
-
-
-def _best_general_by_set(itemsets, confidence: np.ndarray) -> np.ndarray:
-    """The highest confidence among each set's proper subsets, by recursion over frozensets (for sets too wide
-    for :func:`_direct_subsets`' keys)."""
-    by_set = dict(zip(map(frozenset, itemsets), confidence))
-    best_general: dict[frozenset, float] = {}
-
-    def general(items: frozenset) -> float:
-        if items not in best_general:
-            best = -1.0
-            if len(items) > 1:
-                for item in items:
-                    subset = items - {item}
-                    best = max(best, by_set.get(subset, -1.0), general(subset))
-            best_general[items] = best
-        return best_general[items]
-
-    return np.array([general(frozenset(items)) for items in itemsets], dtype=np.float64)
 
 
 def _order(rules: pd.DataFrame) -> pd.DataFrame:

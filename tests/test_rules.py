@@ -83,7 +83,7 @@ def test_improvement_is_the_weakest_tag_by_fisher_within_the_general_set(monkeyp
     the rest (scipy), the largest p-value per set (a single tag: its own), then Benjamini-Hochberg; the
     statuses again. ``wide``: sets too wide for one 63-bit key take the frozenset path, with the same result."""
     if wide:
-        monkeypatch.setattr(tk.rules, "_direct_subsets", lambda itemsets: None)
+        monkeypatch.setattr(tk.rules, "_KEY_LIMIT", 0)
     matrix, hits = _frame(5, n=600, items=12)
     rules = tk.mine_hit_rules(matrix, hits, min_hits=4, max_size=4, min_lift=1.2, max_q=0.05)
     assert rules["size"].max() == 4

@@ -66,7 +66,8 @@ class Workbook:
         self._strings: dict[str, int] = {}
         self._n_strings = 0
         self._styles: dict[Style, int] = {Style(): 0}
-        self._colours = list(colours.items())  # name -> (fill, ink), differential formats in this order
+        self._colours = dict(colours)  # name -> (fill, ink): the differential formats, in this order
+        self._dxf = {name: i for i, name in enumerate(self._colours)}
         self._sheets: list[tuple[str, int, str]] = []  # name, rows, last column letter
 
     def add(self, sheet: Sheet) -> None:
@@ -127,9 +128,10 @@ class Workbook:
         n_columns = len(sheet.columns)
         last = f"{_letter(n_columns - 1)}{sheet.n_rows + 1}" if n_columns else "A1"
         selected = ' tabSelected="1"' if first else ""
+        styles = [self._style(c.style) for c in sheet.columns]
         cols = "".join(
             f'<col min="{i + 1}" max="{i + 1}" width="{c.width + 0.7:.2f}" customWidth="1"'
-            + (f' style="{self._style(c.style)}"' if c.style else "")
+            + (f' style="{styles[i]}"' if styles[i] else "")
             + "/>"
             for i, c in enumerate(sheet.columns)
         )
@@ -150,7 +152,6 @@ class Workbook:
             + "</row>"
         )
         letters = [_letter(i) for i in range(n_columns)]
-        styles = [self._style(c.style) for c in sheet.columns]
         for start in range(0, sheet.n_rows, _BLOCK):
             stop = min(start + _BLOCK, sheet.n_rows)
             numbers = [str(r + 2) for r in range(start, stop)]
@@ -172,9 +173,8 @@ class Workbook:
             parts = []
             for formula, colour in rules:
                 priority += 1
-                dxf = [name for name, _ in self._colours].index(colour)
                 parts.append(
-                    f'<cfRule type="cellIs" dxfId="{dxf}" priority="{priority}" operator="equal">'
+                    f'<cfRule type="cellIs" dxfId="{self._dxf[colour]}" priority="{priority}" operator="equal">'
                     f"<formula>{escape(formula, quote=False)}</formula></cfRule>"
                 )
             yield f'<conditionalFormatting sqref="{where}">{"".join(parts)}</conditionalFormatting>'
@@ -280,7 +280,7 @@ class Workbook:
         dxfs = "".join(
             f'<dxf><font><color rgb="FF{ink.lstrip("#")}"/></font>'
             f'<fill><patternFill><bgColor rgb="FF{fill.lstrip("#")}"/></patternFill></fill></dxf>'
-            for _, (fill, ink) in self._colours
+            for fill, ink in self._colours.values()
         )
         return (
             f'<styleSheet xmlns="{_MAIN}">'

@@ -13,7 +13,6 @@ from tagkit._inert import csv_frame, excel_text
 from tagkit.formats import decimals, header, measure
 from tagkit.io import _xlsx
 from tagkit.io._files import atomic_write
-from tagkit.io._xlsx import Workbook
 
 _MAX_WIDTH = 59  # characters; a width is stored as w + 0.7, so no column is wider than 60
 _EXCEL_MAX_ROWS = 1_048_575
@@ -73,7 +72,7 @@ _VERDICT_FILLS = {"good": ("#DFF0E6", "#1E5C45"), "warn": ("#FFF1CC", "#7A5A00")
 def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path, percent: set):
     """Every cell is written by its column's type (text as text, never as a formula), with tagkit's own
     SpreadsheetML writer (tagkit.io._xlsx); the same tables give the same bytes."""
-    book = Workbook(tmp, colours=_VERDICT_FILLS)
+    book = _xlsx.Workbook(tmp, colours=_VERDICT_FILLS)
     try:
         for name, frame in sheets.items():
             names = [excel_text(header(c)) for c in frame.columns]
@@ -142,24 +141,14 @@ def _cells(values: pd.Series) -> tuple[str, list, str]:
     # text (and anything else, as its text): each distinct value made safe once
     try:
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
-    except TypeError:  # unhashable values (a list in a cell): one by one below
-        pass
-    else:
-        safe = [excel_text(v if isinstance(v, str) else str(v)) for v in distinct] + [None]
-        return _xlsx.TEXT, np.array(safe, dtype=object)[codes].tolist(), ""
-    safe: dict = {}
-    out = []
-    for v in values.astype(object).tolist():
-        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
-            out.append(None)
-        else:
-            try:
-                if v not in safe:
-                    safe[v] = excel_text(v if isinstance(v, str) else str(v))
-                out.append(safe[v])
-            except TypeError:  # unhashable (a list in a cell): its text
-                out.append(excel_text(str(v)))
-    return _xlsx.TEXT, out, ""
+    except TypeError:  # unhashable values (a list in a cell): each one's text
+        return _xlsx.TEXT, [None if _missing(v) else excel_text(str(v)) for v in values.astype(object)], ""
+    safe = [excel_text(v if isinstance(v, str) else str(v)) for v in distinct] + [None]
+    return _xlsx.TEXT, np.array(safe, dtype=object)[codes].tolist(), ""
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
 
 
 def _sheet_name(name: str) -> str:
