@@ -26,6 +26,7 @@
 season: str = "2025Q4"  # season reported on, e.g. "2025Q4" (or "2025AW" with a named calendar)
 data_dir: str = ""  # folder holding dataset.yml; "" means the bundled demo brand
 output_dir: str = ""  # where the exports are written; "" means reports/scratch/<season>
+language: str = ""  # language of the page and exports: "en" or "zh" (简体中文); "" means the dataset's, else English
 engine: str = "duckdb"  # where order lines are aggregated: "duckdb" (embedded) or "spark" (a Spark session)
 unknown_tags: str = "report"  # "report" lists tags not in the taxonomy below; "raise" stops with the list instead
 top_values: int = 12  # values shown per dimension in the distribution chart (1-60)
@@ -35,6 +36,7 @@ table_rows: int = 25  # rows shown per table on this page; the exports hold all 
 import tagkit as tk
 
 dataset = tk.open_dataset(data_dir)
+tk.set_language(language or dataset.language)
 season = dataset.calendar.parse(season)
 out = tk.output_folder(output_dir, season)
 settings = tk.check_parameters("01_tag_health", engine=engine, unknown_tags=unknown_tags, top_values=top_values, table_rows=table_rows)

@@ -28,6 +28,7 @@
 season: str = "2025Q4"  # last season with sales; the plan is for the season after it
 data_dir: str = ""  # folder holding dataset.yml; "" means the bundled demo brand
 output_dir: str = ""  # where the exports are written; "" means reports/scratch/<season>
+language: str = ""  # language of the page and exports: "en" or "zh" (简体中文); "" means the dataset's, else English
 engine: str = "duckdb"  # where order lines are aggregated: "duckdb" (embedded) or "spark" (a Spark session)
 metric: str = "units_per_week"  # what makes a hit: units_per_week, units, net_units, revenue or sell_through
 hit_definition: str = "bar"  # "bar": beat a bar fixed from history, the same every season; "share": top share of each season
@@ -66,6 +67,7 @@ table_rows: int = 25  # rows shown per table on this page; the exports hold all 
 import tagkit as tk
 
 dataset = tk.open_dataset(data_dir)
+tk.set_language(language or dataset.language)
 season = dataset.calendar.parse(season)
 plan_for = dataset.calendar.shift(season, 1)
 out = tk.output_folder(output_dir, season)

@@ -9,6 +9,7 @@ import sys
 from tagkit._inert import terminal_text
 from tagkit.errors import TagkitError
 from tagkit.formats import table_text
+from tagkit.language import LANGUAGES
 from tagkit.vocabulary import ENGINES
 
 
@@ -34,6 +35,7 @@ def _report(args) -> int:
         engine=args.engine,
         progress=not args.quiet,
         jobs=args.jobs,
+        language=args.language,
     )
     print(f"Report: {index}")
     return 0
@@ -218,6 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
         "spark-submit, or a local one)",
     )
     report.add_argument("--quiet", action="store_true", help="no per-cell progress bars")
+    report.add_argument(
+        "--language",
+        choices=sorted(LANGUAGES),
+        default=None,
+        help="language of the pages, charts and workbooks: en (English) or zh (简体中文); default: the "
+        "dataset's (language: in dataset.yml), else English",
+    )
     report.add_argument(
         "--jobs",
         type=_whole,

@@ -13,8 +13,10 @@ import pandas as pd
 
 from tagkit._inert import html_text, summary_html
 from tagkit.errors import ParameterError
-from tagkit.formats import header, is_numeric_column, table_text
+from tagkit.formats import header, is_numeric_column, table_text, tagkit_words
 from tagkit.hits import hit_share, label_brand, ranked_rows
+from tagkit.language import translate as _
+from tagkit.language import translate_cell
 from tagkit.narrative import rule_table
 from tagkit.paths import REPORTS
 from tagkit.rules import mine_hit_rules, rule_products
@@ -66,7 +68,7 @@ def show_summary(
             SUMMARY_KEY: {
                 "summary": text,
                 "figures": figures or {},
-                "key_figures": [list(item) for item in key_figures],
+                "key_figures": [[_(label), key, fmt] for label, key, fmt in key_figures],
             }
         },
     )
@@ -90,18 +92,22 @@ def show_table(
     from IPython.display import HTML, display
 
     if frame is None or (empty is not None and frame.empty):
-        display(HTML(f'<p class="tk-note">{html_text(empty or "Nothing to show.")}</p>'))
+        display(HTML(f'<p class="tk-note">{html_text(_(empty or "Nothing to show."))}</p>'))
         return
-    shown = frame.head(PAGE_ROWS)
+    shown = tagkit_words(frame.head(PAGE_ROWS))
     if taxonomy is not None:
         text = [c for c in shown.columns if pd.api.types.is_string_dtype(shown[c]) or shown[c].dtype == object]
         shown = shown.assign(**{c: shown[c].map(taxonomy.words) for c in text})
     same = []
     if "status" in shown.columns and len(shown) > 1 and shown["status"].nunique(dropna=False) == 1:
-        same.append(f"Every row's status: {shown['status'].iloc[0]}.")
+        same.append(_("Every row's status: {status}.", status=shown["status"].iloc[0]))
         shown = shown.drop(columns="status")
-    rest = f"Showing {len(shown):,} of {len(frame):,} rows." if len(frame) > len(shown) else f"{len(frame):,} rows."
-    caption = " ".join(p for p in (rest, *same, note or "") if p)
+    rest = (
+        _("Showing {shown} of {total} rows.", shown=f"{len(shown):,}", total=f"{len(frame):,}")
+        if len(frame) > len(shown)
+        else _("{total} rows.", total=f"{len(frame):,}")
+    )
+    caption = " ".join(p for p in (rest, *same, _(note) if note else "") if p)
     if interactive():  # JupyterLab: sort, search and page through the table (itables); the pages stay static
         _interactive_table(shown, caption, max_rows)
         return
@@ -153,8 +159,8 @@ def show_warnings(warnings, *, title: str = "Read this first") -> None:
 
     warnings = [w for w in warnings if w]
     if warnings:
-        items = "".join(f"<li>{html_text(str(w))}</li>" for w in warnings)
-        display(HTML(f'<div class="tk-warning"><p><strong>{html_text(title)}</strong></p><ul>{items}</ul></div>'))
+        items = "".join(f"<li>{html_text(_(str(w)))}</li>" for w in warnings)
+        display(HTML(f'<div class="tk-warning"><p><strong>{html_text(_(title))}</strong></p><ul>{items}</ul></div>'))
 
 
 def show_notes(notes) -> None:
@@ -163,7 +169,8 @@ def show_notes(notes) -> None:
 
     notes = [n for n in notes if n]
     if notes:
-        items = "".join(f"<li><strong>Note:</strong> {html_text(n)}</li>" for n in notes)
+        said = html_text(_("Note:"))
+        items = "".join(f"<li><strong>{said}</strong> {html_text(_(n))}</li>" for n in notes)
         display(HTML(f'<ul class="tk-notes">{items}</ul>'))
 
 
@@ -227,7 +234,7 @@ def explore_rules(
     from IPython.display import HTML, display
 
     if rules is None or rules.empty:
-        display(HTML('<p class="tk-note">No rule, so no products behind one.</p>'))
+        display(HTML(f'<p class="tk-note">{html_text(_("No rule, so no products behind one."))}</p>'))
         return
     names = list(rules["rule"])
     if not interactive():
@@ -235,7 +242,7 @@ def explore_rules(
             rule_products(names[0], matrix, hits, products, labels=labels).drop(columns="image", errors="ignore"),
             max_rows=max_rows,
             taxonomy=taxonomy,
-            note="The products behind the strongest rule. In JupyterLab, pick any rule above this table.",
+            note=_("The products behind the strongest rule. In JupyterLab, pick any rule above this table."),
         )
         return
     import ipywidgets as widgets
@@ -268,11 +275,11 @@ def show_text_summary(summary, *, max_rows: int = 20) -> None:
     show_table(
         summary.words,
         max_rows=max_rows,
-        empty="Every word of the text named a value.",
-        note="Candidates for aliases. All rows are in tag_health.xlsx (sheet: words in text).",
+        empty=_("Every word of the text named a value."),
+        note=_("Candidates for aliases. All rows are in tag_health.xlsx (sheet: words in text)."),
     )
     show_table(
-        summary.sample, max_rows=max_rows, note="A sample of products, with the tags read and the words matched."
+        summary.sample, max_rows=max_rows, note=_("A sample of products, with the tags read and the words matched.")
     )
 
 
@@ -299,12 +306,11 @@ def explore_hit_definition(
     from IPython.display import HTML, display
 
     if not interactive():
-        display(
-            HTML(
-                '<p class="tk-note">In JupyterLab, sliders here try another top_share and min_lift on the '
-                "loaded brand; this page was made with the parameters above.</p>"
-            )
+        said = _(
+            "In JupyterLab, sliders here try another top_share and min_lift on the loaded brand; this page was made "
+            "with the parameters above."
         )
+        display(HTML(f'<p class="tk-note">{html_text(said)}</p>'))
         return
     import dataclasses
 

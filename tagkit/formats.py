@@ -14,6 +14,8 @@ import math
 import numpy as np
 import pandas as pd
 
+from tagkit.language import DEFAULT, current_language, translate_cell
+from tagkit.language import translate as _
 from tagkit.vocabulary import HEADER_WORDS
 
 PERCENT_NAMES = (
@@ -27,9 +29,24 @@ PERCENT_NAMES = (
 )
 
 
+# columns whose text cells are tagkit's own words (statuses, verdicts, roles), shown in the page's language
+WORD_COLUMNS = ("band", "verdict", "trend", "status", "within", "held_up", "role", "method", "model", "kind", "source")
+
+
+def tagkit_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the text cells of its :data:`WORD_COLUMNS` in the page's language (a new frame; the same
+    frame in English). Only cells that are exactly one of tagkit's words change: a user's text stays as it is."""
+    if current_language() == DEFAULT:
+        return frame
+    columns = [c for c in frame.columns if str(c) in WORD_COLUMNS and not pd.api.types.is_numeric_dtype(frame[c])]
+    if not columns:
+        return frame
+    return frame.assign(**{str(c): frame[c].map(translate_cell) for c in columns})
+
+
 def header(name) -> str:
-    """A column's header in words."""
-    return HEADER_WORDS.get(str(name), str(name).replace("_", " "))
+    """A column's header in words, in the page's language."""
+    return _(HEADER_WORDS.get(str(name), str(name).replace("_", " ")))
 
 
 def is_percent(name, values: pd.Series, percent=()) -> bool:
@@ -142,7 +159,7 @@ def column_text(name, values: pd.Series, percent=()) -> pd.Series:
         )
         return values.astype(object).map(lambda v: _interval_text(v, as_percent))
     if pd.api.types.is_bool_dtype(values):
-        return values.map({True: "yes", False: "no"}).fillna("").astype(str)
+        return values.map({True: _("yes"), False: _("no")}).fillna("").astype(str)
     if pd.api.types.is_datetime64_any_dtype(values):
         with_time = bool((values.dropna().dt.normalize() != values.dropna()).any())
         return values.dt.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d").fillna("")

@@ -7,6 +7,9 @@ import pandas as pd
 
 from tagkit._inert import plain
 from tagkit.compare import comparison_findings
+from tagkit.language import translate as _
+from tagkit.language import sentences as join_sentences
+from tagkit.language import translate_cell
 from tagkit.rules import KEPT, describe_rules, rule_findings
 from tagkit.taxonomy import Taxonomy
 from tagkit.vocabulary import BACKTEST_RANDOM, BACKTEST_TAGKIT, CARRY_OVER, HIT_BET, IMAGE, MODEL_KINDS, TAGS_ONLY
@@ -53,55 +56,90 @@ def hit_tags_summary(
         figures["label_warnings"] = len(check.warnings)
         if check.warnings:
             sentences.append(
-                f"**Warning: {len(check.warnings)} problem(s) with the hit label** (listed at the top "
-                "of the report); read every figure below with them in mind."
+                _(
+                    "**Warning: {count} problem(s) with the hit label** (listed at the top of the report); read every "
+                    "figure below with them in mind.",
+                    count=len(check.warnings),
+                )
             )
     if len(row):
         r = row.iloc[0]
         figures.update(catalogue=int(r["catalogue"]), hits=int(r["hits"]), hit_share=float(r["hit_share"]))
         revenue = (
-            f"; they brought {r['revenue_share']:.0%} of its revenue"
+            _("; they brought {share} of its revenue", share=f"{r['revenue_share']:.0%}")
             if "revenue_share" in r and pd.notna(r["revenue_share"])
             else ""
         )
         sentences.append(
-            f"In **{season}**, {r['hits']:,} of {r['catalogue']:,} ranked products were hits "
-            f"(**{r['hit_share']:.1%}**, {r['band']} the target band{revenue})."
+            _(
+                "In **{season}**, {hits} of {catalogue} ranked products were hits (**{share}**, {band} the target "
+                "band{revenue}).",
+                season=season,
+                hits=f"{r['hits']:,}",
+                catalogue=f"{r['catalogue']:,}",
+                share=f"{r['hit_share']:.1%}",
+                band=translate_cell(r["band"]),
+                revenue=revenue,
+            )
         )
     findings = rule_findings(kept, taxonomy).nunique() if len(kept) else 0
     figures["findings"] = int(findings)
     together = (
-        f" ({findings:,} findings once rules that differ only within one hierarchy, such as a coat and a jacket, "
-        "are taken together)"
+        _(
+            " ({findings} findings once rules that differ only within one hierarchy, such as a coat and a jacket, are "
+            "taken together)",
+            findings=f"{findings:,}",
+        )
         if findings < len(kept)
         else ""
     )
     sentences.append(
-        f"Mined on {window[0]}–{window[-1]} ({len(rules):,} tag sets with enough hits), "
-        f"**{len(kept):,} rules** mark hits{together}."
+        _(
+            "Mined on {first}–{last} ({sets} tag sets with enough hits), **{kept} rules** mark hits{together}.",
+            first=window[0],
+            last=window[-1],
+            sets=f"{len(rules):,}",
+            kept=f"{len(kept):,}",
+            together=together,
+        )
     )
     if len(kept):
-        sentences.append(f"The strongest: {plain(describe_rules(kept.head(1), taxonomy).iloc[0])}.")
+        sentences.append(_("The strongest: {rule}.", rule=plain(describe_rules(kept.head(1), taxonomy).iloc[0])))
     last = holdout_summary[holdout_summary["test_season"] == season]
     if len(last):
         h = last.iloc[0]
         figures["holdout_held_up"] = float(h["held_up"])
         sentences.append(
-            f"Of the {int(h['rules'])} rules mined on the seasons before {season}, "
-            f"**{h['held_up']:.0%} held up** in it ({h['confirmed']:.0%} significantly)."
+            _(
+                "Of the {rules} rules mined on the seasons before {season}, **{held_up} held up** in it ({confirmed} "
+                "significantly).",
+                rules=int(h["rules"]),
+                season=season,
+                held_up=f"{h['held_up']:.0%}",
+                confirmed=f"{h['confirmed']:.0%}",
+            )
         )
     rising = trends[(trends["trend"] == "rising") & ~trends["tags"].str.contains(" & ")]["tags"].head(3).tolist()
     fading = trends[(trends["trend"] == "fading") & ~trends["tags"].str.contains(" & ")]["tags"].head(3).tolist()
     if rising or fading:
-        sentences.append(f"Rising: {plain(', '.join(rising)) or 'none'}; fading: {plain(', '.join(fading)) or 'none'}.")
+        sentences.append(
+            _(
+                "Rising: {rising}; fading: {fading}.",
+                rising=plain(_(", ").join(rising)) or _("none"),
+                fading=plain(_(", ").join(fading)) or _("none"),
+            )
+        )
     if comparison is not None and len(comparison):
         findings = comparison_findings(comparison)  # a pair is not a second finding when one of its tags is one
         white = findings[findings["verdict"] == "whitespace"]["tags"].head(2).tolist()
         if white:
             sentences.append(
-                f"Whitespace (competitors win with it, the brand hardly offers it): {plain(', '.join(white))}."
+                _(
+                    "Whitespace (competitors win with it, the brand hardly offers it): {tags}.",
+                    tags=plain(_(", ").join(white)),
+                )
             )
-    text = " ".join(sentences)
+    text = join_sentences(sentences)
     return (taxonomy.words(text) if taxonomy is not None else text), figures
 
 
@@ -133,28 +171,60 @@ def plan_summary(
     }
     if not size:
         figures = {}  # no plan: no plan figures on the index
-        sentences = [f"**No plan for {plan.season}**: {plain(plan.notes[0]) if plan.notes else 'no candidates.'}"]
+        sentences = [
+            _(
+                "**No plan for {season}**: {why}",
+                season=plan.season,
+                why=plain(_(plan.notes[0])) if plan.notes else _("no candidates."),
+            )
+        ]
     else:
         sentences = [
-            f"The plan for **{plan.season}** releases **{size:,} products**: {len(bets):,} hit bets "
-            f"(**{len(bets) / size:.1%}** of the catalogue), {figures['image_products']:,} image products and "
-            f"{figures['carry_over']:,} products carried over.",
-            f"Expected hits among the hit bets: **{e.get('bets', 0):.0f}** (90% interval {e.get('bets_low')}–"
-            f"{e.get('bets_high')}), from a model trained on {history[0]}–{history[-1]} ({model.base_rate:.1%} of "
-            f"products were hits there).",
+            _(
+                "The plan for **{season}** releases **{size} products**: {bets} hit bets (**{share}** of the "
+                "catalogue), {images} image products and {carried} products carried over.",
+                season=plan.season,
+                size=f"{size:,}",
+                bets=f"{len(bets):,}",
+                share=f"{len(bets) / size:.1%}",
+                images=f"{figures['image_products']:,}",
+                carried=f"{figures['carry_over']:,}",
+            ),
+            _(
+                "Expected hits among the hit bets: **{expected}** (90% interval {low}–{high}), from a model trained "
+                "on {first}–{last} ({base} of products were hits there).",
+                expected=f"{e.get('bets', 0):.0f}",
+                low=e.get("bets_low"),
+                high=e.get("bets_high"),
+                first=history[0],
+                last=history[-1],
+                base=f"{model.base_rate:.1%}",
+            ),
         ]
         if len(bets):
             top = bets.iloc[0]
             sentences.append(
-                f"The strongest bet: {plain(top['name'] or top['product_id'])}, "
-                f"{plain(top['reason'].split(': ', 1)[1])}."
+                _(
+                    "The strongest bet: {product}, {reason}.",
+                    product=plain(top["name"] or top["product_id"]),
+                    reason=plain(top["reason"].split(": ", 1)[1] if ": " in top["reason"] else top["reason"]),
+                )
             )
     if choice is not None:
-        joint = ", chosen for " if choice.reason.startswith("the best") else ": "
-        scored = (
-            "The candidates were scored with" if plan.candidates else "With candidates, tagkit would score them with"
-        )
-        sentences.append(f"{scored} the **{choice.kind}** model{joint}{choice.reason}.")
+        kind, reason = _(choice.kind), _(choice.reason)
+        if plan.candidates:
+            said = (
+                "The candidates were scored with the **{kind}** model, chosen for {reason}."
+                if choice.reason.startswith("the best")
+                else "The candidates were scored with the **{kind}** model: {reason}."
+            )
+        else:
+            said = (
+                "With candidates, tagkit would score them with the **{kind}** model, chosen for {reason}."
+                if choice.reason.startswith("the best")
+                else "With candidates, tagkit would score them with the **{kind}** model: {reason}."
+            )
+        sentences.append(_(said, kind=kind, reason=reason))
     if backtest is not None and len(backtest):
         rows = backtest.set_index("method")
         ours = rows.loc[BACKTEST_TAGKIT] if BACKTEST_TAGKIT in rows.index else backtest.iloc[0]
@@ -165,34 +235,52 @@ def plan_summary(
         tags_only = kinds.get(MODEL_KINDS[TAGS_ONLY], np.nan)
         if not ours["mean_lift_at_k"] >= 1.25 * max(random_lift, 1.0):
             sentences.append(
-                f"**Replayed on {seasons} past seasons, the hit bets were hits about as often "
-                f"as random picks** ({ours['mean_lift_at_k']:.1f}x the season's average, random picks "
-                f"{random_lift:.1f}x): treat the bets as guesses, and see the hit-tags report for whether "
-                "the hit label measures selling."
+                _(
+                    "**Replayed on {seasons} past seasons, the hit bets were hits about as often as random picks** "
+                    "({ours} the season's average, random picks {random}): treat the bets as guesses, and see the "
+                    "hit-tags report for whether the hit label measures selling.",
+                    seasons=seasons,
+                    ours=f"{ours['mean_lift_at_k']:.1f}×",
+                    random=f"{random_lift:.1f}×",
+                )
             )
         else:
-            others = [f"{name} {lift:.1f}x" for name, lift in kinds.items() if pd.notna(lift)]
+            others = [f"{_(name)} {lift:.1f}×" for name, lift in kinds.items() if pd.notna(lift)]
             sentences.append(
-                f"In the last {seasons} seasons, replayed, the hit bets were hits "
-                f"**{ours['mean_lift_at_k']:.1f}x** as often as the season's average product "
-                f"({ours['mean_bet_hit_rate']:.0%} against {ours['mean_base_rate']:.1%})"
-                + (f"; each model on its own: {', '.join(others)}" if others else "")
-                + "."
+                _(
+                    "In the last {seasons} seasons, replayed, the hit bets were hits **{ours}** as often as the "
+                    "season's average product ({bet_rate} against {base_rate})",
+                    seasons=seasons,
+                    ours=f"{ours['mean_lift_at_k']:.1f}×",
+                    bet_rate=f"{ours['mean_bet_hit_rate']:.0%}",
+                    base_rate=f"{ours['mean_base_rate']:.1%}",
+                )
+                + (_("; each model on its own: {models}", models=_(", ").join(others)) if others else "")
+                + _(".")
             )
             if pd.notna(tags_only) and not ours["mean_lift_at_k"] > tags_only:
                 sentences.append(
-                    "**tagkit did no better than a simple model on tags alone** on those seasons: the "
-                    "bets rest on the tags, not on their combinations."
+                    _(
+                        "**tagkit did no better than a simple model on tags alone** on those seasons: the bets rest "
+                        "on the tags, not on their combinations."
+                    )
                 )
             elif kinds.notna().any() and kinds.max() > 1.05 * ours["mean_lift_at_k"]:
                 sentences.append(
-                    f"**Always using the {kinds.idxmax()} would have done better** on those seasons "
-                    f"({kinds.max():.1f}x against {ours['mean_lift_at_k']:.1f}x)."
+                    _(
+                        "**Always using the {model} would have done better** on those seasons ({best} against "
+                        "{ours}).",
+                        model=_(kinds.idxmax()),
+                        best=f"{kinds.max():.1f}×",
+                        ours=f"{ours['mean_lift_at_k']:.1f}×",
+                    )
                 )
     elif backtest is not None:
         sentences.append(
-            "No past season could be replayed (too few seasons of history), so how well the hit bets "
-            "foresee hits is not known."
+            _(
+                "No past season could be replayed (too few seasons of history), so how well the hit bets foresee "
+                "hits is not known."
+            )
         )
-    text = " ".join(sentences)
+    text = join_sentences(sentences)
     return (taxonomy.words(text) if taxonomy is not None else text), figures

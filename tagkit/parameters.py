@@ -14,6 +14,7 @@ from tagkit._checks import Choice, Flag, Number, Share, Whole, did_you_mean
 from tagkit.choice import AUTO
 from tagkit.errors import ParameterError
 from tagkit.hits import HIT_CONSTRAINTS
+from tagkit.language import LANGUAGES
 from tagkit.plan import plan_season
 from tagkit.rules import mine_hit_rules
 from tagkit.tags import normalise_tags
@@ -40,6 +41,7 @@ _HITS, _RULES, _PLAN = HIT_CONSTRAINTS, mine_hit_rules.parameter_constraints, pl
 PARAMETER_CONTRACTS = {
     "unknown_tags": normalise_tags.parameter_constraints["unknown"],
     "engine": Choice(ENGINES),
+    "language": Choice(("", *LANGUAGES)),  # "": the dataset's language, else English
     "top_values": Whole(1, 60),  # how many values a chart or table shows
     "table_rows": Whole(1, 500),
     "metric": _HITS["metric"],

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from tagkit.language import translate as _
 from tagkit.vocabulary import BACKTEST_METHODS, CARRY_OVER, CORE, HIT_BET, IMAGE, KEPT, PLAN_ROLES
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def _cjk_font() -> str | None:
 
 def plot_tag_coverage(coverage: pd.DataFrame) -> "plt.Figure":
     """Share of products per dimension with a usable value, with unmatched tags only, or no tag."""
-    plt, _ = _libs()
+    plt, _sns = _libs()
     frame = coverage.iloc[::-1].reset_index(drop=True)
     n = frame["n_products"].where(frame["n_products"] > 0, 1)
     usable = 100 * frame["n_tagged"] / n
@@ -62,15 +63,15 @@ def plot_tag_coverage(coverage: pd.DataFrame) -> "plt.Figure":
     none = (100 - usable - unmatched).clip(lower=0)
     labels = [f"{lab}{' *' if req else ''}" for lab, req in zip(frame["label"], frame["required"])]
     fig, ax = plt.subplots(figsize=(9, 0.42 * len(frame) + 1.6))
-    ax.barh(labels, usable, color=COLOURS["ok"], label="usable value")
-    ax.barh(labels, unmatched, left=usable, color=COLOURS["warn"], label="only tags tagkit could not match")
-    ax.barh(labels, none, left=usable + unmatched, color=COLOURS["neutral"], alpha=0.45, label="no tag")
+    ax.barh(labels, usable, color=COLOURS["ok"], label=_("usable value"))
+    ax.barh(labels, unmatched, left=usable, color=COLOURS["warn"], label=_("only tags tagkit could not match"))
+    ax.barh(labels, none, left=usable + unmatched, color=COLOURS["neutral"], alpha=0.45, label=_("no tag"))
     for y, value in enumerate(usable):
         ax.text(min(value, 97) - 1, y, f"{value:.0f}%", va="center", ha="right", color="white", fontsize=8)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("Products (%)")
-    ax.set_ylabel("Dimension (* = required)")
-    ax.set_title("Tag coverage by dimension")
+    ax.set_xlabel(_("Products (%)"))
+    ax.set_ylabel(_("Dimension (* = required)"))
+    ax.set_title(_("Tag coverage by dimension"))
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / max(len(frame), 1)), ncol=3, frameon=False)
     fig.tight_layout()
     return fig
@@ -87,12 +88,12 @@ def plot_value_distribution(counts: pd.DataFrame, *, top: int = 12, columns: int
         part = part.head(top)
         sns.barplot(part, x="n_products", y="value", ax=ax, color=COLOURS["accent"], orient="h")
         ax.set_title(part["dimension_label"].iloc[0] if len(part) else dimension, fontsize=10)
-        ax.set_xlabel("Products")
-        ax.set_ylabel("")
+        ax.set_xlabel(_("Products"))
+        ax.set_ylabel(_(""))
         ax.tick_params(axis="y", labelsize=8)
     for ax in list(axes.flat)[len(dimensions) :]:
         ax.set_visible(False)
-    fig.suptitle(f"Products per tag value (top {top} per dimension)", fontsize=12)
+    fig.suptitle(_("Products per tag value (top {top} per dimension)", top=top), fontsize=12)
     fig.tight_layout()
     return fig
 
@@ -106,20 +107,20 @@ def plot_set_aside(accounting: pd.DataFrame) -> "plt.Figure":
     if len(aside):
         sns.barplot(aside, x="rows", y="reason", ax=ax, color=COLOURS["bad"], orient="h")
     else:
-        ax.text(0.5, 0.5, "No order line was set aside", ha="center", va="center", transform=ax.transAxes)
-    ax.set_xlabel("Order lines (count)")
-    ax.set_ylabel("Reason")
-    ax.set_title("Order lines set aside, by reason")
+        ax.text(0.5, 0.5, _("No order line was set aside"), ha="center", va="center", transform=ax.transAxes)
+    ax.set_xlabel(_("Order lines (count)"))
+    ax.set_ylabel(_("Reason"))
+    ax.set_title(_("Order lines set aside, by reason"))
     fig.tight_layout()
     return fig
 
 
 def plot_hit_share(share: pd.DataFrame, *, band: tuple[float, float] = (0.05, 0.10)) -> "plt.Figure":
     """Hit share per season, against the target band."""
-    plt, _ = _libs()
+    plt, _sns = _libs()
     fig, ax = plt.subplots(figsize=(max(6, 0.65 * len(share) + 2) + 2, 3.8))
     low, high = band
-    ax.axhspan(100 * low, 100 * high, color=COLOURS["ok"], alpha=0.12, label=f"target band {low:.0%}-{high:.0%}")
+    ax.axhspan(100 * low, 100 * high, color=COLOURS["ok"], alpha=0.12, label=_("target band {low}-{high}", low=f"{low:.0%}", high=f"{high:.0%}"))
     colours = [COLOURS["ok"] if b == "inside" else COLOURS["bad"] for b in share["band"]]
     ax.bar(share["season"], 100 * share["hit_share"], color=colours)
     for x, value in enumerate(share["hit_share"]):
@@ -133,13 +134,13 @@ def plot_hit_share(share: pd.DataFrame, *, band: tuple[float, float] = (0.05, 0.
             100 * share["revenue_share"],
             "o",
             color=COLOURS["accent"],
-            label="hits' share of revenue",
+            label=_("hits' share of revenue"),
         )
         top = max(top, 100 * share["revenue_share"].max() * 1.1)
     ax.set_ylim(0, top)
-    ax.set_xlabel("Season")
-    ax.set_ylabel("Hits, % of ranked catalogue (bars)\nor of revenue (dots)")
-    ax.set_title("Hit share per season against the target band")
+    ax.set_xlabel(_("Season"))
+    ax.set_ylabel(_("Hits, % of ranked catalogue (bars)\nor of revenue (dots)"))
+    ax.set_title(_("Hit share per season against the target band"))
     ax.tick_params(axis="x", rotation=45)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)  # beside the bars, not on them
     fig.tight_layout()
@@ -150,7 +151,7 @@ def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
     """Every rule mined: support against lift, coloured by q-value; kept rules are outlined."""
     import numpy as np
 
-    plt, _ = _libs()
+    plt, _sns = _libs()
     fig, ax = plt.subplots(figsize=(8.5, 5))
     q = np.log10(rules["q_value"].clip(lower=1e-12))
     # viridis runs from dark (low) to light (high): the most certain rules (lowest q) are the darkest, as the
@@ -164,14 +165,14 @@ def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
         edgecolors=COLOURS["bad"],
         s=46,
         linewidths=1.1,
-        label="kept rules",
+        label=_("kept rules"),
     )
     ax.axhline(1, color="grey", lw=0.8, ls="--")
     ax.set_xscale("log")
-    ax.set_xlabel("Support (% of products that are hits and carry the tag set, log scale)")
-    ax.set_ylabel("Lift (x the average hit rate)")
-    ax.set_title("Rules: support against lift")
-    fig.colorbar(points, ax=ax, label="log10 q-value (lower = more certain)")
+    ax.set_xlabel(_("Support (% of products that are hits and carry the tag set, log scale)"))
+    ax.set_ylabel(_("Lift (x the average hit rate)"))
+    ax.set_title(_("Rules: support against lift"))
+    fig.colorbar(points, ax=ax, label=_("log10 q-value (lower = more certain)"))
     ax.legend(loc="upper right", frameon=False)
     fig.tight_layout()
     return fig
@@ -200,20 +201,20 @@ def plot_lift_heatmap(table: pd.DataFrame | None) -> "plt.Figure | None":
         annot=True,
         fmt=".1f",
         annot_kws={"fontsize": 7},
-        cbar_kws={"label": "Lift (x the average hit rate)"},
+        cbar_kws={"label": _("Lift (x the average hit rate)")},
         linewidths=0.4,
         linecolor="white",
     )
     ax.set_xlabel(str(columns).replace("_", " ").capitalize())
     ax.set_ylabel(str(rows).replace("_", " ").capitalize())
-    ax.set_title(f"Lift of {rows} x {columns} combinations")
+    ax.set_title(_("Lift of {rows} x {columns} combinations", rows=rows, columns=columns))
     fig.tight_layout()
     return fig
 
 
 def plot_trends(per_season: pd.DataFrame, summary: pd.DataFrame, *, top: int = 4) -> "plt.Figure":
     """Lift per season of the strongest rising and fading tags."""
-    plt, _ = _libs()
+    plt, _sns = _libs()
     fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
     for ax, trend in zip(axes, ("rising", "fading")):
         chosen = summary[summary["trend"] == trend].head(top)["tags"]
@@ -221,13 +222,13 @@ def plot_trends(per_season: pd.DataFrame, summary: pd.DataFrame, *, top: int = 4
             part = per_season[per_season["tags"] == name]
             ax.plot(part["season"], part["lift"], marker="o", label=name)
         ax.axhline(1, color="grey", lw=0.8, ls="--")
-        ax.set_title(f"{trend.capitalize()} tags" + ("" if len(chosen) else " (none found)"))
-        ax.set_xlabel("Season")
+        ax.set_title(_(f"{trend.capitalize()} tags") + ("" if len(chosen) else _(" (none found)")))
+        ax.set_xlabel(_("Season"))
         ax.tick_params(axis="x", rotation=45)
         if len(chosen):
             ax.legend(fontsize=8, frameon=False)
-    axes[0].set_ylabel("Lift (x the average hit rate)")
-    fig.suptitle("Tags whose lift is rising or fading over the seasons")
+    axes[0].set_ylabel(_("Lift (x the average hit rate)"))
+    fig.suptitle(_("Tags whose lift is rising or fading over the seasons"))
     fig.tight_layout()
     return fig
 
@@ -235,7 +236,7 @@ def plot_trends(per_season: pd.DataFrame, summary: pd.DataFrame, *, top: int = 4
 def plot_competitor_shares(comparison: pd.DataFrame, *, top: int = 12) -> "plt.Figure":
     """For the tag sets competitors win with most, their share among competitor best sellers, own hits
     and the own range."""
-    plt, _ = _libs()
+    plt, _sns = _libs()
     part = comparison.head(top).iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(part) + 1.8))
     y = range(len(part))
@@ -244,19 +245,19 @@ def plot_competitor_shares(comparison: pd.DataFrame, *, top: int = 12) -> "plt.F
         100 * part["share_of_competitor_bestsellers"],
         height=0.27,
         color=COLOURS["bad"],
-        label="competitor best sellers",
+        label=_("competitor best sellers"),
     )
-    ax.barh(list(y), 100 * part["share_of_own_hits"], height=0.27, color=COLOURS["ok"], label="own hits")
+    ax.barh(list(y), 100 * part["share_of_own_hits"], height=0.27, color=COLOURS["ok"], label=_("own hits"))
     ax.barh(
         [i - 0.27 for i in y],
         100 * part["share_of_own_range"],
         height=0.27,
         color=COLOURS["neutral"],
-        label="own range",
+        label=_("own range"),
     )
     ax.set_yticks(list(y), part["tags"], fontsize=8)
-    ax.set_xlabel("Share of products with the tags (%)")
-    ax.set_title("What competitor best sellers have, against the brand's hits and range")
+    ax.set_xlabel(_("Share of products with the tags (%)"))
+    ax.set_title(_("What competitor best sellers have, against the brand's hits and range"))
     ax.legend(loc="lower right", frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
@@ -264,14 +265,14 @@ def plot_competitor_shares(comparison: pd.DataFrame, *, top: int = 12) -> "plt.F
 
 def plot_reliability(table: pd.DataFrame) -> "plt.Figure":
     """Predicted against observed hit rates per probability bin, with the 90% interval of the observed rate."""
-    plt, _ = _libs()
+    plt, _sns = _libs()
     fig, ax = plt.subplots(figsize=(6.2, 5.2))
     if table.empty:
         ax.text(
-            0.5, 0.5, "No season was replayed (backtest_seasons = 0)", ha="center", va="center", transform=ax.transAxes
+            0.5, 0.5, _("No season was replayed (backtest_seasons = 0)"), ha="center", va="center", transform=ax.transAxes
         )
     top = max(0.05, float(max(table["predicted"].max(), table["observed_high"].max())) * 1.08) if len(table) else 1
-    ax.plot([0, 100 * top], [0, 100 * top], color="grey", ls="--", lw=0.9, label="perfect calibration")
+    ax.plot([0, 100 * top], [0, 100 * top], color="grey", ls="--", lw=0.9, label=_("perfect calibration"))
     ax.errorbar(
         100 * table["predicted"],
         100 * table["observed"],
@@ -280,15 +281,15 @@ def plot_reliability(table: pd.DataFrame) -> "plt.Figure":
         color=COLOURS["accent"],
         ecolor=COLOURS["neutral"],
         capsize=3,
-        label="products in a bin",
+        label=_("products in a bin"),
     )
     for x, y, n in zip(table["predicted"], table["observed"], table["products"]):
         ax.annotate(f"{n:,}", (100 * x, 100 * y), textcoords="offset points", xytext=(6, -10), fontsize=7)
     ax.set_xlim(0, 100 * top)
     ax.set_ylim(0, 100 * top)
-    ax.set_xlabel("Predicted hit probability (%)")
-    ax.set_ylabel("Observed hit rate (%)")
-    ax.set_title("Calibration: predicted against observed hit rate")
+    ax.set_xlabel(_("Predicted hit probability (%)"))
+    ax.set_ylabel(_("Observed hit rate (%)"))
+    ax.set_title(_("Calibration: predicted against observed hit rate"))
     ax.legend(loc="upper left", frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
@@ -298,7 +299,7 @@ def plot_plan_waves(table: pd.DataFrame) -> "plt.Figure | None":
     """Products per release wave, by role."""
     if table is None or table.empty:  # no plan was made
         return None
-    plt, _ = _libs()
+    plt, _sns = _libs()
     counts = table.groupby(["wave", "role"]).size().unstack(fill_value=0)
     roles = [r for r in PLAN_ROLES if r in counts.columns]
     colours = {HIT_BET: COLOURS["bad"], CORE: COLOURS["accent"], IMAGE: COLOURS["warn"], CARRY_OVER: COLOURS["neutral"]}
@@ -307,9 +308,9 @@ def plot_plan_waves(table: pd.DataFrame) -> "plt.Figure | None":
     for role in roles:
         ax.bar(counts.index, counts[role], bottom=bottom, color=colours[role], label=role)
         bottom = bottom + counts[role]
-    ax.set_xlabel("Release wave")
-    ax.set_ylabel("Products")
-    ax.set_title("The plan by release wave and role")
+    ax.set_xlabel(_("Release wave"))
+    ax.set_ylabel(_("Products"))
+    ax.set_title(_("The plan by release wave and role"))
     ax.legend(frameon=False, fontsize=8)
     fig.tight_layout()
     return fig
@@ -319,20 +320,20 @@ def plot_plan_categories(categories: pd.DataFrame) -> "plt.Figure | None":
     """Products per category in the plan, against the category's minimum and maximum."""
     if categories is None or categories.empty:  # no plan was made
         return None
-    plt, _ = _libs()
+    plt, _sns = _libs()
     frame = categories.iloc[::-1].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(frame) + 1.6))
-    ax.barh(frame["category"], frame["total"], color=COLOURS["accent"], label="planned products")
+    ax.barh(frame["category"], frame["total"], color=COLOURS["accent"], label=_("planned products"))
     has = frame["min"].notna()
     ax.scatter(
-        frame.loc[has, "min"], frame.loc[has, "category"], marker="|", s=300, color=COLOURS["bad"], label="minimum"
+        frame.loc[has, "min"], frame.loc[has, "category"], marker="|", s=300, color=COLOURS["bad"], label=_("minimum")
     )
     ax.scatter(
-        frame.loc[has, "max"], frame.loc[has, "category"], marker="|", s=300, color=COLOURS["ok"], label="maximum"
+        frame.loc[has, "max"], frame.loc[has, "category"], marker="|", s=300, color=COLOURS["ok"], label=_("maximum")
     )
-    ax.set_xlabel("Products")
-    ax.set_ylabel("Category")
-    ax.set_title("Category mix of the plan against its limits")
+    ax.set_xlabel(_("Products"))
+    ax.set_ylabel(_("Category"))
+    ax.set_title(_("Category mix of the plan against its limits"))
     ax.legend(frameon=False, fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
@@ -344,7 +345,7 @@ def plot_plan_looks(looks: pd.DataFrame, *, cap: int | None = None) -> "plt.Figu
         return None
     if cap is None and "cap" in looks and looks["cap"].notna().any():
         cap = int(looks["cap"].dropna().iloc[0])
-    plt, _ = _libs()
+    plt, _sns = _libs()
     sizes = looks["products"].value_counts().sort_index()
     fig, ax = plt.subplots(figsize=(7, 3.8))
     ax.bar(sizes.index.astype(str), sizes.values, color=COLOURS["accent"])
@@ -354,12 +355,12 @@ def plot_plan_looks(looks: pd.DataFrame, *, cap: int | None = None) -> "plt.Figu
             color=COLOURS["bad"],
             ls="--",
             lw=1,
-            label=f"cap: {cap} products per look",
+            label=_("cap: {cap} products per look", cap=cap),
         )
         ax.legend(frameon=False, fontsize=8)
-    ax.set_xlabel("Products sharing the same look")
-    ax.set_ylabel("Looks (count)")
-    ax.set_title("Tag diversity: how many products share a look")
+    ax.set_xlabel(_("Products sharing the same look"))
+    ax.set_ylabel(_("Looks (count)"))
+    ax.set_title(_("Tag diversity: how many products share a look"))
     fig.tight_layout()
     return fig
 
@@ -370,7 +371,7 @@ def plot_backtest(table: pd.DataFrame) -> "plt.Figure":
     fig, ax = plt.subplots(figsize=(8, 4))
     done = table.dropna(subset=["lift_at_k"])
     if done.empty:
-        ax.text(0.5, 0.5, "No season was replayed", ha="center", va="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, _("No season was replayed"), ha="center", va="center", transform=ax.transAxes)
     else:
         # tagkit stands out; the models on their own in greys, darker the more complex; random picks in red
         shades = [COLOURS["accent"], "#c9d1d9", COLOURS["neutral"], "#5f6b78", COLOURS["bad"]]
@@ -386,8 +387,8 @@ def plot_backtest(table: pd.DataFrame) -> "plt.Figure":
         )
         ax.legend(frameon=False, fontsize=8)
     ax.axhline(1, color="grey", lw=0.8, ls="--")
-    ax.set_xlabel("Season replayed")
-    ax.set_ylabel("Lift at k (x the season's hit rate)")
-    ax.set_title("Backtest: how much more often the hit bets were hits")
+    ax.set_xlabel(_("Season replayed"))
+    ax.set_ylabel(_("Lift at k (x the season's hit rate)"))
+    ax.set_title(_("Backtest: how much more often the hit bets were hits"))
     fig.tight_layout()
     return fig

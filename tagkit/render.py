@@ -17,7 +17,10 @@ import pandas as pd
 
 from tagkit._inert import html_text, summary_html
 from tagkit.display import SUMMARY_KEY
+from tagkit.language import HTML_LANG, current_language, markdown
+from tagkit.language import translate as _
 
+READING_MARK = r"How to read it:\*\*|读图方法：\*\*"  # the line a chart's alt text is taken from
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 MANIFEST = "manifest.json"
 _PAGE = (TEMPLATES / "page.html").read_text(encoding="utf-8")
@@ -40,6 +43,8 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
     nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters"} & set(c.metadata.get("tags", []))]
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i}"
+        if cell.cell_type == "markdown":
+            cell["source"] = markdown(cell.source)  # the page's language (tagkit.language)
     found = {"summary": "", "figures": {}, "key_figures": [], "season_sheets": []}
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -57,17 +62,18 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
     exporter = HTMLExporter(
         template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
-    body, _ = exporter.from_notebook_node(nb)
+    body, _resources = exporter.from_notebook_node(nb)
     body = re.sub(r'<a class="anchor-link" href="#[^"]*">¶</a>', "", body)
     alts = iter(_chart_descriptions(nb))
     body = re.sub(
         r'alt="No description has been provided for this image"',
-        lambda _: f'alt="{html_text(next(alts, "A chart of this report"))}"',
+        lambda m: f'alt="{html_text(next(alts, _("A chart of this report")))}"',
         body,
     )
     contents, first = _contents(body), body.find("<h2")
     body = body[:first] + contents + body[first:] if first >= 0 else contents + body  # after the title and summary
     page = _PAGE.format(
+        lang=HTML_LANG[current_language()],
         title=html_text(f"{title} · {season}"),
         brand=html_text(brand),
         season=html_text(season),
@@ -76,7 +82,7 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
         script=SCRIPT,
         script_hash=SCRIPT_HASH,
         body=body,
-        back='<a href="index.html">All reports of this season</a>' + _ran_on(),
+        back=f'<a href="index.html">{html_text(_("All reports of this season"))}</a>' + _ran_on(),
     )
     target.write_text(page, encoding="utf-8")
     return {"file": target.name, "title": title, **found}
@@ -91,12 +97,12 @@ def _chart_descriptions(nb) -> list[str]:
             lines = cell.source.splitlines()
             heading = next((line.lstrip("#").strip() for line in lines if line.startswith("#")), heading)
             text = " ".join(line for line in lines if not line.startswith("#")).strip()
-            reading = re.sub(r"[*_`]", "", text.split("How to read it:**", 1)[-1]).strip() if text else ""
+            reading = re.sub(r"[*_`]", "", re.split(READING_MARK, text, maxsplit=1)[-1]).strip() if text else ""
             continue
         for output in cell.get("outputs", []):
             if "image/png" in output.get("data", {}):
-                sentence = reading.split(". ")[0].rstrip(".")
-                out.append(f"Chart: {heading}." + (f" {sentence}." if sentence else ""))
+                sentence = re.split(r"(?<=[.。])\s*", reading)[0].rstrip(".。")
+                out.append(_("Chart: {heading}.", heading=heading) + (f" {sentence}." if sentence else ""))
     return out
 
 
@@ -109,17 +115,21 @@ def _contents(body: str) -> str:
     if len(sections) < 2:
         return ""
     items = "".join(f'<li><a href="#{html_text(a)}">{html_text(text)}</a></li>' for a, text in sections)
-    return f'<nav class="tk-contents" aria-label="On this page"><strong>On this page</strong><ol>{items}</ol></nav>'
+    said = html_text(_("On this page"))
+    return f'<nav class="tk-contents" aria-label="{said}"><strong>{said}</strong><ol>{items}</ol></nav>'
 
 
 def _ran_on() -> str:
     """What made the page (the same on every run on one machine; times and input digests are in the manifest)."""
     from tagkit import __version__
 
-    return (
-        f'<p class="tk-note">Made by tagkit {__version__} on Python {platform.python_version()}; when it ran, '
-        f'how long it took and the inputs it read are in <a href="{MANIFEST}">{MANIFEST}</a>.</p>'
+    made = _(
+        "Made by tagkit {version} on Python {python}; when it ran, how long it took and the inputs it read are in",
+        version=__version__,
+        python=platform.python_version(),
     )
+    return f'<p class="tk-note">{html_text(made)} <a href="{MANIFEST}">{MANIFEST}</a>.</p>'
+
 
 
 def _title(nb) -> str:
@@ -128,7 +138,7 @@ def _title(nb) -> str:
             for line in cell.source.splitlines():
                 if line.startswith("#"):
                     return line.lstrip("#").strip()
-    return "Report"
+    return _("Report")
 
 
 def _index_item(page: dict, folder: Path) -> str:
@@ -140,13 +150,13 @@ def _index_item(page: dict, folder: Path) -> str:
     box = ""
     if failed:
         kept = (
-            f"The page linked is the last good version, from {html_text(str(page['kept_from']))}."
+            _("The page linked is the last good version, from {kept_from}.", kept_from=str(page["kept_from"]))
             if page.get("kept_from") and has_page
-            else "There is no earlier version of this report."
+            else _("There is no earlier version of this report.")
         )
         box = (
-            f'<div class="tk-warning"><p><strong>This report failed in this run.</strong> '
-            f"{html_text(page.get('error', ''))} {kept}</p></div>"
+            f'<div class="tk-warning"><p><strong>{html_text(_("This report failed in this run."))}</strong> '
+            f"{html_text(page.get('error', ''))} {html_text(kept)}</p></div>"
         )
     return f"<li><h2>{head}</h2>{box}<p>{summary_html(page['summary']) or '&nbsp;'}</p></li>"
 
@@ -158,18 +168,24 @@ def write_index(
     body = f'<ul class="tk-index">{items}</ul>'
     if key_figures is not None and len(key_figures):
         table = key_figures.to_html(index=False, escape=True, border=0, classes="tk-table")
-        body = f'<h2>Key figures</h2>{table}<p class="tk-note">Next to the previous season, when it was run.</p>' + body
+        body = (
+            f"<h2>{html_text(_('Key figures'))}</h2>{table}"
+            f'<p class="tk-note">{html_text(_("Next to the previous season, when it was run."))}</p>' + body
+        )
     workbook = target.parent / f"tagkit_{season}.xlsx"
     if workbook.exists():
+        one_workbook = html_text(_("All the season's key tables in one workbook:"))
         body += (
-            f'<p>All the season\'s key tables in one workbook: <a href="{html_text(workbook.name)}">'
-            f'{html_text(workbook.name)}</a>. How this run was made: <a href="{MANIFEST}">{MANIFEST}</a>.</p>'
+            f'<p>{one_workbook} <a href="{html_text(workbook.name)}">'
+            f'{html_text(workbook.name)}</a>. {html_text(_("How this run was made:"))} '
+            f'<a href="{MANIFEST}">{MANIFEST}</a>.</p>'
         )
     page = _PAGE.format(
-        title=html_text(f"tagkit reports · {season}"),
+        lang=HTML_LANG[current_language()],
+        title=html_text(_("tagkit reports · {season}", season=season)),
         brand=html_text(brand),
         season=html_text(season),
-        heading=f"<h1>Quarterly reports, {html_text(season)}</h1>",
+        heading=f"<h1>{html_text(_('Quarterly reports, {season}', season=season))}</h1>",
         css=_CSS,
         script=SCRIPT,
         script_hash=SCRIPT_HASH,

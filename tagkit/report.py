@@ -30,6 +30,8 @@ from tagkit.io.cache import file_digest
 from tagkit.io.dataset import open_dataset
 from tagkit.io.writers import write_excel
 from tagkit.io.yaml_files import read_yaml
+from tagkit.language import check_language, using_language
+from tagkit.language import translate as _
 from tagkit.parameters import (
     DIMENSION_PARAMETERS,
     HIT_PARAMETERS,
@@ -82,6 +84,7 @@ def run_report(
     engine: str | None = None,
     progress: bool = True,
     jobs: int | None = None,
+    language: str | None = None,
     echo=print,
 ) -> Path:
     """Run the quarterly batch for ``season``; returns the path of ``<out_dir>/<season>/index.html``.
@@ -96,6 +99,9 @@ def run_report(
     ``jobs`` notebooks run at once (default: one per core), each kernel on one thread, the longest of the last
     run first; each writes into its own folder of the build, so its exports are known to be its own. The pages,
     the index and the manifest list them in the batch's order, whatever order they finished in.
+
+    ``language`` (``en`` or ``zh``) is the language of every page, chart and workbook of the batch; by default the
+    parameters file's shared ``language``, else the dataset's (``language:`` in dataset.yml), else English.
     """
     import papermill as pm
 
@@ -117,6 +123,7 @@ def run_report(
     jobs = _jobs(jobs, len(notebooks))
     declared = {p.stem: pm.inspect_notebook(str(p)) for p in notebooks}
     parameters = _parameters(params_file, declared)
+    language = check_language(language or parameters.get("shared", {}).get("language") or dataset.language)
     given_all = {}
     for notebook in notebooks:
         given = {"season": season, "data_dir": str(dataset.folder), "output_dir": ""}
@@ -124,6 +131,7 @@ def run_report(
         given.update(parameters.get(notebook.stem, {}))
         if engine:  # --engine wins over the parameters file
             given["engine"] = engine
+        given["language"] = language  # one language for the whole batch: its pages, index and workbooks
         given_all[notebook.stem] = {k: v for k, v in given.items() if k in declared[notebook.stem]}
     echo(f"Checking the dataset, the season and the parameters of {len(notebooks)} notebook(s)")
     preflight(
@@ -139,11 +147,11 @@ def run_report(
     previous_folder = out_dir / season
     previous_pages = _index_entries(previous_folder)
     started = time.monotonic()
-    run = {"season": season, "started": _now(), "notebooks": [], "parameters": {}, "jobs": jobs}
+    run = {"season": season, "started": _now(), "notebooks": [], "parameters": {}, "jobs": jobs, "language": language}
     pages, failures = [], []
     kernels = _Kernels()  # the running kernels, killed if the batch is stopped
     try:
-        with _kernel_settings(progress):
+        with _kernel_settings(progress), using_language(language):
             order = _longest_first(notebooks, previous_folder)
             numbers = {notebook.stem: i for i, notebook in enumerate(notebooks, start=1)}
 
@@ -197,14 +205,15 @@ def run_report(
             pages = _keep_other_reports(previous_folder, build, pages)
         figures = {Path(p["file"]).stem: p.get("figures", {}) for p in pages if p.get("status", "ok") == "ok"}
         previous = _previous_figures(out_dir, dataset.calendar.shift(season, -1))
-        season_workbook(build, season, pages)
-        write_index(
-            pages,
-            build / "index.html",
-            season=season,
-            brand=dataset.name,
-            key_figures=key_figures(pages, previous, season, dataset.calendar.shift(season, -1)),
-        )
+        with using_language(language):
+            season_workbook(build, season, pages)
+            write_index(
+                pages,
+                build / "index.html",
+                season=season,
+                brand=dataset.name,
+                key_figures=key_figures(pages, previous, season, dataset.calendar.shift(season, -1)),
+            )
         (build / "index.json").write_text(
             json.dumps(pages, indent=1, ensure_ascii=False, sort_keys=True), encoding="utf-8"
         )
@@ -583,6 +592,7 @@ def key_figures(pages: list[dict], previous: dict | None, season: str, previous_
                 )
             )
     table = pd.DataFrame([row for row in rows if row], columns=["figure", season, previous_season])
+    table = table.rename(columns={"figure": _("figure")})
     return table if previous is not None else table.drop(columns=previous_season)  # no empty column on a first run
 
 
@@ -590,9 +600,9 @@ def _key_figure(label: str, now, before, fmt: str, season: str, previous_season:
     if now is None and before is None:
         return None
     return {
-        "figure": label,
+        "figure": _(label),
         season: fmt.format(now) if now is not None else "",
-        previous_season: fmt.format(before) if before is not None else "not run",
+        previous_season: fmt.format(before) if before is not None else _("not run"),
     }
 
 
@@ -604,7 +614,7 @@ def season_workbook(folder: Path, season: str, pages: list[dict]) -> Path | None
         path = folder / file
         if path.exists():
             try:
-                sheets[sheet] = pd.read_excel(path, sheet_name=source)
+                sheets[_(sheet)] = pd.read_excel(path, sheet_name=source)
             except ValueError:  # an export without that sheet
                 continue
     if not sheets:

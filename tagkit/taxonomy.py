@@ -16,6 +16,8 @@ import pandas as pd
 
 from tagkit._checks import did_you_mean
 from tagkit.errors import TagkitError, TaxonomyError
+from tagkit.language import current_language, has_cjk
+from tagkit.language import translate as _
 
 # Characters that separate several values in one cell, or a dimension from its value.
 VALUE_SEPARATORS = ",;|、，；"
@@ -100,8 +102,18 @@ class DimensionRoles:
     declared: bool = False  # from dataset.yml, rather than the fallback
 
     def describe_look(self, taxonomy: Taxonomy) -> str:
-        labels = [taxonomy.dimension(d).label + (" (family)" if d in self.look_top_level else "") for d in self.look]
-        return ", ".join(labels[:-1]) + (" and " if len(labels) > 1 else "") + labels[-1] if labels else "nothing"
+        family = _(" (family)")
+        labels = [taxonomy.dimension_words(d) + (family if d in self.look_top_level else "") for d in self.look]
+        if not labels:
+            return _("nothing")
+        return _(", ").join(labels[:-1]) + (_(" and ") if len(labels) > 1 else "") + labels[-1]
+
+
+def _said(label: str, aliases) -> str:
+    """``label``, or in Chinese the first Chinese alias when the label is not Chinese."""
+    if current_language() == "zh" and not has_cjk(label):
+        return next((a for a in aliases if has_cjk(a)), label)
+    return label
 
 
 def _humanised(value: str) -> str:
@@ -121,7 +133,7 @@ class Taxonomy:
         self._value_keys: dict[str, dict[str, str]] = {}
         self._bare: dict[str, list[tuple[str, str]]] = {}
         self._parent: dict[str, str | None] = {}
-        self._words = None  # each item's words and the tag-set patterns, built on first use (_spoken)
+        self._words = {}  # per language: each item's words and the tag-set patterns, built on first use (_spoken)
         for d in self.dimensions:
             for text in (d.name, d.label, *d.aliases):
                 self._dimension_keys.setdefault(tag_key(text), d.name)
@@ -236,17 +248,26 @@ class Taxonomy:
         return tag_sets.sub(said, text)
 
     def _spoken(self):
-        """Every item's words, and the patterns of a tag set and of one item (built once, on first use)."""
-        if self._words is None:
+        """Every item's words in the page's language, and the patterns of a tag set and of one item (built once
+        per language, on first use). In Chinese, a value is said by its first Chinese alias when its label is not
+        Chinese already."""
+        language = current_language()
+        if language not in self._words:
             spoken = {
-                item_name(d.name, v.name): v.label if v.label != v.name else _humanised(v.name)
+                item_name(d.name, v.name): _said(v.label if v.label != v.name else _humanised(v.name), v.aliases)
                 for d in self.dimensions
                 for v in d.values
             }
             item = "|".join(re.escape(i) for i in sorted(spoken, key=len, reverse=True)) or "(?!)"
             tag_sets = re.compile(rf"(?<![\w=-])(?:{item})(?: & (?:{item}))*(?![\w=-])")
-            self._words = (spoken, tag_sets, re.compile(item))
-        return self._words
+            self._words[language] = (spoken, tag_sets, re.compile(item))
+        return self._words[language]
+
+    def dimension_words(self, name: str) -> str:
+        """A dimension as a reader reads it: its label (in Chinese, its first Chinese alias when the label is not
+        Chinese)."""
+        dimension = self.dimension(name)
+        return _said(dimension.label, dimension.aliases)
 
     def resolve_dimension(self, raw) -> str | None:
         """The dimension named by ``raw`` (its name, label or an alias), or None."""

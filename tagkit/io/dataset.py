@@ -8,6 +8,7 @@ catalogue:   {path: products.csv, shape: wide, columns: {product_id: SKU}}
 sales:       {path: orders/*.csv, kind: order_lines, columns: {date: Order date}}
 competitors: {path: competitors.csv, shape: tag_string, source: competitor}   # optional
 candidates:  {path: pipeline.xlsx, shape: long}                                # optional
+language: zh                       # optional: pages and workbooks in Simplified Chinese (default en)
 ```
 Paths are relative to the folder holding ``dataset.yml``.
 """
@@ -22,11 +23,12 @@ import pandas as pd
 
 from tagkit._checks import did_you_mean
 from tagkit.catalogue import Catalogue
-from tagkit.errors import InputError
+from tagkit.errors import InputError, ParameterError
 from tagkit.io.engines import is_uri
 from tagkit.io.readers import read_catalogue, read_taxonomy
 from tagkit.io.sales import Sales, combine_sales, read_sales, sales_span
 from tagkit.io.yaml_files import read_yaml
+from tagkit.language import check_language
 from tagkit.paths import DEMO_DATA
 from tagkit.seasons import SeasonCalendar, calendar_from_config
 from tagkit.taxonomy import Taxonomy
@@ -42,6 +44,7 @@ _TOP_KEYS = {
     "candidates",
     "description",
     "analysis",
+    "language",
 }
 _CATALOGUE_KEYS = {
     "path",
@@ -83,6 +86,7 @@ class Dataset:
     taxonomy_file: Path
     inputs: dict = field(default_factory=dict)
     analysis: dict = field(default_factory=dict)  # which dimensions make the planning category and a look
+    language: str = "en"  # the language of the pages and workbooks (tagkit.language)
 
     def __repr__(self) -> str:
         return f"Dataset({self.name!r}, folder={str(self.folder)!r}, inputs={sorted(self.inputs)})"
@@ -258,13 +262,24 @@ def open_dataset(folder=None) -> Dataset:
             f"[product_type, colour, pattern]}}; found {analysis!r}"
         )
         analysis = {}
+    try:
+        language = check_language(data.get("language"), "language")
+    except ParameterError as err:
+        problems.append(f"{where('language')}: {err}")
+        language = "en"
     taxonomy_file = folder / str(data.get("taxonomy", "taxonomy.yml"))
     if "taxonomy" in data and not taxonomy_file.exists():
         problems.append(f"{where('taxonomy')}: taxonomy file {str(data['taxonomy'])!r} not found in {folder}")
     if problems:
         raise InputError(f"{config_file} does not describe a usable dataset:", problems)
     return Dataset(
-        folder.resolve(), str(data.get("name", folder.name)), calendar, taxonomy_file.resolve(), inputs, analysis
+        folder.resolve(),
+        str(data.get("name", folder.name)),
+        calendar,
+        taxonomy_file.resolve(),
+        inputs,
+        analysis,
+        language,
     )
 
 

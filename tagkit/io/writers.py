@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 
 from tagkit._inert import csv_frame, excel_text
-from tagkit.formats import decimals, header, measure
+from tagkit.formats import decimals, header, measure, tagkit_words
 from tagkit.io import _xlsx
 from tagkit.io._files import atomic_write
+from tagkit.language import translate as _
 
 _MAX_WIDTH = 59  # characters; a width is stored as w + 0.7, so no column is wider than 60
 _EXCEL_MAX_ROWS = 1_048_575
@@ -46,16 +47,22 @@ def write_excel(sheets: dict[str, pd.DataFrame], path, *, percent=(), about: dic
             frame = pd.DataFrame(
                 {
                     "note": [
-                        f"This table has {len(frame):,} rows, more than an Excel sheet holds "
-                        f"({_EXCEL_MAX_ROWS:,}): all of them are in {whole.name}, beside this "
-                        "workbook."
+                        _(
+                            "This table has {rows} rows, more than an Excel sheet holds ({most}): all of them are in "
+                            "{file}, beside this workbook.",
+                            rows=f"{len(frame):,}",
+                            most=f"{_EXCEL_MAX_ROWS:,}",
+                            file=whole.name,
+                        )
                     ]
                 }
             )
+        elif frame is not None:
+            frame = tagkit_words(frame)
         if frame is not None:
             fitted[name] = frame
     if about:
-        rows = [(str(k), v if isinstance(v, (int, float, str, bool)) else str(v)) for k, v in about.items()]
+        rows = [(_(str(k)), v if isinstance(v, (int, float, str, bool)) else str(v)) for k, v in about.items()]
         fitted = {"about": pd.DataFrame(rows, columns=["setting", "value"]).astype({"value": object}), **fitted}
     return atomic_write(path, lambda tmp: _write_workbook(fitted, tmp, set(percent)))
 
@@ -90,7 +97,7 @@ def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path, percent: set):
                     width = max(len(title), len(num_format)) + 2
                 style = _xlsx.Style(num_format=num_format) if num_format else None
                 columns.append(_xlsx.Column(kind, values, style, width))
-            book.add(_xlsx.Sheet(_sheet_name(name), names, columns, len(frame), colours=_verdict_colours(frame)))
+            book.add(_xlsx.Sheet(_sheet_name(_(name)), names, columns, len(frame), colours=_verdict_colours(frame)))
     finally:
         book.close()
 
@@ -118,7 +125,7 @@ def _verdict_colours(frame: pd.DataFrame) -> list:
     for i, column in enumerate(frame.columns):
         if str(column) not in VERDICT_COLUMNS and header(column) not in {header(c) for c in VERDICT_COLUMNS}:
             continue
-        rules = [(f'"{word}"', colour) for colour, words in VERDICT_COLOURS.items() for word in words]
+        rules = [(f'"{_(word)}"', colour) for colour, words in VERDICT_COLOURS.items() for word in words]
         if pd.api.types.is_bool_dtype(frame[column]):
             rules.append(("FALSE", "bad"))
         out.append((i, rules))
