@@ -109,7 +109,8 @@ tk.show_warnings(check.warnings)
 # the rest, the warning above says so and which parameter to change.
 
 # %%
-tk.show_notes([f"Hit definition: {definition.describe(window)}.", tk.hits.launch_note(brand.own.products)])
+tk.show_notes([tk.language.translate("Hit definition: {definition}.", definition=definition.describe(window)),
+               tk.hits.launch_note(brand.own.products)])
 tk.show_table(check.table, note="Level with the cut-off: decided by revenue, then order lines; level on every key: "
               "all count as hits.")
 
@@ -134,7 +135,7 @@ tk.show_table(share, max_rows=table_rows, percent=["hit_share", "revenue_share"]
 # %%
 image_products = labels[(labels["season"] == season) & (labels["status"] == tk.vocabulary.IMAGE_PRODUCT)]
 tk.show_table(image_products.sort_values("value", ascending=False)[["product_id", "value", "units", "revenue"]],
-              max_rows=table_rows, empty=f"No product of {season} is flagged as an image product.")
+              max_rows=table_rows, empty=tk.language.translate("No product of {season} is flagged as an image product.", season=season))
 
 # %% [markdown]
 # ## The tag combinations that mark hits
@@ -187,7 +188,7 @@ tk.show_table(tk.rules.status_counts(rules))
 # name them, the two dimensions are those whose values tell hits from the rest best.
 
 # %%
-fig = tk.plots.plot_lift_heatmap(tk.lift_table(matrix, hits, *pair) if pair else None)
+fig = tk.plots.plot_lift_heatmap(tk.lift_table(matrix, hits, *pair) if pair else None, taxonomy=brand.taxonomy)
 tk.show_notes(["No heatmap: fewer than two dimensions have enough products per value." if pair is None else ""])
 
 # %% [markdown]
@@ -219,7 +220,7 @@ tk.show_table(common.drop(columns="items"), max_rows=table_rows,
 # line, products with the tag were more often hits than average.
 
 # %%
-fig = tk.plots.plot_trends(per_season, trends)
+fig = tk.plots.plot_trends(per_season, trends, taxonomy=brand.taxonomy)
 
 # %%
 tk.show_table(trends[trends["trend"].isin(["rising", "fading"])], max_rows=table_rows,
@@ -253,7 +254,7 @@ tk.show_table(yearly, max_rows=3 * table_rows, percent=["share_of_hits", "share_
 # best sellers (red), the brand's hits (green) and the brand's range (grey).
 
 # %%
-fig = tk.plots.plot_competitor_shares(comparison) if comparison is not None else None
+fig = tk.plots.plot_competitor_shares(comparison, taxonomy=brand.taxonomy) if comparison is not None else None
 
 # %%
 tk.show_table(tk.compare.comparison_findings(comparison), max_rows=table_rows,
@@ -271,7 +272,7 @@ tk.show_table(tk.compare.comparison_findings(comparison), max_rows=table_rows,
 # looks alike; *effective looks* is its inverse. The planner caps how many products may share a look.
 
 # %%
-tk.show_notes([f"Here a look is {brand.taxonomy.roles.describe_look(brand.taxonomy)}."])
+tk.show_notes([tk.language.translate("Here a look is {look}.", look=brand.taxonomy.roles.describe_look(brand.taxonomy))])
 tk.show_table(tk.looks.homogeneity_by_season(labels, signatures), max_rows=table_rows, percent=["largest_group_share"])
 in_season = labels[(labels["season"] == season) & labels["status"].isin(tk.vocabulary.RANKED)]
 tk.show_table(tk.looks.look_alike_groups(signatures.reindex(in_season["product_id"]), in_season["hit"]), max_rows=10,

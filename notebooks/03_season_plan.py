@@ -166,7 +166,7 @@ fig = tk.plots.plot_plan_waves(plan.table)
 # maximum (green mark).
 
 # %%
-fig = tk.plots.plot_plan_categories(plan.categories)
+fig = tk.plots.plot_plan_categories(plan.categories, taxonomy=brand.taxonomy)
 
 # %%
 tk.show_table(plan.categories, max_rows=table_rows, empty="No plan was made.")

@@ -22,6 +22,7 @@ from tagkit.calibration import recalibrate
 from tagkit.choice import AUTO, choose_model
 from tagkit.encode import encode_tags
 from tagkit.hits import HIT, MISS, ranked_rows
+from tagkit.language import translate as _
 from tagkit.plan import CORE, HIT_BET, IMAGE, PlanInfeasible, limits_from_mix, plan_season
 from tagkit.propensity import brier_score, fit_propensity, reliability, score_candidates
 from tagkit.rules import KEPT, mine_hit_rules, rule_membership
@@ -213,7 +214,7 @@ def backtest(
                 "expected_bet_hits": np.nan,
                 "realised_bet_hits": np.nan,
                 "brier": brier_score(np.full(len(pool), base), hits_in_pool),
-                "note": f"average of {random_draws} draws; brier of predicting the base rate",
+                "note": _("average of {draws} draws; brier of predicting the base rate", draws=random_draws),
             }
         )
     table = pd.DataFrame(rows).reindex(columns=BACKTEST_COLUMNS)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from tagkit.language import translate as _
 from tagkit.seasons import QUARTERS
 
 _EPS = 1e-6
@@ -142,7 +143,7 @@ def _intercept_offset(z, y, intercept, slope) -> float:
     """The intercept shift that makes one season's expected hits match its observed hits (slope fixed)."""
     target = float(y.sum())
     low, high = -6.0, 6.0
-    for _ in range(60):  # bisection: expected hits grow with the shift
+    for _step in range(60):  # bisection: expected hits grow with the shift
         mid = (low + high) / 2
         expected = float((1 / (1 + np.exp(-(intercept + mid + slope * z)))).sum())
         low, high = (mid, high) if expected < target else (low, mid)
@@ -204,18 +205,31 @@ def log_loss(p, y) -> float:
 def calibration_note(calibration: Calibration) -> str:
     """How a plan's probabilities were calibrated, in a sentence."""
     seasons = f" ({calibration.seasons[0]}–{calibration.seasons[-1]})" if calibration.seasons else ""
-    spread = f" A season's own shift (sd {calibration.season_spread:.2f} on the logit scale) is part of every interval."
+    spread = _(
+        " A season's own shift (sd {spread} on the logit scale) is part of every interval.",
+        spread=f"{calibration.season_spread:.2f}",
+    )
     if not calibration.seasons:
-        return "No past season was replayed, so the probabilities could not be checked out of time." + spread
+        return _("No past season was replayed, so the probabilities could not be checked out of time.") + spread
     if calibration.fitted:
         return (
-            f"The probabilities were recalibrated on the past seasons{seasons} predicted out of time (slope "
-            f"{calibration.slope:.2f}, intercept {calibration.intercept:+.2f} on the logit scale): that beat the "
-            f"raw probabilities on the last two of them. No chance above {calibration.ceiling():.0%} is stated: "
-            "no higher rate was seen." + spread
+            _(
+                "The probabilities were recalibrated on the past seasons{seasons} predicted out of time (slope "
+                "{slope}, intercept {intercept} on the logit scale): that beat the raw probabilities on the last two "
+                "of them. No chance above {ceiling} is stated: no higher rate was seen.",
+                seasons=seasons,
+                slope=f"{calibration.slope:.2f}",
+                intercept=f"{calibration.intercept:+.2f}",
+                ceiling=f"{calibration.ceiling():.0%}",
+            )
+            + spread
         )
     return (
-        f"The probabilities are the model's own: a recalibration on the past seasons{seasons} did not predict "
-        f"them better out of time. No chance above {calibration.ceiling():.0%} is stated: no higher rate was seen."
+        _(
+            "The probabilities are the model's own: a recalibration on the past seasons{seasons} did not predict them "
+            "better out of time. No chance above {ceiling} is stated: no higher rate was seen.",
+            seasons=seasons,
+            ceiling=f"{calibration.ceiling():.0%}",
+        )
         + spread
     )

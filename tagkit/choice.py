@@ -18,6 +18,7 @@ import pandas as pd
 
 from tagkit.calibration import log_loss
 from tagkit.errors import ParameterError
+from tagkit.language import translate as _
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.vocabulary import MODEL_KINDS, TAGS_AND_RULES
 
@@ -113,34 +114,43 @@ def choose_model(
         )
     table = pd.DataFrame(rows, columns=CHOICE_COLUMNS)
     if model != AUTO:
-        kind, reason = model, "set by hand (the propensity_model parameter)"
+        kind, reason = model, _("set by hand (the propensity_model parameter)")
     elif len(seasons) < 2:
         kind = TAGS_AND_RULES
-        reason = (
-            f"the default: {len(seasons)} past season(s) were predicted out of time by every kind "
-            "of model, too few to choose among them (replay more seasons with backtest_seasons)"
+        reason = _(
+            "the default: {seasons} past season(s) were predicted out of time by every kind of model, too few to "
+            "choose among them (replay more seasons with backtest_seasons)",
+            seasons=len(seasons),
         )
     else:
         within = table[table["log_loss_vs_best"] <= table["standard_error"].fillna(0) + 1e-12]
         kind = str(within["model"].iloc[0])  # the simplest within one standard error of the best
         best_kind = method_kind[best]
-        others = ", ".join(f"{r.log_loss:.4f} for {r.model}" for r in table.itertuples() if r.model != kind)
+        others = _(", ").join(
+            _("{loss} for {model}", loss=f"{r.log_loss:.4f}", model=_(r.model))
+            for r in table.itertuples()
+            if r.model != kind
+        )
         chosen_loss = float(table.loc[table["model"] == kind, "log_loss"].iloc[0])
         if kind == best_kind:
-            reason = (
-                f"the best out-of-time log loss over the last {len(seasons)} seasons ({chosen_loss:.4f}, "
-                f"against {others})"
-                + (
-                    ", by more than the seasons' noise over every simpler model"
-                    if kind != next(iter(MODEL_KINDS))
-                    else ""
-                )
+            reason = _(
+                "the best out-of-time log loss over the last {seasons} seasons ({loss}, against {others})",
+                seasons=len(seasons),
+                loss=f"{chosen_loss:.4f}",
+                others=others,
+            ) + (
+                _(", by more than the seasons' noise over every simpler model")
+                if kind != next(iter(MODEL_KINDS))
+                else ""
             )
         else:
-            reason = (
-                f"over the last {len(seasons)} seasons its out-of-time log loss ({chosen_loss:.4f}) "
-                f"was within one standard error of the best model's ({best_kind}); the simpler model is "
-                f"preferred ({others})"
+            reason = _(
+                "over the last {seasons} seasons its out-of-time log loss ({loss}) was within one standard error of "
+                "the best model's ({best}); the simpler model is preferred ({others})",
+                seasons=len(seasons),
+                loss=f"{chosen_loss:.4f}",
+                best=_(best_kind),
+                others=others,
             )
     table["chosen"] = table["model"] == kind
     return ModelChoice(kind, reason, table)

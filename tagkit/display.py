@@ -159,7 +159,7 @@ def show_warnings(warnings, *, title: str = "Read this first") -> None:
 
     warnings = [w for w in warnings if w]
     if warnings:
-        items = "".join(f"<li>{html_text(_(str(w)))}</li>" for w in warnings)
+        items = "".join(f"<li>{html_text(translate_cell(str(w)))}</li>" for w in warnings)
         display(HTML(f'<div class="tk-warning"><p><strong>{html_text(_(title))}</strong></p><ul>{items}</ul></div>'))
 
 
@@ -170,7 +170,7 @@ def show_notes(notes) -> None:
     notes = [n for n in notes if n]
     if notes:
         said = html_text(_("Note:"))
-        items = "".join(f"<li><strong>{said}</strong> {html_text(_(n))}</li>" for n in notes)
+        items = "".join(f"<li><strong>{said}</strong> {html_text(translate_cell(n))}</li>" for n in notes)
         display(HTML(f'<ul class="tk-notes">{items}</ul>'))
 
 

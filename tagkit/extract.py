@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from tagkit._arrays import ragged_take, text_from_codes
+from tagkit.language import translate as _
 from tagkit.taxonomy import Taxonomy, item_name
 from tagkit.vocabulary import TEXT_AMBIGUOUS, TEXT_IN_COLUMN, TEXT_NEGATED, TEXT_READ, TEXT_STATUSES
 
@@ -204,7 +205,7 @@ class TextMatcher:
         i, n, negation = 0, len(words), None  # the position of a negation not yet spent on a value
         located, end_of = -1, 0  # the words' places in the clause, found as far as a value needed them
         while i < n:
-            most, _, kind = infos[i]
+            most, _unused, kind = infos[i]
             items = None
             if kind == 3:  # a misspelt value
                 items, size, match_kind = self._typos[words[i]], 1, "close spelling"
@@ -444,7 +445,7 @@ def _settle_across_columns(key, position, dimension, status, note, table, dimens
 def _given_pairs(given: pd.DataFrame, product: np.ndarray, dimension: np.ndarray) -> np.ndarray:
     """Whether each (product, dimension) is among ``given``'s pairs, by one hash join on codes."""
     both = pd.concat([given["product_id"].astype(str), pd.Series(product, dtype="str")], ignore_index=True)
-    product_code, _ = pd.factorize(both)
+    product_code, _uniques = pd.factorize(both)
     dims = pd.concat([given["dimension"].astype(str), pd.Series(dimension, dtype="str")], ignore_index=True)
     dimension_code, dimension_names = pd.factorize(dims)
     keys = product_code.astype(np.int64) * max(len(dimension_names), 1) + dimension_code
@@ -544,9 +545,10 @@ def text_summary(catalogue, taxonomy: Taxonomy, *, sample: int = 20, seed: int =
     ``text_words``); the sample is ``sample`` products drawn with ``seed`` among those with text."""
     if not catalogue.text_columns:
         empty = pd.DataFrame(columns=REVIEW_COLUMNS)
-        note = (
-            f"{catalogue.file} names no text columns, so every tag comes from its tag columns. A catalogue with "
-            "titles or descriptions can have its tags read from them: add text: [Title] to its entry in dataset.yml."
+        note = _(
+            "{file} names no text columns, so every tag comes from its tag columns. A catalogue with titles or "
+            "descriptions can have its tags read from them: add text: [Title] to its entry in dataset.yml.",
+            file=catalogue.file,
         )
         return TextSummary(note, empty, catalogue.text_words, empty)
     extracted, products = catalogue.extracted, catalogue.products

@@ -30,7 +30,27 @@ PERCENT_NAMES = (
 
 
 # columns whose text cells are tagkit's own words (statuses, verdicts, roles), shown in the page's language
-WORD_COLUMNS = ("band", "verdict", "trend", "status", "within", "held_up", "role", "method", "model", "kind", "source")
+WORD_COLUMNS = (
+    "band",
+    "verdict",
+    "trend",
+    "status",
+    "within",
+    "held_up",
+    "role",
+    "method",
+    "model",
+    "kind",
+    "source",
+    "problem",
+    "action",
+    "suggestion",
+    "reason",
+    "measure",
+    "note",
+    "target",
+    "wave",
+)
 
 
 def tagkit_words(frame: pd.DataFrame) -> pd.DataFrame:

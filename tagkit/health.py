@@ -13,6 +13,8 @@ from tagkit.catalogue import Catalogue
 from tagkit.encode import encode_tags
 from tagkit.io.dataset import CATALOGUE_INPUTS, Dataset
 from tagkit.io.sales import Sales
+from tagkit.language import sentences as join_sentences
+from tagkit.language import translate as _
 from tagkit.tags import NOT_RESOLVED, USABLE, missing_required, normalise_tags, tag_coverage, tag_health
 from tagkit.taxonomy import Taxonomy
 
@@ -137,23 +139,41 @@ def tag_health_summary(
     }
     known_launch = products["launch_season"].notna().mean() >= 0.5 if len(products) else False
     launched_text = (
-        f"{len(launched):,} launched in {season}"
+        _("{launched} launched in {season}", launched=f"{len(launched):,}", season=season)
         if known_launch
-        else "launch dates unknown: launch is taken to be the first sale"
+        else _("launch dates unknown: launch is taken to be the first sale")
     )
     sentences = [
-        f"**{len(products):,} products** in the own catalogue ({launched_text}); "
-        f"**{complete:.1%}** carry every required dimension "
-        f"({plain(', '.join(d.label for d in taxonomy.dimensions if d.required))}).",
-        f"{len(unresolved):,} raw tags ({len(unresolved) / max(len(tags), 1):.1%}) could not be matched to the "
-        f"taxonomy: {figures['unresolved_distinct_values']:,} distinct values, listed below with the closest "
-        "canonical value where there is one.",
-        f"The least covered dimension is **{plain(weakest['label'])}** ({weakest['coverage']:.0%} of products).",
+        _(
+            "**{products} products** in the own catalogue ({launched}); **{complete}** carry every required "
+            "dimension ({required}).",
+            products=f"{len(products):,}",
+            launched=launched_text,
+            complete=f"{complete:.1%}",
+            required=plain(_(", ").join(taxonomy.dimension_words(d.name) for d in taxonomy.dimensions if d.required)),
+        ),
+        _(
+            "{unresolved} raw tags ({share}) could not be matched to the taxonomy: {distinct} distinct values, listed "
+            "below with the closest canonical value where there is one.",
+            unresolved=f"{len(unresolved):,}",
+            share=f"{len(unresolved) / max(len(tags), 1):.1%}",
+            distinct=f"{figures['unresolved_distinct_values']:,}",
+        ),
+        _(
+            "The least covered dimension is **{dimension}** ({coverage} of products).",
+            dimension=plain(taxonomy.dimension_words(weakest["dimension"])),
+            coverage=f"{weakest['coverage']:.0%}",
+        ),
     ]
     if sales is not None:
         figures.update(rows_read=sales.rows_read, rows_used=sales.rows_used, rows_set_aside=sales.rows_set_aside)
         sentences.append(
-            f"Sales: **{sales.rows_used:,} of {sales.rows_read:,} order lines used** "
-            f"({sales.rows_used / max(sales.rows_read, 1):.1%}); {sales.rows_set_aside:,} set aside with their reasons."
+            _(
+                "Sales: **{used} of {read} order lines used** ({share}); {aside} set aside with their reasons.",
+                used=f"{sales.rows_used:,}",
+                read=f"{sales.rows_read:,}",
+                share=f"{sales.rows_used / max(sales.rows_read, 1):.1%}",
+                aside=f"{sales.rows_set_aside:,}",
+            )
         )
-    return " ".join(sentences), figures
+    return join_sentences(sentences), figures

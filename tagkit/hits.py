@@ -33,6 +33,7 @@ from tagkit._checks import (
     validate_params,
 )
 from tagkit.errors import ParameterError
+from tagkit.language import translate as _
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.tags import tag_values
 from tagkit.taxonomy import Taxonomy
@@ -137,29 +138,36 @@ class HitDefinition:
 
     def describe(self, reference: list[str] | None = None) -> str:
         """The definition in words, for the top of a report."""
-        words = METRIC_WORDS[self.metric]
-        within = f" within each {self.group_by}" if self.group_by else ""
+        words = _(METRIC_WORDS[self.metric])
+        within = _(" within each {group}", group=self.group_by) if self.group_by else ""
+        share = f"{self.top_share:.1%}"
         if self.definition == "share":
-            text = f"a hit is in the top {self.top_share:.1%} of its season{within} by {words}"
+            text = _(
+                "a hit is in the top {share} of its season{within} by {words}", share=share, within=within, words=words
+            )
         elif self.bar:
-            text = f"a hit sold at least {self.bar:,.4g} ({words}){within}"
+            text = _("a hit sold at least {bar} ({words}){within}", bar=f"{self.bar:,.4g}", words=words, within=within)
         else:
-            seasons = f" of {reference[0]}–{reference[-1]}" if reference else ""
-            text = (
-                f"a hit beats a bar fixed from history: the {words} of the top {self.top_share:.1%} of the "
-                f"products{seasons} pooled{within}, the same bar for every season"
+            seasons = _(" of {first}–{last}", first=reference[0], last=reference[-1]) if reference else ""
+            text = _(
+                "a hit beats a bar fixed from history: the {words} of the top {share} of the products{seasons} "
+                "pooled{within}, the same bar for every season",
+                words=words,
+                share=share,
+                seasons=seasons,
+                within=within,
             )
         if self.metric == "units_per_week":
-            text += f"; weekly rates are taken over at least {self.min_exposure_days} days on sale"
+            text += _("; weekly rates are taken over at least {days} days on sale", days=self.min_exposure_days)
         text += (
-            "; a season's catalogue is the products launched in it"
+            _("; a season's catalogue is the products launched in it")
             if self.catalogue == "launched"
-            else "; a season's catalogue is every product on sale in it"
+            else _("; a season's catalogue is every product on sale in it")
             if self.catalogue == "on_sale"
             else ""
         )
         if self.catalogue_reason:
-            text += f" ({self.catalogue_reason})"
+            text += _(" ({reason})", reason=_(self.catalogue_reason))
         return text
 
 
@@ -230,7 +238,7 @@ def label_hits(
     ordinals = {s: calendar.ordinal(s) for s in rows["season"].astype(str).unique()}
     rows["_order"] = rows["season"].astype(str).map(ordinals)
     if catalogue == "auto":
-        catalogue, _ = choose_catalogue(metrics, products, calendar=calendar)
+        catalogue, _reason = choose_catalogue(metrics, products, calendar=calendar)
     if catalogue == "launched" and len(rows):
         first = rows.loc[rows.groupby("product_id")["_order"].transform("idxmin"), "season"].astype("string")
         first.index = rows.index
@@ -279,21 +287,23 @@ def choose_catalogue(
     season, as in grocery, where the first season on sale would hold nearly every product)."""
     own = products[products["source"] == "own"] if "source" in products else products
     if len(own) and "launch_season" in own and own["launch_season"].notna().mean() >= 0.5:
-        return "launched", "most products have a launch date"
+        return "launched", _("most products have a launch date")
     if metrics.empty:
-        return "launched", "no sales to tell from"
+        return "launched", _("no sales to tell from")
     order = metrics["season"].astype(str).map({s: calendar.ordinal(s) for s in metrics["season"].astype(str).unique()})
     first = order.groupby(metrics["product_id"]).transform("min")
     units = metrics["units"].astype("float64").clip(lower=0)
     later = float(units[order > first].sum()) / max(float(units.sum()), 1.0)
     if later >= 0.5:
-        return "on_sale", (
-            f"chosen from the data: {later:.0%} of the units sold after a product's first season on "
-            "sale, so products are ranked in every season they sell in"
+        return "on_sale", _(
+            "chosen from the data: {share} of the units sold after a product's first season on sale, so products "
+            "are ranked in every season they sell in",
+            share=f"{later:.0%}",
         )
-    return "launched", (
-        f"chosen from the data: {1 - later:.0%} of the units sold in a product's first season on "
-        "sale, which stands for its launch"
+    return "launched", _(
+        "chosen from the data: {share} of the units sold in a product's first season on sale, which stands for its "
+        "launch",
+        share=f"{1 - later:.0%}",
     )
 
 
@@ -472,7 +482,7 @@ def check_labels(
     hits, rest = ranked[ranked["hit"]], ranked[~ranked["hit"]]
     n_hits, n_ranked = len(hits), len(ranked)
     names = sorted(chosen["season"].astype(str).unique())
-    where = f"{names[0]}–{names[-1]}" if len(names) > 1 else (names[0] if names else "the seasons given")
+    where = f"{names[0]}–{names[-1]}" if len(names) > 1 else (names[0] if names else _("the seasons given"))
 
     def median(frame, column):
         return float(frame[column].median()) if len(frame) else np.nan
@@ -483,21 +493,25 @@ def check_labels(
     exact = int(ranked["exact_tie"].sum())
     share = hit_share(chosen, band=band) if len(chosen) else pd.DataFrame(columns=["band"])
     outside = share[share["band"] != "inside"]["season"].tolist() if len(share) else []
-    words = METRIC_WORDS[definition.metric]
+    words = _(METRIC_WORDS[definition.metric])
     table = pd.DataFrame(
         [
-            ("products ranked", n_hits, len(rest)),
-            (f"median {words}", median(hits, "value"), median(rest, "value")),
-            ("median units sold, net of returns", median(hits, "units"), median(rest, "units")),
-            ("sold one unit or none", one_unit_hits, int((rest["units"] <= 1).sum())),
-            ("median days on sale in the season", median(hits, "days_on_sale"), median(rest, "days_on_sale")),
+            (_("products ranked"), n_hits, len(rest)),
+            (_("median {words}", words=words), median(hits, "value"), median(rest, "value")),
+            (_("median units sold, net of returns"), median(hits, "units"), median(rest, "units")),
+            (_("sold one unit or none"), one_unit_hits, int((rest["units"] <= 1).sum())),
+            (_("median days on sale in the season"), median(hits, "days_on_sale"), median(rest, "days_on_sale")),
             (
-                f"on sale fewer than {definition.min_exposure_days} days",
+                _("on sale fewer than {days} days", days=definition.min_exposure_days),
                 len(short[short["hit"]]),
                 len(short[~short["hit"]]),
             ),
-            (f"level with the cut-off on {words}", int(at_cut["hit"].sum()), int((~at_cut["hit"]).sum())),
-            ("level on every key (all hits)", exact, 0),
+            (
+                _("level with the cut-off on {words}", words=words),
+                int(at_cut["hit"].sum()),
+                int((~at_cut["hit"]).sum()),
+            ),
+            (_("level on every key (all hits)"), exact, 0),
         ],
         columns=["measure", "hits", "other products"],
     )
@@ -520,48 +534,84 @@ def check_labels(
     warnings = []
     if n_ranked == 0:
         warnings.append(
-            f"No product was ranked in {where}: there is nothing to label. Check the season and the "
-            "sales of those seasons."
+            _(
+                "No product was ranked in {where}: there is nothing to label. Check the season and the sales of "
+                "those seasons.",
+                where=where,
+            )
         )
         return LabelCheck(table, tuple(warnings), figures)
     if n_hits == 0:
         warnings.append(
-            f"No product in {where} reached the bar: there are no hits to learn from. Lower the bar "
-            "(hit_bar), or use hit_definition='share'."
+            _(
+                "No product in {where} reached the bar: there are no hits to learn from. Lower the bar (hit_bar), or "
+                "use hit_definition='share'.",
+                where=where,
+            )
         )
         return LabelCheck(table, tuple(warnings), figures)
     med_hit, med_rest = figures["median_units_hits"], figures["median_units_rest"]
     if med_hit < 2 * med_rest or one_unit_hits / n_hits > 0.5:
         warnings.append(
-            f"The hit label may not measure selling: in {where} the hits sold a median of {med_hit:,.1f} units "
-            f"against {med_rest:,.1f} for the other products, and {one_unit_hits:,} of the {n_hits:,} hits "
-            f"({one_unit_hits / n_hits:.0%}) sold one unit or none. Rules below tell apart products that sold "
-            f"about as much. Rank on total units (metric='units'), count weekly rates over more days "
-            f"(min_exposure_days, now {definition.min_exposure_days}), or pool more seasons (history_seasons)."
+            _(
+                "The hit label may not measure selling: in {where} the hits sold a median of {median_hits} units "
+                "against {median_rest} for the other products, and {one_unit} of the {hits} hits ({share}) sold one "
+                "unit or none. Rules below tell apart products that sold about as much. Rank on total units "
+                "(metric='units'), count weekly rates over more days (min_exposure_days, now {days}), or pool more "
+                "seasons (history_seasons).",
+                where=where,
+                median_hits=f"{med_hit:,.1f}",
+                median_rest=f"{med_rest:,.1f}",
+                one_unit=f"{one_unit_hits:,}",
+                hits=f"{n_hits:,}",
+                share=f"{one_unit_hits / n_hits:.0%}",
+                days=definition.min_exposure_days,
+            )
         )
     if n_hits < 10 * min_hits:
         warnings.append(
-            f"Only {n_hits:,} hits in {where}: with min_hits={min_hits}, no tag set can be told from chance unless "
-            f"its effect is very strong, so few or no rules can be significant. Pool more seasons "
-            f"(history_seasons), or label more hits (a larger top_share)."
+            _(
+                "Only {hits} hits in {where}: with min_hits={min_hits}, no tag set can be told from chance unless its "
+                "effect is very strong, so few or no rules can be significant. Pool more seasons (history_seasons), "
+                "or label more hits (a larger top_share).",
+                hits=f"{n_hits:,}",
+                where=where,
+                min_hits=min_hits,
+            )
         )
     short_hits = int(short["hit"].sum())
     if short_hits > 0.5 * n_hits:  # fewer are counted in the table above
         warnings.append(
-            f"{short_hits:,} of the {n_hits:,} hits ({short_hits / n_hits:.0%}) were on sale fewer than "
-            f"{definition.min_exposure_days} days in their season: their rank rests on a few days of sales. Raise "
-            f"min_exposure_days, or leave such products out with min_days_on_sale."
+            _(
+                "{short} of the {hits} hits ({share}) were on sale fewer than {days} days in their season: their rank "
+                "rests on a few days of sales. Raise min_exposure_days, or leave such products out with "
+                "min_days_on_sale.",
+                short=f"{short_hits:,}",
+                hits=f"{n_hits:,}",
+                share=f"{short_hits / n_hits:.0%}",
+                days=definition.min_exposure_days,
+            )
         )
     if exact > 0.1 * n_hits:
         warnings.append(
-            f"{exact:,} products are level with the cut-off on {words}, revenue and order lines alike and all "
-            f"count as hits ({exact / n_hits:.0%} of the hits): with sales this sparse the band cannot be met "
-            f"exactly. Rank on revenue (metric='revenue') or on a longer period (history_seasons)."
+            _(
+                "{exact} products are level with the cut-off on {words}, revenue and order lines alike and all count "
+                "as hits ({share} of the hits): with sales this sparse the band cannot be met exactly. Rank on "
+                "revenue (metric='revenue') or on a longer period (history_seasons).",
+                exact=f"{exact:,}",
+                words=words,
+                share=f"{exact / n_hits:.0%}",
+            )
         )
     if definition.definition == "bar" and len(outside) and len(outside) == len(share) and len(share) > 1:
         warnings.append(
-            f"Every season of {where} falls outside the {band[0]:.0%}–{band[1]:.0%} band against the bar: the bar "
-            f"does not fit these seasons. Check hit_bar, or the seasons the bar is fixed on (history_seasons)."
+            _(
+                "Every season of {where} falls outside the {low}–{high} band against the bar: the bar does not fit "
+                "these seasons. Check hit_bar, or the seasons the bar is fixed on (history_seasons).",
+                where=where,
+                low=f"{band[0]:.0%}",
+                high=f"{band[1]:.0%}",
+            )
         )
     return LabelCheck(table, tuple(warnings), figures)
 
@@ -582,11 +632,15 @@ def launch_note(products: pd.DataFrame) -> str | None:
     if dated >= 0.95 * n:
         return None
     rest = n - dated - seasoned
-    return (
-        f"Launch dates are missing: {dated:,} of {n:,} products have a launch date and {seasoned:,} more a "
-        f"launch season. For the other {rest:,}, launch is taken to be the first sale: their days on sale run "
-        "from it, a product that is ranked in its launch season only is ranked in its first season with a "
-        "sale, and a product that never sold is in no season's catalogue (its misses are not counted)."
+    return _(
+        "Launch dates are missing: {dated} of {products} products have a launch date and {seasoned} more a launch "
+        "season. For the other {rest}, launch is taken to be the first sale: their days on sale run from it, a "
+        "product that is ranked in its launch season only is ranked in its first season with a sale, and a product "
+        "that never sold is in no season's catalogue (its misses are not counted).",
+        dated=f"{dated:,}",
+        products=f"{n:,}",
+        seasoned=f"{seasoned:,}",
+        rest=f"{rest:,}",
     )
 
 

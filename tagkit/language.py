@@ -34,7 +34,7 @@ def check_language(language, owner: str = "language") -> str:
     code = {"zh-cn": "zh", "zh-hans": "zh", "cn": "zh", "chinese": "zh", "english": "en"}.get(code, code)
     if code not in LANGUAGES:
         raise ParameterError(
-            f"The {owner!r} parameter must be one of {', '.join(map(repr, LANGUAGES))} (or \"\" for English). "
+            f'The {owner!r} parameter must be one of {", ".join(map(repr, LANGUAGES))} (or "" for English). '
             f"Got {language!r} instead."
         )
     return code
@@ -70,12 +70,62 @@ def translate(text: str, /, **values) -> str:
     return text.format(**values) if values else text
 
 
+def translate_in(context: str, text: str) -> str:
+    """``text`` where the same English word means something else elsewhere: the catalogue's entry for
+    '<context>: <text>' (say 'sheet: rules', a sheet of every rule, where the header 'rules' counts them), else
+    the entry for ``text``."""
+    if _state["language"] == DEFAULT:
+        return text
+    words = catalogue(_state["language"])
+    return words.get(f"{context}: {text}", words.get(text, text))
+
+
 def translate_cell(text):
-    """A table cell of tagkit's own words (a status, a role, a verdict) in the current language; any other value,
-    a user's text included, as it is."""
+    """A text tagkit wrote earlier, in English (a table cell of its own words such as a status, a role or a verdict;
+    a note made when the brand was loaded and cached), in the current language: the catalogue's entry for it, or
+    the entry whose pattern it fits ('duplicate product_id (first on row {row})'), its values translated in turn.
+    Any other value, a user's text included, is returned as it is."""
     if _state["language"] == DEFAULT or not isinstance(text, str):
         return text
-    return catalogue(_state["language"]).get(text, text)
+    return _cell(_state["language"], text)
+
+
+@cache
+def _cell(language: str, text: str) -> str:
+    found = catalogue(language).get(text)
+    if found is not None:
+        return found
+    for pattern, translation in _patterns(language):
+        match = pattern.fullmatch(text)
+        if match:
+            return translation.format(
+                **{k: v if k in _AS_GIVEN else _cell(language, v) for k, v in match.groupdict().items()}
+            )
+    return text
+
+
+# values a pattern keeps as they are: names of files, columns, settings and ids, never tagkit's words
+_AS_GIVEN = {"where", "file", "files", "folder", "name", "sales_id", "catalogue_id", "examples", "row", "dimension"}
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+@cache
+def _patterns(language: str) -> list:
+    """The catalogue's entries with {names}, as patterns a finished text is matched against (the most literal
+    text first, so that the most specific entry wins)."""
+    out = []
+    for english, translation in catalogue(language).items():
+        parts = _FIELD.split(english)
+        if len(parts) < 3 or len(set(parts[1::2])) != len(parts[1::2]):
+            continue
+        # a text that opens with a value (a sentence made of sentences, '{head} Examples: ...') takes the longest
+        # opening; every other value the shortest
+        regex = "".join(
+            re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+)" if i == 1 and not parts[0] else f"(?P<{p}>.+?)"
+            for i, p in enumerate(parts)
+        )
+        out.append((len("".join(parts[::2])), re.compile(regex, re.S), translation))
+    return [(pattern, translation) for _, pattern, translation in sorted(out, key=lambda e: -e[0])]
 
 
 def sentences(parts) -> str:

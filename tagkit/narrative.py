@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from tagkit._inert import plain
 from tagkit.compare import comparison_findings
-from tagkit.language import translate as _
 from tagkit.language import sentences as join_sentences
+from tagkit.language import translate as _
 from tagkit.language import translate_cell
 from tagkit.rules import KEPT, describe_rules, rule_findings
 from tagkit.taxonomy import Taxonomy
@@ -207,7 +209,7 @@ def plan_summary(
                 _(
                     "The strongest bet: {product}, {reason}.",
                     product=plain(top["name"] or top["product_id"]),
-                    reason=plain(top["reason"].split(": ", 1)[1] if ": " in top["reason"] else top["reason"]),
+                    reason=plain(re.split(r": |：", top["reason"], maxsplit=1)[-1]),  # after "hit bet: "
                 )
             )
     if choice is not None:
@@ -268,8 +270,7 @@ def plan_summary(
             elif kinds.notna().any() and kinds.max() > 1.05 * ours["mean_lift_at_k"]:
                 sentences.append(
                     _(
-                        "**Always using the {model} would have done better** on those seasons ({best} against "
-                        "{ours}).",
+                        "**Always using the {model} would have done better** on those seasons ({best} against {ours}).",
                         model=_(kinds.idxmax()),
                         best=f"{kinds.max():.1f}×",
                         ours=f"{ours['mean_lift_at_k']:.1f}×",

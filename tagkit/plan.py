@@ -33,6 +33,7 @@ import pandas as pd
 
 from tagkit._checks import Share, Whole, check_frame, did_you_mean, validate_params
 from tagkit.errors import ParameterError, TagkitError
+from tagkit.language import translate as _
 from tagkit.looks import describe_products
 from tagkit.propensity import carry_over as carried_products
 from tagkit.propensity import score_candidates
@@ -119,7 +120,7 @@ class SeasonPlan:
 def no_plan(season: str, reason: str, *, candidates: int = 0) -> SeasonPlan:
     """The plan that was not made, with the reason in words (e.g. no candidate pipeline): every table empty;
     ``candidates`` says how many were scored (0 without a candidate pipeline)."""
-    summary = pd.DataFrame([("plan", "not made", reason, False)], columns=["measure", "value", "target", "within"])
+    summary = pd.DataFrame([("plan", _("not made"), reason, False)], columns=["measure", "value", "target", "within"])
     return SeasonPlan(
         season,
         pd.DataFrame(columns=PLAN_COLUMNS),
@@ -291,16 +292,26 @@ def plan_season(
             if high is not None and count > high:
                 category_limits[category] = (min(low, count), int(count))
                 notes.append(
-                    f"The carry-over alone has {count:,} {category} products, above its maximum of {high:,}: "
-                    f"no new {category} product is planned."
+                    _(
+                        "The carry-over alone has {count} {category} products, above its maximum of {high}: no new "
+                        "{category} product is planned.",
+                        count=f"{count:,}",
+                        category=category,
+                        high=f"{high:,}",
+                    )
                 )
         if max_per_look is not None:
             full = carry["look"].value_counts()
             full = full[(full > max_per_look) & ~full.index.map(_unknown_look)]
             if len(full):
                 notes.append(
-                    f"{len(full):,} look(s) are shared by more than {max_per_look} carried-over products "
-                    f"(up to {int(full.max())}): they get no new product."
+                    _(
+                        "{looks} look(s) are shared by more than {cap} carried-over products (up to {most}): they get "
+                        "no new product.",
+                        looks=f"{len(full):,}",
+                        cap=max_per_look,
+                        most=int(full.max()),
+                    )
                 )
     n = len(cand)
     p = cand["probability"].to_numpy(dtype=float)
@@ -522,48 +533,79 @@ def _unknown_look(look: str) -> bool:
 def _explain(kind: str, amount: float, c: dict, size: int, n_candidates: int, n_carry: int) -> str:
     amount = int(round(amount))
     if kind == "size short":
-        return (
-            f"catalogue size: only {c['target'] - amount:,} of the {c['target']:,} products can be released within "
-            f"the other limits ({n_candidates:,} candidates, {n_carry:,} carry-over); lower catalogue_size, add "
-            "candidates, or loosen the category, look and quota limits"
+        return _(
+            "catalogue size: only {fit} of the {target} products can be released within the other limits "
+            "({candidates} candidates, {carried} carry-over); lower catalogue_size, add candidates, or loosen the "
+            "category, look and quota limits",
+            fit=f"{c['target'] - amount:,}",
+            target=f"{c['target']:,}",
+            candidates=f"{n_candidates:,}",
+            carried=f"{n_carry:,}",
         )
     if kind == "size over":
-        return (
-            f"catalogue size: the carry-over products and the minimums already need {c['target'] + amount:,} "
-            f"products, {amount:,} more than catalogue_size={c['target']:,}; raise it or lower the minimums"
+        return _(
+            "catalogue size: the carry-over products and the minimums already need {need} products, {amount} more "
+            "than catalogue_size={target}; raise it or lower the minimums",
+            need=f"{c['target'] + amount:,}",
+            amount=f"{amount:,}",
+            target=f"{c['target']:,}",
         )
     if kind == "bets short":
-        return (
-            f"hit-bet band: {c['need']:,} hit bets are needed, but only {c['need'] - amount:,} strong candidates "
-            f"fit the other limits ({c['eligible']:,} candidates reach the minimum hit "
-            f"propensity of {c['min_p']:.1%}); lower min_bet_lift or band_low, relax "
-            "max_bet_share_per_tag_set, or add candidates with the tags that mark hits"
+        return _(
+            "hit-bet band: {need} hit bets are needed, but only {fit} strong candidates fit the other limits "
+            "({eligible} candidates reach the minimum hit propensity of {min_p}); lower min_bet_lift or band_low, "
+            "relax max_bet_share_per_tag_set, or add candidates with the tags that mark hits",
+            need=f"{c['need']:,}",
+            fit=f"{c['need'] - amount:,}",
+            eligible=f"{c['eligible']:,}",
+            min_p=f"{c['min_p']:.1%}",
         )
     if kind == "image short":
-        return (
-            f"image products: the quota is {c['quota']:,} but only {c['quota'] - amount:,} fit ({c['available']:,} "
-            "candidates are flagged as image products); lower the quota or add image candidates"
+        return _(
+            "image products: the quota is {quota} but only {fit} fit ({available} candidates are flagged as image "
+            "products); lower the quota or add image candidates",
+            quota=f"{c['quota']:,}",
+            fit=f"{c['quota'] - amount:,}",
+            available=f"{c['available']:,}",
         )
     if kind == "image over":
-        return f"image products: {amount:,} more than the quota of {c['quota']:,} would be needed; raise the quota"
+        return _(
+            "image products: {amount} more than the quota of {quota} would be needed; raise the quota",
+            amount=f"{amount:,}",
+            quota=f"{c['quota']:,}",
+        )
     if kind == "category short":
-        return (
-            f"category {c['category']!r}: needs at least {c['low']:,} products but only {c['low'] - amount:,} fit "
-            f"({c['available']:,} candidates and carry-over); lower its minimum or add {c['category']} candidates"
+        return _(
+            "category {category}: needs at least {low} products but only {fit} fit ({available} candidates and "
+            "carry-over); lower its minimum or add {category} candidates",
+            category=c["category"],
+            low=f"{c['low']:,}",
+            fit=f"{c['low'] - amount:,}",
+            available=f"{c['available']:,}",
         )
     if kind == "category over":
-        return (
-            f"category {c['category']!r}: the maximum is {c['high']:,} but {c['high'] + amount:,} are needed "
-            f"({c['carried']:,} carried over); raise its maximum or carry over fewer"
+        return _(
+            "category {category}: the maximum is {high} but {need} are needed ({carried} carried over); raise its "
+            "maximum or carry over fewer",
+            category=c["category"],
+            high=f"{c['high']:,}",
+            need=f"{c['high'] + amount:,}",
+            carried=f"{c['carried']:,}",
         )
     if kind == "look over":
-        return (
-            f"look {c['look']!r}: at most {c['cap']:,} products may share it but {c['cap'] + amount:,} are needed "
-            f"({c['carried']:,} carried over); raise max_per_look"
+        return _(
+            "look {look}: at most {cap} products may share it but {need} are needed ({carried} carried over); raise "
+            "max_per_look",
+            look=c["look"],
+            cap=f"{c['cap']:,}",
+            need=f"{c['cap'] + amount:,}",
+            carried=f"{c['carried']:,}",
         )
-    return (
-        f"tag set {c['tags']!r}: the hit bets would carry it more than the cap of {c['cap']:.0%}; raise "
-        "max_bet_share_per_tag_set or add strong candidates without it"
+    return _(
+        "tag set {tags}: the hit bets would carry it more than the cap of {cap}; raise max_bet_share_per_tag_set or "
+        "add strong candidates without it",
+        tags=c["tags"],
+        cap=f"{c['cap']:.0%}",
     )
 
 
@@ -689,7 +731,7 @@ def _assemble(
             ),
             (
                 "solver",
-                "optimal" if proven_optimal else "best plan found within time_limit (not proven optimal)",
+                _("optimal") if proven_optimal else _("best plan found within time_limit (not proven optimal)"),
                 "",
                 True,
             ),
@@ -706,17 +748,31 @@ def _assemble(
 def chance_text(probability: float, ceiling: float = 1.0) -> str:
     """A chance of a hit in words, never beyond what the calibration behind it supports."""
     if probability > ceiling:
-        return f"over {ceiling:.0%} chance of a hit (the most the past seasons can vouch for)"
-    return f"{probability:.0%} chance of a hit"
+        return _("over {ceiling} chance of a hit (the most the past seasons can vouch for)", ceiling=f"{ceiling:.0%}")
+    return _("{probability} chance of a hit", probability=f"{probability:.0%}")
 
 
 def _reason(r, ceiling: float = 1.0) -> str:
     if r.role == HIT_BET:
-        why = str(r.matched_rules).split(";")[0] if isinstance(r.matched_rules, str) and r.matched_rules else "its tags"
-        return f"hit bet: {chance_text(r.probability, ceiling)} ({r.lift:.1f}x average); matches {why}"
+        why = (
+            str(r.matched_rules).split(";")[0]
+            if isinstance(r.matched_rules, str) and r.matched_rules
+            else _("its tags")
+        )
+        return _(
+            "hit bet: {chance} ({lift} average); matches {why}",
+            chance=chance_text(r.probability, ceiling),
+            lift=f"{r.lift:.1f}×",
+            why=why,
+        )
     if r.role == IMAGE:
-        return "image product: carries the brand's style, not meant to be a hit"
-    return f"core: {chance_text(r.probability, ceiling)} ({r.lift:.1f}x average), fills {r.category}"
+        return _("image product: carries the brand's style, not meant to be a hit")
+    return _(
+        "core: {chance} ({lift} average), fills {category}",
+        chance=chance_text(r.probability, ceiling),
+        lift=f"{r.lift:.1f}×",
+        category=r.category,
+    )
 
 
 def _categories(table: pd.DataFrame, limits: dict) -> pd.DataFrame:
@@ -794,9 +850,17 @@ def plan_limits(
         raise ParameterError(f"No products were launched in {season} to size the plan on; give catalogue_size.")
     if candidates is not None and not catalogue_size and size > len(candidates) + n_carried:
         notes.append(
-            f"The catalogue size would be {size:,} ({len(launched):,} launches in {season} plus {n_carried:,} "
-            f"carried over), more than the {len(candidates):,} candidates and the carry-over can fill: the plan "
-            f"releases {len(candidates) + n_carried:,}, every candidate. Give catalogue_size to choose fewer."
+            _(
+                "The catalogue size would be {size} ({launched} launches in {season} plus {carried} carried over), "
+                "more than the {candidates} candidates and the carry-over can fill: the plan releases {releases}, "
+                "every candidate. Give catalogue_size to choose fewer.",
+                size=f"{size:,}",
+                launched=f"{len(launched):,}",
+                season=season,
+                carried=f"{n_carried:,}",
+                candidates=f"{len(candidates):,}",
+                releases=f"{len(candidates) + n_carried:,}",
+            )
         )
         size = len(candidates) + n_carried
     images = image_count or int(round(image_share * size))
@@ -804,11 +868,17 @@ def plan_limits(
         available = int((candidates["role"] == IMAGE).sum())
         if images > available:
             notes.append(
-                "No candidate is flagged as an image product: there is no image quota (flag candidates "
-                "with role: image to plan some)."
+                _(
+                    "No candidate is flagged as an image product: there is no image quota (flag candidates with role: "
+                    "image to plan some)."
+                )
                 if not available
-                else f"Only {available:,} candidates are flagged as image products: the image quota is {available:,}"
-                f" rather than {images:,}."
+                else _(
+                    "Only {available} candidates are flagged as image products: the image quota is {available} rather "
+                    "than {images}.",
+                    available=f"{available:,}",
+                    images=f"{images:,}",
+                )
             )
             images = available
     if category_limits:
@@ -828,13 +898,19 @@ def plan_limits(
             if carried is not None and len(carried):
                 have = have.add(carried["category"].value_counts(), fill_value=0)
             short = {c: (low, high) for c, (low, high) in limits.items() if low > have.get(c, 0)}
-            for category, (_, high) in short.items():
+            for category, (_low, high) in short.items():
                 limits[category] = (int(have.get(category, 0)), high)
             if short:
                 notes.append(
-                    f"{len(short)} categor{'y has' if len(short) == 1 else 'ies have'} fewer candidates than "
-                    f"their share of last season asks for ({', '.join(sorted(short)[:5])}): their minimum is "
-                    "what the candidates and the carry-over hold."
+                    _(
+                        "{count} category has fewer candidates than its share of last season asks for ({categories}): "
+                        "its minimum is what the candidates and the carry-over hold."
+                        if len(short) == 1
+                        else "{count} categories have fewer candidates than their share of last season asks for "
+                        "({categories}): their minimum is what the candidates and the carry-over hold.",
+                        count=len(short),
+                        categories=", ".join(sorted(short)[:5]),
+                    )
                 )
     return {"catalogue_size": int(size), "image_count": int(images), "category_limits": limits, "notes": notes}
 
@@ -862,10 +938,11 @@ def plan_brand(
     waves). Without a candidate pipeline, no plan is made and the plan says why.
     Returns (plan, scored candidates)."""
     if brand.candidates is None or brand.candidates.products.empty:
-        reason = (
-            "the dataset has no candidate pipeline (a candidates entry in dataset.yml: the products proposed "
-            f"for {plan_for}, tagged like the catalogue), so there is nothing to choose from. The backtest and "
-            "the calibration below still show how well hits can be foreseen."
+        reason = _(
+            "the dataset has no candidate pipeline (a candidates entry in dataset.yml: the products proposed for "
+            "{season}, tagged like the catalogue), so there is nothing to choose from. The backtest and the "
+            "calibration below still show how well hits can be foreseen.",
+            season=plan_for,
         )
         return no_plan(plan_for, reason), pd.DataFrame(
             columns=["product_id", "name", "role", "category", "look", "probability", "lift"]

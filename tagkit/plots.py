@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from tagkit.language import translate as _
+from tagkit.language import translate_cell
 from tagkit.vocabulary import BACKTEST_METHODS, CARRY_OVER, CORE, HIT_BET, IMAGE, KEPT, PLAN_ROLES
 
 if TYPE_CHECKING:
@@ -86,10 +87,11 @@ def plot_value_distribution(counts: pd.DataFrame, *, top: int = 12, columns: int
     for ax, dimension in zip(axes.flat, dimensions):
         part = counts[counts["dimension"] == dimension].sort_values(["n_products", "value"], ascending=[False, True])
         part = part.head(top)
-        sns.barplot(part, x="n_products", y="value", ax=ax, color=COLOURS["accent"], orient="h")
+        y = "value_words" if "value_words" in part else "value"  # the values in the reader's words
+        sns.barplot(part, x="n_products", y=y, ax=ax, color=COLOURS["accent"], orient="h")
         ax.set_title(part["dimension_label"].iloc[0] if len(part) else dimension, fontsize=10)
         ax.set_xlabel(_("Products"))
-        ax.set_ylabel(_(""))
+        ax.set_ylabel("")
         ax.tick_params(axis="y", labelsize=8)
     for ax in list(axes.flat)[len(dimensions) :]:
         ax.set_visible(False)
@@ -102,7 +104,7 @@ def plot_set_aside(accounting: pd.DataFrame) -> "plt.Figure":
     """Order lines set aside, by reason."""
     plt, sns = _libs()
     aside = accounting[accounting["reason"].str.startswith("set aside")].copy()
-    aside["reason"] = aside["reason"].str.removeprefix("set aside: ")
+    aside["reason"] = aside["reason"].str.removeprefix("set aside: ").map(translate_cell)
     fig, ax = plt.subplots(figsize=(8, 0.4 * max(len(aside), 1) + 1.4))
     if len(aside):
         sns.barplot(aside, x="rows", y="reason", ax=ax, color=COLOURS["bad"], orient="h")
@@ -120,7 +122,13 @@ def plot_hit_share(share: pd.DataFrame, *, band: tuple[float, float] = (0.05, 0.
     plt, _sns = _libs()
     fig, ax = plt.subplots(figsize=(max(6, 0.65 * len(share) + 2) + 2, 3.8))
     low, high = band
-    ax.axhspan(100 * low, 100 * high, color=COLOURS["ok"], alpha=0.12, label=_("target band {low}-{high}", low=f"{low:.0%}", high=f"{high:.0%}"))
+    ax.axhspan(
+        100 * low,
+        100 * high,
+        color=COLOURS["ok"],
+        alpha=0.12,
+        label=_("target band {low}-{high}", low=f"{low:.0%}", high=f"{high:.0%}"),
+    )
     colours = [COLOURS["ok"] if b == "inside" else COLOURS["bad"] for b in share["band"]]
     ax.bar(share["season"], 100 * share["hit_share"], color=colours)
     for x, value in enumerate(share["hit_share"]):
@@ -150,6 +158,7 @@ def plot_hit_share(share: pd.DataFrame, *, band: tuple[float, float] = (0.05, 0.
 def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
     """Every rule mined: support against lift, coloured by q-value; kept rules are outlined."""
     import numpy as np
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
     plt, _sns = _libs()
     fig, ax = plt.subplots(figsize=(8.5, 5))
@@ -169,6 +178,10 @@ def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
     )
     ax.axhline(1, color="grey", lw=0.8, ls="--")
     ax.set_xscale("log")
+    # plain numbers: with math markup off (user text is never markup) the log scale's 10^k labels would show as code
+    plain = FuncFormatter(lambda value, position: f"{value:g}")
+    ax.xaxis.set_major_formatter(plain)
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(_("Support (% of products that are hits and carry the tag set, log scale)"))
     ax.set_ylabel(_("Lift (x the average hit rate)"))
     ax.set_title(_("Rules: support against lift"))
@@ -178,9 +191,10 @@ def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
     return fig
 
 
-def plot_lift_heatmap(table: pd.DataFrame | None) -> "plt.Figure | None":
+def plot_lift_heatmap(table: pd.DataFrame | None, *, taxonomy=None) -> "plt.Figure | None":
     """The lift of value pairs of two dimensions (from ``lift_table``); empty cells: too few products.
-    Nothing (None) when there is no table."""
+    With ``taxonomy``, the dimensions and values in its words (in the page's language). Nothing (None) when there
+    is no table."""
     import numpy as np
 
     if table is None:
@@ -189,6 +203,10 @@ def plot_lift_heatmap(table: pd.DataFrame | None) -> "plt.Figure | None":
 
     plt, sns = _libs()
     rows, columns = table.columns[0], table.columns[1]
+    if taxonomy is not None:
+        said = {c: table[c].map(lambda v, d=c: taxonomy.value_words(d, v)) for c in (rows, columns)}
+        table = table.assign(**said).rename(columns={c: taxonomy.dimension_words(c) for c in (rows, columns)})
+        rows, columns = table.columns[0], table.columns[1]
     grid = table.pivot(index=rows, columns=columns, values="lift")
     grid = grid.loc[grid.notna().any(axis=1), grid.notna().any(axis=0)]
     fig, ax = plt.subplots(figsize=(0.7 * len(grid.columns) + 3, 0.42 * len(grid) + 2))
@@ -212,15 +230,16 @@ def plot_lift_heatmap(table: pd.DataFrame | None) -> "plt.Figure | None":
     return fig
 
 
-def plot_trends(per_season: pd.DataFrame, summary: pd.DataFrame, *, top: int = 4) -> "plt.Figure":
-    """Lift per season of the strongest rising and fading tags."""
+def plot_trends(per_season: pd.DataFrame, summary: pd.DataFrame, *, top: int = 4, taxonomy=None) -> "plt.Figure":
+    """Lift per season of the strongest rising and fading tags (with ``taxonomy``, named in its words)."""
+    said = taxonomy.words if taxonomy is not None else str
     plt, _sns = _libs()
     fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
     for ax, trend in zip(axes, ("rising", "fading")):
         chosen = summary[summary["trend"] == trend].head(top)["tags"]
         for name in chosen:
             part = per_season[per_season["tags"] == name]
-            ax.plot(part["season"], part["lift"], marker="o", label=name)
+            ax.plot(part["season"], part["lift"], marker="o", label=said(name))
         ax.axhline(1, color="grey", lw=0.8, ls="--")
         ax.set_title(_(f"{trend.capitalize()} tags") + ("" if len(chosen) else _(" (none found)")))
         ax.set_xlabel(_("Season"))
@@ -233,9 +252,9 @@ def plot_trends(per_season: pd.DataFrame, summary: pd.DataFrame, *, top: int = 4
     return fig
 
 
-def plot_competitor_shares(comparison: pd.DataFrame, *, top: int = 12) -> "plt.Figure":
+def plot_competitor_shares(comparison: pd.DataFrame, *, top: int = 12, taxonomy=None) -> "plt.Figure":
     """For the tag sets competitors win with most, their share among competitor best sellers, own hits
-    and the own range."""
+    and the own range (with ``taxonomy``, the tag sets in its words)."""
     plt, _sns = _libs()
     part = comparison.head(top).iloc[::-1]
     fig, ax = plt.subplots(figsize=(9, 0.5 * len(part) + 1.8))
@@ -255,7 +274,7 @@ def plot_competitor_shares(comparison: pd.DataFrame, *, top: int = 12) -> "plt.F
         color=COLOURS["neutral"],
         label=_("own range"),
     )
-    ax.set_yticks(list(y), part["tags"], fontsize=8)
+    ax.set_yticks(list(y), part["tags"].map(taxonomy.words) if taxonomy is not None else part["tags"], fontsize=8)
     ax.set_xlabel(_("Share of products with the tags (%)"))
     ax.set_title(_("What competitor best sellers have, against the brand's hits and range"))
     ax.legend(loc="lower right", frameon=False, fontsize=8)
@@ -269,7 +288,12 @@ def plot_reliability(table: pd.DataFrame) -> "plt.Figure":
     fig, ax = plt.subplots(figsize=(6.2, 5.2))
     if table.empty:
         ax.text(
-            0.5, 0.5, _("No season was replayed (backtest_seasons = 0)"), ha="center", va="center", transform=ax.transAxes
+            0.5,
+            0.5,
+            _("No season was replayed (backtest_seasons = 0)"),
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
         )
     top = max(0.05, float(max(table["predicted"].max(), table["observed_high"].max())) * 1.08) if len(table) else 1
     ax.plot([0, 100 * top], [0, 100 * top], color="grey", ls="--", lw=0.9, label=_("perfect calibration"))
@@ -306,7 +330,10 @@ def plot_plan_waves(table: pd.DataFrame) -> "plt.Figure | None":
     fig, ax = plt.subplots(figsize=(7, 4))
     bottom = pd.Series(0, index=counts.index)
     for role in roles:
-        ax.bar(counts.index, counts[role], bottom=bottom, color=colours[role], label=role)
+        waves = [translate_cell(w) for w in counts.index]  # "on sale" (the carry-over) in the page's language
+        ax.bar(
+            waves, counts[role].to_numpy(), bottom=bottom.to_numpy(), color=colours[role], label=translate_cell(role)
+        )
         bottom = bottom + counts[role]
     ax.set_xlabel(_("Release wave"))
     ax.set_ylabel(_("Products"))
@@ -316,12 +343,18 @@ def plot_plan_waves(table: pd.DataFrame) -> "plt.Figure | None":
     return fig
 
 
-def plot_plan_categories(categories: pd.DataFrame) -> "plt.Figure | None":
-    """Products per category in the plan, against the category's minimum and maximum."""
+def plot_plan_categories(categories: pd.DataFrame, *, taxonomy=None) -> "plt.Figure | None":
+    """Products per category in the plan, against the category's minimum and maximum (with ``taxonomy``, the
+    categories in its words)."""
     if categories is None or categories.empty:  # no plan was made
         return None
     plt, _sns = _libs()
     frame = categories.iloc[::-1].reset_index(drop=True)
+    dimension = taxonomy.roles.category if taxonomy is not None else None
+    if dimension:
+        known = {v.name for v in taxonomy.dimension(dimension).values}
+        said = frame["category"].map(lambda v: taxonomy.value_words(dimension, v) if v in known else translate_cell(v))
+        frame = frame.assign(category=said)
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(frame) + 1.6))
     ax.barh(frame["category"], frame["total"], color=COLOURS["accent"], label=_("planned products"))
     has = frame["min"].notna()
@@ -375,7 +408,9 @@ def plot_backtest(table: pd.DataFrame) -> "plt.Figure":
     else:
         # tagkit stands out; the models on their own in greys, darker the more complex; random picks in red
         shades = [COLOURS["accent"], "#c9d1d9", COLOURS["neutral"], "#5f6b78", COLOURS["bad"]]
-        palette = dict(zip(BACKTEST_METHODS, shades))
+        palette = {translate_cell(m): shade for m, shade in zip(BACKTEST_METHODS, shades)}
+        done = done.assign(method=done["method"].map(translate_cell))  # the methods in the page's language
+        order = [translate_cell(m) for m in BACKTEST_METHODS]
         sns.barplot(
             done,
             x="season",
@@ -383,7 +418,7 @@ def plot_backtest(table: pd.DataFrame) -> "plt.Figure":
             hue="method",
             ax=ax,
             palette={m: palette.get(m, COLOURS["neutral"]) for m in done["method"].unique()},
-            hue_order=[m for m in BACKTEST_METHODS if m in set(done["method"])] or None,
+            hue_order=[m for m in order if m in set(done["method"])] or None,
         )
         ax.legend(frameon=False, fontsize=8)
     ax.axhline(1, color="grey", lw=0.8, ls="--")

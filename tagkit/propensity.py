@@ -29,6 +29,7 @@ import pandas as pd
 from tagkit._checks import check_frame
 from tagkit.encode import encode_tags
 from tagkit.errors import ParameterError
+from tagkit.language import translate as _
 from tagkit.looks import describe_products
 from tagkit.rules import KEPT
 from tagkit.seasons import QUARTERS, SeasonCalendar
@@ -192,20 +193,28 @@ class PropensityModel:
             if len(rules)
             else np.zeros((len(matrix), 0), dtype=bool)
         )
-        labels = [f"{r.rule} ({r.n_hits} of {r.n_products} hits, {r.lift:.1f}x)" for r in rules.itertuples()]
+        said = _("{rule} ({hits} of {products} hits, {lift})")
+        labels = [
+            said.format(rule=r.rule, hits=f"{r.n_hits:,}", products=f"{r.n_products:,}", lift=f"{r.lift:.1f}×")
+            for r in rules.itertuples()
+        ]
         products = np.asarray(self.tag_products, dtype=float)
         tag_hits = np.asarray(self.tag_hits, dtype=float)
         rate = np.divide(tag_hits, products, out=np.full(len(products), np.inf), where=products > 0)
         below = (products >= MIN_TAG_PRODUCTS) & (rate < self.base_rate)
-        held_label = [f"{item} ({int(h)} of {int(n)} were hits)" for item, h, n in zip(self.items, tag_hits, products)]
+        said = _("{tag} ({hits} of {products} were hits)")
+        held_label = [
+            said.format(tag=item, hits=f"{int(h):,}", products=f"{int(n):,}")
+            for item, h, n in zip(self.items, tag_hits, products)
+        ]
         matched, held, counts = [], [], []
         for row in range(len(matrix)):
             hits = np.flatnonzero(membership[row])
             counts.append(len(hits))
-            matched.append("; ".join(labels[k] for k in hits[:top]))
+            matched.append(_("; ").join(labels[k] for k in hits[:top]))
             present = np.flatnonzero(values[row] & below)  # in item order, so ties of rate go by the taxonomy
             worst = present[np.argsort(rate[present], kind="stable")][:2]
-            held.append(", ".join(held_label[k] for k in worst))
+            held.append(_(", ").join(held_label[k] for k in worst))
         return pd.DataFrame(
             {"matched_rules": matched, "rules_matched": counts, "held_back_by": held}, index=matrix.index
         )

@@ -131,7 +131,6 @@ def _ran_on() -> str:
     return f'<p class="tk-note">{html_text(made)} <a href="{MANIFEST}">{MANIFEST}</a>.</p>'
 
 
-
 def _title(nb) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -177,7 +176,7 @@ def write_index(
         one_workbook = html_text(_("All the season's key tables in one workbook:"))
         body += (
             f'<p>{one_workbook} <a href="{html_text(workbook.name)}">'
-            f'{html_text(workbook.name)}</a>. {html_text(_("How this run was made:"))} '
+            f"{html_text(workbook.name)}</a>. {html_text(_('How this run was made:'))} "
             f'<a href="{MANIFEST}">{MANIFEST}</a>.</p>'
         )
     page = _PAGE.format(

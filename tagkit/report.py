@@ -28,9 +28,9 @@ from tagkit.errors import ParameterError, ReportError
 from tagkit.hits import HitDefinition
 from tagkit.io.cache import file_digest
 from tagkit.io.dataset import open_dataset
-from tagkit.io.writers import write_excel
+from tagkit.io.writers import sheet_name, write_excel
 from tagkit.io.yaml_files import read_yaml
-from tagkit.language import check_language, using_language
+from tagkit.language import check_language, translate_in, using_language
 from tagkit.language import translate as _
 from tagkit.parameters import (
     DIMENSION_PARAMETERS,
@@ -614,7 +614,9 @@ def season_workbook(folder: Path, season: str, pages: list[dict]) -> Path | None
         path = folder / file
         if path.exists():
             try:
-                sheets[_(sheet)] = pd.read_excel(path, sheet_name=source)
+                sheets[translate_in("sheet", sheet)] = pd.read_excel(
+                    path, sheet_name=sheet_name(translate_in("sheet", source))
+                )
             except ValueError:  # an export without that sheet
                 continue
     if not sheets:

@@ -34,6 +34,7 @@ import pandas as pd
 from tagkit._checks import Number, Share, Whole, check_engine, check_frame, did_you_mean, validate_params
 from tagkit._fisher import upper_tail
 from tagkit.errors import ParameterError
+from tagkit.language import translate as _
 from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
 from tagkit.taxonomy import Taxonomy
 from tagkit.vocabulary import KEPT, LOW_LIFT, MAX_TAG_SET_SIZE, MINING_ENGINES, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE
@@ -288,7 +289,7 @@ def status_counts(rules: pd.DataFrame) -> pd.DataFrame:
 
 
 def describe_rules(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.Series:
-    """Each rule in words: 'midi-dress + earth-tone + linen were hits 4.1x as often as the average
+    """Each rule in words, in the page's language: 'midi-dress + earth-tone + linen were hits 4.1× as often as the average
     product: 23 of 61, q = 0.002'."""
     check_frame(rules, "rules", name="rules", owner="describe_rules", source="mine_hit_rules")
 
@@ -301,10 +302,16 @@ def describe_rules(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.
     def q_text(q: float) -> str:
         return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
 
+    said = _("{tags} were hits {lift} as often as the average product: {hits} of {products}, {q}")
     return pd.Series(
         [
-            f"{' + '.join(label(i) for i in items)} were hits {lift:.1f}x as often as the average product: "
-            f"{hits:,} of {n:,}, {q_text(q)}"
+            said.format(
+                tags=" + ".join(label(i) for i in items),
+                lift=f"{lift:.1f}×",
+                hits=f"{hits:,}",
+                products=f"{n:,}",
+                q=q_text(q),
+            )
             for items, lift, hits, n, q in zip(
                 rules["items"], rules["lift"], rules["n_hits"], rules["n_products"], rules["q_value"]
             )

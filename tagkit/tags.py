@@ -21,6 +21,7 @@ from tagkit._arrays import text_from_codes
 from tagkit._checks import Choice, check_frame, validate_params
 from tagkit._checks import suggest as _suggest
 from tagkit.errors import UnknownTagError
+from tagkit.language import translate as _
 from tagkit.taxonomy import Taxonomy, item_name
 from tagkit.vocabulary import UNKNOWN_TAGS
 
@@ -230,7 +231,9 @@ def tag_health(resolved: pd.DataFrame, products: pd.DataFrame | None, taxonomy: 
         examples = ids.groupby(keys, sort=False)["product_id"].agg(", ".join).rename("example_products")
         table = table.merge(examples.reset_index(), on=keys, how="left")
         more = table["n_products"] - _EXAMPLES
-        table["example_products"] = table["example_products"] + more.map(lambda n: f" (+{n} more)" if n > 0 else "")
+        table["example_products"] = table["example_products"] + more.map(
+            lambda n: _(" (+{n} more)", n=f"{n:,}") if n > 0 else ""
+        )
         rows = table.rename(columns={"status": "problem"}).to_dict("records")
     extra = bad[bad["status"] == EXTRA]
     for dimension, group in extra.groupby("dimension", sort=False):
@@ -273,13 +276,13 @@ def tag_health(resolved: pd.DataFrame, products: pd.DataFrame | None, taxonomy: 
 def _shorten(text: str, limit: int = 100) -> str:
     """A raw value short enough to read in a table (a pasted description can be thousands of characters)."""
     text = str(text)
-    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+    return text if len(text) <= limit else text[:limit] + _("… ({n} characters)", n=f"{len(text):,}")
 
 
 def _examples(ids: pd.Series) -> str:
     unique = sorted(ids.astype(str).unique())
     text = ", ".join(unique[:_EXAMPLES])
-    return text + (f" (+{len(unique) - _EXAMPLES} more)" if len(unique) > _EXAMPLES else "")
+    return text + (_(" (+{n} more)", n=f"{len(unique) - _EXAMPLES:,}") if len(unique) > _EXAMPLES else "")
 
 
 def missing_required(resolved: pd.DataFrame, products: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
@@ -328,7 +331,7 @@ def tag_coverage(resolved: pd.DataFrame, products: pd.DataFrame, taxonomy: Taxon
         rows.append(
             {
                 "dimension": d.name,
-                "label": d.label,
+                "label": taxonomy.dimension_words(d.name),
                 "required": d.required,
                 "multi": d.multi,
                 "n_products": n,
@@ -348,6 +351,8 @@ def value_counts(resolved: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     usable = resolved[resolved["status"].isin(USABLE)]
     counts = usable.groupby("item")["product_id"].nunique()
     frame = taxonomy.to_frame()[["item", "dimension", "dimension_label", "value"]]
+    frame["dimension_label"] = frame["dimension"].map(taxonomy.dimension_words)  # in the page's language
+    frame["value_words"] = [taxonomy.value_words(d, v) for d, v in zip(frame["dimension"], frame["value"])]
     frame["n_products"] = frame["item"].map(counts).fillna(0).astype("int64")
     per_dimension = usable.groupby("dimension")["product_id"].nunique()
     frame["share"] = (frame["n_products"] / frame["dimension"].map(per_dimension)).fillna(0.0).round(4)

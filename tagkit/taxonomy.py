@@ -457,7 +457,7 @@ class _Builder:
             )
 
         value_names = {name: set() for _, name, *_ in parsed}
-        for _, name, *_rest, values_spec in parsed:
+        for _index, name, *_rest, values_spec in parsed:
             for spec in values_spec:
                 if isinstance(spec, dict) and spec.get("name") is not None:
                     value_names[name].add(str(spec["name"]).strip())
@@ -503,7 +503,7 @@ class _Builder:
                 values.append(TagValue(value, vlabel, tuple(t for t, _ in valiases), parent))
             dimensions.append(Dimension(name, label, tuple(values), multi, required, aliases))
 
-        for item, (_, path) in parents.items():
+        for item, (_parent, path) in parents.items():
             seen, current = [item], parents[item][0]
             while current is not None and current in parents:
                 if current in seen:
@@ -519,7 +519,7 @@ class _Builder:
         if raw is None:
             return None
         text = str(raw).strip()
-        parent_dim, _, parent_value = text.rpartition("=")
+        parent_dim, _sep, parent_value = text.rpartition("=")
         parent_dim = parent_dim.strip() or dimension
         parent_value = parent_value.strip()
         if parent_dim not in value_names or parent_value not in value_names[parent_dim]:
@@ -632,7 +632,7 @@ def _text_dimension(text, min_products: int, taken: set) -> dict:
     terms = text_terms(text, min_products=min_products)
     used: set[str] = set()
     values = []
-    for term, n, other, _ in terms.itertuples(index=False):
+    for term, n, other, _more in terms.itertuples(index=False):
         name = clean_tag(term)
         if not name or value_key(name) in used:
             continue

@@ -14,6 +14,7 @@ from tagkit.formats import decimals, header, measure, tagkit_words
 from tagkit.io import _xlsx
 from tagkit.io._files import atomic_write
 from tagkit.language import translate as _
+from tagkit.language import translate_in
 
 _MAX_WIDTH = 59  # characters; a width is stored as w + 0.7, so no column is wider than 60
 _EXCEL_MAX_ROWS = 1_048_575
@@ -97,7 +98,11 @@ def _write_workbook(sheets: dict[str, pd.DataFrame], tmp: Path, percent: set):
                     width = max(len(title), len(num_format)) + 2
                 style = _xlsx.Style(num_format=num_format) if num_format else None
                 columns.append(_xlsx.Column(kind, values, style, width))
-            book.add(_xlsx.Sheet(_sheet_name(_(name)), names, columns, len(frame), colours=_verdict_colours(frame)))
+            book.add(
+                _xlsx.Sheet(
+                    sheet_name(translate_in("sheet", name)), names, columns, len(frame), colours=_verdict_colours(frame)
+                )
+            )
     finally:
         book.close()
 
@@ -158,6 +163,7 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
 
 
-def _sheet_name(name: str) -> str:
+def sheet_name(name: str) -> str:
+    """``name`` as Excel takes a sheet's name (no []:*?/\\, at most 31 characters)."""
     cleaned = "".join("_" if c in "[]:*?/\\" else c for c in str(name))
     return cleaned[:31] or "sheet"
