@@ -36,7 +36,7 @@ table_rows: int = 25  # rows shown per table on this page; the exports hold all 
 import tagkit as tk
 
 dataset = tk.open_dataset(data_dir)
-tk.set_language(language or dataset.language)
+tk.language.set_language(language or dataset.language)
 season = dataset.calendar.parse(season)
 out = tk.output_folder(output_dir, season)
 settings = tk.check_parameters("01_tag_health", engine=engine, unknown_tags=unknown_tags, top_values=top_values, table_rows=table_rows)

@@ -52,7 +52,7 @@ table_rows: int = 20  # rows shown per table on this page; the exports hold all 
 import tagkit as tk
 
 dataset = tk.open_dataset(data_dir)
-tk.set_language(language or dataset.language)
+tk.language.set_language(language or dataset.language)
 season = dataset.calendar.parse(season)
 out = tk.output_folder(output_dir, season)
 settings = tk.check_parameters("02_hit_tags", engine=engine, metric=metric, hit_definition=hit_definition, top_share=top_share,

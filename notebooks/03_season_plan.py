@@ -67,7 +67,7 @@ table_rows: int = 25  # rows shown per table on this page; the exports hold all 
 import tagkit as tk
 
 dataset = tk.open_dataset(data_dir)
-tk.set_language(language or dataset.language)
+tk.language.set_language(language or dataset.language)
 season = dataset.calendar.parse(season)
 plan_for = dataset.calendar.shift(season, 1)
 out = tk.output_folder(output_dir, season)

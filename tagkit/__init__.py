@@ -8,7 +8,7 @@ sub-namespaces named after their stage, each a module of the package:
 (the tag-health report's tables), ``tk.hits``, ``tk.mining``, ``tk.rules``, ``tk.trends``, ``tk.compare`` (competitors), ``tk.looks``,
 ``tk.propensity``, ``tk.calibration``, ``tk.evaluate``, ``tk.plan``, ``tk.plots``, ``tk.narrative`` (summaries
 in words), ``tk.display`` (tables and notes in a notebook), ``tk.parameters``, ``tk.errors`` and
-``tk.vocabulary`` (status words and choices), ``tk.language`` (English or Chinese pages). Notebooks and tests use ``import tagkit as tk`` and these names.
+``tk.vocabulary`` (status words and choices), ``tk.language`` (English or Chinese pages), ``tk.formats`` (numbers and headers as a reader reads them). Notebooks and tests use ``import tagkit as tk`` and these names.
 """
 
 from tagkit import (  # the sub-namespaces: building blocks, by stage
@@ -21,6 +21,7 @@ from tagkit import (  # the sub-namespaces: building blocks, by stage
     errors,
     evaluate,
     extract,
+    formats,
     health,
     hits,
     io,
@@ -51,7 +52,6 @@ from tagkit.hits import HitDefinition, check_labels, hit_share, label_brand, lab
 from tagkit.io import open_dataset, read_catalogue, read_sales, read_taxonomy
 from tagkit.io.cache import cached
 from tagkit.io.writers import write_csv, write_excel
-from tagkit.language import set_language
 from tagkit.parameters import check_parameters
 from tagkit.plan import plan_brand, plan_season
 from tagkit.propensity import fit_propensity
@@ -104,7 +104,6 @@ __all__ = [
     "plan_season",
     # notebooks and the batch
     "check_parameters",
-    "set_language",
     "output_folder",
     "show_table",
     "show_summary",
@@ -128,6 +127,7 @@ __all__ = [
     "errors",
     "evaluate",
     "extract",
+    "formats",
     "health",
     "hits",
     "io",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from tagkit.language import DEFAULT, current_language, translate_cell
 from tagkit.language import translate as _
-from tagkit.vocabulary import HEADER_WORDS
+from tagkit.vocabulary import HEADER_WORDS, NO_VALUE
 
 PERCENT_NAMES = (
     "probability",
@@ -50,6 +50,7 @@ WORD_COLUMNS = (
     "note",
     "target",
     "wave",
+    "input",
 )
 
 
@@ -59,9 +60,10 @@ def tagkit_words(frame: pd.DataFrame) -> pd.DataFrame:
     if current_language() == DEFAULT:
         return frame
     columns = [c for c in frame.columns if str(c) in WORD_COLUMNS and not pd.api.types.is_numeric_dtype(frame[c])]
-    if not columns:
-        return frame
-    return frame.assign(**{str(c): frame[c].map(translate_cell) for c in columns})
+    out = frame.assign(**{str(c): frame[c].map(translate_cell) for c in columns}) if columns else frame
+    text = [c for c in out.columns if pd.api.types.is_string_dtype(out[c]) or out[c].dtype == object]
+    none = [c for c in text if (out[c] == NO_VALUE).any()]  # tagkit's placeholder, in any column
+    return out.assign(**{str(c): out[c].replace(NO_VALUE, translate_cell(NO_VALUE)) for c in none}) if none else out
 
 
 def header(name) -> str:

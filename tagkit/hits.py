@@ -37,7 +37,7 @@ from tagkit.language import translate as _
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.tags import tag_values
 from tagkit.taxonomy import Taxonomy
-from tagkit.vocabulary import CATALOGUES, DEFAULT_BAND, HIT, METRIC_WORDS, METRICS, MISS, RANKED, TOO_SHORT
+from tagkit.vocabulary import CATALOGUES, DEFAULT_BAND, HIT, METRIC_WORDS, METRICS, MISS, NO_VALUE, RANKED, TOO_SHORT
 from tagkit.vocabulary import HIT_DEFINITIONS as DEFINITIONS
 from tagkit.vocabulary import IMAGE as IMAGE_ROLE
 from tagkit.vocabulary import IMAGE_PRODUCT as IMAGE
@@ -393,7 +393,7 @@ def _groups(rows, group_by, products, tags, taxonomy) -> pd.Series:
             f"The 'group_by' parameter of label_hits must be a dimension of the taxonomy or a column "
             f"of the products. Got {group_by!r} instead.{did_you_mean(group_by, allowed)}"
         )
-    return rows["product_id"].map(mapping).fillna("(none)").astype(str)
+    return rows["product_id"].map(mapping).fillna(NO_VALUE).astype(str)
 
 
 def label_brand(brand, definition: HitDefinition, *, reference: list[str]) -> pd.DataFrame:

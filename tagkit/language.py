@@ -118,6 +118,8 @@ def _patterns(language: str) -> list:
         parts = _FIELD.split(english)
         if len(parts) < 3 or len(set(parts[1::2])) != len(parts[1::2]):
             continue
+        if len(re.findall(r"\w", "".join(parts[::2]))) < 4:  # '{share} {tags}' would fit any text: not a pattern
+            continue
         # a text that opens with a value (a sentence made of sentences, '{head} Examples: ...') takes the longest
         # opening; every other value the shortest
         regex = "".join(

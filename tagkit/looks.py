@@ -16,6 +16,7 @@ from tagkit._checks import check_frame
 from tagkit.errors import ParameterError
 from tagkit.tags import USABLE, tag_values
 from tagkit.taxonomy import Taxonomy
+from tagkit.vocabulary import NO_VALUE
 
 
 def tag_signatures(
@@ -129,7 +130,7 @@ def describe_products(
     out["name"] = by_id["name"].reindex(ids).values if "name" in by_id else ""
     out["role"] = by_id["role"].reindex(ids).fillna("core").values if "role" in by_id else "core"
     if category_dimension and category_dimension in taxonomy.dimension_names:
-        out["category"] = top_category(taxonomy, tags, category_dimension).reindex(ids).fillna("(none)").values
+        out["category"] = top_category(taxonomy, tags, category_dimension).reindex(ids).fillna(NO_VALUE).values
     else:
         out["category"] = by_id["category"].reindex(ids).fillna("all").values if "category" in by_id else "all"
     out["look"] = tag_signatures(tags, taxonomy, products=ids).values

@@ -41,7 +41,7 @@ from tagkit.rules import KEPT, rule_membership
 from tagkit.seasons import QUARTERS, SeasonCalendar
 from tagkit.tags import USABLE
 from tagkit.taxonomy import Taxonomy
-from tagkit.vocabulary import CARRY_OVER, CORE, HIT_BET, IMAGE
+from tagkit.vocabulary import CARRY_OVER, CORE, HIT_BET, IMAGE, NO_VALUE
 
 ROLE_ORDER = {HIT_BET: 0, CORE: 1, IMAGE: 2, CARRY_OVER: 3}
 # Costs of breaking a limit, per product: caps are hard; falling short of a target is cheaper, so an
@@ -516,12 +516,15 @@ def _crowded(sets: pd.DataFrame, eligible: np.ndarray, cap: float, shown: int = 
     if not len(over):
         return ""
     over = over[np.lexsort((sets.columns[over].astype(str), -share[over]))][:shown]
-    listed = ", ".join(
-        f"{share[i]:.0%} {'of them carry ' if k == 0 else ''}{sets.columns[i]}" for k, i in enumerate(over)
+    first, then = _("{share} of them carry {tags}"), _("{share} {tags}")
+    listed = _(", ").join(
+        (first if k == 0 else then).format(share=f"{share[i]:.0%}", tags=sets.columns[i]) for k, i in enumerate(over)
     )
-    return (
-        f". The strong candidates are alike: {listed}, while the hit bets may share a tag set only up to "
-        f"max_bet_share_per_tag_set ({cap:.0%})"
+    return _(
+        ". The strong candidates are alike: {listed}, while the hit bets may share a tag set only up to "
+        "max_bet_share_per_tag_set ({cap})",
+        listed=listed,
+        cap=f"{cap:.0%}",
     )
 
 
@@ -576,8 +579,9 @@ def _explain(kind: str, amount: float, c: dict, size: int, n_candidates: int, n_
         )
     if kind == "category short":
         return _(
-            "category {category}: needs at least {low} products but only {fit} fit ({available} candidates and "
+            "category {name}: needs at least {low} products but only {fit} fit ({available} candidates and "
             "carry-over); lower its minimum or add {category} candidates",
+            name=repr(c["category"]),
             category=c["category"],
             low=f"{c['low']:,}",
             fit=f"{c['low'] - amount:,}",
@@ -585,9 +589,9 @@ def _explain(kind: str, amount: float, c: dict, size: int, n_candidates: int, n_
         )
     if kind == "category over":
         return _(
-            "category {category}: the maximum is {high} but {need} are needed ({carried} carried over); raise its "
+            "category {name}: the maximum is {high} but {need} are needed ({carried} carried over); raise its "
             "maximum or carry over fewer",
-            category=c["category"],
+            name=repr(c["category"]),
             high=f"{c['high']:,}",
             need=f"{c['high'] + amount:,}",
             carried=f"{c['carried']:,}",
@@ -596,7 +600,7 @@ def _explain(kind: str, amount: float, c: dict, size: int, n_candidates: int, n_
         return _(
             "look {look}: at most {cap} products may share it but {need} are needed ({carried} carried over); raise "
             "max_per_look",
-            look=c["look"],
+            look=repr(c["look"]),
             cap=f"{c['cap']:,}",
             need=f"{c['cap'] + amount:,}",
             carried=f"{c['carried']:,}",
@@ -604,7 +608,7 @@ def _explain(kind: str, amount: float, c: dict, size: int, n_candidates: int, n_
     return _(
         "tag set {tags}: the hit bets would carry it more than the cap of {cap}; raise max_bet_share_per_tag_set or "
         "add strong candidates without it",
-        tags=c["tags"],
+        tags=repr(c["tags"]),
         cap=f"{c['cap']:.0%}",
     )
 
@@ -892,7 +896,7 @@ def plan_limits(
             )
     else:
         mix = describe_products(products, tags, taxonomy, product_ids=launched)["category"]
-        limits = limits_from_mix(mix[mix != "(none)"], size, tolerance=category_tolerance)
+        limits = limits_from_mix(mix[mix != NO_VALUE], size, tolerance=category_tolerance)
         if candidates is not None:
             have = candidates.loc[candidates["role"] != IMAGE, "category"].value_counts()
             if carried is not None and len(carried):

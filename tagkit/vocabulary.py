@@ -53,6 +53,7 @@ BACKTEST_METHODS = (BACKTEST_TAGKIT, *MODEL_KINDS.values(), BACKTEST_RANDOM)  # 
 # --- engines and how unknown tags are handled -----------------------------------------------------
 ENGINES = ("duckdb", "spark")  # where order lines are aggregated
 MINING_ENGINES = ("tagkit", "mlxtend", "spark")  # what finds the frequent tag sets among hits
+NO_VALUE = "(none)"  # a product's group or category when it has no value in that dimension
 UNKNOWN_TAGS = ("report", "raise")  # an unknown tag value is reported and set aside, or stops the read
 
 # --- column headers in words, for pages and workbooks (other columns: the name with spaces) ----------

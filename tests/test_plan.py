@@ -284,8 +284,8 @@ def test_the_plan_summary_compares_with_each_model_and_warns_in_words(lifts, say
         in summary
         and "The candidates were scored" not in summary
     )
-    assert "hits **2.1x** as often as the season's average product" in summary
-    assert f"logistic regression on tags {lifts['tags only']:.1f}x" in summary
+    assert "hits **2.1×** as often as the season's average product" in summary
+    assert f"logistic regression on tags {lifts['tags only']:.1f}×" in summary
     assert says in summary and (never not in summary)
     assert figures["backtest_lift_at_k"] == 2.1
 

@@ -125,7 +125,7 @@ def test_describe_score_and_lift_table(taxonomy):
     rules = tk.mine_hit_rules(matrix, hits, min_hits=5, max_size=2)
     top = rules.iloc[0]
     text = tk.rules.describe_rules(rules.head(1)).iloc[0]
-    assert f"{top['n_hits']:,} of {top['n_products']:,}" in text and f"{top['lift']:.1f}x" in text
+    assert f"{top['n_hits']:,} of {top['n_products']:,}" in text and f"{top['lift']:.1f}×" in text
     other_matrix, other_hits = _frame(6)
     scored = tk.rules.score_rules(rules, other_matrix, other_hits)
     for r, s in zip(rules.itertuples(), scored.itertuples()):
