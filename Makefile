@@ -67,7 +67,8 @@ java:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
 # The README's screenshot of the index page (two seasons, so that the key figures have a comparison), and every
-# page on a desktop, a phone and printed (docs/screenshots/).
+# page on a desktop, a phone and printed (docs/screenshots/), and the same pages in Chinese (docs/screenshots/zh/;
+# Chromium draws their text with Debian's fonts-noto-cjk).
 screenshot: $(STAMP) browser
 	$(BIN)/tagkit report --season 2025Q3 --quiet
 	$(BIN)/tagkit report --season 2025Q4 --quiet
@@ -76,6 +77,8 @@ screenshot: $(STAMP) browser
 	  --disable-component-update --disable-sync --user-data-dir=$$(mktemp -d) --hide-scrollbars \
 	  --window-size=1100,1240 --screenshot=docs/index.png file://$(CURDIR)/reports/2025Q4/index.html
 	$(BIN)/python docs/make_screenshots.py reports/2025Q4
+	$(BIN)/tagkit report --season 2025Q4 --language zh --out build/zh --quiet
+	$(BIN)/python docs/make_screenshots.py build/zh/2025Q4 docs/screenshots/zh
 
 clean:
 	rm -rf $(VENV)

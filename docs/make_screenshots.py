@@ -1,6 +1,7 @@
 """The screenshots in docs/screenshots/: every page of a season's reports as a reader sees it on a desktop, on a
 phone and printed (the print styles, A4 landscape), by headless Chromium. Run by `make screenshot` after the
-batch; `python docs/make_screenshots.py [REPORTS_FOLDER]`."""
+batch; `python docs/make_screenshots.py [REPORTS_FOLDER [TARGET_FOLDER]]` (docs/screenshots/zh holds the pages of a
+batch in Chinese, `tagkit report --language zh`)."""
 
 import base64
 import sys
@@ -41,5 +42,6 @@ def main(folder: Path, target: Path) -> list[Path]:
 
 if __name__ == "__main__":
     reports = (Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "reports" / "2025Q4").resolve()
-    for path in main(reports, ROOT / "docs" / "screenshots"):
+    target = (Path(sys.argv[2]) if len(sys.argv) > 2 else ROOT / "docs" / "screenshots").resolve()
+    for path in main(reports, target):
         print(path.relative_to(ROOT))

@@ -74,6 +74,7 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
     body = body[:first] + contents + body[first:] if first >= 0 else contents + body  # after the title and summary
     page = _PAGE.format(
         lang=HTML_LANG[current_language()],
+        words=_script_words(),
         title=html_text(f"{title} · {season}"),
         brand=html_text(brand),
         season=html_text(season),
@@ -86,6 +87,17 @@ def render_notebook(executed: Path, target: Path, *, season: str, brand: str) ->
     )
     target.write_text(page, encoding="utf-8")
     return {"file": target.name, "title": title, **found}
+
+
+def _script_words() -> str:
+    """The words of the page's script (tables.js), in the page's language, as attributes of <body>."""
+    words = {
+        "filter": _("Filter rows"),
+        "filter-label": _("Filter the rows of the table below"),
+        "sort": _("Sort by this column (again: the other way)"),
+        "match": _("{shown} of {total} rows match"),
+    }
+    return "".join(f' data-tk-{name}="{html_text(text)}"' for name, text in words.items())
 
 
 def _chart_descriptions(nb) -> list[str]:
@@ -181,6 +193,7 @@ def write_index(
         )
     page = _PAGE.format(
         lang=HTML_LANG[current_language()],
+        words=_script_words(),
         title=html_text(_("tagkit reports · {season}", season=season)),
         brand=html_text(brand),
         season=html_text(season),

@@ -212,11 +212,11 @@ def _user_words(data: Path) -> set[str]:
 def _english_left(page: str, allowed: set[str]) -> list[str]:
     """The texts of ``page`` (shown text, alt texts and titles) that still hold an English word of tagkit's."""
     page = re.sub(r"<(script|style)\b.*?</\1>|<code>.*?</code>", " ", page, flags=re.S)
-    texts = re.findall(r'(?:alt|aria-label|title)="([^"]*)"', page)
+    texts = re.findall(r'(?:alt|aria-label|title|placeholder|data-tk-[\w-]+)="([^"]*)"', page)
     texts += re.sub(r"<[^>]+>", "\n", page).split("\n")
     left = []
     for text in (html.unescape(t).strip() for t in texts):
-        text = re.sub(r"\S*[_./=]\S*|'[^']*'", " ", text)  # settings, files, tag codes and quoted ids: as typed
+        text = re.sub(r"\S*[_./=]\S*|'[^']*'|\{\w+\}", " ", text)  # settings, files, tags, ids, {values}: as typed
         words = [w for w in re.findall(r"[A-Za-z]{3,}", text) if w.lower() not in allowed]
         if words:
             left.append(text)
@@ -255,3 +255,20 @@ def test_every_workbook_header_and_sheet_of_a_chinese_batch_is_chinese(chinese_b
             header = [c.value for c in next(sheet.iter_rows(max_row=1))]
             english = [h for h in header if isinstance(h, str) and _english_left(h, allowed)]
             assert english == [], (path.name, sheet.title, english)
+
+
+@pytest.mark.browser
+def test_a_chinese_pages_tables_speak_chinese_in_a_browser(chinese_batch):
+    from tests._browser import Browser
+
+    _, folder = chinese_batch
+    words = """(() => {
+        const box = document.querySelector(".tk-filter input");
+        box.value = "保留"; box.dispatchEvent(new Event("input"));
+        return [box.placeholder, box.getAttribute("aria-label"), document.querySelector("th").title,
+                document.querySelector(".tk-filter .tk-note").textContent];
+    })()"""
+    with Browser() as browser:
+        (said,) = browser.evaluate(folder / "02_hit_tags.html", words)
+    assert said[:3] == ["筛选行", "筛选下表的行", "按此列排序（再点一次：反向）"]
+    assert re.fullmatch(r"[\d,]+ 行中有 [\d,]+ 行匹配", said[3]), said[3]

@@ -2,6 +2,8 @@
 // No network, no eval, no markup from text: rows are moved and hidden, never rewritten.
 (function () {
   "use strict";
+  // the page's words (its language), given by the page itself in data attributes of <body>
+  function pageWords(name, english) { return document.body.getAttribute("data-tk-" + name) || english; }
   function value(row, index, numeric) {
     var cell = row.cells[index];
     if (!numeric) { return cell ? cell.textContent.toLowerCase() : ""; }
@@ -30,14 +32,15 @@
       rows[r].hidden = !keep;
       if (keep) { shown++; }
     }
-    count.textContent = wanted ? shown + " of " + rows.length + " rows match" : "";
+    var said = pageWords("match", "{shown} of {total} rows match");
+    count.textContent = wanted ? said.replace("{shown}", String(shown)).replace("{total}", String(rows.length)) : "";
   }
   var tables = document.querySelectorAll("div.tk-table-wrap > table.tk-table");
   Array.prototype.forEach.call(tables, function (table) {
     var headers = table.tHead.rows[0].cells;
     Array.prototype.forEach.call(headers, function (th) {
       th.tabIndex = 0;
-      th.title = "Sort by this column (again: the other way)";
+      th.title = pageWords("sort", "Sort by this column (again: the other way)");
       th.addEventListener("click", function () { sort(table, th); });
       th.addEventListener("keydown", function (event) {
         if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sort(table, th); }
@@ -48,8 +51,8 @@
       var count = document.createElement("span");
       bar.className = "tk-filter";
       box.type = "search";
-      box.placeholder = "Filter rows";
-      box.setAttribute("aria-label", "Filter the rows of the table below");
+      box.placeholder = pageWords("filter", "Filter rows");
+      box.setAttribute("aria-label", pageWords("filter-label", "Filter the rows of the table below"));
       count.className = "tk-note";
       box.addEventListener("input", function () { filter(table, box.value, count); });
       bar.appendChild(box);
