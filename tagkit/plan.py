@@ -742,11 +742,16 @@ def _assemble(
         ],
         columns=["measure", "value", "target", "within"],
     )
-    summary["value"] = summary["value"].astype(str)
-    summary["target"] = summary["target"].astype(str)
+    for column in ("value", "target"):  # counts with thousands separators, like every other table
+        summary[column] = [_counted(v) for v in summary[column]]
     return SeasonPlan(
         season, table, summary, categories, looks, concentration, expected, seconds, (), ceiling, len(cand)
     )
+
+
+def _counted(value) -> str:
+    whole = isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+    return f"{value:,}" if whole else str(value)
 
 
 def chance_text(probability: float, ceiling: float = 1.0) -> str:

@@ -66,7 +66,7 @@ def test_season_plan_exports_meet_the_plan_limits(batch_runs):
     )
     plan = sheets["plan"]
     summary = sheets["summary"].set_index("measure")
-    assert int(summary.loc["catalogue size", "value"]) == len(plan)
+    assert int(str(summary.loc["catalogue size", "value"]).replace(",", "")) == len(plan)
     bets = (plan["role"] == "hit bet").sum()
     assert 0.05 <= bets / len(plan) <= 0.10
     assert plan["look"].value_counts().max() <= 6
