@@ -63,7 +63,7 @@ def write_excel(sheets: dict[str, pd.DataFrame], path, *, percent=(), about: dic
         if frame is not None:
             fitted[name] = frame
     if about:
-        rows = [(_(str(k)), v if isinstance(v, (int, float, str, bool)) else str(v)) for k, v in about.items()]
+        rows = [(str(k), v if isinstance(v, (int, float, str, bool)) else str(v)) for k, v in about.items()]
         fitted = {"about": pd.DataFrame(rows, columns=["setting", "value"]).astype({"value": object}), **fitted}
     return atomic_write(path, lambda tmp: _write_workbook(fitted, tmp, set(percent)))
 
