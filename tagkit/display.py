@@ -248,7 +248,7 @@ def explore_rules(
     import ipywidgets as widgets
 
     words = (lambda r: taxonomy.words(r)) if taxonomy is not None else (lambda r: r)
-    picker = widgets.Dropdown(options=[(words(r), r) for r in names], description="Rule", layout={"width": "90%"})
+    picker = widgets.Dropdown(options=[(words(r), r) for r in names], description=_("Rule"), layout={"width": "90%"})
     shown = widgets.Output()
 
     def draw(change=None):
@@ -336,7 +336,9 @@ def explore_hit_definition(
     calendar = brand.dataset.calendar
     sold = sorted(set(brand.sales.metrics["season"].dropna().astype(str)), key=calendar.ordinal)
     choices = [s for s in sold if calendar.ordinal(s) <= calendar.ordinal(season)] or [season]
-    picked = widgets.Dropdown(options=choices, value=season if season in choices else choices[-1], description="season")
+    picked = widgets.Dropdown(
+        options=choices, value=season if season in choices else choices[-1], description=_("Season")
+    )
     shown = widgets.Output()
 
     def draw(change=None):
@@ -351,12 +353,20 @@ def explore_hit_definition(
             rules = mine_hit_rules(matrix, hits, **{**rule_options, "min_lift": lift.value})
             kept = rules[rules["status"] == KEPT]
             row = share[share["season"] == chosen]
-            measured = f"{float(row['hit_share'].iloc[0]):.1%}" if len(row) else "not measured"
+            measured = f"{float(row['hit_share'].iloc[0]):.1%}" if len(row) else _("not measured")
             show_notes(
                 [
-                    f"With top_share {top.value:.1%} and min_lift {lift.value:.1f}, rules mined on "
-                    f"{seasons[0]}–{seasons[-1]}: the hit share of {chosen} is {measured}, and {len(kept):,} rules "
-                    "are kept."
+                    _(
+                        "With top_share {top_share} and min_lift {min_lift}, rules mined on {first}–{last}: the hit "
+                        "share of {season} is {measured}, and {kept} rules are kept.",
+                        top_share=f"{top.value:.1%}",
+                        min_lift=f"{lift.value:.1f}",
+                        first=seasons[0],
+                        last=seasons[-1],
+                        season=chosen,
+                        measured=measured,
+                        kept=f"{len(kept):,}",
+                    )
                 ]
             )
             show_table(rule_table(kept, taxonomy, grouped=True), max_rows=10, percent=["hit_rate"], taxonomy=taxonomy)
