@@ -204,7 +204,11 @@ def log_loss(p, y) -> float:
 
 def calibration_note(calibration: Calibration) -> str:
     """How a plan's probabilities were calibrated, in a sentence."""
-    seasons = f" ({calibration.seasons[0]}–{calibration.seasons[-1]})" if calibration.seasons else ""
+    seasons = (
+        _(" ({first}–{last})", first=calibration.seasons[0], last=calibration.seasons[-1])
+        if calibration.seasons
+        else ""
+    )
     spread = _(
         " A season's own shift (sd {spread} on the logit scale) is part of every interval.",
         spread=f"{calibration.season_spread:.2f}",

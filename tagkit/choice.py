@@ -44,6 +44,7 @@ class ModelChoice:
     kind: str
     reason: str
     table: pd.DataFrame
+    best: bool = False  # chosen because it scored best out of time (the reason gives the scores)
 
     @property
     def method(self) -> str:
@@ -113,6 +114,7 @@ def choose_model(
             }
         )
     table = pd.DataFrame(rows, columns=CHOICE_COLUMNS)
+    scored_best = False
     if model != AUTO:
         kind, reason = model, _("set by hand (the propensity_model parameter)")
     elif len(seasons) < 2:
@@ -132,7 +134,8 @@ def choose_model(
             if r.model != kind
         )
         chosen_loss = float(table.loc[table["model"] == kind, "log_loss"].iloc[0])
-        if kind == best_kind:
+        scored_best = kind == best_kind
+        if scored_best:
             reason = _(
                 "the best out-of-time log loss over the last {seasons} seasons ({loss}, against {others})",
                 seasons=len(seasons),
@@ -153,4 +156,4 @@ def choose_model(
                 others=others,
             )
     table["chosen"] = table["model"] == kind
-    return ModelChoice(kind, reason, table)
+    return ModelChoice(kind, reason, table, best=scored_best)

@@ -217,13 +217,13 @@ def plan_summary(
         if plan.candidates:
             said = (
                 "The candidates were scored with the **{kind}** model, chosen for {reason}."
-                if choice.reason.startswith("the best")
+                if choice.best
                 else "The candidates were scored with the **{kind}** model: {reason}."
             )
         else:
             said = (
                 "With candidates, tagkit would score them with the **{kind}** model, chosen for {reason}."
-                if choice.reason.startswith("the best")
+                if choice.best
                 else "With candidates, tagkit would score them with the **{kind}** model: {reason}."
             )
         sentences.append(_(said, kind=kind, reason=reason))

@@ -266,7 +266,7 @@ def test_the_plan_summary_compares_with_each_model_and_warns_in_words(lifts, say
     plan = tk.plan.no_plan("2026Q1", "no candidates")
     model = type("Model", (), {"base_rate": 0.08})()
     choice = tk.choice.ModelChoice(
-        "tags and rules", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame()
+        "tags and rules", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame(), best=True
     )
     backtest = _replayed(
         {
@@ -294,7 +294,7 @@ def test_a_plan_says_which_model_scored_its_candidates():
     plan = _plan(_candidates())
     model = type("Model", (), {"base_rate": 0.075})()
     choice = tk.choice.ModelChoice(
-        "gradient boosting", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame()
+        "gradient boosting", "the best out-of-time log loss over the last 4 seasons", pd.DataFrame(), best=True
     )
     summary, _ = tk.narrative.plan_summary(
         plan, history=["2025Q1", "2025Q4"], model=model, backtest=None, choice=choice
