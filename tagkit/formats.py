@@ -60,10 +60,19 @@ def tagkit_words(frame: pd.DataFrame) -> pd.DataFrame:
     if current_language() == DEFAULT:
         return frame
     columns = [c for c in frame.columns if str(c) in WORD_COLUMNS and not pd.api.types.is_numeric_dtype(frame[c])]
-    out = frame.assign(**{str(c): frame[c].map(translate_cell) for c in columns}) if columns else frame
+    out = frame.assign(**{str(c): _in_words(frame[c]) for c in columns}) if columns else frame
     text = [c for c in out.columns if pd.api.types.is_string_dtype(out[c]) or out[c].dtype == object]
     none = [c for c in text if (out[c] == NO_VALUE).any()]  # tagkit's placeholder, in any column
     return out.assign(**{str(c): out[c].replace(NO_VALUE, translate_cell(NO_VALUE)) for c in none}) if none else out
+
+
+def _in_words(column: pd.Series) -> pd.Series:
+    """Each distinct cell translated once (a labels sheet has a million rows and four statuses)."""
+    try:
+        distinct = column.dropna().unique()
+    except TypeError:  # unhashable cells (a list): each one as it is
+        return column
+    return column.map({value: translate_cell(value) for value in distinct})
 
 
 def header(name) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from tagkit.errors import ParameterError
@@ -90,7 +90,7 @@ def translate_cell(text):
     return _cell(_state["language"], text)
 
 
-@cache
+@lru_cache(maxsize=65_536)  # a table's distinct cells, in a long JupyterLab session
 def _cell(language: str, text: str) -> str:
     found = catalogue(language).get(text)
     if found is not None:
