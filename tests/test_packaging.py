@@ -38,6 +38,7 @@ def test_the_wheel_runs_the_batch_from_an_empty_folder(tmp_path):
         f"tagkit/_bundled/notebooks/{n}.ipynb" for n in ("01_tag_health", "02_hit_tags", "03_season_plan")
     ]
     assert {"tagkit/_bundled/data/demo/dataset.yml", "tagkit/_bundled/data/sparse/dataset.yml"} <= set(names)
+    assert {"tagkit/locale/zh.yml", "tagkit/templates/tables.js"} <= set(names)  # the pages' words and script
     assert not [n for n in names if n.startswith(("tests/", "bench/"))]
 
     # a fresh virtual environment with the wheel; its dependencies are this environment's (no download)
