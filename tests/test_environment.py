@@ -48,6 +48,23 @@ def test_lock_pins_every_direct_dependency():
         assert name.replace("_", "-") in pinned
 
 
+def test_the_readme_gives_every_step_of_the_makefile_without_make():
+    """The README's lines for a machine without make (Windows) are the Makefile's own recipes, word for word."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8").replace("'", '"')
+    recipes, target = {}, None
+    for line in (ROOT / "Makefile").read_text(encoding="utf-8").splitlines():
+        if re.match(r"^[\w-]+:", line):
+            target = line.split(":")[0]
+        elif line.startswith("\t") and target and "$(BIN)/" in line and "pip install" not in line:
+            command = line.strip().replace("$(BIN)/", ".venv/bin/").replace("$(SEASON)", "2025Q4")
+            recipes.setdefault(target, []).append(command.replace("'", '"'))
+    lines = {line.split("  #")[0].strip() for line in readme.splitlines()}  # a command, without its comment
+    for target in ("report", "test", "demo", "docs", "screenshot", "bench"):
+        assert any(c in lines for c in recipes[target]), f"make {target}: none of {recipes[target]} is in the README"
+    for target in ("report", "test", "demo", "docs"):
+        assert all(c in lines for c in recipes[target]), (target, recipes[target])
+
+
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
