@@ -282,13 +282,14 @@ tk.show_table(tk.looks.look_alike_groups(signatures.reindex(in_season["product_i
 # ## Exports
 
 # %%
+every_rule = tk.narrative.rule_table(rules, brand.taxonomy)  # in words, once for the workbook and the CSV
 workbook = tk.write_excel({
     "hit share": share, "kept rules": tk.narrative.rule_table(kept, brand.taxonomy),
-    "rules": tk.narrative.rule_table(rules, brand.taxonomy), "common tags": common.drop(columns="items"),
+    "rules": every_rule, "common tags": common.drop(columns="items"),
     "trends": trends, "holdout": tested, "yearly": yearly, "labels": labels,
     "competitors": comparison, "label check": check.table,
 }, out / "hit_tags.xlsx", about={"season": season, "dataset": dataset.name, **settings})
-tk.show_files([workbook, tk.write_csv(tk.narrative.rule_table(rules, brand.taxonomy), out / "hit_rules.csv")], folder=out,
+tk.show_files([workbook, tk.write_csv(every_rule, out / "hit_rules.csv")], folder=out,
               season_sheets={"hit share": "hit share", "kept rules": "kept rules", "common tags": "common tags"})
 
 # %% [markdown]
