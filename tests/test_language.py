@@ -1,6 +1,6 @@
 """Pages, charts and workbooks in Simplified Chinese (tagkit.language): the catalogue is complete and consistent,
-texts are translated with their values, a user's text never is, and a whole batch in Chinese leaves no English
-word of tagkit's own on any page or workbook header."""
+texts are translated with their values, a user's text never is, and a whole batch in Chinese (demo, sparse brand,
+Complete Journey) leaves no English word of tagkit's own on any page or workbook header."""
 
 from __future__ import annotations
 
@@ -191,7 +191,7 @@ def test_a_workbook_has_its_headers_sheets_and_verdicts_in_the_language(tmp_path
 NAMES = {
     "tagkit", "python", "excel", "csv", "jupyterlab", "duckdb", "spark", "shopify", "hhi", "brier", "fisher",
     "benjamini", "hochberg", "arules", "parquet", "products", "import", "logit", "title", "body", "leathher",
-    "not", "wool", "black", "and", "navy", "text", "wide", "long",
+    "not", "wool", "black", "and", "navy", "text", "wide", "long", "competitors", "candidates",
 }  # fmt: skip
 
 
@@ -223,11 +223,21 @@ def _english_left(page: str, allowed: set[str]) -> list[str]:
     return left
 
 
-@pytest.fixture(scope="module", params=["demo", "sparse"])
+@pytest.fixture(
+    scope="module", params=["demo", "sparse", pytest.param("complete-journey", marks=pytest.mark.real_data)]
+)
 def chinese_batch(request, tmp_path_factory):
-    data = DEMO_DATA if request.param == "demo" else DEMO_DATA.parent / "sparse"
+    """The whole batch in Chinese on the demo brand, the sparse brand and the Complete Journey (real data)."""
+    season = "2025Q4"
+    if request.param == "complete-journey":
+        from tagkit.demo_complete_journey import write_complete_journey
+
+        data, season = tmp_path_factory.mktemp("complete-journey"), "2017Q4"
+        write_complete_journey(data)
+    else:
+        data = DEMO_DATA if request.param == "demo" else DEMO_DATA.parent / "sparse"
     out = tmp_path_factory.mktemp(f"zh-{request.param}")
-    index = tk.run_report("2025Q4", data_dir=data, out_dir=out, progress=False, language="zh", echo=lambda _: None)
+    index = tk.run_report(season, data_dir=data, out_dir=out, progress=False, language="zh", echo=lambda _: None)
     return data, index.parent
 
 
