@@ -258,8 +258,9 @@ fig = tk.plots.plot_competitor_shares(comparison, taxonomy=brand.taxonomy) if co
 
 # %%
 tk.show_table(tk.compare.comparison_findings(comparison), max_rows=table_rows,
-              note="A pair of tags whose verdict one of its tags has on its own is listed with that tag (pairs with "
-                   "it). Every tag set is in hit_tags.xlsx.",
+              note="A pair of tags whose verdict one of its tags has on its own is listed with that tag, and three or "
+                   "more pairs of one verdict that share a tag are listed with the first of them (pairs with it). Every "
+                   "tag set is in hit_tags.xlsx.",
               percent=["share_of_competitor_bestsellers", "share_of_own_hits", "share_of_own_range"],
               empty="This dataset has no competitor best sellers for these seasons, so there is nothing to compare "
                     "with. Add a competitors entry to dataset.yml (see docs/your-data.md).", taxonomy=brand.taxonomy)

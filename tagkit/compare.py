@@ -86,27 +86,48 @@ def competitor_comparison(
     return out.reset_index(drop=True)
 
 
+HUB_PAIRS = 3  # pairs of one verdict sharing a tag, from which they are read as one finding
+
+
 def comparison_findings(comparison: pd.DataFrame) -> pd.DataFrame:
-    """The comparison for reading: a pair of tags whose verdict one of its tags already has on its own
-    ('Stripe + Preppy' when Preppy alone is whitespace) is folded into that tag's row, which counts and names
-    such pairs in ``pairs_with_it``; other rows stay as they are, in the same order. The export keeps every
-    row."""
+    """The comparison for reading, one row per finding, in the same order; the export keeps every row.
+
+    A pair of tags whose verdict one of its tags already has on its own ('Stripe + Preppy' when Preppy alone is
+    whitespace) is folded into that tag's row. Pairs of one verdict that share a tag which is no finding on its
+    own, :data:`HUB_PAIRS` or more of them ('Wool + Oversized', 'Knitwear + Oversized', 'Boxy + Oversized'), are
+    folded into the first of them. ``pairs_with_it`` counts and names what a row holds."""
     if comparison is None or comparison.empty:
         return comparison
     single = comparison[comparison["size"] == 1].set_index("tags")
     verdict_of = single["verdict"].to_dict()
     strength = single["share_of_competitor_bestsellers"].to_dict()
+    rows = list(zip(comparison["tags"], comparison["size"], comparison["verdict"]))
     folded: dict[str, list[str]] = {}
     keep = []
-    for tags, size, verdict in zip(comparison["tags"], comparison["size"], comparison["verdict"]):
+    for tags, size, verdict in rows:
         parts = tags.split(" & ")
         owners = [p for p in parts if verdict and verdict_of.get(p) == verdict] if size > 1 else []
         if owners:
             owner = max(owners, key=lambda p: (strength.get(p, 0), p))
             folded.setdefault(owner, []).append(" & ".join(p for p in parts if p != owner))
-            keep.append(False)
+        keep.append(not owners)
+    # the tags shared by enough of the remaining pairs of one verdict: the first such pair holds the others
+    shared: dict[tuple, int] = {}
+    for (tags, size, verdict), kept in zip(rows, keep):
+        if kept and size > 1 and verdict:
+            for part in tags.split(" & "):
+                shared[(verdict, part)] = shared.get((verdict, part), 0) + 1
+    first: dict[tuple, str] = {}
+    for i, (tags, size, verdict) in enumerate(rows):
+        if not keep[i] or size < 2 or not verdict:
+            continue
+        hubs = [(verdict, part) for part in tags.split(" & ") if shared.get((verdict, part), 0) >= HUB_PAIRS]
+        anchor = next((first[hub] for hub in hubs if hub in first), None)
+        if anchor is not None:
+            folded.setdefault(anchor, []).append(tags)
+            keep[i] = False
         else:
-            keep.append(True)
+            first.update({hub: tags for hub in hubs})
     out = comparison[keep].copy()
     out["pairs_with_it"] = [
         f"{len(folded[t])}: {', '.join(folded[t][:6])}{', …' if len(folded[t]) > 6 else ''}" if t in folded else ""

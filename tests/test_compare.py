@@ -54,3 +54,23 @@ def test_pairs_that_a_tag_explains_on_its_own_are_listed_with_that_tag():
     assert out["tags"].tolist() == ["style=preppy", "colour=red & fit=slim", "fit=slim", "pattern=stripe"]
     assert out["pairs_with_it"].tolist() == ["2: pattern=stripe, fit=slim", "", "", ""]
     assert len(comparison) == 6  # the input is not changed
+
+
+def test_pairs_of_one_verdict_that_share_a_tag_are_listed_with_the_first_of_them():
+    pairs = ["material=wool & fit=oversized", "category=knitwear & fit=oversized", "colour=red & fit=slim"]
+    pairs += ["silhouette=boxy & fit=oversized", "fit=oversized & occasion=work"]
+    comparison = pd.DataFrame(
+        {
+            "tags": [*pairs, "fit=oversized"],
+            "size": [2, 2, 2, 2, 2, 1],
+            "share_of_competitor_bestsellers": [0.3, 0.2, 0.2, 0.1, 0.1, 0.4],
+            "verdict": ["whitespace", "whitespace", "whitespace", "whitespace", "crowded", "shared strength"],
+        }
+    )
+    out = tk.compare.comparison_findings(comparison)
+    # three whitespace pairs share Oversized (a finding of another verdict on its own): one row holds them; the
+    # crowded pair with Oversized is another finding, and a tag shared by two pairs is no hub
+    assert out["tags"].tolist() == [pairs[0], "colour=red & fit=slim", pairs[4], "fit=oversized"]
+    assert out["pairs_with_it"].tolist() == [f"2: {pairs[1]}, {pairs[3]}", "", "", ""]
+    two = tk.compare.comparison_findings(comparison.drop(index=3))
+    assert len(two) == 5 and (two["pairs_with_it"] == "").all()
