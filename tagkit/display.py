@@ -25,6 +25,7 @@ from tagkit.vocabulary import KEPT
 
 SCRATCH = "scratch"
 NUMERIC = ' class="num"'
+MEMBER_COLUMNS = ("same_finding", "pairs_with_it")  # the other members of a finding, folded on a page
 PAGE_ROWS = 5_000  # rows a table on a page holds; the exports hold every row
 BATCH_VARIABLE = "TAGKIT_BATCH"  # set by the runner for its kernels: pages are static
 SUMMARY_KEY = "tagkit"  # the output metadata key of a notebook's summary and key figures
@@ -130,16 +131,20 @@ def _interactive_table(frame: pd.DataFrame, caption: str, max_rows: int) -> None
 
 
 def table_html(frame: pd.DataFrame, *, percent=(), height: int = 20) -> str:
-    """The table as HTML: escaped text, numeric columns right-aligned and carrying their values for sorting."""
+    """The table as HTML: escaped text, numeric columns right-aligned and carrying their values for sorting; the
+    other members of a finding (:data:`MEMBER_COLUMNS`) folded, opened by a click, without a script."""
     text = table_text(frame, percent)
     numeric = [is_numeric_column(frame[c]) for c in frame.columns]
+    members = [str(c) in MEMBER_COLUMNS for c in frame.columns]
     head = "".join(f'<th scope="col"{NUMERIC if n else ""}>{html_text(h)}</th>' for h, n in zip(text.columns, numeric))
     values = [frame[c].to_numpy() for c in frame.columns]
     rows = []
     for i, cells in enumerate(text.itertuples(index=False, name=None)):
         tds = []
-        for cell, n, column in zip(cells, numeric, values):
-            if n:
+        for cell, n, column, folded in zip(cells, numeric, values, members):
+            if folded and cell:
+                tds.append(f"<td>{_members(cell)}</td>")
+            elif n:
                 raw = column[i]
                 sort = "" if pd.isna(raw) else f' data-value="{float(raw)!r}"'
                 tds.append(f"<td{NUMERIC}{sort}>{html_text(cell)}</td>")
@@ -151,6 +156,15 @@ def table_html(frame: pd.DataFrame, *, percent=(), height: int = 20) -> str:
         f'<div class="tk-table-wrap"{style}><table class="tk-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
+
+
+def _members(text: str) -> str:
+    """A finding's other members ('3: a, b, c' or 'a; b'): how many, and the list behind a click (<details>)."""
+    count, _colon, listed = text.partition(": ")
+    if not (count.isdigit() and listed):
+        count, listed = str(text.count("; ") + 1), text
+    said = _("{count} more", count=f"{int(count):,}")
+    return f"<details><summary>{html_text(said)}</summary>{html_text(listed)}</details>"
 
 
 def show_warnings(warnings, *, title: str = "Read this first") -> None:

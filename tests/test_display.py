@@ -91,3 +91,20 @@ def test_the_text_section_is_a_note_alone_without_text_columns(monkeypatch, taxo
     read = tk.catalogue.parse_catalogue(frame, taxonomy=taxonomy, text=["Title"])
     tk.display.show_text_summary(tk.extract.text_summary(read, taxonomy))
     assert len(shown) == 4 and "Tags were read from Title" in shown[0] and "Colour" in shown[1]
+
+
+def test_a_findings_other_members_are_folded_behind_a_click_and_escaped(monkeypatch):
+    shown = _shown(monkeypatch)
+    frame = pd.DataFrame(
+        {
+            "rule": ["a", "b", "c"],
+            "same_finding": ["coat + check; <script>x</script>", "", "jacket"],
+            "pairs_with_it": ["12: fit=slim, colour=<b>red</b>", "", ""],
+        }
+    )
+    tk.show_table(frame)
+    rows = shown[0].split("<tbody>")[1].split("</tr>")
+    assert "<details><summary>2 more</summary>coat + check; &lt;script&gt;x&lt;/script&gt;</details>" in rows[0]
+    assert "<details><summary>12 more</summary>fit=slim, colour=&lt;b&gt;red&lt;/b&gt;</details>" in rows[0]
+    assert "<details><summary>1 more</summary>jacket</details>" in rows[2]
+    assert "<details>" not in rows[1] and "<script>" not in shown[0]
