@@ -235,13 +235,14 @@ def plot_trends(per_season: pd.DataFrame, summary: pd.DataFrame, *, top: int = 4
     said = taxonomy.words if taxonomy is not None else str
     plt, _sns = _libs()
     fig, axes = plt.subplots(1, 2, figsize=(12, 4), sharey=True)
+    titles = {"rising": _("Rising tags"), "fading": _("Fading tags")}
     for ax, trend in zip(axes, ("rising", "fading")):
         chosen = summary[summary["trend"] == trend].head(top)["tags"]
         for name in chosen:
             part = per_season[per_season["tags"] == name]
             ax.plot(part["season"], part["lift"], marker="o", label=said(name))
         ax.axhline(1, color="grey", lw=0.8, ls="--")
-        ax.set_title(_(f"{trend.capitalize()} tags") + ("" if len(chosen) else _(" (none found)")))
+        ax.set_title(titles[trend] + ("" if len(chosen) else _(" (none found)")))
         ax.set_xlabel(_("Season"))
         ax.tick_params(axis="x", rotation=45)
         if len(chosen):

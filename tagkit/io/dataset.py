@@ -263,7 +263,7 @@ def open_dataset(folder=None) -> Dataset:
         )
         analysis = {}
     try:
-        language = check_language(data.get("language"), "language")
+        language = check_language(data.get("language"))
     except ParameterError as err:
         problems.append(f"{where('language')}: {err}")
         language = "en"
