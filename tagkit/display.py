@@ -333,7 +333,7 @@ def explore_hit_definition(
     top = widgets.FloatSlider(
         value=definition.top_share,
         min=0.01,
-        max=0.30,
+        max=max(0.30, definition.top_share),  # a slider clamps its value to its range: never below the page's
         step=0.005,
         description="top_share",
         readout_format=".1%",
@@ -387,5 +387,15 @@ def explore_hit_definition(
 
     for control in (top, lift, picked):
         control.observe(draw, names="value")
-    draw()
+    with shown:  # the page above already shows these parameters: mine again only when one changes
+        show_notes(
+            [
+                _(
+                    "Move a slider or pick a season to label and mine again here; the page above was made with "
+                    "top_share {top_share} and min_lift {min_lift}.",
+                    top_share=f"{top.value:.1%}",
+                    min_lift=f"{lift.value:.1f}",
+                )
+            ]
+        )
     display(widgets.VBox([widgets.HBox([picked, top, lift]), shown]))

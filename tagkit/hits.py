@@ -656,11 +656,14 @@ def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tup
     rows = labels[labels["status"].isin(RANKED)]
     if seasons is not None:
         rows = rows[rows["season"].isin(list(seasons))]
-    missing = set(rows["product_id"]) - set(matrix.index)
-    if missing:
+    if not matrix.index.is_unique:
+        raise ParameterError("ranked_rows: the tag matrix has products on more than one row; encode each once.")
+    positions = matrix.index.get_indexer(rows["product_id"])  # one hash lookup (Series.isin on Arrow strings loops)
+    if (positions < 0).any():
+        missing = sorted(set(rows["product_id"].to_numpy()[positions < 0]))
         raise ParameterError(
             f"ranked_rows: {len(missing)} labelled products have no row in the tag matrix, "
-            f"e.g. {sorted(missing)[:3]}; encode the tags of the same catalogue."
+            f"e.g. {missing[:3]}; encode the tags of the same catalogue."
         )
     if seasons is not None and rows.empty:
         known = sorted(labels["season"].unique())
@@ -679,7 +682,8 @@ def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tup
                 "hit": (share >= 0.5).to_numpy(),
             }
         )
-    out = matrix.loc[rows["product_id"].to_numpy()]
+        positions = matrix.index.get_indexer(rows["product_id"])
+    out = matrix.take(positions)
     out.index = pd.MultiIndex.from_arrays(
         [rows["product_id"].to_numpy(), rows["season"].to_numpy()], names=["product_id", "season"]
     )

@@ -132,43 +132,83 @@ def frequent_hit_itemsets(
     return _search(hit_rows, all_bits, min_hits, max_size, exclude)
 
 
+_CHUNK_WORDS = 1 << 21  # 16 MB of bit sets at a time when the last level is counted in one go
+
+
 def _search(hit_rows, all_bits, min_hits, max_size, exclude):
     hit_bits = pack_columns(hit_rows)
     item_hits = hit_rows.sum(axis=0)
     pair_ok = (pair_hits(hit_rows) >= min_hits) & ~exclude
+    after = np.arange(hit_rows.shape[1])[None, :] > np.arange(hit_rows.shape[1])[:, None]  # [j, k]: k comes after j
     itemsets: list[tuple[int, ...]] = []
     n_hits: list[int] = []
     n_all: list[int] = []
+
+    def counts(parents, h_parents, a_parents, items):
+        """Hits and rows of each parent set extended by its item (parents index the bit sets), a chunk at a time;
+        the rows only for the extensions that reach min_hits."""
+        hits_of = np.empty(len(items), dtype=np.int64)
+        step = max(1, _CHUNK_WORDS // max(1, hit_bits.shape[1]))
+        for start in range(0, len(items), step):
+            end = start + step
+            hits_of[start:end] = _popcount(h_parents[parents[start:end]] & hit_bits[items[start:end]])
+        ok = hits_of >= min_hits
+        parents, items, hits_of = parents[ok], items[ok], hits_of[ok]
+        rows_of = np.empty(len(items), dtype=np.int64)
+        step = max(1, _CHUNK_WORDS // max(1, all_bits.shape[1]))
+        for start in range(0, len(items), step):
+            end = start + step
+            rows_of[start:end] = _popcount(a_parents[parents[start:end]] & all_bits[items[start:end]])
+        return parents, items, hits_of, rows_of
 
     def expand(prefix, h_bits, a_bits, allowed):
         last = prefix[-1]
         candidates = np.flatnonzero(allowed[last + 1 :]) + last + 1
         if not len(candidates):
             return
-        counted = _popcount(hit_bits[candidates] & h_bits)
-        keep = candidates[counted >= min_hits]
+        _, keep, kept_counts, a_counts = counts(
+            np.zeros(len(candidates), dtype=np.int64), h_bits[None, :], a_bits[None, :], candidates
+        )
         if not len(keep):
             return
-        kept_counts = counted[counted >= min_hits]
+        size = len(prefix) + 1
+        if size == max_size:
+            itemsets.extend(prefix + (int(j),) for j in keep)
+            n_hits.extend(kept_counts.tolist())
+            n_all.extend(a_counts.tolist())
+            return
+        h_children = hit_bits[keep] & h_bits
         a_children = all_bits[keep] & a_bits
-        a_counts = _popcount(a_children)
-        deeper = len(prefix) + 1 < max_size
-        h_children = hit_bits[keep] & h_bits if deeper else None
-        for k, j in enumerate(keep):
-            itemsets.append(prefix + (int(j),))
+        if size + 1 == max_size:
+            # the children's own extensions are the last level: count them all at once, not one call per child
+            parent, item = np.nonzero(allowed[None, :] & pair_ok[keep] & after[keep])
+            parent, item, leaf_hits, leaf_rows = counts(parent, h_children, a_children, item)
+            bounds = np.searchsorted(parent, np.arange(len(keep) + 1))
+            item, leaf_hits, leaf_rows = item.tolist(), leaf_hits.tolist(), leaf_rows.tolist()
+            for k, j in enumerate(keep.tolist()):
+                child = prefix + (j,)
+                itemsets.append(child)
+                n_hits.append(int(kept_counts[k]))
+                n_all.append(int(a_counts[k]))
+                low, high = bounds[k], bounds[k + 1]
+                itemsets.extend(child + (i,) for i in item[low:high])
+                n_hits.extend(leaf_hits[low:high])
+                n_all.extend(leaf_rows[low:high])
+            return
+        for k, j in enumerate(keep.tolist()):
+            itemsets.append(prefix + (j,))
             n_hits.append(int(kept_counts[k]))
             n_all.append(int(a_counts[k]))
-            if deeper:
-                expand(prefix + (int(j),), h_children[k], a_children[k], allowed & pair_ok[j])
+            expand(prefix + (j,), h_children[k], a_children[k], allowed & pair_ok[j])
 
     frequent = np.flatnonzero(item_hits >= min_hits)
     all_counts = _popcount(all_bits[frequent]) if len(frequent) else np.zeros(0, dtype=np.int64)
-    for k, i in enumerate(frequent):
-        itemsets.append((int(i),))
+    for k, i in enumerate(frequent.tolist()):
+        itemsets.append((i,))
         n_hits.append(int(item_hits[i]))
         n_all.append(int(all_counts[k]))
         if max_size > 1:
-            expand((int(i),), hit_bits[i], all_bits[i], pair_ok[i])
+            expand((i,), hit_bits[i], all_bits[i], pair_ok[i])
     return itemsets, np.array(n_hits, dtype=np.int64), np.array(n_all, dtype=np.int64)
 
 

@@ -72,10 +72,19 @@ def test_in_jupyterlab_the_season_and_sliders_label_and_mine_again(monkeypatch, 
         brand, definition, season="2025Q2", window=["2025Q1", "2025Q2"], rule_options={"min_hits": 1}
     )
     picker, top, lift = shown[-1].children[0].children
+    assert top.value == 0.5  # not clamped to the slider's usual range
     sold = sorted(set(brand.sales.metrics["season"].astype(str)))
     assert list(picker.options) == [s for s in sold if s <= "2025Q2"] and picker.value == "2025Q2"
+    # nothing is mined before a change: the page above shows the parameters it was made with
+    assert not [s for s in shown if isinstance(s, str) and "rules mined on" in s]
+    assert any(
+        isinstance(s, str) and "the page above was made with top_share 50.0% and min_lift 1.5" in s for s in shown
+    )
+    lift.value = 1.2
     notes = [s for s in shown if isinstance(s, str) and "rules mined on" in s]
-    assert "rules mined on 2025Q1–2025Q2: the hit share of 2025Q2 is" in notes[-1]
+    assert (
+        "With top_share 50.0% and min_lift 1.2, rules mined on 2025Q1–2025Q2: the hit share of 2025Q2 is" in notes[-1]
+    )
     picker.value = picker.options[0]  # another season: labelled and mined again, on the window ending there
     notes = [s for s in shown if isinstance(s, str) and "rules mined on" in s]
     assert f"the hit share of {picker.options[0]} is" in notes[-1]
