@@ -10,6 +10,8 @@ import threading
 import time
 from contextlib import contextmanager
 
+from tagkit.language import translate as _
+
 AFTER = 2.0  # seconds a step runs before it says what it is doing
 
 
@@ -29,7 +31,7 @@ def step(what: str):
 
     def say():
         said.set()
-        print(f"{what} …", file=sys.stderr, flush=True)
+        print(_("{what} …", what=what), file=sys.stderr, flush=True)
 
     timer = threading.Timer(AFTER, say)
     timer.daemon = True
@@ -39,7 +41,8 @@ def step(what: str):
     finally:
         timer.cancel()
         if said.is_set():
-            print(f"{what}: done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+            done = _("{what}: done in {seconds} s", what=what, seconds=f"{time.perf_counter() - started:.1f}")
+            print(done, file=sys.stderr, flush=True)
 
 
 def bar(iterable, what: str, total: int | None = None):

@@ -8,7 +8,7 @@ import sys
 
 from tagkit._inert import terminal_text
 from tagkit.errors import TagkitError
-from tagkit.formats import table_text
+from tagkit.formats import table_text, tagkit_words
 from tagkit.language import LANGUAGES
 from tagkit.vocabulary import ENGINES
 
@@ -49,47 +49,64 @@ def _check(args) -> int:
     from tagkit.extract import text_summary
     from tagkit.health import health_by_input, input_overview, read_inputs
     from tagkit.io.dataset import open_dataset
+    from tagkit.language import set_language, translate_cell
+    from tagkit.language import translate as _
 
     if args.quiet:
         os.environ["TAGKIT_PROGRESS"] = "off"
     dataset = open_dataset(args.data)
+    set_language(args.language or dataset.language)
     taxonomy = dataset.read_taxonomy()
     inputs = read_inputs(dataset, taxonomy)
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_colwidth", 50):
-        print(terminal_text(f"Dataset: {dataset.name} ({dataset.folder})\n"))
-        print("Input files:")
+        print(terminal_text(_("Dataset: {name} ({folder})", name=dataset.name, folder=dataset.folder)) + "\n")
+        print(_("Input files:"))
         print(_shown(input_overview(inputs, taxonomy), percent=("tags_understood",)), "\n")
         own = inputs["catalogue"].catalogue
         if own.text_columns:
             summary = text_summary(own, taxonomy, sample=0)
-            print(terminal_text(f"Tags read from text: {summary.note}"))
+            print(terminal_text(_("Tags read from text: {note}", note=translate_cell(summary.note))))
             print(_shown(summary.coverage, percent=("share_read_from_text",)), "\n")
-            print(f"Words in the text that name no value (the {min(len(summary.words), args.rows)} most frequent):")
+            print(
+                _(
+                    "Words in the text that name no value (the {count} most frequent):",
+                    count=min(len(summary.words), args.rows),
+                )
+            )
             print(_shown(summary.words.head(args.rows)), "\n")
-        with step("Checking the tags' health"):
+        with step(_("Checking the tags' health")):
             health = health_by_input(inputs, taxonomy)
-        print(f"Tag problems: {len(health):,} (the {min(len(health), args.rows)} largest)")
+        print(
+            _(
+                "Tag problems: {count} (the {shown} largest)",
+                count=f"{len(health):,}",
+                shown=min(len(health), args.rows),
+            )
+        )
         print(_shown(health.head(args.rows)), "\n")
         if dataset.has("sales"):
-            with step("Adding up the sales"):
+            with step(_("Adding up the sales")):
                 sales = dataset.read_sales(
                     inputs["catalogue"].products, set_aside_path=args.set_aside, engine=args.engine
                 )
-            print("Order lines, every one accounted for:")
+            print(_("Order lines, every one accounted for:"))
             print(_shown(sales.accounting, percent=("share_of_rows_read",)))
             for warning in sales.warnings:
-                print(terminal_text(f"\nnote: {warning}"))
+                print("\n" + terminal_text(_("note: {text}", text=translate_cell(warning))))
             if sales.set_aside_file:
                 read, used = (
                     int(sales.accounting.set_index("reason").loc[r, "rows"]) for r in ("rows read", "rows used")
                 )
-                print(
-                    terminal_text(
-                        f"\nSet-aside order lines ({read - used:,}) written to {sales.set_aside_file}"
-                        if read > used
-                        else f"\nNo order line was set aside; {sales.set_aside_file} holds only the header."
+                said = (
+                    _(
+                        "Set-aside order lines ({count}) written to {file}",
+                        count=f"{read - used:,}",
+                        file=sales.set_aside_file,
                     )
+                    if read > used
+                    else _("No order line was set aside; {file} holds only the header.", file=sales.set_aside_file)
                 )
+                print("\n" + terminal_text(said))
             _check_labels(dataset, inputs, sales, args)
     return 0
 
@@ -98,14 +115,29 @@ def _shown(frame, *, percent=()) -> str:
     """A table for the terminal, as on the pages: headers in words, shares as percentages, counts with
     separators, missing values blank (tagkit.formats), user text with its control characters (ANSI escapes)
     made harmless. A table too wide for a terminal is shown one record at a time, a line per column."""
+    from tagkit.language import translate as _
+
     if frame.empty:
-        return "  (none)"
-    text = table_text(frame, percent).map(terminal_text)
+        return "  " + _("(none)")
+    import pandas as pd
+
+    text = table_text(tagkit_words(frame), percent).map(terminal_text)
     if len(text.columns) <= 7:
-        return text.to_string(index=False)
-    width = max(len(str(c)) for c in text.columns)
-    records = ["\n".join(f"  {str(c).ljust(width)}  {v}" for c, v in row.items()) for _, row in text.iterrows()]
+        with pd.option_context("display.unicode.east_asian_width", True):  # a Chinese character takes two columns
+            return text.to_string(index=False)
+    width = max(_columns(str(c)) for c in text.columns)
+    records = [
+        "\n".join(f"  {c}{' ' * (width - _columns(str(c)))}  {v}" for c, v in row.items())
+        for _index, row in text.iterrows()
+    ]
     return "\n\n".join(records)
+
+
+def _columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: two for a wide (Chinese, Japanese, Korean) character."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _check_labels(dataset, inputs, sales, args) -> None:
@@ -114,12 +146,14 @@ def _check_labels(dataset, inputs, sales, args) -> None:
     import pandas as pd
 
     from tagkit.hits import HitDefinition, check_labels, label_hits, launch_note
+    from tagkit.language import translate as _
+    from tagkit.language import translate_cell
     from tagkit.seasons import history
 
     products = inputs["catalogue"].products
     note = launch_note(products)
     if note:
-        print(f"\nnote: {note}")
+        print("\n" + terminal_text(_("note: {text}", text=translate_cell(note))))
     if sales.data_end is None or sales.metrics.empty:
         return
     last = dataset.calendar.season_of([sales.data_end]).iloc[0]
@@ -131,10 +165,16 @@ def _check_labels(dataset, inputs, sales, args) -> None:
         sales.metrics, products, calendar=dataset.calendar, reference_seasons=window, **definition.options()
     )
     check = check_labels(labels, definition, seasons=window)
-    print(f"\nHit label ({definition.describe(window)}), {window[0]}-{window[-1]}:")
+    said = _(
+        "Hit label ({definition}), {first}-{last}:",
+        definition=translate_cell(definition.describe(window)),
+        first=window[0],
+        last=window[-1],
+    )
+    print("\n" + terminal_text(said))
     print(_shown(check.table))
     for warning in check.warnings:
-        print(f"\nwarning: {warning}")
+        print("\n" + terminal_text(_("warning: {text}", text=translate_cell(warning))))
 
 
 def _init(args) -> int:
@@ -256,6 +296,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--quiet", action="store_true", help="no progress lines on long steps")
     check.add_argument(
         "--engine", choices=ENGINES, default="duckdb", help="where order lines are aggregated (default: duckdb)"
+    )
+    check.add_argument(
+        "--language",
+        choices=sorted(LANGUAGES),
+        default=None,
+        help="language of what is printed: en (English) or zh (简体中文); default: the dataset's, else English",
     )
     check.set_defaults(func=_check)
 

@@ -159,12 +159,17 @@ def table_html(frame: pd.DataFrame, *, percent=(), height: int = 20) -> str:
 
 
 def _members(text: str) -> str:
-    """A finding's other members ('3: a, b, c' or 'a; b'): how many, and the list behind a click (<details>)."""
+    """A finding's other members ('3: a, b, c' or 'a; b'): how many, and the list behind a click (<details>); a
+    printed page shows the list itself (a closed <details> prints closed)."""
     count, _colon, listed = text.partition(": ")
     if not (count.isdigit() and listed):
         count, listed = str(text.count("; ") + 1), text
     said = _("{count} more", count=f"{int(count):,}")
-    return f"<details><summary>{html_text(said)}</summary>{html_text(listed)}</details>"
+    listed = html_text(listed)
+    return (
+        f"<details><summary>{html_text(said)}</summary>{listed}</details>"
+        f'<span class="tk-print-only">{html_text(said)}: {listed}</span>'
+    )
 
 
 def show_warnings(warnings, *, title: str = "Read this first") -> None:

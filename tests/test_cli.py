@@ -46,6 +46,28 @@ def test_check_prints_health_and_accounting(small_dataset, tmp_path):
     assert "NaN" not in result.stdout and "Empty DataFrame" not in result.stdout and "rows_read" not in result.stdout
 
 
+def test_check_speaks_chinese_lines_up_wide_characters_and_keeps_the_users_words(small_dataset):
+    import unicodedata
+
+    english = _run("check", "--data", str(small_dataset), "--quiet")
+    chinese = _run("check", "--data", str(small_dataset), "--quiet", "--language", "zh")
+    assert english.returncode == 0 and chinese.returncode == 0, chinese.stderr
+    headings = ["Input files:", "Tag problems:", "Order lines, every one accounted for:", "rows read"]
+    assert all(h in english.stdout for h in headings) and not any(h in chinese.stdout for h in headings)
+    assert {"输入文件：", "标签问题：", "订单行，每一行都有去向：", "读取的行"} <= set(
+        re.findall(r"[^\s\d,(（]+", chinese.stdout)
+    )
+    assert "navvy" in chinese.stdout  # a raw value from the user's file, as typed
+
+    def columns(text):
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    # one record per block, a line per column: every value starts at the same terminal column
+    block = chinese.stdout.split("输入文件：")[1].split("\n\n")[0].strip("\n").splitlines()
+    starts = {columns(re.match(r"(\s+\S+\s+)", line).group(1)) for line in block}
+    assert len(block) > 5 and len(starts) == 1
+
+
 def test_check_says_when_no_order_line_was_set_aside(tmp_path):
     result = _run(
         "check", "--data", str(tk.paths.DATA / "sparse"), "--set-aside", str(tmp_path / "aside.csv"), "--quiet"

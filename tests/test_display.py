@@ -116,4 +116,5 @@ def test_a_findings_other_members_are_folded_behind_a_click_and_escaped(monkeypa
     assert "<details><summary>2 more</summary>coat + check; &lt;script&gt;x&lt;/script&gt;</details>" in rows[0]
     assert "<details><summary>12 more</summary>fit=slim, colour=&lt;b&gt;red&lt;/b&gt;</details>" in rows[0]
     assert "<details><summary>1 more</summary>jacket</details>" in rows[2]
+    assert '<span class="tk-print-only">1 more: jacket</span>' in rows[2]  # what a printed page shows
     assert "<details>" not in rows[1] and "<script>" not in shown[0]

@@ -145,10 +145,16 @@ def test_printing_a_page_keeps_every_column(batch_runs, page):
     with Browser() as browser:
         pdf = browser.pdf(path)
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
-    headers = {html.unescape(h) for h in re.findall(r"<th[^>]*>([^<]+)</th>", path.read_text(encoding="utf-8"))}
+    html_page = path.read_text(encoding="utf-8")
+    headers = {html.unescape(h) for h in re.findall(r"<th[^>]*>([^<]+)</th>", html_page)}
     assert headers
     missing = [h for h in sorted(headers) if re.sub(r"\s+", "", h) not in text]
     assert not missing, f"{page}: columns not in the printed page: {missing}"
+    # a finding's members, folded behind a click on screen, are printed
+    folded = [html.unescape(m) for m in re.findall(r"<details><summary>[^<]*</summary>([^<]+)</details>", html_page)]
+    assert page != "02_hit_tags.html" or folded
+    unprinted = [m for m in folded if re.sub(r"\s+", "", m) not in text]
+    assert not unprinted, f"{page}: folded members not in the printed page: {unprinted[:3]}"
 
 
 def test_no_export_holds_a_formula_and_no_page_a_foreign_link(batch_runs):
