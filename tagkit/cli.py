@@ -188,6 +188,19 @@ def _init(args) -> int:
     return 0
 
 
+def _notebooks(args) -> int:
+    from tagkit.language import LANGUAGES, check_language
+    from tagkit.paths import HOME
+    from tagkit.report import copy_notebooks
+
+    language = check_language(args.language, owner="--language")
+    out = args.out or HOME / ("tagkit-notebooks" + ("" if language == "en" else f"-{language}"))
+    for path in copy_notebooks(out, language=language, force=args.force):
+        print(path)
+    print(f"Open them with: jupyter lab {out}  ({LANGUAGES[language]})")
+    return 0
+
+
 def _demo(args) -> int:
     from tagkit.demo import write_demo
     from tagkit.demo_complete_journey import write_complete_journey
@@ -304,6 +317,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="language of what is printed: en (English) or zh (简体中文); default: the dataset's, else English",
     )
     check.set_defaults(func=_check)
+
+    notebooks = sub.add_parser(
+        "notebooks",
+        help="copy the notebooks into a folder to open in JupyterLab, in English or Chinese",
+        description="Copy the notebooks (the ones the batch runs) into a folder of your own, to explore in "
+        "JupyterLab: with --language zh their text cells are in Chinese and their language parameter is set. "
+        "A folder that already holds notebooks is left alone unless --force.",
+    )
+    notebooks.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="folder to write (default: tagkit-notebooks/, or tagkit-notebooks-zh/ in Chinese)",
+    )
+    notebooks.add_argument(
+        "--language", choices=sorted(LANGUAGES), default="en", help="en (English, the default) or zh (简体中文)"
+    )
+    notebooks.add_argument("--force", action="store_true", help="overwrite the notebooks already in --out")
+    notebooks.set_defaults(func=_notebooks)
 
     init = sub.add_parser(
         "init",

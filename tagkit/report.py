@@ -73,6 +73,41 @@ def notebooks_in(folder: Path) -> list[Path]:
     return found
 
 
+def copy_notebooks(out_dir, *, language: str | None = None, force: bool = False) -> list[Path]:
+    """The notebooks, to open in JupyterLab, copied into ``out_dir`` (a new folder, or one holding no notebook
+    unless ``force``): in ``language``, their markdown cells are translated from the catalogue and their
+    ``language`` parameter is set; their code is the same. Each file is written whole or not at all."""
+    import nbformat
+
+    from tagkit.io._files import atomic_write
+    from tagkit.language import markdown
+
+    language = check_language(language, owner="copy_notebooks")
+    out_dir = Path(out_dir)
+    sources = notebooks_in(NOTEBOOKS)
+    clash = sorted(p.name for p in out_dir.glob("*.ipynb")) if out_dir.is_dir() else []
+    if clash and not force:
+        raise ParameterError(
+            f"{out_dir} already holds notebooks ({', '.join(clash)}); edits in them would be lost. Choose another "
+            "folder, or pass --force to overwrite them."
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    with using_language(language):
+        for source in sources:
+            notebook = nbformat.read(source, as_version=4)
+            for cell in notebook.cells:
+                if cell.cell_type == "markdown":
+                    cell["source"] = markdown(cell.source)
+                elif "parameters" in cell.metadata.get("tags", []) and language != "en":
+                    cell["source"] = re.sub(
+                        r'^language: str = ""', f'language: str = "{language}"', cell.source, flags=re.M
+                    )
+            text = nbformat.writes(notebook)
+            written.append(atomic_write(out_dir / source.name, lambda tmp, t=text: tmp.write_text(t, encoding="utf-8")))
+    return written
+
+
 def run_report(
     season: str,
     *,

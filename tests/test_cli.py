@@ -19,16 +19,17 @@ def _run(*args):
     return subprocess.run([TAGKIT, *args], capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.parametrize("command", [[], ["report"], ["check"], ["demo"]])
+@pytest.mark.parametrize("command", [[], ["report"], ["check"], ["demo"], ["notebooks"]])
 def test_help_on_every_subcommand(command):
     result = _run(*command, "--help")
     assert result.returncode == 0
     assert result.stdout.startswith("usage: tagkit")
     for word in {
-        "": ["report", "check", "demo"],
+        "": ["report", "check", "demo", "notebooks"],
         "report": ["--season", "--params", "--data", "--out", "--only", "--engine"],
         "check": ["--data", "--set-aside", "--engine"],
         "demo": ["--out", "--seed"],
+        "notebooks": ["--out", "--language", "--force"],
     }[command[0] if command else ""]:
         assert word in result.stdout
 
@@ -116,3 +117,33 @@ def test_check_shows_the_tags_read_from_text(small_dataset):
     assert "Words in the text that name no value" in result.stdout
     # the name '<script>alert(1)</script>' is a product's text: its words are listed, as text
     assert "alert" in result.stdout
+
+
+def test_notebooks_are_copied_for_jupyterlab_in_chinese_and_never_over_a_users_notebooks(tmp_path):
+    import nbformat
+
+    out = tmp_path / "mine"
+    result = _run("notebooks", "--language", "zh", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    sources = sorted(tk.paths.NOTEBOOKS.glob("*.ipynb"))
+    assert sorted(p.name for p in out.glob("*.ipynb")) == [p.name for p in sources]
+    for source in sources:
+        original, copy = nbformat.read(source, as_version=4), nbformat.read(out / source.name, as_version=4)
+        assert len(original.cells) == len(copy.cells)
+        for before, after in zip(original.cells, copy.cells):
+            if before.cell_type == "markdown":  # every text cell in Chinese
+                assert re.search(r"[\u4e00-\u9fff]", after.source), (source.name, before.source[:60])
+            elif "parameters" in before.metadata.get("tags", []):  # the language set, nothing else changed
+                changed = set(after.source.splitlines()) - set(before.source.splitlines())
+                assert [line.split("  #")[0] for line in changed] == ['language: str = "zh"']
+            else:
+                assert after.source == before.source
+    (out / "02_hit_tags.ipynb").write_text("my edits", encoding="utf-8")
+    again = _run("notebooks", "--language", "zh", "--out", str(out))
+    assert again.returncode == 1 and "already holds notebooks" in again.stderr and "--force" in again.stderr
+    assert (out / "02_hit_tags.ipynb").read_text(encoding="utf-8") == "my edits"
+    assert _run("notebooks", "--out", str(out), "--force").returncode == 0
+    english = nbformat.read(out / "02_hit_tags.ipynb", as_version=4)
+    assert (
+        english.cells[0].source == nbformat.read(tk.paths.NOTEBOOKS / "02_hit_tags.ipynb", as_version=4).cells[0].source
+    )
