@@ -653,9 +653,10 @@ def ranked_rows(labels: pd.DataFrame, matrix: pd.DataFrame, seasons=None) -> tup
     not four independent observations in the statistics of the rules. Indexed by product and the last
     season it was ranked in."""
     check_frame(labels, "labels", name="labels", owner="ranked_rows", source="label_hits")
-    rows = labels[labels["status"].isin(RANKED)]
+    chosen = labels["status"].isin(RANKED).to_numpy()
     if seasons is not None:
-        rows = rows[rows["season"].isin(list(seasons))]
+        chosen = chosen & labels["season"].isin(list(seasons)).to_numpy()
+    rows = labels.loc[chosen, ["product_id", "season", "hit"]]  # only what is used: a hold-out calls this often
     if not matrix.index.is_unique:
         raise ParameterError("ranked_rows: the tag matrix has products on more than one row; encode each once.")
     positions = matrix.index.get_indexer(rows["product_id"])  # one hash lookup (Series.isin on Arrow strings loops)

@@ -154,23 +154,25 @@ def tag_trends(
             )
         )
     per_season = pd.concat(frames, ignore_index=True)
+    # every tag set at once: a row per tag set, a column per season with products (frames are in season order)
     order = {s: i for i, s in enumerate(seasons)}
-    summary = []
-    for name, part in per_season.groupby("tags", sort=False):
-        use = part[part["n_products"] >= min_products]
-        slope, p = _weighted_slope(
-            use["season"].map(order).to_numpy(float), use["lift"].to_numpy(float), use["n_products"].to_numpy(float)
-        )
-        summary.append(
-            {
-                "tags": name,
-                "seasons_used": len(use),
-                "first_lift": use["lift"].iloc[0] if len(use) else np.nan,
-                "last_lift": use["lift"].iloc[-1] if len(use) else np.nan,
-                "slope_per_season": slope,
-                "p_value": p,
-            }
-        )
+    x = np.array([order[f["season"].iloc[0]] for f in frames], dtype=float)
+    n_products = np.stack([f["n_products"].to_numpy(float) for f in frames], axis=1)
+    lift = np.stack([f["lift"].to_numpy(float) for f in frames], axis=1)
+    use = n_products >= min_products
+    slope, p = _weighted_slopes(x, lift, n_products, use)
+    used = use.sum(axis=1)
+    first = np.argmax(use, axis=1)
+    last = use.shape[1] - 1 - np.argmax(use[:, ::-1], axis=1)
+    rows = np.arange(len(names))
+    summary = {
+        "tags": names,
+        "seasons_used": used,
+        "first_lift": np.where(used > 0, lift[rows, first], np.nan),
+        "last_lift": np.where(used > 0, lift[rows, last], np.nan),
+        "slope_per_season": slope,
+        "p_value": p,
+    }
     summary = pd.DataFrame(summary)
     tested = summary["p_value"].notna()
     summary["q_value"] = np.nan
@@ -188,22 +190,36 @@ def tag_trends(
     return per_season, summary
 
 
-def _weighted_slope(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+def _weighted_slopes(x: np.ndarray, y: np.ndarray, w: np.ndarray, use: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row of ``y`` (weights ``w``) over the seasons ``x`` where ``use`` holds: the slope of the weighted
+    least-squares line and the two-sided p-value of its t-test against zero; NaN for a row with fewer than four
+    seasons or a single one. Rows at once (the seasons left out weigh nothing), as one row at a time would."""
     from scipy.special import stdtr  # Student's t, as scipy.stats.t.sf computes it, without scipy.stats' import
 
-    if len(x) < 4 or np.ptp(x) == 0:
-        return np.nan, np.nan
-    w = w / w.mean()
-    xm, ym = np.average(x, weights=w), np.average(y, weights=w)
-    sxx = np.sum(w * (x - xm) ** 2)
-    slope = np.sum(w * (x - xm) * (y - ym)) / sxx
-    residuals = y - (ym + slope * (x - xm))
-    dof = len(x) - 2
-    variance = np.sum(w * residuals**2) / dof
-    if variance == 0:
-        return float(slope), 0.0 if slope != 0 else 1.0
-    t = slope / np.sqrt(variance / sxx)
-    return float(slope), float(2 * stdtr(dof, -abs(t)))
+    xs = np.broadcast_to(x[None, :], y.shape)
+    count = use.sum(axis=1)
+    spread = np.where(use, xs, -np.inf).max(axis=1) - np.where(use, xs, np.inf).min(axis=1)
+    fitted = (count >= 4) & (spread > 0)
+    slope, p = np.full(len(y), np.nan), np.full(len(y), np.nan)
+    if not fitted.any():
+        return slope, p
+    xs, y, use, count = xs[fitted], y[fitted], use[fitted], count[fitted]
+    w = np.where(use, w[fitted], 0.0)
+    w = w / (w.sum(axis=1) / count)[:, None]  # weights of mean one over the seasons used
+    with np.errstate(invalid="ignore", divide="ignore"):
+        xm = (w * xs).sum(axis=1) / w.sum(axis=1)
+        ym = (w * np.where(use, y, 0.0)).sum(axis=1) / w.sum(axis=1)
+        dx = np.where(use, xs - xm[:, None], 0.0)
+        dy = np.where(use, y - ym[:, None], 0.0)
+        sxx = (w * dx**2).sum(axis=1)
+        b = (w * dx * dy).sum(axis=1) / sxx
+        residuals = np.where(use, dy - b[:, None] * dx, 0.0)
+        dof = count - 2
+        variance = (w * residuals**2).sum(axis=1) / dof
+        t = b / np.sqrt(variance / sxx)
+        tail = np.where(variance == 0, np.where(b != 0, 0.0, 1.0), 2 * stdtr(dof, -np.abs(t)))
+    slope[fitted], p[fitted] = b, tail
+    return slope, p
 
 
 def yearly_common_tags(

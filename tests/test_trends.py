@@ -59,14 +59,27 @@ def test_holdout_scores_rules_on_the_next_season():
     assert list(summary["test_season"]) == seasons[4:] and summary["held_up"].between(0, 1).all()
 
 
-def test_trend_slope_matches_an_unweighted_regression_when_weights_are_equal():
-    from tagkit.trends import _weighted_slope
+def test_trend_slopes_match_ordinary_and_weighted_least_squares_row_by_row():
+    from scipy.stats import t as student
+
+    from tagkit.trends import _weighted_slopes
 
     x = np.arange(6, dtype=float)
-    y = np.array([1.0, 1.3, 1.2, 1.8, 2.1, 2.0])
-    slope, p = _weighted_slope(x, y, np.ones(6))
-    reference = linregress(x, y)
-    assert slope == pytest.approx(reference.slope) and p == pytest.approx(reference.pvalue)
+    y = np.array([[1.0, 1.3, 1.2, 1.8, 2.1, 2.0], [2.0, 1.7, 1.9, 1.1, 1.2, 0.4], [1.0, 2.0, 3.0, 1.0, 2.0, 5.0]])
+    w = np.array([[1.0] * 6, [40.0, 25.0, 60.0, 5.0, 33.0, 90.0], [20.0] * 6])
+    use = np.array([[True] * 6, [True, True, True, False, True, True], [True, True, True, False, False, False]])
+    slope, p = _weighted_slopes(x, y, w, use)
+    reference = linregress(x, y[0])  # equal weights: ordinary least squares
+    assert slope[0] == pytest.approx(reference.slope) and p[0] == pytest.approx(reference.pvalue)
+    # unequal weights, one season left out: weighted least squares by hand
+    xs, ys, ws = x[use[1]], y[1][use[1]], w[1][use[1]]
+    design = np.column_stack([np.ones(len(xs)), xs])
+    (intercept, b), *_ = np.linalg.lstsq(design * np.sqrt(ws)[:, None], ys * np.sqrt(ws), rcond=None)
+    residuals = ys - intercept - b * xs
+    variance = np.sum(ws * residuals**2) / (len(xs) - 2)
+    error = np.sqrt(variance * np.linalg.inv(design.T @ (design * ws[:, None]))[1, 1])
+    assert slope[1] == pytest.approx(b) and p[1] == pytest.approx(2 * student.sf(abs(b / error), len(xs) - 2))
+    assert np.isnan(slope[2]) and np.isnan(p[2])  # three seasons are too few
 
 
 def test_rising_tag_is_found_and_noise_is_steady():
