@@ -13,6 +13,7 @@ from numbers import Integral, Real
 import pandas as pd
 
 from tagkit.errors import ParameterError
+from tagkit.language import translate as _
 from tagkit.vocabulary import FRAMES
 
 
@@ -26,7 +27,7 @@ def suggest(found: str, allowed: Iterable[str], *, cutoff: float = 0.6) -> str |
 
 def did_you_mean(found: str, allowed: Iterable[str]) -> str:
     hint = suggest(found, allowed)
-    return f" Did you mean {hint!r}?" if hint else ""
+    return " " + _("Did you mean {hint}?", hint=repr(hint)) if hint else ""
 
 
 def check_choice(value, *, name: str, owner: str, choices: Iterable[str]):
@@ -34,7 +35,14 @@ def check_choice(value, *, name: str, owner: str, choices: Iterable[str]):
     if value not in choices:
         listed = ", ".join(repr(c) for c in choices)
         hint = did_you_mean(value, choices) if isinstance(value, str) else ""
-        raise ParameterError(f"The {name!r} parameter of {owner} must be one of {listed}. Got {value!r} instead.{hint}")
+        said = _(
+            "The {name} parameter of {owner} must be one of {listed}. Got {got} instead.",
+            name=repr(name),
+            owner=owner,
+            listed=listed,
+            got=repr(value),
+        )
+        raise ParameterError(said + hint)
     return value
 
 
@@ -52,13 +60,16 @@ def check_engine(engine, spark, *, owner: str, choices: Iterable[str], default: 
 
 
 def check_int(value, *, name: str, owner: str, low: int | None = None, high: int | None = None):
-    if isinstance(value, bool) or not isinstance(value, Integral):
+    wrong = isinstance(value, bool) or not isinstance(value, Integral)
+    if wrong or (low is not None and value < low) or (high is not None and value > high):
         raise ParameterError(
-            f"The {name!r} parameter of {owner} must be an int{_range(low, high)}. Got {value!r} instead."
-        )
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise ParameterError(
-            f"The {name!r} parameter of {owner} must be an int{_range(low, high)}. Got {value!r} instead."
+            _(
+                "The {name} parameter of {owner} must be an int{range}. Got {got} instead.",
+                name=repr(name),
+                owner=owner,
+                range=_range(low, high),
+                got=repr(value),
+            )
         )
     return int(value)
 
@@ -71,7 +82,15 @@ def check_fraction(value, *, name: str, owner: str, closed_low: bool = False, cl
         value = float(value)
         ok = (value >= 0 if closed_low else value > 0) and (value <= 1 if closed_high else value < 1)
     if not ok:
-        raise ParameterError(f"The {name!r} parameter of {owner} must be a float in {interval}. Got {value!r} instead.")
+        raise ParameterError(
+            _(
+                "The {name} parameter of {owner} must be a float in {interval}. Got {got} instead.",
+                name=repr(name),
+                owner=owner,
+                interval=interval,
+                got=repr(value),
+            )
+        )
     return value
 
 
@@ -100,11 +119,11 @@ def check_date_format(value, *, owner: str):
 
 def _range(low, high) -> str:
     if low is not None and high is not None:
-        return f" in [{low}, {high}]"
+        return " " + _("in [{low}, {high}]", low=low, high=high)
     if low is not None:
-        return f" >= {low}"
+        return " " + _(">= {low}", low=low)
     if high is not None:
-        return f" <= {high}"
+        return " " + _("<= {high}", high=high)
     return ""
 
 
@@ -180,8 +199,16 @@ class Number:
     def check(self, value, *, name: str, owner: str):
         ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value) and self.low <= value
         if not ok or (self.high is not None and value > self.high):
-            within = f"in [{self.low}, {self.high}]" if self.high is not None else f">= {self.low}"
-            raise ParameterError(f"The {name!r} parameter of {owner} must be a number {within}. Got {value!r} instead.")
+            within = _range(self.low, self.high).strip()
+            raise ParameterError(
+                _(
+                    "The {name} parameter of {owner} must be a number {within}. Got {got} instead.",
+                    name=repr(name),
+                    owner=owner,
+                    within=within,
+                    got=repr(value),
+                )
+            )
         return value
 
     def words(self) -> str:
@@ -196,7 +223,14 @@ class Flag:
 
     def check(self, value, *, name: str, owner: str):
         if not isinstance(value, bool):
-            raise ParameterError(f"The {name!r} parameter of {owner} must be True or False. Got {value!r} instead.")
+            raise ParameterError(
+                _(
+                    "The {name} parameter of {owner} must be True or False. Got {got} instead.",
+                    name=repr(name),
+                    owner=owner,
+                    got=repr(value),
+                )
+            )
         return value
 
     def words(self) -> str:

@@ -15,6 +15,7 @@ from tagkit.choice import AUTO
 from tagkit.errors import ParameterError
 from tagkit.hits import HIT_CONSTRAINTS
 from tagkit.language import LANGUAGES
+from tagkit.language import translate as _
 from tagkit.plan import plan_season
 from tagkit.rules import mine_hit_rules
 from tagkit.tags import normalise_tags
@@ -78,27 +79,41 @@ PARAMETER_CONTRACTS = {
 def check_parameters(notebook: str, **values) -> dict:
     """Check notebook parameters against :data:`PARAMETER_CONTRACTS`; explain a wrong value. Returns them, for
     the "about" sheet of the notebook's workbook."""
-    owner = f"the notebook {notebook}"
+    owner = _("the notebook {notebook}", notebook=notebook)
     for name, value in values.items():
         contract = PARAMETER_CONTRACTS.get(name)
         if contract is None:
-            raise ParameterError(f"{owner} has no parameter {name!r}.{did_you_mean(name, PARAMETER_CONTRACTS)}")
+            said = _("{owner} has no parameter {name}.", owner=owner, name=repr(name))
+            raise ParameterError(said + did_you_mean(name, PARAMETER_CONTRACTS))
         contract.check(value, name=name, owner=owner)
     low, high = values.get("band_low"), values.get("band_high")
     if low is not None and high is not None and not low < high:
         raise ParameterError(
-            f"The 'band_low' parameter of {owner} must be below 'band_high'. Got {low!r} and {high!r} instead."
+            _(
+                "The 'band_low' parameter of {owner} must be below 'band_high'. Got {low} and {high} instead.",
+                owner=owner,
+                low=repr(low),
+                high=repr(high),
+            )
         )
     return dict(values)
 
 
 def check_dimensions(taxonomy, owner: str = "", **dimensions) -> None:
     """Check that parameters naming dimensions ("" allowed) name dimensions of the taxonomy."""
-    of = f" of {owner}" if owner else ""
     for name, value in dimensions.items():
         if value and value not in taxonomy.dimension_names:
-            raise ParameterError(
-                f"The {name!r} parameter{of} must be a dimension of the taxonomy "
-                f'({", ".join(taxonomy.dimension_names)}) or "". Got {value!r} instead.'
-                f"{did_you_mean(value, taxonomy.dimension_names)}"
+            values = dict(name=repr(name), owner=owner, dimensions=", ".join(taxonomy.dimension_names), got=repr(value))
+            said = (
+                _(
+                    'The {name} parameter of {owner} must be a dimension of the taxonomy ({dimensions}) or "". '
+                    "Got {got} instead.",
+                    **values,
+                )
+                if owner
+                else _(
+                    'The {name} parameter must be a dimension of the taxonomy ({dimensions}) or "". Got {got} instead.',
+                    **values,
+                )
             )
+            raise ParameterError(said + did_you_mean(value, taxonomy.dimension_names))

@@ -282,3 +282,21 @@ def test_a_chinese_pages_tables_speak_chinese_in_a_browser(chinese_batch):
         (said,) = browser.evaluate(folder / "02_hit_tags.html", words)
     assert said[:3] == ["筛选行", "筛选下表的行", "按此列排序（再点一次：反向）"]
     assert re.fullmatch(r"[\d,]+ 行中有 [\d,]+ 行匹配", said[3]), said[3]
+
+
+def test_a_wrong_parameter_is_explained_in_the_pages_language():
+    with tk.language.using_language("zh"):
+        with pytest.raises(
+            tk.errors.ParameterError,
+            match=r"^笔记本 02_hit_tags 的参数 'metric' 必须是 .* 之一，收到的是 'unit'。 您是不是想输入 'units'？$",
+        ):
+            tk.check_parameters("02_hit_tags", metric="unit")
+        with pytest.raises(
+            tk.errors.ParameterError, match=r"'history_seasons' 必须是整数 在 \[1, 40\] 之间，收到的是 99。$"
+        ):
+            tk.check_parameters("02_hit_tags", history_seasons=99)
+    with pytest.raises(
+        tk.errors.ParameterError,
+        match=r"^The 'metric' parameter of the notebook 02_hit_tags must be one of .*Did you mean 'units'\?$",
+    ):
+        tk.check_parameters("02_hit_tags", metric="unit")
