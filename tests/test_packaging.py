@@ -89,6 +89,19 @@ def test_the_wheel_runs_the_batch_from_an_empty_folder(tmp_path):
     assert (empty / "reports" / "2025Q4" / "index.html").exists() and (
         empty / "reports" / "2025Q4" / "tagkit_2025Q4.xlsx"
     ).exists()
+    copied = subprocess.run(
+        [str(venv / "bin" / "tagkit"), "notebooks", "--language", "zh"],
+        cwd=empty,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert copied.returncode == 0, copied.stderr[-3000:]
+    assert sorted(p.name for p in (empty / "tagkit-notebooks-zh").glob("*.ipynb")) == [
+        "01_tag_health.ipynb",
+        "02_hit_tags.ipynb",
+        "03_season_plan.ipynb",
+    ]  # the notebooks to open in JupyterLab, in the working folder
     assert _files(package) == before  # nothing written into site-packages
     helped = subprocess.run(
         [str(venv / "bin" / "tagkit"), "demo", "--help"], cwd=empty, capture_output=True, text=True, env=env, check=True
