@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_intake.py
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_exports.py
+	$(BIN)/python bench/bench_rerun.py --repeat 5
 	$(BIN)/python bench/bench_scale.py
 
 # Java 17 from Debian's packages, for the Spark engine's tests (pyspark runs Spark on it).
