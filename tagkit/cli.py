@@ -189,11 +189,11 @@ def _init(args) -> int:
 
 
 def _notebooks(args) -> int:
-    from tagkit.language import LANGUAGES, check_language
+    from tagkit.language import LANGUAGES
     from tagkit.paths import HOME
     from tagkit.report import copy_notebooks
 
-    language = check_language(args.language, owner="--language")
+    language = args.language  # one of LANGUAGES (argparse's choices)
     out = args.out or HOME / ("tagkit-notebooks" + ("" if language == "en" else f"-{language}"))
     for path in copy_notebooks(out, language=language, force=args.force):
         print(path)

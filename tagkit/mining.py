@@ -179,27 +179,25 @@ def _search(hit_rows, all_bits, min_hits, max_size, exclude):
             return
         h_children = hit_bits[keep] & h_bits
         a_children = all_bits[keep] & a_bits
-        if size + 1 == max_size:
+        last_level = size + 1 == max_size
+        if last_level:
             # the children's own extensions are the last level: count them all at once, not one call per child
             parent, item = np.nonzero(allowed[None, :] & pair_ok[keep] & after[keep])
             parent, item, leaf_hits, leaf_rows = counts(parent, h_children, a_children, item)
             bounds = np.searchsorted(parent, np.arange(len(keep) + 1))
             item, leaf_hits, leaf_rows = item.tolist(), leaf_hits.tolist(), leaf_rows.tolist()
-            for k, j in enumerate(keep.tolist()):
-                child = prefix + (j,)
-                itemsets.append(child)
-                n_hits.append(int(kept_counts[k]))
-                n_all.append(int(a_counts[k]))
+        for k, j in enumerate(keep.tolist()):
+            child = prefix + (j,)
+            itemsets.append(child)
+            n_hits.append(int(kept_counts[k]))
+            n_all.append(int(a_counts[k]))
+            if last_level:
                 low, high = bounds[k], bounds[k + 1]
                 itemsets.extend(child + (i,) for i in item[low:high])
                 n_hits.extend(leaf_hits[low:high])
                 n_all.extend(leaf_rows[low:high])
-            return
-        for k, j in enumerate(keep.tolist()):
-            itemsets.append(prefix + (j,))
-            n_hits.append(int(kept_counts[k]))
-            n_all.append(int(a_counts[k]))
-            expand(prefix + (j,), h_children[k], a_children[k], allowed & pair_ok[j])
+            else:
+                expand(child, h_children[k], a_children[k], allowed & pair_ok[j])
 
     frequent = np.flatnonzero(item_hits >= min_hits)
     all_counts = _popcount(all_bits[frequent]) if len(frequent) else np.zeros(0, dtype=np.int64)
