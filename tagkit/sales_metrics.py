@@ -2,7 +2,8 @@
 zeros of a launched product that did not sell (a miss, not a missing row), and the days it was on sale.
 
 Every way sales come in (order lines on DuckDB or Spark, sales already aggregated, several files combined)
-ends here, so that "days on sale" and "a miss" are decided once.
+ends here, so that "days on sale" and "a miss" are decided once: in one SQL query, run by DuckDB. Order lines
+aggregated by DuckDB never leave its connection before this step; other inputs are handed to it as frames.
 """
 
 from __future__ import annotations
@@ -25,24 +26,39 @@ METRIC_COLUMNS = [
     "days_on_sale",
     "units_per_week",
 ]
+USED_COLUMNS = ["product_id", "season", "lines", "units", "returns", "revenue", "first_sale", "last_sale"]
+
+
+def _timestamp(value: pd.Timestamp) -> str:
+    return f"TIMESTAMP '{pd.Timestamp(value).isoformat(sep=' ')}'"
 
 
 def finish_metrics(
-    used: pd.DataFrame,
+    used,
     products: pd.DataFrame,
     calendar: SeasonCalendar,
     data_end: pd.Timestamp | None,
     *,
     has_revenue: bool,
+    connection=None,
 ) -> pd.DataFrame:
     """Per product x season metrics from the aggregated lines (one row per product and season).
 
+    ``used`` holds the columns of ``USED_COLUMNS``: a frame, or the name of a table in ``connection`` (a DuckDB
+    connection; by default a new one).
     Products launched in a season without any sale in it get a row of zeros, so that a season's
     catalogue includes its misses. Days on sale run from the launch date (or the first sale, if
     earlier or if no launch date is known) to the season's end or the last day of data.
     """
-    cols = ["product_id", "season", "lines", "units", "returns", "revenue", "first_sale", "last_sale"]
-    rows = used[cols].copy() if len(used) else pd.DataFrame(columns=cols)
+    if connection is None:
+        import duckdb  # here, not at import: a notebook that reads a cached brand never needs it
+
+        with duckdb.connect() as con:
+            return finish_metrics(used, products, calendar, data_end, has_revenue=has_revenue, connection=con)
+    con = connection
+    if isinstance(used, pd.DataFrame):
+        con.register("tk_used", used[USED_COLUMNS] if len(used) else pd.DataFrame(columns=USED_COLUMNS))
+        used = "tk_used"
     launch_date = (
         pd.to_datetime(products["launch_date"], errors="coerce")
         if "launch_date" in products
@@ -57,50 +73,59 @@ def finish_metrics(
             "launch_date": launch_date.values,
             "launch_season": launch_season.values,
         }
-    ).drop_duplicates("product_id")
+    )
+    if not launch["product_id"].is_unique:
+        launch = launch.drop_duplicates("product_id")
+    con.register("tk_launch", launch)
+    # the calendar, once per season that occurs: its place in time and its first and last day
+    seasons = {s for (s,) in con.execute(f"SELECT DISTINCT season FROM {used}").fetchall()}
     if data_end is not None:
+        seasons |= set(launch_season.dropna().unique())
+    if not seasons:  # no sale, and no launch to show as a miss
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in METRIC_COLUMNS})
+    seasons = sorted(seasons, key=calendar.ordinal)
+    info = pd.DataFrame(
+        [(s, calendar.ordinal(s), *calendar.bounds(s)) for s in seasons],
+        columns=["season", "ordinal", "season_start", "season_end"],
+    )
+    con.register("tk_season_info", info.astype({"ordinal": "int64"}))
+    if data_end is None:
+        zeros, end_day = "", "s.season_end"
+    else:
         end_ordinal = calendar.ordinal(calendar.season_of([data_end]).iloc[0])
-        launched = launch[launch["launch_season"].notna()]
-        ordinals = {s: calendar.ordinal(s) for s in launched["launch_season"].unique()}
-        launched = launched[
-            (launched["launch_season"].map(ordinals) <= end_ordinal).to_numpy(bool)
-            & ~(launched["launch_date"] > data_end).to_numpy(bool)
-        ]
-        keys = launched[["product_id", "launch_season"]].rename(columns={"launch_season": "season"}).astype(str)
-        found = keys.merge(rows[["product_id", "season"]].astype(str).drop_duplicates(), how="left", indicator=True)
-        missing = found[found["_merge"] == "left_only"]
-        zeros = pd.DataFrame(
-            {
-                "product_id": missing["product_id"].values,
-                "season": missing["season"].values,
-                "lines": 0,
-                "units": 0.0,
-                "returns": 0.0,
-                "revenue": 0.0 if has_revenue else np.nan,
-                "first_sale": pd.NaT,
-                "last_sale": pd.NaT,
-            }
-        )
-        rows = pd.concat([rows, zeros], ignore_index=True) if len(zeros) else rows
+        zeros = f"""
+            UNION ALL
+            SELECT l.product_id, l.launch_season, 0, 0.0, 0.0, {"0.0" if has_revenue else "NULL"}, NULL, NULL
+            FROM tk_launch l JOIN tk_season_info s ON l.launch_season = s.season
+            WHERE s.ordinal <= {end_ordinal} AND NOT coalesce(l.launch_date > {_timestamp(data_end)}, FALSE)
+              AND NOT EXISTS (SELECT 1 FROM {used} u WHERE u.product_id = l.product_id AND u.season = l.launch_season)"""
+        end_day = f"least(s.season_end, {_timestamp(pd.Timestamp(data_end).normalize())})"
+    rows = (
+        con.sql(f"""
+        WITH rows AS (
+            SELECT CAST(product_id AS VARCHAR) AS product_id, CAST(season AS VARCHAR) AS season,
+                   CAST(lines AS BIGINT) AS lines, CAST(units AS DOUBLE) AS units, CAST(returns AS DOUBLE) AS returns,
+                   CAST(revenue AS DOUBLE) AS revenue, CAST(first_sale AS TIMESTAMP) AS first_sale,
+                   CAST(last_sale AS TIMESTAMP) AS last_sale
+            FROM {used}{zeros}),
+        on_sale AS (  -- from the launch date, or the first sale if earlier or if no launch date is known
+            SELECT r.product_id, date_trunc('day', least(min(r.first_sale), any_value(l.launch_date))) AS since
+            FROM rows r LEFT JOIN tk_launch l ON r.product_id = l.product_id
+            GROUP BY r.product_id)
+        SELECT r.*, greatest(datediff('day', greatest(s.season_start, o.since), {end_day}) + 1, 1) AS days_on_sale
+        FROM rows r JOIN tk_season_info s ON r.season = s.season JOIN on_sale o ON r.product_id = o.product_id
+        ORDER BY s.ordinal, r.product_id""")
+        .to_arrow_table()
+        .to_pandas()
+    )  # faster than .df() for text
     if rows.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in METRIC_COLUMNS})
-    rows["first_sale"] = pd.to_datetime(rows["first_sale"])
-    rows["last_sale"] = pd.to_datetime(rows["last_sale"])
-    first_ever = rows.groupby("product_id")["first_sale"].transform("min")
-    rows = rows.merge(launch[["product_id", "launch_date"]], on="product_id", how="left")
-    on_sale_from = pd.concat([rows["launch_date"], first_ever], axis=1).min(axis=1)
-    seasons = sorted(rows["season"].astype(str).unique(), key=calendar.ordinal)
-    bounds = pd.DataFrame([(s, *calendar.bounds(s)) for s in seasons], columns=["season", "season_start", "season_end"])
-    rows = rows.merge(bounds, on="season", how="left")
-    start = pd.concat([rows["season_start"], on_sale_from.dt.normalize()], axis=1).max(axis=1)
-    end = rows["season_end"].where(rows["season_end"] <= data_end.normalize(), data_end.normalize())
-    rows["days_on_sale"] = ((end - start).dt.days + 1).clip(lower=1).astype("int64")
-    rows["lines"] = rows["lines"].astype("int64")
+    rows["days_on_sale"] = rows["days_on_sale"].astype("int64")
+    for col in ("first_sale", "last_sale"):
+        rows[col] = rows[col].astype("datetime64[ns]")
     for col in ("units", "returns"):
-        rows[col] = rows[col].astype("float64").round().astype("int64")
+        rows[col] = rows[col].round().astype("int64")
     rows["net_units"] = rows["units"] - rows["returns"]
-    rows["revenue"] = rows["revenue"].astype("float64").round(2) if has_revenue else np.nan
+    rows["revenue"] = rows["revenue"].round(2) if has_revenue else np.nan
     rows["units_per_week"] = (rows["net_units"] / (rows["days_on_sale"] / 7)).round(4)
-    order = rows["season"].map({s: i for i, s in enumerate(seasons)})
-    rows = rows.assign(_order=order).sort_values(["_order", "product_id"], kind="stable")
-    return rows[METRIC_COLUMNS].reset_index(drop=True)
+    return rows[METRIC_COLUMNS]

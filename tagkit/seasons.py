@@ -115,6 +115,15 @@ class SeasonCalendar:
         return start, end
 
     # --- dates to seasons -------------------------------------------------------------------
+    def ordinal_sql(self, timestamp: str) -> str:
+        """SQL (DuckDB and Spark) for the ordinal of the season a timestamp falls in, the same as
+        ``ordinal(season_of(date))``: the engines group order lines by season without a lookup table."""
+        cases = " ".join(
+            f"WHEN month({timestamp}) >= {m} THEN {i}" for i, m in reversed(list(enumerate(self.start_months)))
+        )
+        # months before the first start belong to the previous year's last season: year * n - 1
+        return f"(year({timestamp}) * {len(self.seasons)} + CASE {cases} ELSE -1 END)"
+
     def season_of(self, dates) -> pd.Series:
         """The season label of each date; missing dates give <NA>."""
         dates = pd.to_datetime(pd.Series(dates), errors="raise")

@@ -42,12 +42,26 @@ def test_named_calendar_labels_by_the_year_the_season_starts():
     assert HALVES.season_of([pd.Timestamp("2026-01-15")]).iloc[0] == "2025AW"
 
 
-def test_month_keys_map_to_seasons():
-    from tagkit.io.sales import month_seasons
+@pytest.mark.parametrize(
+    "calendar",
+    [
+        tk.seasons.QUARTERS,
+        HALVES,
+        tk.seasons.SeasonCalendar("years", (("Y", 1),)),
+        tk.seasons.SeasonCalendar("odd", (("A", 3), ("B", 5), ("C", 11))),
+    ],
+    ids=lambda c: c.name,
+)
+def test_the_engines_place_dates_in_the_seasons_of_season_of(calendar):
+    import duckdb
 
-    keys = [2024 * 12 + m for m in range(12)]  # year * 12 + month - 1
-    table = month_seasons(keys, HALVES)
-    assert table["season"].tolist() == ["2023AW"] + ["2024SS"] * 6 + ["2024AW"] * 5
+    dates = pd.concat([_random_dates(), pd.Series(pd.date_range("2019-01-01", "2026-12-31 23:59", freq="D"))])
+    frame = pd.DataFrame({"ts": dates.to_numpy()})
+    with duckdb.connect() as con:
+        con.register("dates", frame)
+        ordinals = con.execute(f"SELECT {calendar.ordinal_sql('ts')} FROM dates").df().iloc[:, 0]
+    assert [calendar.from_ordinal(o) for o in ordinals] == calendar.season_of(dates).tolist()
+    assert HALVES.from_ordinal(2024 * 2 - 1) == "2023AW"
 
 
 def test_bounds_tile_time_without_gaps():

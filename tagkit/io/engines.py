@@ -258,6 +258,11 @@ class DuckDBEngine:
     def frame(self, query: str) -> pd.DataFrame:
         return self.con.execute(query).df()
 
+    def local(self, name: str, query: str):
+        """The query's rows as table ``name`` of a local DuckDB connection, returned: here, this one."""
+        self.table(name, query)
+        return self.con
+
     def malformed(self) -> pd.DataFrame:
         """The lines DuckDB could not split into the header's columns: file, row (the line), reason, raw_line."""
         tables = {r[0] for r in self.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
@@ -321,11 +326,14 @@ class SparkEngine:
         self.header: list[str] = []
         self.corrupt: str | None = None  # the column holding a line Spark could not split
         self.scan = None  # the files as read, before any view: where Spark's _metadata columns are
+        self.local_con = None  # DuckDB, for the small per-product tables (see local)
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
+        if self.local_con is not None:
+            self.local_con.close()
         for view in self.views:
             self.spark.catalog.dropTempView(view)
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -473,6 +481,15 @@ class SparkEngine:
         rows = self.spark.sql(query).collect()
         columns = self.spark.sql(query).columns if not rows else list(rows[0].asDict())
         return pd.DataFrame([r.asDict() for r in rows], columns=columns)
+
+    def local(self, name: str, query: str):
+        """The query's rows (per product tables, small) brought to the driver as table ``name`` of a local DuckDB
+        connection, returned; it closes with the engine."""
+        import duckdb
+
+        self.local_con = duckdb.connect()
+        self.local_con.register(name, self.frame(query))
+        return self.local_con
 
     def malformed(self) -> pd.DataFrame:
         """Spark keeps a line it could not split in _tk_corrupt; tell too many from too few columns here."""

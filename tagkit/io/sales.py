@@ -290,9 +290,9 @@ def pad_ids(ids: pd.Series, id_width: int | None) -> pd.Series:
     return ids.where(~short, ids.str.zfill(id_width))
 
 
-def _typed_sql(engine, types: dict[str, str], fields: dict[str, str], date_format, latest):
+def _typed_sql(engine, types: dict[str, str], fields: dict[str, str], date_format, latest, calendar=QUARTERS):
     """The one definition of how an order line is read and classified, for every engine: a function from a
-    relation to a query with typed _tk_ columns, the month of each line, and _tk_code (0 when the line is
+    relation to a query with typed _tk_ columns, the season of each line (its ordinal), and _tk_code (0 when the line is
     usable so far; product ids are checked after the aggregation, on distinct ids only)."""
     q = engine.quote
 
@@ -341,7 +341,7 @@ def _typed_sql(engine, types: dict[str, str], fields: dict[str, str], date_forma
                 WHEN _tk_revenue IS NOT NULL AND NOT (abs(_tk_revenue) <= {MAX_LINE_REVENUE})
                      THEN {code["revenue out of range"]}
                 ELSE 0 END AS _tk_code,
-                year(_tk_ts) * 12 + month(_tk_ts) - 1 AS _tk_month
+                {calendar.ordinal_sql("_tk_ts")} AS _tk_season
             FROM (
                 SELECT CAST({q(fields["product_id"])} AS STRING) AS _tk_product_id, {raw(date_col)} AS _tk_raw_date,
                        {ts} AS _tk_ts, {raw_qty} AS _tk_raw_quantity, {qty} AS _tk_quantity,
@@ -376,37 +376,46 @@ def _aggregate(
     )
     catalogue = pd.DataFrame({"product_id": products["product_id"].astype(str).unique()})
     engine.register("tk_catalogue_ids", catalogue)
-    typed = _typed_sql(engine, types, fields, date_format, latest)
+    typed = _typed_sql(engine, types, fields, date_format, latest, calendar)
     engine.table(
         "tk_scan",
         f"""
-        SELECT _tk_code AS code, _tk_product_id AS raw_id, _tk_month AS month, count(*) AS lines,
+        SELECT _tk_code AS code, _tk_product_id AS raw_id, _tk_season AS ordinal, count(*) AS lines,
                sum(CASE WHEN _tk_quantity > 0 THEN _tk_quantity ELSE 0 END) AS units,
                sum(CASE WHEN _tk_quantity < 0 THEN -_tk_quantity ELSE 0 END) AS returns,
                sum(CASE WHEN _tk_quantity < 0 THEN -abs(_tk_revenue) ELSE _tk_revenue END) AS revenue,
                min(_tk_ts) AS first_sale, max(_tk_ts) AS last_sale
         FROM ({typed("tk_orders")}) scan
-        GROUP BY _tk_code, _tk_product_id, _tk_month""",
+        GROUP BY _tk_code, _tk_product_id, _tk_season""",
     )
-    months = engine.frame("SELECT DISTINCT month FROM tk_scan WHERE code = 0")["month"]
-    engine.register("tk_month_seasons", month_seasons(months, calendar))
+    ordinals = engine.frame("SELECT DISTINCT ordinal FROM tk_scan WHERE code = 0")["ordinal"]
+    engine.register("tk_season_labels", season_labels(ordinals, calendar))
     missing, unknown_code = ROW_REASONS.index("missing product id") + 1, ROW_REASONS.index(UNKNOWN_ID) + 1
+    # ids checked against the catalogue, seasons named (only usable lines need one)
     engine.table(
         "tk_checked",
         f"""
-        SELECT CASE WHEN code <> 0 THEN code
-                    WHEN nullif(trim(raw_id), '') IS NULL THEN {missing}
-                    WHEN c.product_id IS NULL THEN {unknown_code}
-                    ELSE 0 END AS code,
-               {id_sql("raw_id", id_width)} AS product_id, month, lines, units, returns, revenue, first_sale, last_sale
-        FROM tk_scan LEFT JOIN tk_catalogue_ids c ON {id_sql("tk_scan.raw_id", id_width)} = c.product_id""",
-    )
-    used = engine.frame("""
-        SELECT product_id, s.season, sum(lines) AS lines, sum(units) AS units, sum(returns) AS returns,
+        SELECT code, product_id, season, sum(lines) AS lines, sum(units) AS units, sum(returns) AS returns,
                sum(revenue) AS revenue, min(first_sale) AS first_sale, max(last_sale) AS last_sale
-        FROM tk_checked JOIN tk_month_seasons s ON tk_checked.month = s.month
-        WHERE code = 0
-        GROUP BY product_id, s.season""")
+        FROM (
+            SELECT CASE WHEN code <> 0 THEN code
+                        WHEN nullif(trim(raw_id), '') IS NULL THEN {missing}
+                        WHEN c.product_id IS NULL THEN {unknown_code}
+                        ELSE 0 END AS code,
+                   {id_sql("raw_id", id_width)} AS product_id, s.season, lines, units, returns, revenue,
+                   first_sale, last_sale
+            FROM tk_scan LEFT JOIN tk_catalogue_ids c ON {id_sql("tk_scan.raw_id", id_width)} = c.product_id
+                 LEFT JOIN tk_season_labels s ON tk_scan.ordinal = s.ordinal) checked
+        GROUP BY code, product_id, season""",
+    )
+    local = engine.local(
+        "tk_used",
+        """
+        SELECT product_id, season, lines, units, returns, revenue, first_sale, last_sale
+        FROM tk_checked WHERE code = 0""",
+    )
+    rows_used, last_sale = local.execute("SELECT coalesce(sum(lines), 0), max(last_sale) FROM tk_used").fetchall()[0]
+    rows_used = int(rows_used)
     by_code = engine.frame("SELECT code, sum(lines) AS n FROM tk_checked WHERE code <> 0 GROUP BY code")
     unknown = engine.frame(
         f"SELECT product_id, sum(lines) AS lines FROM tk_checked WHERE code = {unknown_code} GROUP BY product_id"
@@ -417,7 +426,6 @@ def _aggregate(
     for reason, n in malformed.groupby("reason").size().items():
         counts[reason] = counts.get(reason, 0) + n
     counts = counts.astype("int64")
-    rows_used = int(used["lines"].sum()) if len(used) else 0
     rows_set_aside = int(counts.sum())
     rows_read = rows_used + rows_set_aside
     if rows_read == 0:
@@ -475,9 +483,14 @@ def _aggregate(
                 f"{engine.quote(next(iter(types)))}{rest} FROM tk_malformed)"
             )
         set_aside_file = atomic_write(Path(set_aside_path), lambda tmp: engine.write_csv(query, tmp))
-    data_end = pd.Timestamp(used["last_sale"].max()) if len(used) else None
+    data_end = pd.Timestamp(last_sale) if last_sale is not None else None
     metrics = finish_metrics(
-        used, products, calendar, data_end, has_revenue=bool({"revenue", "unit_price"} & set(fields))
+        "tk_used",
+        products,
+        calendar,
+        data_end,
+        has_revenue=bool({"revenue", "unit_price"} & set(fields)),
+        connection=local,
     )
     return Sales(
         metrics,
@@ -550,11 +563,12 @@ def parse_seasons(values, calendar: SeasonCalendar) -> list:
     return [parsed[v] for v in values]
 
 
-def month_seasons(months, calendar: SeasonCalendar) -> pd.DataFrame:
-    """The season of each month key (year * 12 + month - 1): the calendar, applied once per month."""
-    months = pd.Series(sorted(int(m) for m in months if m is not None and not pd.isna(m)), dtype="int64")
-    firsts = pd.to_datetime(pd.DataFrame({"year": months // 12, "month": months % 12 + 1, "day": 1}))
-    return pd.DataFrame({"month": months, "season": calendar.season_of(firsts).astype(str)})
+def season_labels(ordinals, calendar: SeasonCalendar) -> pd.DataFrame:
+    """The label of each season ordinal the engine found (see SeasonCalendar.ordinal_sql)."""
+    ordinals = sorted(int(o) for o in ordinals if o is not None and not pd.isna(o))
+    return pd.DataFrame(
+        {"ordinal": pd.Series(ordinals, dtype="int64"), "season": [calendar.from_ordinal(o) for o in ordinals]}
+    )
 
 
 def diagnose_ids(
