@@ -1,8 +1,9 @@
 """Season calendars: quarters by default, or named seasons such as SS (Feb-Jul) and AW (Aug-Jan).
 
 A season is labelled by the year in which it starts and its code: ``2025Q3``, ``2025AW``
-(August 2025 to January 2026). This module is the only definition of seasons: the sales engine
-groups order lines by month and maps each month to its season here.
+(August 2025 to January 2026). This module is the only definition of seasons: the sales engines
+group order lines by the season this module writes in SQL (``ordinal_sql``), which a test checks against
+``season_of``.
 """
 
 from __future__ import annotations
