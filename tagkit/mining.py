@@ -115,8 +115,8 @@ def frequent_hit_itemsets(
     if hasattr(matrix, "tocsr") or isinstance(matrix, pd.DataFrame):
         csr = matrix.sparse.to_coo().tocsr() if isinstance(matrix, pd.DataFrame) else matrix.tocsr()
         hit_rows = csr[np.flatnonzero(hits)].toarray().astype(bool)
-    else:
-        hit_rows = np.asarray(matrix, dtype=bool)[hits]
+    else:  # taken column by column: a DataFrame's values are column-major, and so is what the search packs
+        hit_rows = np.asarray(matrix, dtype=bool).T.take(np.flatnonzero(hits), axis=1).T
     n_cols = hit_rows.shape[1]
     all_bits = pack_columns(matrix)
     if exclude is None:
