@@ -135,3 +135,27 @@ def test_the_tag_health_read_is_the_brand_loaders_read(cache, small_dataset):
     taxonomy.write_text(taxonomy.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     tk.load_inputs(dataset)
     assert len(list(cache.glob("inputs-*.pickle"))) == 3
+
+
+def test_the_taxonomy_is_parsed_once_per_content_of_its_file(cache, small_dataset, monkeypatch):
+    import tagkit.io.dataset as dataset_module
+
+    parsed = []
+    real = dataset_module.read_taxonomy
+    monkeypatch.setattr(dataset_module, "read_taxonomy", lambda path: parsed.append(path) or real(path))
+    dataset = tk.open_dataset(small_dataset)
+    first = dataset.read_taxonomy()
+    again = tk.open_dataset(small_dataset).read_taxonomy()  # another notebook of the batch
+    assert len(parsed) == 1 and again is not first
+    assert disk_cache.value_digest(again.to_frame()) == disk_cache.value_digest(real(dataset.taxonomy_file).to_frame())
+    assert again.resolve_value("colour", "navvy") is None
+
+    taxonomy = small_dataset / "taxonomy.yml"
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8").replace("navy blue", "navvy"), encoding="utf-8")
+    changed = dataset.read_taxonomy()
+    assert len(parsed) == 2 and changed.resolve_value("colour", "navvy") == "navy"
+
+    monkeypatch.setenv("TAGKIT_CACHE", "off")
+    dataset.read_taxonomy()
+    dataset.read_taxonomy()
+    assert len(parsed) == 4

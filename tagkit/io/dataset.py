@@ -24,6 +24,7 @@ import pandas as pd
 from tagkit._checks import did_you_mean
 from tagkit.catalogue import Catalogue
 from tagkit.errors import InputError, ParameterError
+from tagkit.io import cache as disk_cache
 from tagkit.io.engines import is_uri
 from tagkit.io.readers import read_catalogue, read_taxonomy
 from tagkit.io.sales import Sales, combine_sales, read_sales, sales_span
@@ -118,9 +119,27 @@ class Dataset:
         return [f for f in self.files() if not Path(f).resolve().is_relative_to(self.folder)]
 
     def read_taxonomy(self) -> Taxonomy:
-        """The taxonomy, with the roles of its dimensions from the ``analysis`` section of dataset.yml."""
+        """The taxonomy, with the roles of its dimensions from the ``analysis`` section of dataset.yml.
+
+        Kept in the disk cache (:mod:`tagkit.io.cache`) by the file's content and the analysis section: every
+        notebook of a batch reads the taxonomy, and a large one takes seconds to parse and check."""
+        key = None
+        if disk_cache.cache_folder() is not None:
+            try:
+                file = self.taxonomy_file.resolve()
+                parts = {"file": str(file), "digest": disk_cache.file_digest(file), "analysis": self.analysis}
+                key = disk_cache.key_of("taxonomy", parts)
+            except OSError:  # an unreadable file fails the read below, with its own message
+                pass
+        found = disk_cache.load(key) if key else None
+        if isinstance(found, Taxonomy):
+            return found
         taxonomy = read_taxonomy(self.taxonomy_file)
-        return taxonomy.with_roles(self.analysis, source=str(self.folder / CONFIG_NAME)) if self.analysis else taxonomy
+        if self.analysis:
+            taxonomy = taxonomy.with_roles(self.analysis, source=str(self.folder / CONFIG_NAME))
+        if key:
+            disk_cache.store(key, taxonomy)
+        return taxonomy
 
     def read_catalogue(self, which: str = "catalogue", *, taxonomy: Taxonomy | None = None) -> Catalogue:
         """Read the ``catalogue``, ``competitors`` or ``candidates`` file."""
