@@ -29,8 +29,12 @@ METRIC_COLUMNS = [
 USED_COLUMNS = ["product_id", "season", "lines", "units", "returns", "revenue", "first_sale", "last_sale"]
 
 
+def _no_metrics() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="float64") for c in METRIC_COLUMNS})
+
+
 def _timestamp(value: pd.Timestamp) -> str:
-    return f"TIMESTAMP '{pd.Timestamp(value).isoformat(sep=' ')}'"
+    return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
 
 
 def finish_metrics(
@@ -82,7 +86,7 @@ def finish_metrics(
     if data_end is not None:
         seasons |= set(launch_season.dropna().unique())
     if not seasons:  # no sale, and no launch to show as a miss
-        return pd.DataFrame({c: pd.Series(dtype="float64") for c in METRIC_COLUMNS})
+        return _no_metrics()
     seasons = sorted(seasons, key=calendar.ordinal)
     info = pd.DataFrame(
         [(s, calendar.ordinal(s), *calendar.bounds(s)) for s in seasons],
@@ -92,6 +96,7 @@ def finish_metrics(
     if data_end is None:
         zeros, end_day = "", "s.season_end"
     else:
+        data_end = pd.Timestamp(data_end)
         end_ordinal = calendar.ordinal(calendar.season_of([data_end]).iloc[0])
         zeros = f"""
             UNION ALL
@@ -99,7 +104,7 @@ def finish_metrics(
             FROM tk_launch l JOIN tk_season_info s ON l.launch_season = s.season
             WHERE s.ordinal <= {end_ordinal} AND NOT coalesce(l.launch_date > {_timestamp(data_end)}, FALSE)
               AND NOT EXISTS (SELECT 1 FROM {used} u WHERE u.product_id = l.product_id AND u.season = l.launch_season)"""
-        end_day = f"least(s.season_end, {_timestamp(pd.Timestamp(data_end).normalize())})"
+        end_day = f"least(s.season_end, {_timestamp(data_end.normalize())})"
     rows = (  # through Arrow: faster than .df() for text columns
         con.sql(f"""
         WITH rows AS (
@@ -119,7 +124,7 @@ def finish_metrics(
         .to_pandas()
     )
     if rows.empty:
-        return pd.DataFrame({c: pd.Series(dtype="float64") for c in METRIC_COLUMNS})
+        return _no_metrics()
     rows["days_on_sale"] = rows["days_on_sale"].astype("int64")
     for col in ("first_sale", "last_sale"):
         rows[col] = rows[col].astype("datetime64[ns]")
