@@ -21,13 +21,13 @@ title written anew) read in one process, wall time of ``parse_catalogue`` with `
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _measure import peak_rss_gb
 
 OUT = Path(__file__).resolve().parent / "out"
 TARGETS = {"Title": (0.95, 0.85), "标题": (0.90, 0.80)}
@@ -136,7 +136,7 @@ def speed(n: int, taxonomy_dict) -> dict:
         "distinct titles": frame["Title"].nunique(),
         "seconds": seconds,
         "tags read": int((parsed.extracted["status"] == "read").sum()),
-        "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
+        "peak_gb": peak_rss_gb(),
     }
 
 

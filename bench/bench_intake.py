@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import resource
 import shutil
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _measure import peak_rss_gb
 
 OUT = Path(__file__).resolve().parent / "out"
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -88,7 +88,7 @@ def measure(folder: str) -> dict:
         "raw_tags": len(tags),
         "problems": len(health),
         "items": matrix.shape[1],
-        "peak_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2,
+        "peak_gb": peak_rss_gb(),
     }
 
 

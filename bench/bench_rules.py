@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _measure import peak_rss_gb
 
 OUT = Path(__file__).resolve().parent / "out"
 DIMENSION_SIZES = [20, 60, 45, 30, 25, 50, 35, 40, 30, 25, 40, 50]  # 450 tag values
@@ -167,7 +168,7 @@ def run(method: str, path: str) -> dict:
             ",".join(sorted(items)): (int(h), int(p))
             for items, h, p in zip(rules["items"], rules["n_hits"], rules["n_products"])
         }
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20 + _jvm_peak_gb()
+    peak = peak_rss_gb() + _jvm_peak_gb()
     digest = hashlib.sha256(json.dumps(sorted(found.items())).encode()).hexdigest()
     return {
         "seconds": seconds,

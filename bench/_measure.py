@@ -1,0 +1,16 @@
+"""Measuring helpers shared by the benchmarks."""
+
+from __future__ import annotations
+
+
+def peak_rss_gb() -> float:
+    """This process's peak resident set (VmHWM), in GB.
+
+    Not ``getrusage(RUSAGE_SELF).ru_maxrss``: Linux carries a process's peak over fork and exec into the program
+    it starts, so a benchmark's child started by a parent that had just generated gigabytes of data would report
+    at least the parent's size."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 2**20
+    raise RuntimeError("/proc/self/status has no VmHWM line: the benchmarks measure memory on Linux only")
