@@ -432,3 +432,34 @@ def test_the_plan_as_a_shopify_product_import():
     )  # a comma would split a tag
     assert out["Type"].tolist() == ["Trench coat", "Dress"] and out["Status"].eq("draft").all()
     assert out.loc[0, "Variant Price"] == 1299.0 and pd.isna(out.loc[1, "Variant Price"])
+
+
+def test_a_plan_cut_short_by_time_limit_says_so_and_no_answer_is_an_error(monkeypatch):
+    """CBC's solution file decides: "Stopped on time - objective value" is a plan, not proven optimal;
+    no solution file is no plan."""
+    import subprocess
+
+    real_run = subprocess.run
+
+    def stopped_on_time(command, **kwargs):
+        done = real_run(command, **kwargs)
+        solution = command[command.index("-solution") + 1]
+        with open(solution) as fh:
+            first, rest = fh.readline(), fh.read()
+        assert first.startswith("Optimal - objective value")
+        with open(solution, "w") as fh:
+            fh.write(first.replace("Optimal", "Stopped on time", 1) + rest)
+        return done
+
+    candidates = _candidates(seed=4)
+    proven = _plan(candidates)
+    monkeypatch.setattr(subprocess, "run", stopped_on_time)
+    cut_short = _plan(candidates)
+    assert cut_short.table.equals(proven.table)
+    solver = cut_short.summary.set_index("measure").loc["solver"]
+    assert "not proven optimal" in str(solver["value"])
+    assert str(proven.summary.set_index("measure").loc["solver", "value"]) == "optimal"
+
+    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: subprocess.CompletedProcess(command, 1, b"", b""))
+    with pytest.raises(tk.plan.PlanInfeasible, match=r"the solver stopped without a plan \(CBC ended with code 1\)"):
+        _plan(candidates)
