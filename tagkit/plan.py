@@ -1,6 +1,6 @@
 """The season release plan: which candidates to release, which are the hit bets, in which wave.
 
-An integer programme solved with CBC (through PuLP): choose ``x_i`` (release candidate i) and
+An integer programme solved with CBC (the build PuLP ships): choose ``x_i`` (release candidate i) and
 ``b_i`` (make it a hit bet) to maximise the expected hits of the range, plus each hit bet's margin
 over the base rate, subject to
 
