@@ -460,11 +460,13 @@ def _solve(setup: dict, n_bets: int) -> dict:
     short = slack("bets short", need=n_bets, eligible=int(eligible.sum()), min_p=setup["min_bet_p"])
     row(*chosen_plus(bet_column[bettable], (short, 1)), n_bets, n_bets)
     # a hit bet is in the plan: b - x <= 0, one row each
-    k = len(bettable)
-    rows = len(lower) + np.arange(k)
-    cells.append((np.r_[rows, rows], np.r_[bet_column[bettable], bettable], np.r_[np.ones(k), -np.ones(k)]))
-    lower += [-np.inf] * k
-    upper += [0.0] * k
+    n_bettable = len(bettable)
+    rows = len(lower) + np.arange(n_bettable)
+    cells.append(
+        (np.r_[rows, rows], np.r_[bet_column[bettable], bettable], np.r_[np.ones(n_bettable), -np.ones(n_bettable)])
+    )
+    lower += [-np.inf] * n_bettable
+    upper += [0.0] * n_bettable
     quota = setup["image_count"]
     row(
         *chosen_plus(
@@ -518,8 +520,8 @@ def _solve(setup: dict, n_bets: int) -> dict:
     binary = np.arange(len(gain)) < first_slack
     # the hit bets' columns first: CBC took 0.5 s with them first and 18 s with the candidates' first (24,000
     # candidates, ten times the demo), the same plan
-    first = np.r_[n : len(gain), 0:n]
-    x, optimal = _cbc(gain, (r, c, v), np.array(lower), np.array(upper), binary, first, setup["time_limit"])
+    column_order = np.r_[n : len(gain), 0:n]
+    x, optimal = _cbc(gain, (r, c, v), np.array(lower), np.array(upper), binary, column_order, setup["time_limit"])
     chosen, bet = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)  # in the candidates' own order
     chosen[canon] = x[:n] > 0.5
     bet[canon[bettable]] = x[bet_column[bettable]] > 0.5
@@ -528,11 +530,13 @@ def _solve(setup: dict, n_bets: int) -> dict:
     return {"chosen": chosen, "bet": bet, "broken": broken, "n_bets": n_bets, "optimal": optimal}
 
 
-def _cbc(gain, cells, lower, upper, binary: np.ndarray, first: np.ndarray, time_limit) -> tuple[np.ndarray, bool]:
+def _cbc(
+    gain, cells, lower, upper, binary: np.ndarray, column_order: np.ndarray, time_limit
+) -> tuple[np.ndarray, bool]:
     """Maximise ``gain @ x`` subject to ``lower <= A x <= upper`` (A given as row, column, coefficient), the
     columns marked in ``binary`` 0 or 1, the others non-negative: the MPS file is written from the arrays, the
-    columns of ``first`` before the others, and solved by the CBC that PuLP ships. Returns the values of the
-    columns and whether CBC proved them optimal."""
+    columns in ``column_order``, and solved by the CBC that PuLP ships. Returns the values of the columns and
+    whether CBC proved them optimal."""
     import subprocess
     import tempfile
 
@@ -540,8 +544,8 @@ def _cbc(gain, cells, lower, upper, binary: np.ndarray, first: np.ndarray, time_
 
     rows, columns, coefficients = cells
     n_columns = len(gain)
-    place = np.full(n_columns, len(first), dtype=np.int64) + np.arange(n_columns)
-    place[first] = np.arange(len(first))
+    place = np.empty(n_columns, dtype=np.int64)
+    place[column_order] = np.arange(n_columns)
     # the objective is row -1 of each column, so that every column has an entry and comes first in its own
     column = np.r_[np.arange(n_columns), columns]
     row = np.r_[np.full(n_columns, -1), rows]
@@ -554,7 +558,7 @@ def _cbc(gain, cells, lower, upper, binary: np.ndarray, first: np.ndarray, time_
     flag = binary[column]
     changes = np.flatnonzero(np.diff(np.r_[False, flag, False].astype(np.int8)))
     for at in changes[::-1].tolist():
-        opened = at < len(flag) and flag[at] and (at == 0 or not flag[at - 1])
+        opened = at < len(flag) and flag[at]  # a change into a binary run, else out of one
         entries.insert(at, f"    MARKER                 'MARKER'                 '{'INTORG' if opened else 'INTEND'}'")
     kind = np.where(lower == upper, "E", np.where(np.isinf(lower), "L", "G"))
     rhs = np.where(np.isinf(lower), upper, lower)
