@@ -11,55 +11,34 @@ in words), ``tk.display`` (tables and notes in a notebook), ``tk.parameters``, `
 ``tk.vocabulary`` (status words and choices), ``tk.language`` (English or Chinese pages), ``tk.formats`` (numbers and headers as a reader reads them). Notebooks and tests use ``import tagkit as tk`` and these names.
 """
 
-from tagkit import (  # the sub-namespaces: building blocks, by stage
-    brand,
-    calibration,
-    catalogue,
-    choice,
-    compare,
-    display,
-    errors,
-    evaluate,
-    extract,
-    formats,
-    health,
-    hits,
-    io,
-    language,
-    looks,
-    mining,
-    narrative,
-    parameters,
-    paths,
-    plots,
-    propensity,
-    rules,
-    seasons,
-    tags,
-    taxonomy,
-    trends,
-    vocabulary,
-)
-from tagkit import plan as plan  # the module; plan_brand and plan_season are the verbs
-from tagkit.backtest import backtest, backtest_calibration, backtest_reliability, backtest_summary
-from tagkit.brand import load_brand, load_inputs
-from tagkit.choice import choose_model
-from tagkit.compare import competitor_comparison
-from tagkit.display import output_folder, show_files, show_notes, show_summary, show_table, show_warnings
-from tagkit.encode import encode_tags
-from tagkit.errors import InputError, ParameterError, TagkitError
-from tagkit.hits import HitDefinition, check_labels, hit_share, label_brand, label_hits
-from tagkit.io import open_dataset, read_catalogue, read_sales, read_taxonomy
-from tagkit.io.cache import cached
-from tagkit.io.writers import write_csv, write_excel
-from tagkit.parameters import check_parameters
-from tagkit.plan import plan_brand, plan_season
-from tagkit.propensity import fit_propensity
-from tagkit.report import run_report
-from tagkit.rules import common_tags, lift_table, mine_hit_rules
-from tagkit.tags import normalise_tags, tag_health
-from tagkit.taxonomy import Taxonomy, draft_taxonomy
-from tagkit.trends import holdout, tag_trends, yearly_common_tags
+import importlib
+import sys
+import types
+
+# Where each verb lives. Nothing is imported until it is first used, so that `import tagkit` is quick for the
+# command line and for a script that only reads sales; a notebook sees no difference.
+_VERBS = {
+    "tagkit.backtest": ("backtest", "backtest_calibration", "backtest_reliability", "backtest_summary"),
+    "tagkit.brand": ("load_brand", "load_inputs"),
+    "tagkit.choice": ("choose_model",),
+    "tagkit.compare": ("competitor_comparison",),
+    "tagkit.display": ("output_folder", "show_files", "show_notes", "show_summary", "show_table", "show_warnings"),
+    "tagkit.encode": ("encode_tags",),
+    "tagkit.errors": ("InputError", "ParameterError", "TagkitError"),
+    "tagkit.hits": ("HitDefinition", "check_labels", "hit_share", "label_brand", "label_hits"),
+    "tagkit.io": ("open_dataset", "read_catalogue", "read_sales", "read_taxonomy"),
+    "tagkit.io.cache": ("cached",),
+    "tagkit.io.writers": ("write_csv", "write_excel"),
+    "tagkit.parameters": ("check_parameters",),
+    "tagkit.plan": ("plan_brand", "plan_season"),  # tk.plan is the module
+    "tagkit.propensity": ("fit_propensity",),
+    "tagkit.report": ("run_report",),
+    "tagkit.rules": ("common_tags", "lift_table", "mine_hit_rules"),
+    "tagkit.tags": ("normalise_tags", "tag_health"),
+    "tagkit.taxonomy": ("Taxonomy", "draft_taxonomy"),
+    "tagkit.trends": ("holdout", "tag_trends", "yearly_common_tags"),
+}
+_HOME = {name: module for module, names in _VERBS.items() for name in names}
 
 __version__ = "0.1.0"
 
@@ -147,3 +126,30 @@ __all__ = [
     "trends",
     "vocabulary",
 ]
+_NAMESPACES = frozenset(__all__) - set(_HOME)
+
+
+def __getattr__(name: str):
+    if name in _HOME:
+        value = getattr(importlib.import_module(_HOME[name]), name)
+    elif name in _NAMESPACES:
+        value = importlib.import_module(f"tagkit.{name}")
+    else:
+        raise AttributeError(f"module 'tagkit' has no attribute {name!r}")
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *__all__})
+
+
+class _Package(types.ModuleType):
+    def __setattr__(self, name, value):
+        # importing the module tagkit.backtest sets tagkit.backtest to it; the verb tk.backtest stays the verb
+        if name in _HOME and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -80,7 +80,10 @@ def finish_metrics(
     )
     if not launch["product_id"].is_unique:
         launch = launch.drop_duplicates("product_id")
-    con.register("tk_launch", launch)
+    con.register("tk_launch_frame", launch)
+    # a table, not the frame: the query reads it twice, and DuckDB reads its own tables faster than a frame
+    con.execute("CREATE OR REPLACE TEMP TABLE tk_launch AS SELECT * FROM tk_launch_frame")
+    con.unregister("tk_launch_frame")
     # the calendar, once per season that occurs: its place in time and its first and last day
     seasons = {s for (s,) in con.execute(f"SELECT DISTINCT season FROM {used}").fetchall()}
     if data_end is not None:

@@ -412,3 +412,39 @@ def test_order_lines_without_a_usable_row_stop_with_the_reasons(tmp_path):
         r"1 zero quantity\)",
     ):
         tk.read_sales(path, products=products, latest_date=LATEST)
+
+
+@pytest.mark.parametrize("respell", [False, True], ids=["as the catalogue", "three spellings"])
+def test_one_row_per_product_and_season_whether_or_not_ids_are_spelt_the_catalogue_way(tmp_path, respell):
+    products = _products(6)
+    rng = np.random.default_rng(3)
+    n = 300
+    number = rng.integers(0, 6, n)
+    day = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 400, n), unit="D")
+    qty = rng.choice([1, 2, 3, -1], n)
+    spelt = np.array([f"{i:05d}" for i in number], dtype=object)
+    if respell:  # ' 00003', '3' and '00003' are one product
+        how = rng.integers(0, 3, n)
+        spelt = np.where(how == 1, [f" {s} " for s in spelt], spelt)
+        spelt = np.where(how == 2, [str(i) for i in number], spelt)
+    lines = pd.DataFrame({"product_id": spelt, "date": day.strftime("%Y-%m-%d"), "quantity": qty})
+    path = tmp_path / "orders.csv"
+    lines.to_csv(path, index=False)
+    sales = tk.read_sales(path, products=products, latest_date=LATEST, id_width=5)
+    got = sales.metrics[sales.metrics["lines"] > 0]
+    assert not got.duplicated(["product_id", "season"]).any()
+    # independent: pandas on the catalogue's spelling of each id
+    expected = (
+        pd.DataFrame(
+            {
+                "product_id": [f"{i:05d}" for i in number],
+                "season": [f"{d.year}Q{(d.month - 1) // 3 + 1}" for d in day],
+                "units": np.clip(qty, 0, None),
+                "returns": np.clip(-qty, 0, None),
+            }
+        )
+        .groupby(["product_id", "season"])
+        .agg(lines=("units", "size"), units=("units", "sum"), returns=("returns", "sum"))
+    )
+    got = got.set_index(["product_id", "season"])[["lines", "units", "returns"]].sort_index()
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)

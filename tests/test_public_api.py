@@ -1,6 +1,8 @@
 """The public namespace: about forty verbs at the top, building blocks in sub-namespaces named by stage."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -35,3 +37,22 @@ def test_notebooks_tests_and_benchmarks_use_public_names(path):
                 break  # an attribute of a public object (tk.vocabulary.MODEL_KINDS.values)
             assert hasattr(target, part), f"{path.name}: tk{match.group(1)} does not exist"
             target = getattr(target, part)
+
+
+def test_every_public_name_resolves_and_is_listed():
+    assert set(tk.__all__) <= set(dir(tk))
+    with pytest.raises(AttributeError, match="no attribute 'read_sale'"):
+        getattr(tk, "read_sale")  # noqa: B009
+
+
+def test_import_is_lazy_and_the_backtest_verb_survives_its_module():
+    """`import tagkit` loads no module of the package until a name is used; importing the module
+    tagkit.backtest (as the report runner does) does not turn the verb tk.backtest into that module."""
+    script = (
+        "import sys, types; import tagkit as tk\n"
+        "print(sorted(m for m in sys.modules if m.startswith('tagkit.')))\n"
+        "import tagkit.report\n"
+        "print(isinstance(tk.backtest, types.FunctionType), tk.backtest.__module__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["[]", "True tagkit.backtest"]

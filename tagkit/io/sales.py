@@ -392,22 +392,27 @@ def _aggregate(
     engine.register("tk_season_labels", season_labels(ordinals, calendar))
     missing, unknown_code = ROW_REASONS.index("missing product id") + 1, ROW_REASONS.index(UNKNOWN_ID) + 1
     # ids checked against the catalogue, seasons named (only usable lines need one)
-    engine.table(
-        "tk_checked",
-        f"""
+    checked = f"""
+        SELECT CASE WHEN code <> 0 THEN code
+                    WHEN nullif(trim(raw_id), '') IS NULL THEN {missing}
+                    WHEN c.product_id IS NULL THEN {unknown_code}
+                    ELSE 0 END AS code,
+               {id_sql("raw_id", id_width)} AS product_id, s.season, lines, units, returns, revenue,
+               first_sale, last_sale
+        FROM tk_scan LEFT JOIN tk_catalogue_ids c ON {id_sql("tk_scan.raw_id", id_width)} = c.product_id
+             LEFT JOIN tk_season_labels s ON tk_scan.ordinal = s.ordinal"""
+    # ids written two ways (' 42' and '42', or '42' and '0042' with id_width) are one product: added up again.
+    # When every id is already written as the catalogue spells it, the scan's rows are the products' rows.
+    respelt = engine.frame(
+        f"SELECT count(*) AS n FROM (SELECT DISTINCT raw_id FROM tk_scan) ids WHERE raw_id <> {id_sql('raw_id', id_width)}"
+    )
+    if int(respelt["n"].iloc[0]):
+        checked = f"""
         SELECT code, product_id, season, sum(lines) AS lines, sum(units) AS units, sum(returns) AS returns,
                sum(revenue) AS revenue, min(first_sale) AS first_sale, max(last_sale) AS last_sale
-        FROM (
-            SELECT CASE WHEN code <> 0 THEN code
-                        WHEN nullif(trim(raw_id), '') IS NULL THEN {missing}
-                        WHEN c.product_id IS NULL THEN {unknown_code}
-                        ELSE 0 END AS code,
-                   {id_sql("raw_id", id_width)} AS product_id, s.season, lines, units, returns, revenue,
-                   first_sale, last_sale
-            FROM tk_scan LEFT JOIN tk_catalogue_ids c ON {id_sql("tk_scan.raw_id", id_width)} = c.product_id
-                 LEFT JOIN tk_season_labels s ON tk_scan.ordinal = s.ordinal) checked
-        GROUP BY code, product_id, season""",
-    )
+        FROM ({checked}) checked
+        GROUP BY code, product_id, season"""
+    engine.table("tk_checked", checked)
     local = engine.local(
         "tk_used",
         """
