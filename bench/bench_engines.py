@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _measure import load_tagkit  # noqa: E402
 from bench_sales import generate  # noqa: E402
 
 
@@ -51,7 +52,7 @@ def _tree_rss(pid: int) -> int:
 def run(engine: str, orders: str, catalogue: str) -> dict:
     import pandas as pd
 
-    import tagkit as tk
+    tk = load_tagkit()
 
     spark = None
     if engine == "spark":

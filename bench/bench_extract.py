@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _measure import peak_rss_gb
+from _measure import load_tagkit, peak_rss_gb
 
 OUT = Path(__file__).resolve().parent / "out"
 TARGETS = {"Title": (0.95, 0.85), "标题": (0.90, 0.80)}
@@ -110,7 +110,7 @@ def rules_agreement(season: str = "2025Q4", history_seasons: int = 4) -> dict:
 
 
 def speed(n: int, taxonomy_dict) -> dict:
-    import tagkit as tk
+    tk = load_tagkit()
     from tagkit import demo_titles
 
     path = OUT / f"titles_{n}.parquet"
@@ -161,7 +161,7 @@ def main():
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--titles", type=int, default=1_000_000)
     args = parser.parse_args()
-    import tagkit as tk
+    tk = load_tagkit()
 
     catalogue, truth, taxonomy_dict = brand()
     taxonomy = tk.Taxonomy.from_dict(taxonomy_dict)

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _measure import peak_rss_gb
+from _measure import load_tagkit, peak_rss_gb
 
 OUT = Path(__file__).resolve().parent / "out"
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
@@ -65,7 +65,7 @@ def generate(n_products: int, seed: int = 11) -> Path:
 
 def measure(folder: str) -> dict:
     """Run in a child process: each step's seconds and the process's peak memory."""
-    import tagkit as tk
+    tk = load_tagkit()
 
     seconds = {}
     started = time.perf_counter()

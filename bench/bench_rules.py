@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _measure import peak_rss_gb
+from _measure import load_tagkit, peak_rss_gb
 
 OUT = Path(__file__).resolve().parent / "out"
 DIMENSION_SIZES = [20, 60, 45, 30, 25, 50, 35, 40, 30, 25, 40, 50]  # 450 tag values
@@ -149,7 +149,7 @@ def run(method: str, path: str) -> dict:
             for row, h, a in zip(items, n_hits, n_all)
         }
     else:
-        import tagkit as tk
+        tk = load_tagkit()
 
         spark = None
         if method == "spark":

@@ -1,10 +1,10 @@
 """Frequent tag sets among hits, counted in the whole catalogue: the search behind the rules.
 
 A rule ``X => hit`` can only reach ``min_hits`` if ``X`` is frequent among the hits, which are a
-small share of the catalogue. So the search runs on the hit rows only (depth first, each tag set
-extended by the tags that come after its last one, pruned by the pairs that are frequent among
-hits); each frequent tag set is then counted over the whole catalogue with bit-packed columns
-(``AND`` and popcount over 64 products at a time).
+small share of the catalogue. So the search runs on the hit rows only (level by level, a chunk of
+tag sets per numpy call, each set extended by the tags that come after its last one, pruned by the
+pairs that are frequent among hits); each frequent tag set is then counted over the whole catalogue
+with bit-packed columns (``AND`` and popcount over 64 products at a time).
 
 ``engine="mlxtend"`` finds the frequent tag sets with mlxtend's FP-growth instead, and
 ``engine="spark"`` with Spark MLlib's FPGrowth (for hit rows too many for one machine); the counts
@@ -60,9 +60,10 @@ def pair_hits(rows: np.ndarray) -> np.ndarray:
 
     A product carries a dozen tags out of hundreds, so pairing the tags within each row is far less work than
     a matrix product (and needs no BLAS, whose threads slowed it down on a shared two-core machine)."""
-    rows = np.asarray(rows, dtype=bool)
+    rows = np.ascontiguousarray(rows, dtype=bool)
     n_cols = rows.shape[1]
-    row, col = np.nonzero(rows)  # row by row, columns ascending within a row
+    # row by row, columns ascending within a row (numpy's 2-D nonzero is several times slower than this)
+    row, col = np.divmod(np.flatnonzero(rows), n_cols)
     counts = np.zeros(n_cols * n_cols, dtype=np.int64)
     for gap in range(1, n_cols):  # the pairs gap places apart in a row's tag list
         same = row[gap:] == row[:-gap]
@@ -71,7 +72,7 @@ def pair_hits(rows: np.ndarray) -> np.ndarray:
         counts += np.bincount(col[:-gap][same] * n_cols + col[gap:][same], minlength=n_cols * n_cols)
     pairs = counts.reshape(n_cols, n_cols)
     pairs = pairs + pairs.T
-    pairs[np.diag_indices(n_cols)] = rows.sum(axis=0)
+    pairs[np.diag_indices(n_cols)] = np.bincount(col, minlength=n_cols)
     return pairs
 
 
@@ -132,82 +133,54 @@ def frequent_hit_itemsets(
     return _search(hit_rows, all_bits, min_hits, max_size, exclude)
 
 
-_CHUNK_WORDS = 1 << 21  # 16 MB of bit sets at a time when the last level is counted in one go
+_CHUNK_WORDS = 1 << 21  # 16 MB of bit sets at a time
 
 
 def _search(hit_rows, all_bits, min_hits, max_size, exclude):
+    """Level by level, a chunk of tag sets at a time: each set is extended by every tag after its last one that
+    pairs with each of its tags among the hits, and kept when enough hits hold it. One numpy call counts a whole
+    chunk of extensions; a chunk's bit sets stay under _CHUNK_WORDS words, so memory does not grow with the
+    catalogue."""
     hit_bits = pack_columns(hit_rows)
-    item_hits = hit_rows.sum(axis=0)
-    pair_ok = (pair_hits(hit_rows) >= min_hits) & ~exclude
-    after = np.arange(hit_rows.shape[1])[None, :] > np.arange(hit_rows.shape[1])[:, None]  # [j, k]: k comes after j
-    itemsets: list[tuple[int, ...]] = []
-    n_hits: list[int] = []
-    n_all: list[int] = []
-
-    def counts(parents, h_parents, a_parents, items):
-        """Hits and rows of each parent set extended by its item (parents index the bit sets), a chunk at a time;
-        the rows only for the extensions that reach min_hits."""
-        hits_of = np.empty(len(items), dtype=np.int64)
-        step = max(1, _CHUNK_WORDS // max(1, hit_bits.shape[1]))
-        for start in range(0, len(items), step):
-            end = start + step
-            hits_of[start:end] = _popcount(h_parents[parents[start:end]] & hit_bits[items[start:end]])
-        ok = hits_of >= min_hits
-        parents, items, hits_of = parents[ok], items[ok], hits_of[ok]
-        rows_of = np.empty(len(items), dtype=np.int64)
-        step = max(1, _CHUNK_WORDS // max(1, all_bits.shape[1]))
-        for start in range(0, len(items), step):
-            end = start + step
-            rows_of[start:end] = _popcount(a_parents[parents[start:end]] & all_bits[items[start:end]])
-        return parents, items, hits_of, rows_of
-
-    def expand(prefix, h_bits, a_bits, allowed):
-        last = prefix[-1]
-        candidates = np.flatnonzero(allowed[last + 1 :]) + last + 1
-        if not len(candidates):
-            return
-        _, keep, kept_counts, a_counts = counts(
-            np.zeros(len(candidates), dtype=np.int64), h_bits[None, :], a_bits[None, :], candidates
-        )
-        if not len(keep):
-            return
-        size = len(prefix) + 1
-        if size == max_size:
-            itemsets.extend(prefix + (int(j),) for j in keep)
-            n_hits.extend(kept_counts.tolist())
-            n_all.extend(a_counts.tolist())
-            return
-        h_children = hit_bits[keep] & h_bits
-        a_children = all_bits[keep] & a_bits
-        last_level = size + 1 == max_size
-        if last_level:
-            # the children's own extensions are the last level: count them all at once, not one call per child
-            parent, item = np.nonzero(allowed[None, :] & pair_ok[keep] & after[keep])
-            parent, item, leaf_hits, leaf_rows = counts(parent, h_children, a_children, item)
-            bounds = np.searchsorted(parent, np.arange(len(keep) + 1))
-            item, leaf_hits, leaf_rows = item.tolist(), leaf_hits.tolist(), leaf_rows.tolist()
-        for k, j in enumerate(keep.tolist()):
-            child = prefix + (j,)
-            itemsets.append(child)
-            n_hits.append(int(kept_counts[k]))
-            n_all.append(int(a_counts[k]))
-            if last_level:
-                low, high = bounds[k], bounds[k + 1]
-                itemsets.extend(child + (i,) for i in item[low:high])
-                n_hits.extend(leaf_hits[low:high])
-                n_all.extend(leaf_rows[low:high])
-            else:
-                expand(child, h_children[k], a_children[k], allowed & pair_ok[j])
-
+    pairs = pair_hits(hit_rows)
+    n_cols = pairs.shape[0]
+    pair_ok = (pairs >= min_hits) & ~exclude
+    after = np.triu(np.ones((n_cols, n_cols), dtype=bool), 1)  # [j, k]: k comes after j
+    step = max(1, _CHUNK_WORDS // max(1, all_bits.shape[1]))
+    item_hits = np.diagonal(pairs)
     frequent = np.flatnonzero(item_hits >= min_hits)
-    all_counts = _popcount(all_bits[frequent]) if len(frequent) else np.zeros(0, dtype=np.int64)
-    for k, i in enumerate(frequent.tolist()):
-        itemsets.append((i,))
-        n_hits.append(int(item_hits[i]))
-        n_all.append(int(all_counts[k]))
-        if max_size > 1:
-            expand((i,), hit_bits[i], all_bits[i], pair_ok[i])
-    return itemsets, np.array(n_hits, dtype=np.int64), np.array(n_all, dtype=np.int64)
+    found = [(frequent[:, None], item_hits[frequent].astype(np.int64), _popcount(all_bits[frequent]))]
+
+    def grow(members, h_bits, a_bits):
+        allowed = after[members[:, -1]]
+        for t in range(members.shape[1]):
+            allowed = allowed & pair_ok[members[:, t]]
+        parent, item = np.nonzero(allowed)
+        for start in range(0, len(parent), step):
+            p, j = parent[start : start + step], item[start : start + step]
+            h_children = h_bits[p]  # a copy (fancy indexing): ANDed in place, one buffer fewer
+            h_children &= hit_bits[j]
+            hits_of = _popcount(h_children)
+            ok = hits_of >= min_hits
+            if not ok.any():
+                continue
+            p, j, h_children, hits_of = p[ok], j[ok], h_children[ok], hits_of[ok]
+            a_children = a_bits[p]
+            a_children &= all_bits[j]
+            children = np.column_stack([members[p], j])
+            found.append((children, hits_of, _popcount(a_children)))
+            if children.shape[1] < max_size:
+                grow(children, h_children, a_children)
+
+    if max_size > 1:
+        for start in range(0, len(frequent), step):
+            chunk = frequent[start : start + step]
+            grow(chunk[:, None], hit_bits[chunk], all_bits[chunk])
+    itemsets = [tuple(row) for members, _, _ in found for row in members.tolist()]
+    order = sorted(range(len(itemsets)), key=itemsets.__getitem__)  # as the depth-first search listed them
+    n_hits = np.concatenate([h for _, h, _ in found])[order]
+    n_all = np.concatenate([a for _, _, a in found])[order]
+    return [itemsets[k] for k in order], n_hits, n_all
 
 
 def _mlxtend_itemsets(hit_rows, min_hits, max_size, exclude):

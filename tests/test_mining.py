@@ -39,6 +39,19 @@ def test_search_finds_exactly_the_brute_force_sets(engine, seed):
     assert itemsets == sorted(itemsets)
 
 
+@pytest.mark.parametrize("chunk_words", [None, 1, 7])
+@pytest.mark.parametrize("max_size", [1, 2, 4])
+def test_the_search_in_small_chunks_and_deeper_sets_finds_the_brute_force_sets(monkeypatch, chunk_words, max_size):
+    """A chunk of 1 or 7 words makes every level run over many chunks (one or a few tag sets each)."""
+    if chunk_words:
+        monkeypatch.setattr(tk.mining, "_CHUNK_WORDS", chunk_words)
+    matrix, hits = _random(9, n=150, items=10, density=0.45)
+    itemsets, n_hits, n_all = tk.mining.frequent_hit_itemsets(matrix, hits, min_hits=3, max_size=max_size)
+    expected = _brute(matrix, hits, 3, max_size)
+    assert dict(zip(itemsets, zip(n_hits.tolist(), n_all.tolist()))) == expected
+    assert itemsets == sorted(itemsets) and any(len(s) == max_size for s in itemsets)
+
+
 def test_excluded_pairs_never_stand_together():
     matrix, hits = _random(4)
     exclude = np.zeros((9, 9), bool)
@@ -74,6 +87,7 @@ def test_pair_counts_against_a_matrix_product(density):
     matrix, _ = _random(7, n=150, items=11, density=density)
     as_int = matrix.astype(np.int64)
     assert (pair_hits(matrix) == as_int.T @ as_int).all()
+    assert (pair_hits(np.asfortranarray(matrix)) == as_int.T @ as_int).all()  # a DataFrame's column-major values
 
 
 def test_the_spark_engine_is_handed_a_session_never_starts_one():
