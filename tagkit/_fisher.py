@@ -34,6 +34,7 @@ def upper_tail(x, population, successes, draws, *, tol: float = 1e-17) -> np.nda
 
 
 _BLOCK = 32  # terms taken at a time: a wide distribution needs hundreds, one NumPy step each would dominate
+_LOOP_FROM = 1000  # rows from which the running product is faster as a loop over the block's terms
 
 
 def _tail(first, big_n, k_all, n, end, step, tol) -> np.ndarray:
@@ -57,8 +58,11 @@ def _tail(first, big_n, k_all, n, end, step, tol) -> np.ndarray:
                 ratio = kk * (big - ks - ns + kk) / ((ks - kk + 1) * (ns - kk + 1))
         ratio = np.where(offsets < left[None, :], ratio, 0.0)
         terms = ratio
-        for i in range(1, _BLOCK):  # the running product, a row at a time (ten times np.cumprod's speed here)
-            np.multiply(terms[i - 1], terms[i], out=terms[i])
+        if len(a) < _LOOP_FROM:  # the running product: NumPy's own for few rows, ten times a loop's speed there
+            np.multiply.accumulate(terms, axis=0, out=terms)
+        else:  # a row at a time for many (four times np.multiply.accumulate's speed at 5,000 rows)
+            for i in range(1, _BLOCK):
+                np.multiply(terms[i - 1], terms[i], out=terms[i])
         terms *= term[a][None, :]
         total[a] += terms.sum(axis=0)
         term[a] = terms[-1]

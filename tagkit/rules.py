@@ -73,26 +73,28 @@ def benjamini_hochberg(p_values) -> np.ndarray:
     return out
 
 
-def rule_statistics(n_products, n_hits, n_rows: int, n_hit_rows: int) -> pd.DataFrame:
-    """The measures of rules X => hit from their counts (vectorised)."""
+def _measures(n_products, n_hits, n_rows: int, n_hit_rows: int) -> dict[str, np.ndarray]:
     n_products = np.asarray(n_products, dtype=np.int64)
     n_hits = np.asarray(n_hits, dtype=np.int64)
     base = n_hit_rows / n_rows
     confidence = n_hits / np.maximum(n_products, 1)
     with np.errstate(divide="ignore"):
         conviction = np.where(confidence < 1, (1 - base) / (1 - np.minimum(confidence, 1 - 1e-300)), np.inf)
-    return pd.DataFrame(
-        {
-            "n_products": n_products,
-            "n_hits": n_hits,
-            "support": n_hits / n_rows,
-            "confidence": confidence,
-            "lift": confidence / base if base > 0 else np.nan,
-            "leverage": n_hits / n_rows - (n_products / n_rows) * base,
-            "conviction": conviction,
-            "p_value": upper_tail(n_hits, n_rows, n_hit_rows, n_products),
-        }
-    )
+    return {
+        "n_products": n_products,
+        "n_hits": n_hits,
+        "support": n_hits / n_rows,
+        "confidence": confidence,
+        "lift": confidence / base if base > 0 else np.full(len(n_hits), np.nan),
+        "leverage": n_hits / n_rows - (n_products / n_rows) * base,
+        "conviction": conviction,
+        "p_value": upper_tail(n_hits, n_rows, n_hit_rows, n_products),
+    }
+
+
+def rule_statistics(n_products, n_hits, n_rows: int, n_hit_rows: int) -> pd.DataFrame:
+    """The measures of rules X => hit from their counts (vectorised)."""
+    return pd.DataFrame(_measures(n_products, n_hits, n_rows, n_hit_rows))
 
 
 def tag_exclusions(columns: list[str], taxonomy: Taxonomy | None) -> np.ndarray:
@@ -168,16 +170,21 @@ def mine_hit_rules(
         engine=engine,
         spark=spark,
     )
-    stats = rule_statistics(n_products, n_hits, n_rows, n_hit_rows)
+    # the columns as arrays, made into a table once, in its final order (a table of a few hundred rules built
+    # column by column cost more than the search at 100,000 products)
+    table = _measures(n_products, n_hits, n_rows, n_hit_rows)
     name = columns.__getitem__  # map() over it: tens of thousands of tag sets per call, a hold-out mines eight times
-    stats.insert(0, "rule", [" & ".join(map(name, items)) for items in itemsets])
-    stats.insert(1, "size", np.fromiter(map(len, itemsets), dtype=np.int64, count=len(itemsets)))
-    stats["q_value"] = benjamini_hochberg(stats["p_value"])
-    stats["items"] = [tuple(map(name, items)) for items in itemsets]
+    table["rule"] = [" & ".join(map(name, items)) for items in itemsets]
+    table["size"] = np.fromiter(map(len, itemsets), dtype=np.int64, count=len(itemsets))
+    table["q_value"] = benjamini_hochberg(table["p_value"])
+    table["items"] = [tuple(map(name, items)) for items in itemsets]
     subsets = _direct_subsets(itemsets)
-    stats["q_improvement"] = _improvement(stats, subsets)
-    stats["status"] = _status(stats, min_lift, max_q, subsets)
-    stats.attrs.update(
+    table["q_improvement"] = _improvement(table, subsets)
+    table["status"] = _status(table, min_lift, max_q, subsets)
+    rules = pd.DataFrame(table, columns=RULE_COLUMNS)
+    order = _order(rules)
+    rules = rules.take(order).reset_index(drop=True) if len(rules) else rules
+    rules.attrs.update(
         n_rows=n_rows,
         n_hits=n_hit_rows,
         base_rate=n_hit_rows / n_rows,
@@ -186,7 +193,7 @@ def mine_hit_rules(
         min_lift=min_lift,
         max_q=max_q,
     )
-    return _order(stats[RULE_COLUMNS])
+    return rules
 
 
 _KEY_LIMIT = 2**62  # a set's key (its items as digits) must fit in int64
@@ -228,11 +235,11 @@ def _direct_subsets(itemsets) -> np.ndarray:
     return out
 
 
-def _improvement(stats: pd.DataFrame, subsets: np.ndarray) -> np.ndarray:
+def _improvement(stats: dict[str, np.ndarray], subsets: np.ndarray) -> np.ndarray:
     """q-value of the weakest tag of each set: does adding it to the rest raise the hit rate?"""
-    n_products = stats["n_products"].to_numpy()
-    n_hits = stats["n_hits"].to_numpy()
-    worst = stats["p_value"].to_numpy().copy()  # a single tag improves on the empty rule: its own test
+    n_products = stats["n_products"]
+    n_hits = stats["n_hits"]
+    worst = stats["p_value"].copy()  # a single tag improves on the empty rule: its own test
     rows, columns = np.nonzero(subsets >= 0)
     general = subsets[rows, columns]
     if len(rows):
@@ -245,18 +252,16 @@ def _improvement(stats: pd.DataFrame, subsets: np.ndarray) -> np.ndarray:
     return benjamini_hochberg(worst)
 
 
-def _status(stats: pd.DataFrame, min_lift: float, max_q: float, subsets: np.ndarray) -> list[str]:
-    confidence = stats["confidence"].to_numpy(dtype=np.float64)
+def _status(stats: dict[str, np.ndarray], min_lift: float, max_q: float, subsets: np.ndarray) -> list[str]:
+    confidence = stats["confidence"]
     # the highest confidence among all proper subsets, built up one size at a time
-    best = np.full(len(stats), -1.0)
+    best = np.full(len(confidence), -1.0)
     sizes = np.maximum((subsets >= 0).sum(axis=1), 1)
     for size in range(2, subsets.shape[1] + 1):
         rows = np.flatnonzero(sizes == size)
         direct = subsets[rows, :size]
         best[rows] = np.maximum(confidence[direct], best[direct]).max(axis=1)
-    lift = stats["lift"].to_numpy(dtype=np.float64)
-    q = stats["q_value"].to_numpy(dtype=np.float64)
-    qi = stats["q_improvement"].to_numpy(dtype=np.float64)
+    lift, q, qi = stats["lift"], stats["q_value"], stats["q_improvement"]
     return np.select(
         [lift < min_lift, q > max_q, best >= confidence - 1e-12, qi > max_q],
         [LOW_LIFT, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE],
@@ -264,12 +269,13 @@ def _status(stats: pd.DataFrame, min_lift: float, max_q: float, subsets: np.ndar
     ).tolist()
 
 
-def _order(rules: pd.DataFrame) -> pd.DataFrame:
-    """Kept rules first (the order of STATUSES), then by lift and hits (highest first), then by rule."""
+def _order(rules: pd.DataFrame) -> np.ndarray:
+    """The rows in order: kept rules first (the order of STATUSES), then by lift and hits (highest first), then
+    by rule."""
     by_rule = np.empty(len(rules), dtype=np.int64)
     by_rule[rules["rule"].argsort(kind="stable").to_numpy()] = np.arange(len(rules))  # Arrow's sort, not Python's
     rank = pd.Categorical(rules["status"], categories=STATUSES).codes  # vectorised (a loop over Arrow strings is slow)
-    order = np.lexsort(
+    return np.lexsort(
         (
             by_rule,
             -rules["n_hits"].to_numpy(dtype=np.float64),
@@ -277,9 +283,6 @@ def _order(rules: pd.DataFrame) -> pd.DataFrame:
             rank,
         )
     )
-    out = rules.take(order).reset_index(drop=True)
-    out.attrs.update(rules.attrs)
-    return out
 
 
 def status_counts(rules: pd.DataFrame) -> pd.DataFrame:
