@@ -177,7 +177,9 @@ def _search(hit_rows, all_bits, min_hits, max_size, exclude):
             chunk = frequent[start : start + step]
             grow(chunk[:, None], hit_bits[chunk], all_bits[chunk])
     itemsets = [tuple(row) for members, _, _ in found for row in members.tolist()]
-    order = sorted(range(len(itemsets)), key=itemsets.__getitem__)  # as the depth-first search listed them
+    order = sorted(
+        range(len(itemsets)), key=itemsets.__getitem__
+    )  # each set after its prefixes, as the other engines list them
     n_hits = np.concatenate([h for _, h, _ in found])[order]
     n_all = np.concatenate([a for _, _, a in found])[order]
     return [itemsets[k] for k in order], n_hits, n_all
