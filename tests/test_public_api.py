@@ -56,3 +56,24 @@ def test_import_is_lazy_and_the_backtest_verb_survives_its_module():
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert out.splitlines() == ["[]", "True tagkit.backtest"]
+
+
+def test_every_name_the_notebooks_tests_and_benchmarks_use_resolves_in_a_fresh_interpreter():
+    """The walk above runs where other tests have imported much of tagkit already; a lazy import must not depend
+    on that (tk.io.writers once resolved only when some other module had imported it)."""
+    chains = sorted({m.group(1) for path in USERS for m in CHAIN.finditer(path.read_text(encoding="utf-8"))})
+    chains = [c for c in chains if not c.strip(".").startswith("__")]
+    script = (
+        "import sys, types; import tagkit as tk\n"
+        "for chain in sys.argv[1:]:\n"
+        "    target = tk\n"
+        "    for part in chain.strip('.').split('.'):\n"
+        "        if not isinstance(target, types.ModuleType):\n"
+        "            break\n"
+        "        if not hasattr(target, part):\n"
+        "            print('tk' + chain)\n"
+        "            break\n"
+        "        target = getattr(target, part)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, *chains], capture_output=True, text=True, check=True)
+    assert len(chains) > 100 and done.stdout.splitlines() == []

@@ -1,5 +1,8 @@
 """Everything that touches the disk on the way in: files, taxonomy, catalogues, sales, datasets."""
 
+import importlib
+import importlib.util
+
 from tagkit.io._files import atomic_write, detect_encoding, read_table
 from tagkit.io.dataset import Dataset, open_dataset
 from tagkit.io.readers import read_catalogue, read_taxonomy
@@ -19,3 +22,11 @@ __all__ = [
     "read_taxonomy",
     "read_yaml",
 ]
+
+
+def __getattr__(name: str):
+    # tk.io.writers, tk.io.cache...: a module of this package is there when asked for, as it was when `import tagkit`
+    # imported everything
+    if not name.startswith("__") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
