@@ -139,14 +139,15 @@ _CHUNK_WORDS = 1 << 21  # 16 MB of bit sets at a time
 def _search(hit_rows, all_bits, min_hits, max_size, exclude):
     """Level by level, a chunk of tag sets at a time: each set is extended by every tag after its last one that
     pairs with each of its tags among the hits, and kept when enough hits hold it. One numpy call counts a whole
-    chunk of extensions; a chunk's bit sets stay under _CHUNK_WORDS words, so memory does not grow with the
-    catalogue."""
+    chunk of extensions; a chunk's bit sets and its table of allowed extensions stay under _CHUNK_WORDS words or
+    cells, so memory grows with neither the catalogue nor the taxonomy."""
     hit_bits = pack_columns(hit_rows)
     pairs = pair_hits(hit_rows)
     n_cols = pairs.shape[0]
     pair_ok = (pairs >= min_hits) & ~exclude
     after = np.triu(np.ones((n_cols, n_cols), dtype=bool), 1)  # [j, k]: k comes after j
-    step = max(1, _CHUNK_WORDS // max(1, all_bits.shape[1]))
+    # tag sets per chunk: their bit sets, and the (sets x tags) table of allowed extensions, stay under the budget
+    step = max(1, _CHUNK_WORDS // max(1, all_bits.shape[1], n_cols))
     item_hits = np.diagonal(pairs)
     frequent = np.flatnonzero(item_hits >= min_hits)
     found = [(frequent[:, None], item_hits[frequent].astype(np.int64), _popcount(all_bits[frequent]))]
