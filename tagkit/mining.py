@@ -150,7 +150,7 @@ def _search(hit_rows, all_bits, min_hits, max_size, exclude):
     step = max(1, _CHUNK_WORDS // max(1, all_bits.shape[1], n_cols))
     item_hits = np.diagonal(pairs)
     frequent = np.flatnonzero(item_hits >= min_hits)
-    found = [(frequent[:, None], item_hits[frequent].astype(np.int64), _popcount(all_bits[frequent]))]
+    found = [(frequent[:, None], item_hits[frequent], _popcount(all_bits[frequent]))]
 
     def grow(members, h_bits, a_bits):
         allowed = after[members[:, -1]]
@@ -178,9 +178,8 @@ def _search(hit_rows, all_bits, min_hits, max_size, exclude):
             chunk = frequent[start : start + step]
             grow(chunk[:, None], hit_bits[chunk], all_bits[chunk])
     itemsets = [tuple(row) for members, _, _ in found for row in members.tolist()]
-    order = sorted(
-        range(len(itemsets)), key=itemsets.__getitem__
-    )  # each set after its prefixes, as the other engines list them
+    # each set after its prefixes, as the other engines list them
+    order = sorted(range(len(itemsets)), key=itemsets.__getitem__)
     n_hits = np.concatenate([h for _, h, _ in found])[order]
     n_all = np.concatenate([a for _, _, a in found])[order]
     return [itemsets[k] for k in order], n_hits, n_all

@@ -183,7 +183,7 @@ def mine_hit_rules(
     table["status"] = _status(table, min_lift, max_q, subsets)
     rules = pd.DataFrame(table, columns=RULE_COLUMNS)
     order = _order(rules)
-    rules = rules.take(order).reset_index(drop=True) if len(rules) else rules
+    rules = rules.take(order).reset_index(drop=True)
     rules.attrs.update(
         n_rows=n_rows,
         n_hits=n_hit_rows,

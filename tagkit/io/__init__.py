@@ -1,6 +1,5 @@
 """Everything that touches the disk on the way in: files, taxonomy, catalogues, sales, datasets."""
 
-import importlib
 import importlib.util
 
 from tagkit.io._files import atomic_write, detect_encoding, read_table
