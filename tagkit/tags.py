@@ -65,7 +65,7 @@ def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str =
     # thousand distinct tags, so the work is linear in the raw tags with a small constant
     given_codes, given_uniques = _text_codes(out["raw_dimension"], lambda v: v if v.strip() else "", missing="")
     value_codes, value_uniques = _text_codes(out["raw_value"], str, missing="nan")
-    codes, pairs = pd.factorize(given_codes.astype(np.int64) * max(len(value_uniques), 1) + value_codes)
+    codes, pairs = pd.factorize(given_codes * max(len(value_uniques), 1) + value_codes)
     counts = np.bincount(codes, minlength=len(pairs))
     keys = [
         (given_uniques[p // max(len(value_uniques), 1)] or None, value_uniques[p % max(len(value_uniques), 1)])
@@ -82,7 +82,7 @@ def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str =
     for i in unresolved[:MAX_SUGGESTIONS]:
         resolved[i] = _resolve(taxonomy, *keys[i])
     # from here on every raw tag is a code into `resolved`, and products are integer codes too
-    product = pd.factorize(out["product_id"])[0].astype(np.int64)
+    product = pd.factorize(out["product_id"])[0].astype(np.int64, copy=False)
     status = [r[2] for r in resolved]
     suggestion = [r[3] for r in resolved]
     status_of, suggestion_of = codes.copy(), codes.copy()  # into `status` and `suggestion`, which grow below
@@ -163,7 +163,9 @@ def _duplicated(mask: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.n
 
 def _pairs(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """Pairs of non-negative integers as one int64 key each."""
-    return first * (int(second.max(initial=0)) + 1) + second
+    keys = first * (int(second.max(initial=0)) + 1)
+    keys += second
+    return keys
 
 
 def _sorted_pairs(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -171,7 +173,8 @@ def _sorted_pairs(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np
     sort is nearly linear here: the products' tags come in runs, so the keys are nearly sorted."""
     keys = _pairs(first, second)
     order = np.argsort(keys, kind="stable")
-    return order, keys[order][1:] == keys[order][:-1]
+    keys = keys[order]
+    return order, keys[1:] == keys[:-1]
 
 
 def _extra_values(ok: np.ndarray, product: np.ndarray, codes: np.ndarray, resolved: list, taxonomy: Taxonomy):
