@@ -8,7 +8,10 @@ Generates (once, seeded) a wide Parquet catalogue of N products by resampling th
 and empty cells) under new numeric ids, with the demo taxonomy. Then, in a fresh process per size (so that
 its peak memory is its own), times each step a ``tagkit check`` or a notebook runs on it: reading and parsing
 the catalogue, normalising the tags through the taxonomy, the tag-health table, and the one-hot tag matrix.
-Prints a Markdown table, with the exponent of time against size between consecutive sizes (1 = linear).
+Prints a Markdown table, with the exponent of time against size between consecutive sizes (1 = linear), and the
+steps' CPU time split into user and kernel: on a virtual machine whose host takes back freed memory, the kernel's
+share (zeroing pages the process touches for the first time) varies from day to day and explains most of the
+spread of the wall time.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import subprocess
 import sys
@@ -68,6 +72,7 @@ def measure(folder: str) -> dict:
     tk = load_tagkit()
 
     seconds = {}
+    cpu = os.times()
     started = time.perf_counter()
     dataset = tk.open_dataset(folder)
     taxonomy = dataset.read_taxonomy()
@@ -82,7 +87,10 @@ def measure(folder: str) -> dict:
     started = time.perf_counter()
     matrix = tk.encode_tags(tags, taxonomy, products=catalogue.products)
     seconds["encode"] = time.perf_counter() - started
+    done = os.times()
     return {
+        "user_s": done.user - cpu.user,
+        "kernel_s": done.system - cpu.system,
         "seconds": seconds,
         "products": len(catalogue.products),
         "raw_tags": len(tags),
@@ -111,9 +119,9 @@ def main():
         print(f"  {n:,} products: {total:.1f} s", file=sys.stderr)
     print(
         "| products | raw tags | read (s) | normalise (s) | health (s) | encode (s) | total (s) | "
-        "exponent vs previous size | peak memory (GB) |"
+        "exponent vs previous size | CPU user / kernel (s) | peak memory (GB) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     previous = None
     for r in results:
         total = sum(r["seconds"].values())
@@ -121,7 +129,7 @@ def main():
         print(
             f"| {r['products']:,} | {r['raw_tags']:,} | "
             + " | ".join(f"{r['seconds'][s]:.2f}" for s in STEPS)
-            + f" | {total:.2f} | {exponent} | {r['peak_gb']:.2f} |"
+            + f" | {total:.2f} | {exponent} | {r['user_s']:.2f} / {r['kernel_s']:.2f} | {r['peak_gb']:.2f} |"
         )
         previous = (r["products"], total)
 
