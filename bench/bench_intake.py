@@ -8,10 +8,11 @@ Generates (once, seeded) a wide Parquet catalogue of N products by resampling th
 and empty cells) under new numeric ids, with the demo taxonomy. Then, in a fresh process per size (so that
 its peak memory is its own), times each step a ``tagkit check`` or a notebook runs on it: reading and parsing
 the catalogue, normalising the tags through the taxonomy, the tag-health table, and the one-hot tag matrix.
-Prints a Markdown table, with the exponent of time against size between consecutive sizes (1 = linear), and the
-steps' CPU time split into user and kernel: on a virtual machine whose host takes back freed memory, the kernel's
-share (zeroing pages the process touches for the first time) varies from day to day and explains most of the
-spread of the wall time.
+Each size runs twice: in a plain Python process (as a notebook opened in JupyterLab), and in one that keeps freed
+memory for reuse, as the ``tagkit`` command and the batch's notebook kernels do (tagkit/_memory.py). Prints a
+Markdown table, with the exponent of time against size between consecutive sizes (1 = linear), and the steps'
+CPU time split into user and kernel: the kernel's share is mostly zeroing pages the process touches for the first
+time, which on a virtual machine whose host takes freed memory back varies from day to day.
 """
 
 from __future__ import annotations
@@ -100,38 +101,56 @@ def measure(folder: str) -> dict:
     }
 
 
+PROCESSES = {
+    "plain": "a plain Python process (a notebook in JupyterLab)",
+    "kept": "freed memory kept, as the tagkit command and the batch's kernels run",
+}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument(
+        "--process", choices=list(PROCESSES), nargs="+", default=list(PROCESSES), help="which kinds of process to time"
+    )
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--keep-memory", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
+        if args.keep_memory:  # first, as the tagkit command does: before pandas and Arrow are imported
+            from tagkit._memory import keep_freed_memory
+
+            keep_freed_memory()
         print(json.dumps(measure(args.child)))
         return
     results = []
     for n in args.products:
         folder = generate(n)
-        done = subprocess.run([sys.executable, __file__, "--child", str(folder)], capture_output=True, text=True)
-        if done.returncode:
-            sys.exit(done.stderr)
-        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
-        total = sum(results[-1]["seconds"].values())
-        print(f"  {n:,} products: {total:.1f} s", file=sys.stderr)
+        for process in args.process:
+            command = [sys.executable, __file__, "--child", str(folder)] + (["--keep-memory"] * (process == "kept"))
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode:
+                sys.exit(done.stderr)
+            results.append({"process": process, **json.loads(done.stdout.strip().splitlines()[-1])})
+            total = sum(results[-1]["seconds"].values())
+            print(f"  {n:,} products, {PROCESSES[process]}: {total:.1f} s", file=sys.stderr)
     print(
-        "| products | raw tags | read (s) | normalise (s) | health (s) | encode (s) | total (s) | "
+        "| products | process | raw tags | read (s) | normalise (s) | health (s) | encode (s) | total (s) | "
         "exponent vs previous size | CPU user / kernel (s) | peak memory (GB) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    previous = None
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    previous = {}
     for r in results:
         total = sum(r["seconds"].values())
-        exponent = f"{math.log(total / previous[1]) / math.log(r['products'] / previous[0]):.2f}" if previous else ""
+        before = previous.get(r["process"])
+        exponent = f"{math.log(total / before[1]) / math.log(r['products'] / before[0]):.2f}" if before else ""
         print(
-            f"| {r['products']:,} | {r['raw_tags']:,} | "
+            f"| {r['products']:,} | {r['process']} | {r['raw_tags']:,} | "
             + " | ".join(f"{r['seconds'][s]:.2f}" for s in STEPS)
             + f" | {total:.2f} | {exponent} | {r['user_s']:.2f} / {r['kernel_s']:.2f} | {r['peak_gb']:.2f} |"
         )
-        previous = (r["products"], total)
+        previous[r["process"]] = (r["products"], total)
+    print("\nprocess: " + "; ".join(f"{k} = {v}" for k, v in PROCESSES.items() if k in args.process))
 
 
 if __name__ == "__main__":

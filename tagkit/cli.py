@@ -392,5 +392,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def console() -> int:
+    """The ``tagkit`` command: :func:`main` in a process that keeps freed memory for reuse (tagkit._memory)."""
+    from tagkit._memory import keep_freed_memory
+
+    keep_freed_memory()
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(console())

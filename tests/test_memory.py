@@ -1,0 +1,79 @@
+"""Freed memory kept for reuse in tagkit's own processes: checked in fresh interpreters, by what the process
+does with memory it frees (its resident size, read from the kernel), not by the settings' names alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+
+import pytest
+
+from tagkit._memory import SETTINGS
+
+pytestmark = pytest.mark.skipif(
+    sys.platform != "linux" or platform.libc_ver()[0] != "glibc", reason="the settings are glibc's"
+)
+
+# a child that frees a 400 MB array and reports how much of it its resident size still holds
+_FREE_AND_MEASURE = """
+import json, os, sys
+import numpy as np
+from tagkit._memory import keep_freed_memory
+
+def resident_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+
+made = keep_freed_memory() if sys.argv[1] == "keep" else {}
+import pyarrow as pa
+before = resident_mb()
+block = np.ones(50_000_000)  # 400 MB, touched
+del block
+print(json.dumps({"made": made, "kept_mb": resident_mb() - before, "arrow": pa.default_memory_pool().backend_name,
+                  "inherited": os.popen("env").read()}))
+"""
+
+
+def _child(mode: str, **env) -> dict:
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS and k != "TAGKIT_KEEP_MEMORY"}
+    done = subprocess.run(
+        [sys.executable, "-c", _FREE_AND_MEASURE, mode], capture_output=True, text=True, env={**clean, **env}
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_freed_block_stays_in_the_process_and_arrow_uses_the_same_heap():
+    plain, kept = _child("plain"), _child("keep")
+    assert plain["kept_mb"] < 100, "by default glibc hands a freed 400 MB block back at once"
+    assert kept["kept_mb"] > 300, "kept: the block stays for the next step"
+    assert plain["arrow"] != "system" and kept["arrow"] == "system"
+    assert kept["made"] == SETTINGS
+    inherited = dict(line.split("=", 1) for line in kept["inherited"].splitlines() if "=" in line)
+    assert {k: inherited.get(k) for k in SETTINGS} == SETTINGS, "a process it starts (a kernel) gets them too"
+
+
+def test_turned_off_or_set_by_the_user_it_is_left_alone():
+    off = _child("keep", TAGKIT_KEEP_MEMORY="off")
+    assert off["made"] == {} and off["kept_mb"] < 100 and off["arrow"] != "system"
+    mine = _child("keep", MALLOC_ARENA_MAX="4", ARROW_DEFAULT_MEMORY_POOL="jemalloc")
+    assert "MALLOC_ARENA_MAX" not in mine["made"] and "ARROW_DEFAULT_MEMORY_POOL" not in mine["made"]
+    assert mine["arrow"] == "jemalloc"
+    inherited = dict(line.split("=", 1) for line in mine["inherited"].splitlines() if "=" in line)
+    assert inherited["MALLOC_ARENA_MAX"] == "4" and inherited["MALLOC_MMAP_MAX_"] == "0"
+
+
+def test_the_tagkit_command_keeps_freed_memory_before_it_runs():
+    script = (
+        "import json, os, tagkit.cli as cli\n"
+        f"cli.main = lambda: print(json.dumps({{k: os.environ.get(k) for k in {list(SETTINGS)!r}}})) or 0\n"
+        "raise SystemExit(cli.console())"
+    )
+    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS and k != "TAGKIT_KEEP_MEMORY"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=clean)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == SETTINGS
