@@ -20,6 +20,8 @@ import os
 import platform
 import sys
 
+from tagkit._progress import switched_off
+
 # the environment variables, read by glibc when a process starts and by Arrow when it is first imported
 SETTINGS = {
     "MALLOC_MMAP_MAX_": "0",  # large blocks from the heap, not a mapping of their own handed back on free
@@ -31,15 +33,11 @@ SETTINGS = {
 _MALLOPT = {"MALLOC_MMAP_MAX_": -4, "MALLOC_TRIM_THRESHOLD_": -1, "MALLOC_ARENA_MAX": -8}
 
 
-def enabled() -> bool:
-    return os.environ.get("TAGKIT_KEEP_MEMORY", "on").strip().lower() not in {"0", "off", "no", "false"}
-
-
 def keep_freed_memory() -> dict[str, str]:
     """Keep freed memory in this process and in the processes it starts (notebook kernels inherit the
     environment). Returns the settings made: none where they would not apply (not Linux with glibc, turned off,
     or every variable set by the user already)."""
-    if not enabled() or sys.platform != "linux" or platform.libc_ver()[0] != "glibc":
+    if switched_off("TAGKIT_KEEP_MEMORY") or sys.platform != "linux" or platform.libc_ver()[0] != "glibc":
         return {}
     chosen = {name: value for name, value in SETTINGS.items() if name not in os.environ}
     if not chosen:

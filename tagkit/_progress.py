@@ -15,8 +15,13 @@ from tagkit.language import translate as _
 AFTER = 2.0  # seconds a step runs before it says what it is doing
 
 
+def switched_off(variable: str) -> bool:
+    """Whether one of tagkit's on/off environment variables (TAGKIT_PROGRESS, TAGKIT_KEEP_MEMORY) says off."""
+    return os.environ.get(variable, "on").strip().lower() in {"0", "off", "no", "false"}
+
+
 def enabled() -> bool:
-    return os.environ.get("TAGKIT_PROGRESS", "on").strip().lower() not in {"0", "off", "no", "false"}
+    return not switched_off("TAGKIT_PROGRESS")
 
 
 @contextmanager

@@ -33,15 +33,20 @@ import pyarrow as pa
 before = resident_mb()
 block = np.ones(50_000_000)  # 400 MB, touched
 del block
+started = os.popen(f"{sys.executable} -c 'import json, os; print(json.dumps(dict(os.environ)))'").read()
 print(json.dumps({"made": made, "kept_mb": resident_mb() - before, "arrow": pa.default_memory_pool().backend_name,
-                  "inherited": os.popen("env").read()}))
+                  "inherited": json.loads(started)}))
 """
 
 
+def _clean_environment(**env) -> dict:
+    """This process's environment without the settings, with ``env`` on top."""
+    return {**{k: v for k, v in os.environ.items() if k not in SETTINGS and k != "TAGKIT_KEEP_MEMORY"}, **env}
+
+
 def _child(mode: str, **env) -> dict:
-    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS and k != "TAGKIT_KEEP_MEMORY"}
     done = subprocess.run(
-        [sys.executable, "-c", _FREE_AND_MEASURE, mode], capture_output=True, text=True, env={**clean, **env}
+        [sys.executable, "-c", _FREE_AND_MEASURE, mode], capture_output=True, text=True, env=_clean_environment(**env)
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -53,8 +58,7 @@ def test_a_freed_block_stays_in_the_process_and_arrow_uses_the_same_heap():
     assert kept["kept_mb"] > 300, "kept: the block stays for the next step"
     assert plain["arrow"] != "system" and kept["arrow"] == "system"
     assert kept["made"] == SETTINGS
-    inherited = dict(line.split("=", 1) for line in kept["inherited"].splitlines() if "=" in line)
-    assert {k: inherited.get(k) for k in SETTINGS} == SETTINGS, "a process it starts (a kernel) gets them too"
+    assert {k: kept["inherited"].get(k) for k in SETTINGS} == SETTINGS, "a process it starts (a kernel) gets them too"
 
 
 def test_turned_off_or_set_by_the_user_it_is_left_alone():
@@ -63,8 +67,7 @@ def test_turned_off_or_set_by_the_user_it_is_left_alone():
     mine = _child("keep", MALLOC_ARENA_MAX="4", ARROW_DEFAULT_MEMORY_POOL="jemalloc")
     assert "MALLOC_ARENA_MAX" not in mine["made"] and "ARROW_DEFAULT_MEMORY_POOL" not in mine["made"]
     assert mine["arrow"] == "jemalloc"
-    inherited = dict(line.split("=", 1) for line in mine["inherited"].splitlines() if "=" in line)
-    assert inherited["MALLOC_ARENA_MAX"] == "4" and inherited["MALLOC_MMAP_MAX_"] == "0"
+    assert mine["inherited"]["MALLOC_ARENA_MAX"] == "4" and mine["inherited"]["MALLOC_MMAP_MAX_"] == "0"
 
 
 def test_the_tagkit_command_keeps_freed_memory_before_it_runs():
@@ -73,7 +76,6 @@ def test_the_tagkit_command_keeps_freed_memory_before_it_runs():
         f"cli.main = lambda: print(json.dumps({{k: os.environ.get(k) for k in {list(SETTINGS)!r}}})) or 0\n"
         "raise SystemExit(cli.console())"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in SETTINGS and k != "TAGKIT_KEEP_MEMORY"}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=clean)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=_clean_environment())
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == SETTINGS
