@@ -8,10 +8,11 @@ Generates (once, seeded) a wide Parquet catalogue of N products by resampling th
 and empty cells) under new numeric ids, with the demo taxonomy. Then, in a fresh process per size (so that
 its peak memory is its own), times each step a ``tagkit check`` or a notebook runs on it: reading and parsing
 the catalogue, normalising the tags through the taxonomy, the tag-health table, and the one-hot tag matrix.
-Each size runs twice: in a plain Python process (as a notebook opened in JupyterLab), and in one that keeps freed
-memory for reuse, as the ``tagkit`` command and the batch's notebook kernels do (tagkit/_memory.py). Prints a
-Markdown table, with the exponent of time against size between consecutive sizes (1 = linear), and the steps'
-CPU time split into user and kernel: the kernel's share is mostly zeroing pages the process touches for the first
+Each size runs three times: with ``TAGKIT_KEEP_MEMORY=off`` (glibc's and Arrow's defaults throughout); in a plain
+Python process, as a notebook opened in JupyterLab, where each step keeps freed memory while it runs; and in a process
+that keeps it from start to end, as the ``tagkit`` command and the batch's notebook kernels do (tagkit/_memory.py).
+Prints a Markdown table, with the exponent of time against size between consecutive sizes (1 = linear), and the
+steps' CPU time split into user and kernel: the kernel's share is mostly zeroing pages the process touches for the first
 time, which on a virtual machine whose host takes freed memory back varies from day to day.
 """
 
@@ -102,7 +103,8 @@ def measure(folder: str) -> dict:
 
 
 PROCESSES = {
-    "plain": "a plain Python process (a notebook in JupyterLab)",
+    "off": "TAGKIT_KEEP_MEMORY=off, glibc's and Arrow's defaults throughout",
+    "plain": "a plain Python process (a notebook in JupyterLab), freed memory kept while each step runs",
     "kept": "freed memory kept, as the tagkit command and the batch's kernels run",
 }
 
@@ -128,7 +130,8 @@ def main():
         folder = generate(n)
         for process in args.process:
             command = [sys.executable, __file__, "--child", str(folder)] + (["--keep-memory"] * (process == "kept"))
-            done = subprocess.run(command, capture_output=True, text=True)
+            env = {**os.environ, "TAGKIT_KEEP_MEMORY": "off"} if process == "off" else None
+            done = subprocess.run(command, capture_output=True, text=True, env=env)
             if done.returncode:
                 sys.exit(done.stderr)
             results.append({"process": process, **json.loads(done.stdout.strip().splitlines()[-1])})

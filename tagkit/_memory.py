@@ -8,17 +8,23 @@ takes freed memory back, it must find them again too). On this project's 2-core 
 time. With freed memory kept, 3.8 GB was fresh and the intake took less time, at a higher peak (figures in
 docs/benchmarks.md, *Tag intake*).
 
-Only processes tagkit starts are changed: a notebook opened in JupyterLab keeps the defaults (the variables of
-:data:`SETTINGS`, set before starting JupyterLab, give it the same). ``TAGKIT_KEEP_MEMORY=off`` turns it off;
-a variable the user has set is left as it is.
+The processes tagkit starts (the command line, the batch's notebook kernels) keep freed memory from start to end
+(:func:`keep_freed_memory`). In any other process, a notebook opened in JupyterLab or a script, the heavy steps
+keep it while they run and put glibc's and Arrow's defaults back when they return (:func:`freed_memory_kept`):
+the memory a step frees is reused by the next step instead of being handed back and zeroed again, and glibc
+hands it back as usual once the defaults are back. ``TAGKIT_KEEP_MEMORY=off`` turns both off; a variable the
+user has set is left as it is.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import functools
 import os
 import platform
 import sys
+import threading
 
 from tagkit._progress import switched_off
 
@@ -31,13 +37,19 @@ SETTINGS = {
 }
 # the same for glibc in a process already running: mallopt's option numbers (malloc.h)
 _MALLOPT = {"MALLOC_MMAP_MAX_": -4, "MALLOC_TRIM_THRESHOLD_": -1, "MALLOC_ARENA_MAX": -8}
+# glibc's defaults, put back after a step (64-bit: at most eight arenas per core)
+_GLIBC_DEFAULTS = {"MALLOC_MMAP_MAX_": 65536, "MALLOC_TRIM_THRESHOLD_": 128 * 1024, "MALLOC_ARENA_MAX": None}
+
+
+def _applies() -> bool:
+    return not switched_off("TAGKIT_KEEP_MEMORY") and sys.platform == "linux" and platform.libc_ver()[0] == "glibc"
 
 
 def keep_freed_memory() -> dict[str, str]:
     """Keep freed memory in this process and in the processes it starts (notebook kernels inherit the
     environment). Returns the settings made: none where they would not apply (not Linux with glibc, turned off,
     or every variable set by the user already)."""
-    if switched_off("TAGKIT_KEEP_MEMORY") or sys.platform != "linux" or platform.libc_ver()[0] != "glibc":
+    if not _applies():
         return {}
     chosen = {name: value for name, value in SETTINGS.items() if name not in os.environ}
     if not chosen:
@@ -52,3 +64,55 @@ def keep_freed_memory() -> dict[str, str]:
         pa.set_memory_pool(pa.system_memory_pool())
     os.environ.update(chosen)
     return chosen
+
+
+_lock = threading.Lock()
+_depth = 0  # steps running: the defaults come back when the outermost returns
+_restore: list = []  # what the outermost step changed, undone in reverse order
+
+
+def _keep_for_a_step() -> list:
+    """glibc's and Arrow's settings of :data:`SETTINGS` not chosen already (by the user, or by
+    :func:`keep_freed_memory`), applied; returns how to undo each."""
+    undo = []
+    libc = ctypes.CDLL(None)
+    for name, option in _MALLOPT.items():
+        if name not in os.environ and libc.mallopt(option, int(SETTINGS[name])):
+            default = _GLIBC_DEFAULTS[name] or 8 * (os.cpu_count() or 1)
+            undo.append(functools.partial(libc.mallopt, option, default))
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+        import pyarrow as pa
+
+        before = pa.default_memory_pool()
+        pa.set_memory_pool(pa.system_memory_pool())
+        undo.append(functools.partial(pa.set_memory_pool, before))
+    return undo
+
+
+@contextlib.contextmanager
+def _kept():
+    global _depth
+    with _lock:
+        if _depth == 0 and _applies():
+            _restore[:] = _keep_for_a_step()
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                while _restore:
+                    _restore.pop()()
+
+
+def freed_memory_kept(function):
+    """Decorator of a step over a whole catalogue: freed memory is kept while it runs (and while the steps it
+    calls run); glibc's and Arrow's defaults come back when it returns."""
+
+    @functools.wraps(function)
+    def step(*args, **kwargs):
+        with _kept():
+            return function(*args, **kwargs)
+
+    return step

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tagkit._memory import freed_memory_kept
 from tagkit._progress import step
 from tagkit.encode import encode_tags
 from tagkit.health import TaggedCatalogue, read_inputs
@@ -45,6 +46,7 @@ class Brand:
         )
 
 
+@freed_memory_kept
 def load_brand(
     dataset: Dataset,
     *,

@@ -11,11 +11,13 @@ import pandas as pd
 
 from tagkit._arrays import positions_in, ragged_take
 from tagkit._checks import check_frame
+from tagkit._memory import freed_memory_kept
 from tagkit.errors import ParameterError
 from tagkit.tags import USABLE
 from tagkit.taxonomy import Taxonomy
 
 
+@freed_memory_kept
 def encode_tags(
     resolved: pd.DataFrame,
     taxonomy: Taxonomy,

@@ -20,6 +20,7 @@ import pandas as pd
 from tagkit._arrays import text_from_codes
 from tagkit._checks import Choice, check_frame, validate_params
 from tagkit._checks import suggest as _suggest
+from tagkit._memory import freed_memory_kept
 from tagkit.errors import UnknownTagError
 from tagkit.language import translate as _
 from tagkit.taxonomy import Taxonomy, item_name
@@ -53,6 +54,7 @@ _EXAMPLES = 5
 
 
 @validate_params(unknown=Choice(UNKNOWN_TAGS))
+@freed_memory_kept
 def normalise_tags(raw_tags: pd.DataFrame, taxonomy: Taxonomy, *, unknown: str = "report") -> pd.DataFrame:
     """Resolve each raw tag through the taxonomy's aliases; returns one row per raw tag.
 
@@ -213,6 +215,7 @@ def _describe(row) -> str:
     return f"{where}{row.raw_value!r} is {row.problem} ({row.n_products} product(s), e.g. {row.example_products}){hint}"
 
 
+@freed_memory_kept
 def tag_health(resolved: pd.DataFrame, products: pd.DataFrame | None, taxonomy: Taxonomy) -> pd.DataFrame:
     """Every tag problem, largest first: unknown and ambiguous values (with their count, example
     products and the closest canonical value), unknown dimensions, products missing a required

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tagkit._checks import did_you_mean
+from tagkit._memory import freed_memory_kept
 from tagkit.errors import TagkitError, TaxonomyError
 from tagkit.language import current_language, has_cjk
 from tagkit.language import translate as _
@@ -562,6 +563,7 @@ def dimension_name(header, taken=()) -> str:
     return candidate
 
 
+@freed_memory_kept
 def draft_taxonomy(
     columns: dict,
     *,

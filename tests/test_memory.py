@@ -79,3 +79,70 @@ def test_the_tagkit_command_keeps_freed_memory_before_it_runs():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=_clean_environment())
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == SETTINGS
+
+
+# a child in which steps over a catalogue run one inside the other, as load_brand runs normalise_tags
+_STEPS = """
+import json, sys
+import numpy as np
+import pyarrow as pa
+from tagkit._memory import freed_memory_kept, keep_freed_memory
+
+def resident_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+
+def churn():
+    block = np.ones(50_000_000)  # 400 MB, touched, freed
+    del block
+
+@freed_memory_kept
+def inner():
+    churn()
+    return pa.default_memory_pool().backend_name
+
+@freed_memory_kept
+def outer():
+    return inner(), resident_mb()
+
+@freed_memory_kept
+def failing():
+    raise ValueError("a step that fails")
+
+if sys.argv[1] == "command":
+    keep_freed_memory()
+pool_before = pa.default_memory_pool().backend_name
+start = resident_mb()
+pool_inside, inside = outer()
+try:
+    failing()
+except ValueError:
+    pass
+churn()
+print(json.dumps({"pool_before": pool_before, "pool_inside": pool_inside, "pool_after": pa.default_memory_pool().backend_name,
+                  "kept_inside_mb": inside - start, "kept_after_mb": resident_mb() - start}))
+"""
+
+
+def _steps(mode: str, **env) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", _STEPS, mode], capture_output=True, text=True, env=_clean_environment(**env)
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_in_a_plain_process_a_step_keeps_freed_memory_while_it_runs_and_puts_the_defaults_back():
+    plain = _steps("plain")
+    assert plain["kept_inside_mb"] > 300, "the block freed by the inner step stays for the outer one"
+    assert plain["pool_inside"] == "system" and plain["pool_before"] != "system"
+    assert plain["kept_after_mb"] < 100, "after the outermost step (and one that failed) glibc hands memory back"
+    assert plain["pool_after"] == plain["pool_before"]
+
+
+def test_a_step_leaves_the_settings_of_the_command_and_of_the_switch_alone():
+    command = _steps("command")
+    assert command["kept_after_mb"] > 300 and command["pool_after"] == "system", "the command keeps memory to its end"
+    off = _steps("plain", TAGKIT_KEEP_MEMORY="off")
+    assert off["kept_inside_mb"] < 100 and off["pool_inside"] == off["pool_before"] != "system"

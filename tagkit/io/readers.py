@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tagkit._memory import freed_memory_kept
 from tagkit.catalogue import PLACEHOLDERS, Catalogue, parse_catalogue
 from tagkit.errors import InputError
 from tagkit.io._files import read_table
@@ -18,6 +19,7 @@ def read_taxonomy(path) -> Taxonomy:
     return Taxonomy.from_dict(data, source=str(path), lines=lines)
 
 
+@freed_memory_kept
 def read_catalogue(
     path,
     *,
