@@ -44,9 +44,10 @@ def _clean_environment(**env) -> dict:
     return {**{k: v for k, v in os.environ.items() if k not in SETTINGS and k != "TAGKIT_KEEP_MEMORY"}, **env}
 
 
-def _child(mode: str, **env) -> dict:
+def _child(mode: str, script: str = _FREE_AND_MEASURE, **env) -> dict:
+    """What ``script`` prints (one JSON line), run in a fresh interpreter with ``mode`` as its argument."""
     done = subprocess.run(
-        [sys.executable, "-c", _FREE_AND_MEASURE, mode], capture_output=True, text=True, env=_clean_environment(**env)
+        [sys.executable, "-c", script, mode], capture_output=True, text=True, env=_clean_environment(**env)
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -125,16 +126,8 @@ print(json.dumps({"pool_before": pool_before, "pool_inside": pool_inside, "pool_
 """
 
 
-def _steps(mode: str, **env) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-c", _STEPS, mode], capture_output=True, text=True, env=_clean_environment(**env)
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
-
-
 def test_in_a_plain_process_a_step_keeps_freed_memory_while_it_runs_and_puts_the_defaults_back():
-    plain = _steps("plain")
+    plain = _child("plain", _STEPS)
     assert plain["kept_inside_mb"] > 300, "the block freed by the inner step stays for the outer one"
     assert plain["pool_inside"] == "system" and plain["pool_before"] != "system"
     assert plain["kept_after_mb"] < 100, "after the outermost step (and one that failed) glibc hands memory back"
@@ -142,7 +135,7 @@ def test_in_a_plain_process_a_step_keeps_freed_memory_while_it_runs_and_puts_the
 
 
 def test_a_step_leaves_the_settings_of_the_command_and_of_the_switch_alone():
-    command = _steps("command")
+    command = _child("command", _STEPS)
     assert command["kept_after_mb"] > 300 and command["pool_after"] == "system", "the command keeps memory to its end"
-    off = _steps("plain", TAGKIT_KEEP_MEMORY="off")
+    off = _child("plain", _STEPS, TAGKIT_KEEP_MEMORY="off")
     assert off["kept_inside_mb"] < 100 and off["pool_inside"] == off["pool_before"] != "system"
