@@ -10,7 +10,7 @@ docs/benchmarks.md, *Tag intake*).
 
 The processes tagkit starts (the command line, the batch's notebook kernels) keep freed memory from start to end
 (:func:`keep_freed_memory`). In any other process, a notebook opened in JupyterLab or a script, the heavy steps
-keep it while they run and put glibc's and Arrow's defaults back when they return (:func:`freed_memory_kept`):
+keep it while they run and put glibc's and Arrow's settings back when they return (:func:`freed_memory_kept`):
 the memory a step frees is reused by the next step instead of being handed back and zeroed again, and glibc
 hands it back as usual once the defaults are back. ``TAGKIT_KEEP_MEMORY=off`` turns both off; a variable the
 user has set is left as it is.
@@ -71,7 +71,7 @@ def keep_freed_memory() -> dict[str, str]:
 
 
 _lock = threading.Lock()
-_depth = 0  # steps running: the defaults come back when the outermost returns
+_depth = 0  # steps running: the settings come back when the outermost returns
 _restore: list = []  # what the outermost step changed, undone in reverse order
 
 
@@ -113,7 +113,7 @@ def _kept():
 
 def freed_memory_kept(function):
     """Decorator of a step over a whole catalogue: freed memory is kept while it runs (and while the steps it
-    calls run); glibc's and Arrow's defaults come back when it returns."""
+    calls run); glibc's settings (see _AFTER_A_STEP) and Arrow's pool come back when it returns."""
 
     @functools.wraps(function)
     def step(*args, **kwargs):
