@@ -12,7 +12,7 @@ The processes tagkit starts (the command line, the batch's notebook kernels) kee
 (:func:`keep_freed_memory`). In any other process, a notebook opened in JupyterLab or a script, the heavy steps
 keep it while they run and put glibc's and Arrow's settings back when they return (:func:`freed_memory_kept`):
 the memory a step frees is reused by the next step instead of being handed back and zeroed again, and glibc
-hands it back as usual once the defaults are back. ``TAGKIT_KEEP_MEMORY=off`` turns both off; a variable the
+hands it back as usual once they are back. ``TAGKIT_KEEP_MEMORY=off`` turns both off; a variable the
 user has set is left as it is.
 """
 

@@ -84,7 +84,7 @@ def test_the_tagkit_command_keeps_freed_memory_before_it_runs():
 
 # a child in which steps over a catalogue run one inside the other, as load_brand runs normalise_tags
 _STEPS = """
-import json, sys
+import ctypes, json, sys
 import numpy as np
 import pyarrow as pa
 from tagkit._memory import freed_memory_kept, keep_freed_memory
@@ -107,6 +107,17 @@ def inner():
 def outer():
     return inner(), resident_mb()
 
+class MallInfo2(ctypes.Structure):  # glibc's malloc statistics (2.33 and later)
+    _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                       "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+def own_mapping(n_numbers):  # does an array of n_numbers get a mapping of its own (glibc's hblks grows)?
+    mallinfo2 = ctypes.CDLL(None).mallinfo2
+    mallinfo2.restype = MallInfo2
+    before = mallinfo2().hblks
+    block = np.ones(n_numbers)
+    return mallinfo2().hblks > before
+
 @freed_memory_kept
 def failing():
     raise ValueError("a step that fails")
@@ -121,7 +132,7 @@ try:
 except ValueError:
     pass
 churn()
-print(json.dumps({"pool_before": pool_before, "pool_inside": pool_inside, "pool_after": pa.default_memory_pool().backend_name,
+print(json.dumps({"own_mapping_24_mb": own_mapping(3_000_000), "own_mapping_400_mb": own_mapping(50_000_000), "pool_before": pool_before, "pool_inside": pool_inside, "pool_after": pa.default_memory_pool().backend_name,
                   "kept_inside_mb": inside - start, "kept_after_mb": resident_mb() - start}))
 """
 
@@ -132,6 +143,9 @@ def test_in_a_plain_process_a_step_keeps_freed_memory_while_it_runs_and_puts_the
     assert plain["pool_inside"] == "system" and plain["pool_before"] != "system"
     assert plain["kept_after_mb"] < 100, "after the outermost step (and one that failed) glibc hands memory back"
     assert plain["pool_after"] == plain["pool_before"]
+    # glibc's threshold for a mapping of its own is where its own rise ends (32 MB), not back at 128 KB, where
+    # every array over 16,000 numbers would be a fresh mapping, zeroed each time
+    assert not plain["own_mapping_24_mb"] and plain["own_mapping_400_mb"]
 
 
 def test_a_step_leaves_the_settings_of_the_command_and_of_the_switch_alone():
