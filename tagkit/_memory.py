@@ -41,7 +41,11 @@ _MALLOPT = {"MALLOC_MMAP_MAX_": -4, "MALLOC_TRIM_THRESHOLD_": -1, "MALLOC_ARENA_
 # are freed (from 128 KB up to 32 MB), so the threshold is put where that rise ends, not at its start: at 128 KB
 # every array over 16,000 numbers would be a fresh mapping, zeroed again each time (a sixth more time, measured).
 _M_MMAP_THRESHOLD = -3
-_AFTER_A_STEP = {"MALLOC_MMAP_MAX_": 65536, "MALLOC_TRIM_THRESHOLD_": 64 * 2**20, "MALLOC_ARENA_MAX": None}
+_AFTER_A_STEP = {
+    "MALLOC_MMAP_MAX_": 65536,
+    "MALLOC_TRIM_THRESHOLD_": 64 * 2**20,
+    "MALLOC_ARENA_MAX": 8 * (os.cpu_count() or 1),
+}
 _MMAP_THRESHOLD_AFTER = 32 * 2**20
 
 
@@ -82,7 +86,7 @@ def _keep_for_a_step() -> list:
     libc = ctypes.CDLL(None)
     for name, option in _MALLOPT.items():
         if name not in os.environ and libc.mallopt(option, int(SETTINGS[name])):
-            undo.append(functools.partial(libc.mallopt, option, _AFTER_A_STEP[name] or 8 * (os.cpu_count() or 1)))
+            undo.append(functools.partial(libc.mallopt, option, _AFTER_A_STEP[name]))
     if undo and "MALLOC_MMAP_THRESHOLD_" not in os.environ:
         undo.append(functools.partial(libc.mallopt, _M_MMAP_THRESHOLD, _MMAP_THRESHOLD_AFTER))
     if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:

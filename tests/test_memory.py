@@ -17,16 +17,22 @@ pytestmark = pytest.mark.skipif(
     sys.platform != "linux" or platform.libc_ver()[0] != "glibc", reason="the settings are glibc's"
 )
 
-# a child that frees a 400 MB array and reports how much of it its resident size still holds
-_FREE_AND_MEASURE = """
-import json, os, sys
-import numpy as np
-from tagkit._memory import keep_freed_memory
-
+# the child's resident size, read from the kernel
+_RESIDENT_MB = """
 def resident_mb():
     for line in open("/proc/self/status"):
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
+"""
+
+# a child that frees a 400 MB array and reports how much of it its resident size still holds
+_FREE_AND_MEASURE = (
+    _RESIDENT_MB
+    + """
+import json, os, sys
+import numpy as np
+from tagkit._memory import keep_freed_memory
+
 
 made = keep_freed_memory() if sys.argv[1] == "keep" else {}
 import pyarrow as pa
@@ -37,6 +43,7 @@ started = os.popen(f"{sys.executable} -c 'import json, os; print(json.dumps(dict
 print(json.dumps({"made": made, "kept_mb": resident_mb() - before, "arrow": pa.default_memory_pool().backend_name,
                   "inherited": json.loads(started)}))
 """
+)
 
 
 def _clean_environment(**env) -> dict:
@@ -83,16 +90,14 @@ def test_the_tagkit_command_keeps_freed_memory_before_it_runs():
 
 
 # a child in which steps over a catalogue run one inside the other, as load_brand runs normalise_tags
-_STEPS = """
+_STEPS = (
+    _RESIDENT_MB
+    + """
 import ctypes, json, sys
 import numpy as np
 import pyarrow as pa
 from tagkit._memory import freed_memory_kept, keep_freed_memory
 
-def resident_mb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
 
 def churn():
     block = np.ones(50_000_000)  # 400 MB, touched, freed
@@ -132,9 +137,11 @@ try:
 except ValueError:
     pass
 churn()
-print(json.dumps({"own_mapping_24_mb": own_mapping(3_000_000), "own_mapping_400_mb": own_mapping(50_000_000), "pool_before": pool_before, "pool_inside": pool_inside, "pool_after": pa.default_memory_pool().backend_name,
+print(json.dumps({"own_mapping_24_mb": own_mapping(3_000_000), "own_mapping_400_mb": own_mapping(50_000_000),
+                  "pool_before": pool_before, "pool_inside": pool_inside, "pool_after": pa.default_memory_pool().backend_name,
                   "kept_inside_mb": inside - start, "kept_after_mb": resident_mb() - start}))
 """
+)
 
 
 def test_in_a_plain_process_a_step_keeps_freed_memory_while_it_runs_and_puts_the_defaults_back():
