@@ -236,14 +236,16 @@ def test_heatmap_dimensions_are_the_ones_that_tell_hits_apart():
     assert tk.rules.heatmap_dimensions(matrix.filter(like="material="), hits, one) is None
 
 
-def test_the_fisher_tail_agrees_with_scipy_everywhere():
+@pytest.mark.parametrize("largest", [200_000, 4_000_000, 10_000_000])  # the log-factorial table, to its limit, beyond
+def test_the_fisher_tail_agrees_with_scipy_everywhere(largest):
     """tagkit._fisher.upper_tail (the rules' p-values) against scipy's hypergeom.sf, edges included."""
     from scipy.stats import hypergeom
 
-    from tagkit._fisher import upper_tail
+    from tagkit._fisher import _TABLE_LIMIT, upper_tail
 
+    assert (largest < _TABLE_LIMIT) == (largest < 5_000_000)  # the last size takes the log-beta path
     rng = np.random.default_rng(3)
-    population = rng.integers(1, 200_000, 4000)
+    population = rng.integers(1, largest, 4000)
     successes = (population * rng.uniform(0, 1, 4000)).astype(int)
     draws = (population * rng.uniform(0, 1, 4000)).astype(int)
     x = rng.integers(-2, np.minimum(successes, draws) + 3)

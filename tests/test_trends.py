@@ -55,6 +55,13 @@ def test_holdout_scores_rules_on_the_next_season():
     assert (row["test_n_products"], row["test_n_hits"]) == (has.sum(), (has & test["hit"]).sum())
     assert row["test_lift"] == pytest.approx((has & test["hit"]).sum() / has.sum() / test["hit"].mean())
     assert row["held_up"] and row["confirmed"]
+    # the seasons are mined two at a time; each comes back in its place, with its own window's kept rules
+    assert list(dict.fromkeys(table["test_season"])) == seasons[4:]
+    for k, test in enumerate(seasons[4:], start=4):
+        mined = tk.mine_hit_rules(*tk.hits.ranked_rows(labels, matrix, seasons[k - 4 : k]), min_lift=1.5)
+        kept = mined[mined["status"] == tk.vocabulary.KEPT]
+        assert table.loc[table["test_season"] == test, "rule"].tolist() == kept["rule"].tolist()
+        assert table.loc[table["test_season"] == test, "trained_on"].eq(f"{seasons[k - 4]}-{seasons[k - 1]}").all()
     summary = tk.trends.holdout_summary(table)
     assert list(summary["test_season"]) == seasons[4:] and summary["held_up"].between(0, 1).all()
 
