@@ -25,7 +25,7 @@ from tagkit.hits import HIT, MISS, ranked_rows
 from tagkit.language import translate as _
 from tagkit.plan import CORE, HIT_BET, IMAGE, PlanInfeasible, limits_from_mix, plan_season
 from tagkit.propensity import brier_score, fit_propensity, reliability, score_candidates
-from tagkit.rules import KEPT, mine_hit_rules, rule_membership
+from tagkit.rules import mine_hit_rules, rule_membership
 from tagkit.seasons import QUARTERS, SeasonCalendar, history
 from tagkit.taxonomy import Taxonomy
 from tagkit.vocabulary import BACKTEST_METHODS, BACKTEST_RANDOM, BACKTEST_TAGKIT, MODEL_KINDS, TAGS_AND_RULES
@@ -88,13 +88,12 @@ def backtest(
         if not set(train) <= present or season not in present:
             continue
         train_rows, train_hits = ranked_rows(labels, matrix, train)
-        rules = mine_hit_rules(train_rows, train_hits, **rule_options)
-        kept = rules[rules["status"] == KEPT]
+        kept = mine_hit_rules(train_rows, train_hits, kept_only=True, **rule_options)  # the models use no other
         models = {
             name: fit_propensity(
                 train_rows,
                 train_hits,
-                rules=rules,
+                rules=kept,
                 kind=kind,
                 penalty=penalty,
                 trained_on=train,
@@ -121,7 +120,7 @@ def backtest(
         size = int(round(plan_share * len(ids)))
         image_count = int(round(plan_share * int((truth == IMAGE_STATUS).sum())))
         for method, fitted in models.items():
-            scored = score_candidates(fitted, candidate_products, candidate_tags, taxonomy, rules=rules, season=season)
+            scored = score_candidates(fitted, candidate_products, candidate_tags, taxonomy, rules=kept, season=season)
             scored["role"] = np.where(scored["product_id"].map(truth).eq(IMAGE_STATUS), IMAGE, CORE)  # as launched
             predicted = pd.DataFrame(
                 {

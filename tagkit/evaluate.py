@@ -116,7 +116,11 @@ def score_past_seasons(
         base = float(train_hits.mean())
         scores = {}
         wanted = set(methods) | (set(KIND_OF) if {TAGKIT, RAW} & set(methods) else set())
-        rules = mine_hit_rules(train_rows, train_hits, **rule_options) if {RULES, *CONTEXTUAL} & wanted else None
+        rules = (  # the models use the kept rules only
+            mine_hit_rules(train_rows, train_hits, kept_only=True, **rule_options)
+            if {RULES, *CONTEXTUAL} & wanted
+            else None
+        )
         for method in [m for m in METHODS if m in wanted]:
             if method in KIND_OF or method in CONTEXTUAL:
                 seasonal = (

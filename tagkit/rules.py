@@ -140,13 +140,17 @@ def mine_hit_rules(
     taxonomy: Taxonomy | None = None,
     engine: str | None = None,
     spark=None,
+    kept_only: bool = False,
 ) -> pd.DataFrame:
     """Every rule ``tag set => hit`` whose tag set is held by at least ``min_hits`` hits (and
     ``min_support`` of all rows), with its measures and status; kept rules first, by lift.
 
     ``matrix`` is a boolean product x tag DataFrame (one row per product and season; sparse
     columns are fine), ``hits`` says which rows are hits. With ``taxonomy``, a tag and its parent,
-    or two values of a single-valued dimension, never stand in one tag set.
+    or two values of a single-valued dimension, never stand in one tag set. With ``kept_only``, only the
+    kept rules, the same rows as the kept rules of the whole table (their q-values are still over every rule
+    mined), in less time: the others are never named (a hold-out or a backtest mines a season at a time and
+    needs the kept rules only).
     """
     owner = "mine_hit_rules"
     engine = check_engine(engine, spark, owner=owner, choices=MINING_ENGINES, default="tagkit")
@@ -173,14 +177,19 @@ def mine_hit_rules(
     # the columns as arrays, made into a table once, in its final order (a table of a few hundred rules built
     # column by column cost more than the search at 100,000 products)
     table = _measures(n_products, n_hits, n_rows, n_hit_rows)
-    name = columns.__getitem__  # map() over it: tens of thousands of tag sets per call, a hold-out mines eight times
-    table["rule"] = [" & ".join(map(name, items)) for items in itemsets]
     table["size"] = np.fromiter(map(len, itemsets), dtype=np.int64, count=len(itemsets))
     table["q_value"] = benjamini_hochberg(table["p_value"])
-    table["items"] = [tuple(map(name, items)) for items in itemsets]
     subsets = _direct_subsets(itemsets)
     table["q_improvement"] = _improvement(table, subsets)
-    table["status"] = _status(table, min_lift, max_q, subsets)
+    status = _status(table, min_lift, max_q, subsets)
+    if kept_only:
+        chosen = np.flatnonzero(status == KEPT)
+        table = {key: values[chosen] for key, values in table.items()}
+        itemsets, status = [itemsets[k] for k in chosen], status[chosen]
+    name = columns.__getitem__  # map() over it: tens of thousands of tag sets per call, a hold-out mines eight times
+    table["rule"] = [" & ".join(map(name, items)) for items in itemsets]
+    table["items"] = [tuple(map(name, items)) for items in itemsets]
+    table["status"] = status.tolist()
     rules = pd.DataFrame(table, columns=RULE_COLUMNS)
     order = _order(rules)
     rules = rules.take(order).reset_index(drop=True)
@@ -252,7 +261,7 @@ def _improvement(stats: dict[str, np.ndarray], subsets: np.ndarray) -> np.ndarra
     return benjamini_hochberg(worst)
 
 
-def _status(stats: dict[str, np.ndarray], min_lift: float, max_q: float, subsets: np.ndarray) -> list[str]:
+def _status(stats: dict[str, np.ndarray], min_lift: float, max_q: float, subsets: np.ndarray) -> np.ndarray:
     confidence = stats["confidence"]
     # the highest confidence among all proper subsets, built up one size at a time
     best = np.full(len(confidence), -1.0)
@@ -266,7 +275,7 @@ def _status(stats: dict[str, np.ndarray], min_lift: float, max_q: float, subsets
         [lift < min_lift, q > max_q, best >= confidence - 1e-12, qi > max_q],
         [LOW_LIFT, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE],
         default=KEPT,
-    ).tolist()
+    )
 
 
 def _order(rules: pd.DataFrame) -> np.ndarray:

@@ -12,7 +12,7 @@ from tagkit._checks import check_frame
 from tagkit._progress import bar
 from tagkit.hits import HIT, MISS, ranked_rows
 from tagkit.mining import count_itemsets, pack_columns
-from tagkit.rules import KEPT, benjamini_hochberg, common_tags, mine_hit_rules, score_rules
+from tagkit.rules import benjamini_hochberg, common_tags, mine_hit_rules, score_rules
 from tagkit.seasons import QUARTERS, SeasonCalendar, history, seasons_before
 from tagkit.taxonomy import Taxonomy
 
@@ -40,8 +40,7 @@ def holdout(
     def tested(window) -> pd.DataFrame | None:
         test, train = window
         train_rows, train_hits = ranked_rows(labels, matrix, train)
-        rules = mine_hit_rules(train_rows, train_hits, taxonomy=taxonomy, **rule_options)
-        rules = rules[rules["status"] == KEPT]
+        rules = mine_hit_rules(train_rows, train_hits, taxonomy=taxonomy, kept_only=True, **rule_options)
         if rules.empty:
             return None
         test_rows, test_hits = ranked_rows(labels, matrix, [test])

@@ -182,6 +182,21 @@ def demo_rules():
     return brand, labels, truth
 
 
+def test_kept_only_is_the_kept_rows_of_the_whole_table(demo_rules):
+    """kept_only names the kept rules alone; the rows, their order, q-values and attrs are the whole table's."""
+    matrix, hits = _frame(4, n=500)
+    options = dict(min_hits=5, max_size=3, min_lift=1.2, max_q=0.05)
+    brand, labels, _truth = demo_rules
+    rows, demo_hits = tk.hits.ranked_rows(labels, brand.matrix, tk.seasons.history("2025Q4", 4))
+    for m, h, extra in ((matrix, hits, {}), (rows, demo_hits, {"taxonomy": brand.taxonomy})):
+        whole = tk.mine_hit_rules(m, h, **options, **extra)
+        kept = tk.mine_hit_rules(m, h, kept_only=True, **options, **extra)
+        expected = whole[whole["status"] == tk.vocabulary.KEPT].reset_index(drop=True)
+        assert 0 < len(kept) < len(whole)
+        pd.testing.assert_frame_equal(kept, expected)
+        assert kept.attrs == whole.attrs
+
+
 @pytest.mark.parametrize("year", ["2023", "2025"])
 def test_demo_brand_planted_combinations_come_out_on_top_and_noise_does_not(demo_rules, year):
     brand, labels, truth = demo_rules
