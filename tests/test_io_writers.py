@@ -1,4 +1,5 @@
 import hashlib
+import re
 import time
 import zipfile
 
@@ -135,7 +136,15 @@ def test_every_cell_reads_back_as_written_with_its_type(tmp_path):
     n = 7
     frame = pd.DataFrame(
         {
-            "name": ["a & b <c>", "  spaced ", "_x0041_ literal", "颜色 黑色", "bad\x07bell", None, "line\nbreak"],
+            "name": [
+                "a & b <c>",
+                "  spaced ",
+                "_x0041_ literal",
+                "颜色 黑色",
+                "bad\x07bell\uffff\ufffe",
+                None,
+                "line\nbreak",
+            ],
             "units": range(n),
             "lift": [1.5, float("nan"), float("inf"), 2.25, 1e-7, 123456.789, -3.0],
             "flag": pd.array([True, False, None, True, False, True, True], dtype="boolean"),
@@ -156,7 +165,8 @@ def test_every_cell_reads_back_as_written_with_its_type(tmp_path):
     assert len(rows) == n
     for i, row in enumerate(rows):
         name = frame["name"][i]
-        assert row[0] == (None if pd.isna(name) else name.replace("\x07", "\ufffd"))
+        # characters XML 1.0 cannot hold at all (a bell, the noncharacters U+FFFE and U+FFFF) read as U+FFFD
+        assert row[0] == (None if pd.isna(name) else re.sub("[\x07\ufffe\uffff]", "\ufffd", name))
         assert row[1] == i
         lift = frame["lift"][i]
         assert row[2] == (lift if lift not in (float("inf"),) and lift == lift else None)
@@ -193,3 +203,18 @@ def test_a_workbook_that_fails_halfway_leaves_nothing(tmp_path, monkeypatch, whe
     with pytest.raises(RuntimeError, match="disk full"):
         tk.write_excel({"labels": frame}, tmp_path / "x.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_shared_strings_escape_each_text_whether_or_not_one_holds_the_separator():
+    """All texts are escaped in one pass joined by U+FFFF; a text holding it (none from a table can: excel_text
+    replaces it) is escaped on its own."""
+    from html import escape
+
+    from tagkit.io._xlsx import _SEPARATOR, _shared_strings
+
+    texts = ["a & b", "<c>", "_x0041_", "", "plain"]
+    for extra in ([], [f"odd {_SEPARATOR} one"]):
+        items = _shared_strings(texts + extra)
+        expected = [escape(t, quote=False).replace("_x0041_", "_x005F_x0041_") for t in texts + extra]
+        assert items == "".join(f'<si><t xml:space="preserve">{t}</t></si>' for t in expected)
+    assert _shared_strings([]) == ""

@@ -223,7 +223,7 @@ class Workbook:
             + (f"<definedNames>{filters}</definedNames>" if filters else "")
             + "</workbook>",
         )
-        strings = "".join(f'<si><t xml:space="preserve">{_xml_text(t)}</t></si>' for t in self._strings)
+        strings = _shared_strings(list(self._strings))
         self._put(
             "xl/sharedStrings.xml",
             f'<sst xmlns="{_MAIN}" count="{self._n_strings}" uniqueCount="{len(self._strings)}">{strings}</sst>',
@@ -296,6 +296,22 @@ class Workbook:
             '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
             f'<dxfs count="{len(self._colours)}">{dxfs}</dxfs></styleSheet>'
         )
+
+
+_SEPARATOR = "\uffff"  # a noncharacter: joins the shared strings, to be escaped in one pass when none holds it
+
+
+def _shared_strings(texts: list[str]) -> str:
+    """The ``<si>`` items of the shared strings, each text escaped for XML."""
+    if not texts:
+        return ""
+    between = '</t></si><si><t xml:space="preserve">'
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) == len(texts) - 1:  # no text holds the separator: one pass over all of them
+        body = _xml_text(joined).replace(_SEPARATOR, between)
+    else:
+        body = between.join(map(_xml_text, texts))
+    return f'<si><t xml:space="preserve">{body}</t></si>'
 
 
 def _xml_text(text: str) -> str:

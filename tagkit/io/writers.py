@@ -140,16 +140,17 @@ def _verdict_colours(frame: pd.DataFrame) -> list:
 def _cells(values: pd.Series) -> tuple[str, list, str]:
     """A column as (its cell type, the cell values with None for an empty cell, its number format)."""
     if pd.api.types.is_bool_dtype(values.dtype):
-        return _xlsx.BOOLEAN, [None if pd.isna(v) else bool(v) for v in values.astype(object)], ""
+        flags = values.to_numpy(dtype=bool, na_value=False)
+        return _xlsx.BOOLEAN, _emptied(flags.tolist(), values.isna().to_numpy()), ""
     if pd.api.types.is_numeric_dtype(values.dtype):
         numbers = values.astype("float64").to_numpy()
-        return _xlsx.NUMBER, [v if ok else None for v, ok in zip(numbers.tolist(), np.isfinite(numbers).tolist())], ""
+        return _xlsx.NUMBER, _emptied(numbers.tolist(), ~np.isfinite(numbers)), ""
     if pd.api.types.is_datetime64_any_dtype(values.dtype):  # Excel has no time zones: serial days from 1899-12-30
         stamps = values.dt.tz_localize(None) if isinstance(values.dtype, pd.DatetimeTZDtype) else values
         known = stamps.dropna()
         num_format = "yyyy-mm-dd" if bool((known == known.dt.normalize()).all()) else "yyyy-mm-dd hh:mm:ss"
         days = ((stamps - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1)).to_numpy(dtype="float64")
-        return _xlsx.DATE, [v if ok else None for v, ok in zip(days.tolist(), np.isfinite(days).tolist())], num_format
+        return _xlsx.DATE, _emptied(days.tolist(), ~np.isfinite(days)), num_format
     # text (and anything else, as its text): each distinct value made safe once
     try:
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
@@ -157,6 +158,14 @@ def _cells(values: pd.Series) -> tuple[str, list, str]:
         return _xlsx.TEXT, [None if _missing(v) else excel_text(str(v)) for v in values.astype(object)], ""
     safe = [excel_text(v if isinstance(v, str) else str(v)) for v in distinct] + [None]
     return _xlsx.TEXT, np.array(safe, dtype=object)[codes].tolist(), ""
+
+
+def _emptied(cells: list, empty: np.ndarray) -> list:
+    """``cells`` with None where ``empty`` is true (an empty cell): the few missing values set one by one, not
+    every value tested in Python."""
+    for i in np.flatnonzero(empty).tolist():
+        cells[i] = None
+    return cells
 
 
 def _missing(value) -> bool:
