@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tagkit._inert import csv_frame, excel_text
+from tagkit._inert import csv_frame, excel_text, excel_texts
 from tagkit.formats import decimals, header, measure, tagkit_words
 from tagkit.io import _xlsx
 from tagkit.io._files import atomic_write
@@ -156,7 +156,7 @@ def _cells(values: pd.Series) -> tuple[str, list, str]:
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # unhashable values (a list in a cell): each one's text
         return _xlsx.TEXT, [None if _missing(v) else excel_text(str(v)) for v in values.astype(object)], ""
-    safe = [excel_text(v if isinstance(v, str) else str(v)) for v in distinct] + [None]
+    safe = excel_texts([v if isinstance(v, str) else str(v) for v in distinct]) + [None]
     return _xlsx.TEXT, np.array(safe, dtype=object)[codes].tolist(), ""
 
 
