@@ -104,6 +104,25 @@ def frequent_hit_itemsets(
     number of rows in the whole matrix. ``exclude`` (n_columns x n_columns, boolean) names pairs
     of columns that may not stand in one tag set (a tag and its parent, say).
     """
+    sets, n_hits, n_all = frequent_hit_set_array(
+        matrix, hits, min_hits=min_hits, max_size=max_size, exclude=exclude, engine=engine, spark=spark
+    )
+    return as_tuples(sets), n_hits, n_all
+
+
+def frequent_hit_set_array(
+    matrix,
+    hits,
+    *,
+    min_hits: int,
+    max_size: int,
+    exclude: np.ndarray | None = None,
+    engine: str | None = None,
+    spark=None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`frequent_hit_itemsets` with the tag sets as one array: a row per set, its column positions
+    ascending and then -1, the rows in the same order (the rules are computed from it with no Python object per
+    set). The parameters are not checked here: :func:`frequent_hit_itemsets` and ``mine_hit_rules`` check them."""
     engine = check_engine(engine, spark, owner="frequent_hit_itemsets", choices=ENGINES, default="tagkit")
     if engine == "spark" and spark is None:  # the miner is handed a session; it never starts one itself
         raise ParameterError(
@@ -129,8 +148,27 @@ def frequent_hit_itemsets(
             if engine == "spark"
             else finder(hit_rows, min_hits, max_size, exclude)
         )
-        return itemsets, n_hits, count_itemsets(all_bits, itemsets)
+        return as_array(itemsets), n_hits, count_itemsets(all_bits, itemsets)
     return _search(hit_rows, all_bits, min_hits, max_size, exclude)
+
+
+def set_sizes(sets: np.ndarray) -> np.ndarray:
+    """The number of tags of each row of a set array."""
+    return (sets >= 0).sum(axis=1)
+
+
+def as_tuples(sets: np.ndarray) -> list[tuple[int, ...]]:
+    """A set array as a list of tuples of column positions."""
+    return [tuple(row[:size]) for row, size in zip(sets.tolist(), set_sizes(sets).tolist(), strict=True)]
+
+
+def as_array(itemsets) -> np.ndarray:
+    """Tuples of column positions as a set array (-1 past each set's size)."""
+    width = max(map(len, itemsets), default=1)
+    sets = np.full((len(itemsets), width), -1, dtype=np.int64)
+    for k, items in enumerate(itemsets):
+        sets[k, : len(items)] = items
+    return sets
 
 
 _CHUNK_WORDS = 1 << 21  # 16 MB of bit sets at a time
@@ -177,12 +215,16 @@ def _search(hit_rows, all_bits, min_hits, max_size, exclude):
         for start in range(0, len(frequent), step):
             chunk = frequent[start : start + step]
             grow(chunk[:, None], hit_bits[chunk], all_bits[chunk])
-    itemsets = [tuple(row) for members, _, _ in found for row in members.tolist()]
-    # each set after its prefixes, as the other engines list them
-    order = sorted(range(len(itemsets)), key=itemsets.__getitem__)
+    sets = np.full((sum(len(m) for m, _, _ in found), max(m.shape[1] for m, _, _ in found)), -1, dtype=np.int64)
+    start = 0
+    for members, _, _ in found:
+        sets[start : start + len(members), : members.shape[1]] = members
+        start += len(members)
+    # each set after its prefixes (-1 comes first), as the other engines list them: column 0 the first key
+    order = np.lexsort(sets.T[::-1])
     n_hits = np.concatenate([h for _, h, _ in found])[order]
     n_all = np.concatenate([a for _, _, a in found])[order]
-    return [itemsets[k] for k in order], n_hits, n_all
+    return sets[order], n_hits, n_all
 
 
 def _mlxtend_itemsets(hit_rows, min_hits, max_size, exclude):

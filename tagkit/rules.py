@@ -26,7 +26,6 @@ Every mined rule is returned with a ``status``, the first that applies:
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
@@ -36,7 +35,7 @@ from tagkit._checks import Number, Share, Whole, check_engine, check_frame, did_
 from tagkit._fisher import upper_tail
 from tagkit.errors import ParameterError
 from tagkit.language import translate as _
-from tagkit.mining import count_itemsets, frequent_hit_itemsets, pack_columns
+from tagkit.mining import as_tuples, count_itemsets, frequent_hit_set_array, pack_columns, set_sizes
 from tagkit.taxonomy import Taxonomy
 from tagkit.vocabulary import KEPT, LOW_LIFT, MAX_TAG_SET_SIZE, MINING_ENGINES, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE
 from tagkit.vocabulary import RULE_STATUSES as STATUSES
@@ -165,7 +164,7 @@ def mine_hit_rules(
         )
     columns = [str(c) for c in matrix.columns]
     threshold = max(min_hits, math.ceil(min_support * n_rows - 1e-9))
-    itemsets, n_hits, n_products = frequent_hit_itemsets(
+    sets, n_hits, n_products = frequent_hit_set_array(
         matrix,
         hits,
         min_hits=threshold,
@@ -177,16 +176,17 @@ def mine_hit_rules(
     # the columns as arrays, made into a table once, in its final order (a table of a few hundred rules built
     # column by column cost more than the search at 100,000 products)
     table = _measures(n_products, n_hits, n_rows, n_hit_rows)
-    table["size"] = np.fromiter(map(len, itemsets), dtype=np.int64, count=len(itemsets))
+    table["size"] = set_sizes(sets)
     table["q_value"] = benjamini_hochberg(table["p_value"])
-    subsets = _direct_subsets(itemsets)
+    subsets = _direct_subsets(sets)
     table["q_improvement"] = _improvement(table, subsets)
     status = _status(table, min_lift, max_q, subsets)
     if kept_only:
         chosen = np.flatnonzero(status == KEPT)
         table = {key: values[chosen] for key, values in table.items()}
-        itemsets, status = [itemsets[k] for k in chosen], status[chosen]
+        sets, status = sets[chosen], status[chosen]
     name = columns.__getitem__  # map() over it: tens of thousands of tag sets per call, a hold-out mines eight times
+    itemsets = [row[:size] for row, size in zip(sets.tolist(), table["size"].tolist(), strict=True)]
     table["rule"] = [" & ".join(map(name, items)) for items in itemsets]
     table["items"] = [tuple(map(name, items)) for items in itemsets]
     table["status"] = status.tolist()
@@ -208,28 +208,26 @@ def mine_hit_rules(
 _KEY_LIMIT = 2**62  # a set's key (its items as digits) must fit in int64
 
 
-def _direct_subsets(itemsets) -> np.ndarray:
-    """For each tag set, the row of each set with one of its tags left out: an (n, largest size) array, -1
-    where there is none (past a set's size, or a single tag). Every such subset was mined too (a subset has at
-    least the hits of its set, and no excluded pair). Found by integer keys, one sorted search per left-out
-    tag; sets too wide for a 63-bit key by a dictionary of frozensets."""
-    n = len(itemsets)
-    width = max(map(len, itemsets), default=0)
+def _direct_subsets(sets: np.ndarray) -> np.ndarray:
+    """For each tag set (a row of a set array: column positions, then -1), the row of each set with one of its
+    tags left out: an (n, largest size) array, -1 where there is none (past a set's size, or a single tag).
+    Every such subset was mined too (a subset has at least the hits of its set, and no excluded pair). Found by
+    integer keys, one sorted search per left-out tag; sets too wide for a 63-bit key by a dictionary of
+    frozensets."""
+    n, width = sets.shape
     out = np.full((n, max(width, 1)), -1, dtype=np.int64)
     if n == 0 or width < 2:
         return out
-    flat = np.fromiter(itertools.chain.from_iterable(itemsets), dtype=np.int64)
-    base = int(flat.max()) + 2  # item + 1 in each digit, 0 for none
+    sizes = set_sizes(sets)
+    base = int(sets.max()) + 2  # item + 1 in each digit, 0 for none
     if base**width >= _KEY_LIMIT:
+        itemsets = as_tuples(sets)
         index = {frozenset(items): k for k, items in enumerate(itemsets)}
         for k, items in enumerate(itemsets):
             if len(items) > 1:
                 out[k, : len(items)] = [index[frozenset(items[:q] + items[q + 1 :])] for q in range(len(items))]
         return out
-    padded = np.full((n, width), -1, dtype=np.int64)
-    sizes = np.fromiter(map(len, itemsets), dtype=np.int64, count=n)
-    padded[np.arange(width)[None, :] < sizes[:, None]] = flat
-    digits = padded + 1
+    digits = sets + 1
     powers = base ** np.arange(width, dtype=np.int64)
     keys = digits @ powers  # each set's key: its sorted items as digits
     order = np.argsort(keys, kind="stable")
