@@ -97,32 +97,16 @@ def frequent_hit_itemsets(
     exclude: np.ndarray | None = None,
     engine: str | None = None,
     spark=None,
-) -> tuple[list[tuple[int, ...]], np.ndarray, np.ndarray]:
+    as_array: bool = False,
+) -> tuple[list[tuple[int, ...]] | np.ndarray, np.ndarray, np.ndarray]:
     """Every tag set of at most ``max_size`` tags held by at least ``min_hits`` hits.
 
     Returns the tag sets (tuples of column positions, ascending), their number of hits and their
     number of rows in the whole matrix. ``exclude`` (n_columns x n_columns, boolean) names pairs
-    of columns that may not stand in one tag set (a tag and its parent, say).
+    of columns that may not stand in one tag set (a tag and its parent, say). With ``as_array``, the tag sets
+    are one array instead, in the same order: a row per set, its column positions and then -1 (the rules are
+    computed from it with no Python object per set).
     """
-    sets, n_hits, n_all = frequent_hit_set_array(
-        matrix, hits, min_hits=min_hits, max_size=max_size, exclude=exclude, engine=engine, spark=spark
-    )
-    return as_tuples(sets), n_hits, n_all
-
-
-def frequent_hit_set_array(
-    matrix,
-    hits,
-    *,
-    min_hits: int,
-    max_size: int,
-    exclude: np.ndarray | None = None,
-    engine: str | None = None,
-    spark=None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`frequent_hit_itemsets` with the tag sets as one array: a row per set, its column positions
-    ascending and then -1, the rows in the same order (the rules are computed from it with no Python object per
-    set). The parameters are not checked here: :func:`frequent_hit_itemsets` and ``mine_hit_rules`` check them."""
     engine = check_engine(engine, spark, owner="frequent_hit_itemsets", choices=ENGINES, default="tagkit")
     if engine == "spark" and spark is None:  # the miner is handed a session; it never starts one itself
         raise ParameterError(
@@ -148,8 +132,9 @@ def frequent_hit_set_array(
             if engine == "spark"
             else finder(hit_rows, min_hits, max_size, exclude)
         )
-        return as_array(itemsets), n_hits, count_itemsets(all_bits, itemsets)
-    return _search(hit_rows, all_bits, min_hits, max_size, exclude)
+        return (to_array(itemsets) if as_array else itemsets), n_hits, count_itemsets(all_bits, itemsets)
+    sets, n_hits, n_all = _search(hit_rows, all_bits, min_hits, max_size, exclude)
+    return (sets if as_array else as_tuples(sets)), n_hits, n_all
 
 
 def set_sizes(sets: np.ndarray) -> np.ndarray:
@@ -162,7 +147,7 @@ def as_tuples(sets: np.ndarray) -> list[tuple[int, ...]]:
     return [tuple(row[:size]) for row, size in zip(sets.tolist(), set_sizes(sets).tolist(), strict=True)]
 
 
-def as_array(itemsets) -> np.ndarray:
+def to_array(itemsets) -> np.ndarray:
     """Tuples of column positions as a set array (-1 past each set's size)."""
     width = max(map(len, itemsets), default=1)
     sets = np.full((len(itemsets), width), -1, dtype=np.int64)

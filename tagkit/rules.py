@@ -35,7 +35,7 @@ from tagkit._checks import Number, Share, Whole, check_engine, check_frame, did_
 from tagkit._fisher import upper_tail
 from tagkit.errors import ParameterError
 from tagkit.language import translate as _
-from tagkit.mining import as_tuples, count_itemsets, frequent_hit_set_array, pack_columns, set_sizes
+from tagkit.mining import as_tuples, count_itemsets, frequent_hit_itemsets, pack_columns, set_sizes
 from tagkit.taxonomy import Taxonomy
 from tagkit.vocabulary import KEPT, LOW_LIFT, MAX_TAG_SET_SIZE, MINING_ENGINES, NOT_SIGNIFICANT, REDUNDANT, UNPRODUCTIVE
 from tagkit.vocabulary import RULE_STATUSES as STATUSES
@@ -164,7 +164,7 @@ def mine_hit_rules(
         )
     columns = [str(c) for c in matrix.columns]
     threshold = max(min_hits, math.ceil(min_support * n_rows - 1e-9))
-    sets, n_hits, n_products = frequent_hit_set_array(
+    sets, n_hits, n_products = frequent_hit_itemsets(
         matrix,
         hits,
         min_hits=threshold,
@@ -172,6 +172,7 @@ def mine_hit_rules(
         exclude=tag_exclusions(columns, taxonomy),
         engine=engine,
         spark=spark,
+        as_array=True,
     )
     # the columns as arrays, made into a table once, in its final order (a table of a few hundred rules built
     # column by column cost more than the search at 100,000 products)

@@ -37,6 +37,14 @@ def test_search_finds_exactly_the_brute_force_sets(engine, seed):
     itemsets, n_hits, n_all = tk.mining.frequent_hit_itemsets(matrix, hits, min_hits=4, max_size=3, engine=engine)
     assert dict(zip(itemsets, zip(n_hits.tolist(), n_all.tolist()))) == _brute(matrix, hits, 4, 3)
     assert itemsets == sorted(itemsets)
+    # as one array: the same sets in the same order, a row each, its positions and then -1
+    sets, same_hits, same_all = tk.mining.frequent_hit_itemsets(
+        matrix, hits, min_hits=4, max_size=3, engine=engine, as_array=True
+    )
+    assert sets.shape == (len(itemsets), max(map(len, itemsets)))
+    assert [tuple(int(i) for i in row if i >= 0) for row in sets] == itemsets
+    assert all((row[len(items) :] == -1).all() for row, items in zip(sets, itemsets))
+    assert np.array_equal(same_hits, n_hits) and np.array_equal(same_all, n_all)
 
 
 @pytest.mark.parametrize("chunk_words", [None, 1, 7])
