@@ -9,8 +9,8 @@ files), then runs every cell again with another `top_share` in the parameters ce
 about: the kernel has imported and drawn once, the brand is in the cache, the rules of the new `top_share` are
 not: a cache shared by the rounds would hand the later rounds the rules mined by the first). For comparison it
 also runs the notebook once in a new kernel with papermill, with that `top_share` (how the batch runs it, after
-the re-run: the brand and the rules are then in the round's cache). Prints a Markdown table of the seconds of cells, and the slowest cells of
-the re-run. The target (issue 13): the re-run under 5 s on the demo.
+the re-run: the brand and the rules are then in the round's cache). Prints a Markdown table of the seconds of
+cells, and the slowest cells of the re-run. The target (issue 13): the re-run under 5 s on the demo.
 """
 
 from __future__ import annotations

@@ -187,7 +187,7 @@ def mine_hit_rules(
         table = {key: values[chosen] for key, values in table.items()}
         sets, status = sets[chosen], status[chosen]
     name = columns.__getitem__  # map() over it: tens of thousands of tag sets per call, a hold-out mines eight times
-    itemsets = [row[:size] for row, size in zip(sets.tolist(), table["size"].tolist(), strict=True)]
+    itemsets = as_tuples(sets)
     table["rule"] = [" & ".join(map(name, items)) for items in itemsets]
     table["items"] = [tuple(map(name, items)) for items in itemsets]
     table["status"] = status.tolist()
