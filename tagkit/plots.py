@@ -160,6 +160,9 @@ def plot_hit_share(share: pd.DataFrame, *, band: tuple[float, float] = (0.05, 0.
     return _laid_out(fig)
 
 
+_ALPHA = 0.75  # of one rule's marker in the rule scatter
+
+
 def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
     """Every rule mined: support against lift, coloured by q-value; kept rules are outlined."""
     import numpy as np
@@ -167,10 +170,26 @@ def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
 
     plt, _sns = _libs()
     fig, ax = plt.subplots(figsize=(8.5, 5))
-    q = np.log10(rules["q_value"].clip(lower=1e-12))
+    # Rules with the same counts fall on one point (of the demo's 18,723 rules, 3,986 points): each point is drawn
+    # once, as opaque as its stack of markers at `_ALPHA` each, 1 - (1 - alpha)^n, which is what drawing the stack
+    # gave (Agg drew every marker of a many-coloured scatter on its own: a fifth of the drawing time).
+    points = (
+        pd.DataFrame({"x": 100 * rules["support"], "y": rules["lift"], "q": rules["q_value"].clip(lower=1e-12)})
+        .value_counts(sort=False, dropna=False)
+        .reset_index(name="n")
+    )
     # viridis runs from dark (low) to light (high): the most certain rules (lowest q) are the darkest, as the
     # page says
-    points = ax.scatter(100 * rules["support"], rules["lift"], c=q, cmap="viridis", s=14, alpha=0.75, vmin=-12, vmax=0)
+    dots = ax.scatter(
+        points["x"],
+        points["y"],
+        c=np.log10(points["q"]),
+        cmap="viridis",
+        s=14,
+        alpha=1 - (1 - _ALPHA) ** points["n"].to_numpy(),
+        vmin=-12,
+        vmax=0,
+    )
     kept = rules["status"] == KEPT
     ax.scatter(
         100 * rules.loc[kept, "support"],
@@ -190,7 +209,7 @@ def plot_rule_scatter(rules: pd.DataFrame) -> "plt.Figure":
     ax.set_xlabel(_("Support (% of products that are hits and carry the tag set, log scale)"))
     ax.set_ylabel(_("Lift (x the average hit rate)"))
     ax.set_title(_("Rules: support against lift"))
-    fig.colorbar(points, ax=ax, label=_("log10 q-value (lower = more certain)"))
+    fig.colorbar(dots, ax=ax, label=_("log10 q-value (lower = more certain)"))
     ax.legend(loc="upper right", frameon=False)
     return _laid_out(fig)
 

@@ -111,6 +111,26 @@ def test_in_the_rule_scatter_darker_points_are_more_certain(rules):
     assert "darker points are more certain" in (tk.paths.NOTEBOOKS / "02_hit_tags.py").read_text(encoding="utf-8")
 
 
+def test_the_rule_scatter_draws_each_point_once_as_opaque_as_its_stack_of_rules(rules):
+    """Rules with the same support, lift and q-value are one marker whose opacity is that of the markers it stands
+    for drawn on top of each other (alpha 0.75 each): counted here with a plain loop over the rules."""
+    _, _, mined = rules
+    stacked = pd.concat([mined, mined.iloc[:5], mined.iloc[:2]], ignore_index=True)  # some points three times over
+    points = tk.plots.plot_rule_scatter(stacked).axes[0].collections[0]
+    counts = {}
+    for support, lift, q in zip(stacked["support"], stacked["lift"], stacked["q_value"].clip(lower=1e-12)):
+        key = (round(100 * support, 9), round(lift, 9), round(float(np.log10(q)), 9))
+        counts[key] = counts.get(key, 0) + 1
+    drawn = {
+        (round(x, 9), round(y, 9), round(float(c), 9)): alpha
+        for (x, y), c, alpha in zip(points.get_offsets(), points.get_array(), points.get_alpha(), strict=True)
+    }
+    assert len(drawn) == len(points.get_offsets()) == len(counts) < len(stacked)
+    assert max(counts.values()) >= 3
+    for key, n in counts.items():
+        assert drawn[key] == pytest.approx(1 - 0.25**n)
+
+
 def _pixels(figure):
     figure.canvas.draw()
     return np.asarray(figure.canvas.buffer_rgba()).copy()
