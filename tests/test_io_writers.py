@@ -239,3 +239,40 @@ def test_every_part_of_a_workbook_is_deflated_at_the_fastest_level(tmp_path):
             assert info.compress_size == deflated(data, 1), info.filename
         sheet = book.getinfo("xl/worksheets/sheet1.xml")
         assert deflated(book.read(sheet), 6) != sheet.compress_size  # the check can tell the levels apart
+
+
+def test_repeated_texts_and_unhashable_cells_read_back_and_the_shared_strings_count_every_text_cell(tmp_path):
+    """Texts repeated over several blocks of rows and columns, empty texts, and cells holding lists (unhashable:
+    written as their text). The shared strings' count is every text cell, headers included, and their unique
+    count the distinct texts: both counted here from the frame itself."""
+    import tagkit.io._xlsx as xlsx
+
+    frame = pd.DataFrame(
+        {
+            "colour": ["navy", "black", "navy", None, "", "black", "navy"],
+            "season": ["2025Q1"] * 3 + ["2025Q2"] * 4,
+            "items": [["a", "b"], ["a"], None, ["a", "b"], [], ["c"], ["a"]],
+        }
+    )
+    old_block = xlsx._BLOCK
+    xlsx._BLOCK = 2
+    try:
+        path = tk.write_excel({"t": frame}, tmp_path / "x.xlsx")
+    finally:
+        xlsx._BLOCK = old_block
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(path)["t"].iter_rows(min_row=2)]
+    expected = [
+        [v if isinstance(v, str) else None for v in frame["colour"]],
+        list(frame["season"]),
+        [None if _is_missing(v) else str(v) for v in frame["items"]],
+    ]
+    assert rows == [list(r) for r in zip(*expected)]
+    texts = [tk.formats.header(c) for c in frame.columns] + [
+        v if isinstance(v, str) else str(v) for column in frame for v in frame[column] if not _is_missing(v)
+    ]
+    sst = zipfile.ZipFile(path).read("xl/sharedStrings.xml").decode()
+    assert re.search(r'count="(\d+)" uniqueCount="(\d+)"', sst).groups() == (str(len(texts)), str(len(set(texts))))
+
+
+def _is_missing(value) -> bool:
+    return value is None or (not isinstance(value, list) and pd.isna(value))
