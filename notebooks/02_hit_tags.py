@@ -235,6 +235,7 @@ tk.show_table(trends[trends["trend"].isin(["rising", "fading"])], max_rows=table
 # %%
 tk.show_table(tk.trends.holdout_summary(tested), max_rows=table_rows, percent=["held_up", "confirmed"])
 tk.show_table(tested[tested["test_season"] == season], max_rows=table_rows, percent=["test_hit_rate"], taxonomy=brand.taxonomy)
+tk.show_notes([tk.trends.holdout_gap(tested, season, train_seasons=history_seasons)])
 
 # %% [markdown]
 # ## Each year's best sellers

@@ -14,6 +14,7 @@ from tagkit.language import translate as _
 from tagkit.language import translate_cell
 from tagkit.rules import KEPT, describe_rules, rule_findings
 from tagkit.taxonomy import Taxonomy
+from tagkit.trends import holdout_gap
 from tagkit.vocabulary import BACKTEST_RANDOM, BACKTEST_TAGKIT, CARRY_OVER, HIT_BET, IMAGE, MODEL_KINDS, TAGS_ONLY
 
 
@@ -108,7 +109,9 @@ def hit_tags_summary(
     if len(kept):
         sentences.append(_("The strongest: {rule}.", rule=plain(describe_rules(kept.head(1), taxonomy).iloc[0])))
     last = holdout_summary[holdout_summary["test_season"] == season]
-    if len(last):
+    if not len(last):
+        sentences.append(holdout_gap(holdout_summary, season, train_seasons=len(window)))
+    else:
         h = last.iloc[0]
         figures["holdout_held_up"] = float(h["held_up"])
         sentences.append(

@@ -11,6 +11,7 @@ import pandas as pd
 from tagkit._checks import check_frame
 from tagkit._progress import bar
 from tagkit.hits import HIT, MISS, ranked_rows
+from tagkit.language import translate as _
 from tagkit.mining import count_itemsets, pack_columns
 from tagkit.rules import benjamini_hochberg, common_tags, mine_hit_rules, score_rules
 from tagkit.seasons import QUARTERS, SeasonCalendar, history, seasons_before
@@ -84,6 +85,19 @@ def holdout(
         "confirmed",
     ]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def holdout_gap(table: pd.DataFrame, season: str, *, train_seasons: int) -> str:
+    """Why no rule was tested on ``season``, in words, when the hold-out (its table or its summary) has no row for
+    it; "" when it has."""
+    if (table["test_season"] == season).any():
+        return ""
+    return _(
+        "No rule could be tested on {season}: that takes {seasons} earlier seasons with ranked products, and at least "
+        "one rule kept on them.",
+        season=season,
+        seasons=train_seasons,
+    )
 
 
 def holdout_summary(table: pd.DataFrame) -> pd.DataFrame:

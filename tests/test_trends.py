@@ -66,6 +66,22 @@ def test_holdout_scores_rules_on_the_next_season():
     assert list(summary["test_season"]) == seasons[4:] and summary["held_up"].between(0, 1).all()
 
 
+def test_a_season_the_holdout_could_not_test_is_said_in_words():
+    """The first seasons have too few seasons before them; the hold-out has no row for them, and the page says
+    why instead of showing an empty table alone."""
+    labels, matrix, seasons = _history(6, 300)
+    table = tk.holdout(labels, matrix, test_seasons=seasons, train_seasons=4, min_lift=1.5)
+    tested = set(table["test_season"])
+    assert tested == set(seasons[4:])
+    for season in seasons:
+        said = tk.trends.holdout_gap(table, season, train_seasons=4)
+        assert (said == "") == (season in tested)
+        assert said == "" or f"No rule could be tested on {season}: that takes 4 earlier seasons" in said
+    assert tk.trends.holdout_gap(tk.trends.holdout_summary(table), seasons[2], train_seasons=4)
+    empty = tk.holdout(labels, matrix, test_seasons=seasons[:3], train_seasons=4)
+    assert empty.empty and tk.trends.holdout_gap(empty, seasons[2], train_seasons=4)
+
+
 def test_trend_slopes_match_ordinary_and_weighted_least_squares_row_by_row():
     from scipy.stats import t as student
 
@@ -124,3 +140,24 @@ def test_a_product_on_sale_in_several_seasons_is_one_row():
     assert hits.tolist() == [True, True, False]
     one, one_hits = tk.hits.ranked_rows(labels, matrix, ["2025Q2"])
     assert len(one) == 3 and one_hits.tolist() == [True, False, False]
+
+
+def test_the_hit_tags_summary_says_when_the_season_could_not_be_tested():
+    labels, matrix, seasons = _history(6, 300)
+    table = tk.holdout(labels, matrix, test_seasons=seasons, train_seasons=4, min_lift=1.5)
+    rules = tk.mine_hit_rules(*tk.hits.ranked_rows(labels, matrix, seasons[-4:]), min_lift=1.5)
+    no_trends = pd.DataFrame({"tags": pd.Series(dtype=str), "trend": pd.Series(dtype=str)})
+    said = {
+        season: tk.narrative.hit_tags_summary(
+            season=season,
+            window=seasons[-4:],
+            share=pd.DataFrame(columns=["season"]),
+            rules=rules,
+            holdout_summary=tk.trends.holdout_summary(table),
+            trends=no_trends,
+            comparison=None,
+        )[0]
+        for season in (seasons[2], seasons[-1])
+    }
+    assert f"No rule could be tested on {seasons[2]}" in said[seasons[2]] and "held up" not in said[seasons[2]]
+    assert "No rule could be tested" not in said[seasons[-1]] and "held up" in said[seasons[-1]]
